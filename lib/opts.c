@@ -1,0 +1,183 @@
+/* opts.c - see opts.h */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opts.h"
+#include "sbuf.h"
+
+#define OPTS_MAX 128
+
+static const struct opt_spec *opts_find(const struct opt_spec *const *tables,
+    int id);
+
+static const struct opt_spec *
+opts_find(const struct opt_spec *const *tables, int id)
+{
+	const struct opt_spec *s;
+
+	for (; *tables; tables++)
+		for (s = *tables; s->name; s++)
+			if (s->id == id)
+				return s;
+	return NULL;
+}
+
+int
+opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
+    opt_handler handler, void *ctx, struct err *e)
+{
+	struct option longopts[OPTS_MAX + 1];
+	char shortopts[OPTS_MAX * 3 + 2];
+	const struct opt_spec *const *t;
+	const struct opt_spec *s;
+	size_t nl = 0, ns = 0;
+	int c;
+
+	shortopts[ns++] = ':';   /* report a missing argument as ':' */
+	for (t = tables; *t; t++) {
+		for (s = *t; s->name; s++) {
+			if (nl >= OPTS_MAX)
+				return err_set(e, ERR_INTERNAL, "too many options");
+			longopts[nl].name = s->name;
+			longopts[nl].has_arg = s->has_arg;
+			longopts[nl].flag = NULL;
+			longopts[nl].val = s->id;
+			nl++;
+			if (s->id > 0 && s->id < OPT_LONG_BASE &&
+			    !memchr(shortopts, s->id, ns)) {
+				shortopts[ns++] = (char)s->id;
+				if (s->has_arg == required_argument)
+					shortopts[ns++] = ':';
+				else if (s->has_arg == optional_argument) {
+					shortopts[ns++] = ':';
+					shortopts[ns++] = ':';
+				}
+			}
+		}
+	}
+	memset(&longopts[nl], 0, sizeof(longopts[nl]));
+	shortopts[ns] = '\0';
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const char *bad = argv[optind - 1];
+
+		if (c == '?') {
+			if (optopt > 0 && optopt < OPT_LONG_BASE)
+				return err_set(e, ERR_USAGE, "unknown option -%c", optopt);
+			return err_set(e, ERR_USAGE, "unknown option %.64s", bad);
+		}
+		if (c == ':') {
+			s = opts_find(tables, optopt);
+			if (s && optopt < OPT_LONG_BASE && strncmp(bad, "--", 2) != 0)
+				return err_set(e, ERR_USAGE, "option -%c needs an argument (%s)",
+				    optopt, s->arg ? s->arg : "value");
+			return err_set(e, ERR_USAGE, "option %.64s needs an argument", bad);
+		}
+		if (handler(ctx, c, optarg, e) < 0)
+			return -1;
+	}
+	if (optind < argc)
+		return err_set(e, ERR_USAGE, "unexpected argument '%.64s'", argv[optind]);
+	return 0;
+}
+
+void
+opts_wrap(FILE *f, const char *text, int indent)
+{
+	const char *p = text;
+	int col = 0;
+
+	while (*p) {
+		size_t w = strcspn(p, " \n");
+
+		if (col == 0) {
+			fprintf(f, "%*s", indent, "");
+			col = indent;
+		} else if (col + 1 + (int)w > 79) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)w, p);
+		col += (int)w;
+		p += w;
+		if (*p == '\n') {
+			fputc('\n', f);
+			col = 0;
+			p++;
+		}
+		while (*p == ' ')
+			p++;
+	}
+	if (col)
+		fputc('\n', f);
+}
+
+void
+opts_help(FILE *f, const struct opt_spec *const *tables)
+{
+	const struct opt_spec *s, *alias;
+
+	for (; *tables; tables++) {
+		for (s = *tables; s->name; s++) {
+			struct sbuf head;
+
+			if (s->help == NULL)
+				continue;
+			sbuf_init(&head);
+			if (s->id > 0 && s->id < OPT_LONG_BASE)
+				sbuf_printf(&head, " -%c, ", s->id);
+			else
+				sbuf_add(&head, "     ");
+			sbuf_printf(&head, "--%s", s->name);
+			for (alias = s + 1; alias->name && alias->help == NULL; alias++)
+				sbuf_printf(&head, ", --%s", alias->name);
+			if (s->has_arg == required_argument)
+				sbuf_printf(&head, "=%s", s->arg ? s->arg : "VALUE");
+			else if (s->has_arg == optional_argument)
+				sbuf_printf(&head, "[=%s]", s->arg ? s->arg : "VALUE");
+			fprintf(f, "%s\n", sbuf_str(&head));
+			opts_wrap(f, s->help, 8);
+			sbuf_free(&head);
+		}
+	}
+}
+
+int
+opts_int(const char *name, const char *arg, long min, long max, long *out,
+    struct err *e)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end != '\0' || v < min || v > max)
+		return err_set(e, ERR_USAGE, "%s must be a whole number from %ld to %ld, "
+		    "not '%.32s'", name, min, max, arg);
+	*out = v;
+	return 0;
+}
+
+int
+opts_seconds(const char *name, const char *arg, double *out, struct err *e)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end != '\0' || !isfinite(v) || v <= 0 || v > 86400)
+		return err_set(e, ERR_USAGE, "%s must be a number of seconds > 0, "
+		    "not '%.32s'", name, arg);
+	*out = v;
+	return 0;
+}

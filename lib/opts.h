@@ -1,0 +1,51 @@
+/* opts.h - option tables for getopt_long, shared by parsing and --help.
+ *
+ * One table entry per option: a short letter (or an id >= OPT_LONG_BASE
+ * when the option has none), the long name, whether it takes an argument,
+ * the argument's name and the help text. --help and the man pages are
+ * printed from the same tables. */
+#ifndef MP_OPTS_H
+#define MP_OPTS_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "err.h"
+
+#define OPT_LONG_BASE 256
+
+struct opt_spec {
+	int id;               /* short letter, or >= OPT_LONG_BASE */
+	const char *name;     /* long name, without "--" */
+	int has_arg;          /* no_argument, required_argument, optional_argument */
+	const char *arg;      /* argument name for help, or NULL */
+	const char *help;     /* NULL: a hidden alias of the entry before it */
+};
+
+#define OPT_END { 0, NULL, 0, NULL, NULL }
+
+/* Handle option ID with argument ARG (NULL when none). Return 0, or -1
+ * with *e set (ERR_USAGE for a bad value). */
+typedef int (*opt_handler)(void *ctx, int id, const char *arg, struct err *e);
+
+/* Parse ARGV with the NULL-terminated list of TABLES. A stray non-option
+ * argument or an unknown option is ERR_USAGE. */
+int opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
+    opt_handler handler, void *ctx, struct err *e);
+
+/* Print the options of TABLES, one paragraph each, wrapped to 80 columns. */
+void opts_help(FILE *f, const struct opt_spec *const *tables);
+
+/* Print TEXT word-wrapped to 79 columns, each line indented by INDENT;
+ * a '\n' in TEXT starts a new line. */
+void opts_wrap(FILE *f, const char *text, int indent);
+
+/* Parse an integer in [MIN, MAX] for option NAME. */
+int opts_int(const char *name, const char *arg, long min, long max,
+    long *out, struct err *e);
+
+/* Parse a number of seconds > 0 for option NAME. */
+int opts_seconds(const char *name, const char *arg, double *out,
+    struct err *e);
+
+#endif

@@ -1,0 +1,279 @@
+/* result.c - see result.h */
+#include <config.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "result.h"
+
+static void perf_label(struct sbuf *out, const char *label);
+static void perf_number(struct sbuf *out, double v, const char *uom);
+
+const char *
+state_name(enum state s)
+{
+	switch (s) {
+	case STATE_OK: return "OK";
+	case STATE_WARNING: return "WARNING";
+	case STATE_CRITICAL: return "CRITICAL";
+	default: return "UNKNOWN";
+	}
+}
+
+static int
+state_rank(enum state s)
+{
+	switch (s) {
+	case STATE_OK: return 0;
+	case STATE_UNKNOWN: return 1;
+	case STATE_WARNING: return 2;
+	default: return 3;
+	}
+}
+
+enum state
+state_worst(enum state a, enum state b)
+{
+	return state_rank(a) >= state_rank(b) ? a : b;
+}
+
+int
+state_parse(const char *text, enum state *out)
+{
+	static const char *const names[] = { "ok", "warning", "critical", "unknown" };
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(text, names[i]) == 0 ||
+		    (text[0] == '0' + i && text[1] == '\0')) {
+			*out = (enum state)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+result_init(struct result *r, const char *service)
+{
+	memset(r, 0, sizeof(*r));
+	r->service = service;
+	sbuf_init(&r->ok_text);
+	sbuf_init(&r->details);
+	sbuf_init(&r->transcript);
+	sbuf_init(&r->perf);
+}
+
+void
+result_free(struct result *r)
+{
+	sbuf_free(&r->ok_text);
+	sbuf_free(&r->details);
+	sbuf_free(&r->transcript);
+	sbuf_free(&r->perf);
+}
+
+void
+result_problem(struct result *r, enum state s, const char *fmt, ...)
+{
+	char tmp[RESULT_PROBLEM_LEN];
+	va_list ap;
+	int n;
+
+	if (s == STATE_OK)
+		return;
+	if (r->nproblems >= RESULT_PROBLEMS_MAX) {
+		r->dropped++;
+		/* keep the state right even when the text is dropped */
+		if (state_rank(s) > state_rank(r->problems[0].state))
+			r->problems[0].state = s;
+		return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	err_sanitize(r->problems[r->nproblems].text, RESULT_PROBLEM_LEN, tmp,
+	    strlen(tmp));
+	r->problems[r->nproblems].state = s;
+	r->nproblems++;
+}
+
+void
+result_ok(struct result *r, const char *fmt, ...)
+{
+	char tmp[RESULT_PROBLEM_LEN], clean[RESULT_PROBLEM_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	err_sanitize(clean, sizeof(clean), tmp, strlen(tmp));
+	sbuf_reset(&r->ok_text);
+	sbuf_add(&r->ok_text, clean);
+}
+
+void
+result_detail(struct result *r, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	size_t i, n;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	/* one fact per line: no '|' (Nagios would read perfdata), no CR/LF */
+	n = strlen(tmp);
+	for (i = 0; i < n; i++) {
+		if (tmp[i] == '|')
+			tmp[i] = '/';
+		else if ((unsigned char)tmp[i] < 0x20 && tmp[i] != '\t')
+			tmp[i] = ' ';
+	}
+	sbuf_add(&r->details, tmp);
+	sbuf_addc(&r->details, '\n');
+}
+
+enum state
+result_state(const struct result *r)
+{
+	enum state s = STATE_OK;
+	int i;
+
+	for (i = 0; i < r->nproblems; i++)
+		s = state_worst(s, r->problems[i].state);
+	return s;
+}
+
+static void
+perf_label(struct sbuf *out, const char *label)
+{
+	const char *p;
+	int quote = 0;
+
+	for (p = label; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("_.-:/[]", *p)))
+			quote = 1;
+	}
+	if (!quote) {
+		sbuf_add(out, label);
+		return;
+	}
+	sbuf_addc(out, '\'');
+	for (p = label; *p; p++) {
+		if (*p == '\'')
+			sbuf_add(out, "''");
+		else if (*p == '=')
+			sbuf_addc(out, '_');   /* '=' may not appear, even quoted */
+		else
+			sbuf_addc(out, *p);
+	}
+	sbuf_addc(out, '\'');
+}
+
+static void
+perf_number(struct sbuf *out, double v, const char *uom)
+{
+	char tmp[64];
+	size_t n;
+
+	if (uom && strcmp(uom, "s") == 0) {
+		sbuf_printf(out, "%.6f", v);
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 1e15) {
+		sbuf_printf(out, "%.0f", v);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%.6f", v);
+	n = strlen(tmp);
+	while (n > 0 && tmp[n - 1] == '0')
+		tmp[--n] = '\0';
+	if (n > 0 && tmp[n - 1] == '.')
+		tmp[--n] = '\0';
+	sbuf_add(out, tmp);
+}
+
+void
+perf_format(struct sbuf *out, const char *label, double value,
+    const char *uom, const struct range *warn, const struct range *crit,
+    double min, double max)
+{
+	perf_label(out, label);
+	sbuf_addc(out, '=');
+	perf_number(out, value, uom);
+	if (uom)
+		sbuf_add(out, uom);
+	sbuf_addc(out, ';');
+	if (warn && warn->set)
+		sbuf_add(out, warn->text);
+	sbuf_addc(out, ';');
+	if (crit && crit->set)
+		sbuf_add(out, crit->text);
+	sbuf_addc(out, ';');
+	if (!isnan(min))
+		perf_number(out, min, NULL);
+	sbuf_addc(out, ';');
+	if (!isnan(max))
+		perf_number(out, max, NULL);
+	/* trailing empty fields are allowed to be dropped */
+	while (out->len > 0 && out->s[out->len - 1] == ';')
+		out->s[--out->len] = '\0';
+}
+
+void
+result_perf(struct result *r, const char *label, double value,
+    const char *uom, const struct range *warn, const struct range *crit,
+    double min, double max)
+{
+	if (r->perf.len > 0)
+		sbuf_addc(&r->perf, ' ');
+	perf_format(&r->perf, label, value, uom, warn, crit, min, max);
+}
+
+void
+result_summary(const struct result *r, struct sbuf *out)
+{
+	static const enum state order[] = { STATE_CRITICAL, STATE_WARNING, STATE_UNKNOWN };
+	size_t o;
+	int i, first = 1;
+
+	for (o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
+		for (i = 0; i < r->nproblems; i++) {
+			if (r->problems[i].state != order[o])
+				continue;
+			if (!first)
+				sbuf_add(out, "; ");
+			sbuf_add(out, r->problems[i].text);
+			first = 0;
+		}
+	}
+	if (r->dropped)
+		sbuf_printf(out, "; and %d more problems", r->dropped);
+	if (first)
+		sbuf_add(out, r->ok_text.len ? sbuf_str(&r->ok_text) : "all checks passed");
+}
+
+void
+result_print(const struct result *r, FILE *f)
+{
+	struct sbuf line;
+
+	sbuf_init(&line);
+	result_summary(r, &line);
+	fprintf(f, "%s %s - %s", r->service, state_name(result_state(r)),
+	    sbuf_str(&line));
+	if (r->perf.len)
+		fprintf(f, " | %s", sbuf_str(&r->perf));
+	fputc('\n', f);
+	fputs(sbuf_str(&r->details), f);
+	fputs(sbuf_str(&r->transcript), f);
+	sbuf_free(&line);
+}

@@ -1,0 +1,86 @@
+/* result.h - plugin output: state, status line, long output, perfdata.
+ *
+ * Follows the Monitoring Plugins Development Guidelines:
+ *   SERVICE STATE - text | 'label'=value[UOM];[warn];[crit];[min];[max] ...
+ *   long output, one fact per line
+ * A result owns its buffers; result_free releases them. */
+#ifndef MP_RESULT_H
+#define MP_RESULT_H
+
+#include <stdio.h>
+
+#include "range.h"
+#include "sbuf.h"
+
+enum state {
+	STATE_OK = 0,
+	STATE_WARNING = 1,
+	STATE_CRITICAL = 2,
+	STATE_UNKNOWN = 3
+};
+
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN". */
+const char *state_name(enum state s);
+
+/* The worse of two states: CRITICAL > WARNING > UNKNOWN > OK. */
+enum state state_worst(enum state a, enum state b);
+
+/* Parse "ok"/"warning"/"critical"/"unknown" (any case) or "0".."3". */
+int state_parse(const char *text, enum state *out);
+
+#define RESULT_PROBLEMS_MAX 16
+#define RESULT_PROBLEM_LEN 512
+
+struct result_problem {
+	enum state state;
+	char text[RESULT_PROBLEM_LEN];
+};
+
+struct result {
+	const char *service;           /* "SMTP", "IMAP", "POP3" (static) */
+	struct result_problem problems[RESULT_PROBLEMS_MAX];
+	int nproblems;
+	int dropped;                   /* problems beyond RESULT_PROBLEMS_MAX */
+	struct sbuf ok_text;           /* summary when nothing is wrong */
+	struct sbuf details;           /* long output lines */
+	struct sbuf transcript;        /* -v protocol transcript */
+	struct sbuf perf;              /* perfdata, space separated */
+};
+
+void result_init(struct result *r, const char *service);
+void result_free(struct result *r);
+
+/* Record a problem of state S (WARNING, CRITICAL or UNKNOWN). Text is made
+ * safe for a status line (no '|', no control characters). */
+void result_problem(struct result *r, enum state s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Set the summary shown when there is no problem. */
+void result_ok(struct result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Append one line of long output. */
+void result_detail(struct result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The state: worst of all problems, OK when none. */
+enum state result_state(const struct result *r);
+
+/* Append one perfdata item. UOM may be "" or NULL; WARN/CRIT may be NULL
+ * or unset ranges; MIN/MAX are left out when NaN. */
+void result_perf(struct result *r, const char *label, double value,
+    const char *uom, const struct range *warn, const struct range *crit,
+    double min, double max);
+
+/* Format one perfdata item into OUT (pure; used by result_perf). */
+void perf_format(struct sbuf *out, const char *label, double value,
+    const char *uom, const struct range *warn, const struct range *crit,
+    double min, double max);
+
+/* Print line 1 (status + perfdata), the long output and the transcript. */
+void result_print(const struct result *r, FILE *f);
+
+/* The status text of line 1, without service and state. */
+void result_summary(const struct result *r, struct sbuf *out);
+
+#endif
