@@ -9,7 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
+#include "conn.h"
 #include "ini.h"
+#include "net.h"
 #include "plugin.h"
 
 static int plugin_common(void *ctx, int id, const char *arg, struct err *e);
@@ -36,6 +40,32 @@ const struct opt_spec plugin_common_opts[] = {
 	  "Warning threshold on one phase's time (repeatable), e.g. banner=2." },
 	{ OPT_CRITICAL_PHASE, "critical-phase", required_argument, "PHASE=RANGE",
 	  "Critical threshold on one phase's time (repeatable)." },
+	{ 'S', "starttls", no_argument, NULL,
+	  "Upgrade the connection with STARTTLS (STLS for POP3); a server "
+	  "that does not offer it is CRITICAL." },
+	{ 's', "tls", no_argument, NULL,
+	  "Implicit TLS from the first byte (default port becomes 465, 993 "
+	  "or 995)." },
+	{ 's', "ssl", no_argument, NULL, NULL },
+	{ OPT_SNI, "sni", optional_argument, "NAME",
+	  "Server name for SNI and for the certificate name check (default: "
+	  "the host name; bare --sni is accepted as in check_smtp)." },
+	{ 'r', "proxy", optional_argument, "v1|v2",
+	  "Send a PROXY protocol header (default v1) with the real source and "
+	  "destination addresses before anything else." },
+	{ 'D', "certificate", required_argument, "WARN[,CRIT]",
+	  "Days of certificate validity left below which the state is WARNING "
+	  "(CRITICAL). Without -S or -s this implies -S." },
+	{ OPT_VERIFY, "verify", required_argument, "full|chain|none",
+	  "Certificate verification: full (default: trusted chain and host "
+	  "name), chain (trusted chain only) or none (facts still shown, "
+	  "expiry still judged with -D)." },
+	{ OPT_CA_FILE, "ca-file", required_argument, "FILE",
+	  "Trust the CA certificates in FILE (PEM) instead of the system store." },
+	{ OPT_CA_PATH, "ca-path", required_argument, "DIR",
+	  "Trust the CA certificates in DIR (hashed, as c_rehash makes)." },
+	{ OPT_TLS_MIN, "tls-min", required_argument, "1.2|1.3",
+	  "CRITICAL when the negotiated TLS version is older." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default) or json: one JSON object, same exit code." },
 	{ OPT_JSON, "json", no_argument, NULL, "Same as --output=json." },
@@ -96,6 +126,30 @@ plugin_timeout(struct plugin *p, const char *arg, struct err *e)
 	return 0;
 }
 
+/* -D WARN[,CRIT]: alert when fewer days are left, i.e. ranges "WARN:" */
+static int
+plugin_cert_days(struct plugin *p, const char *arg, struct err *e)
+{
+	char w[32], c[32];
+	const char *comma = strchr(arg, ',');
+	long days;
+
+	snprintf(w, sizeof(w), "%.*s", (int)(comma ? (size_t)(comma - arg) : strlen(arg)), arg);
+	if (opts_int("--certificate", w, 0, 36500, &days, e) < 0)
+		return -1;
+	snprintf(w, sizeof(w), "%ld:", days);
+	if (range_parse(&p->cert_warn, w, e) < 0)
+		return -1;
+	if (comma) {
+		if (opts_int("--certificate", comma + 1, 0, 36500, &days, e) < 0)
+			return -1;
+		snprintf(c, sizeof(c), "%ld:", days);
+		if (range_parse(&p->cert_crit, c, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 plugin_common(void *ctx, int id, const char *arg, struct err *e)
 {
@@ -139,6 +193,51 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		return 0;
 	case OPT_JSON:
 		p->json = 1;
+		return 0;
+	case 'S':
+		p->starttls = 1;
+		return 0;
+	case 's':
+		p->implicit_tls = 1;
+		return 0;
+	case OPT_SNI:
+		if (arg && (arg[0] == '\0' || strpbrk(arg, " /")))
+			return err_set(e, ERR_USAGE, "--sni needs a host name");
+		p->sni = arg;
+		return 0;
+	case 'r':
+		if (arg == NULL || strcmp(arg, "v1") == 0 || strcmp(arg, "1") == 0)
+			p->proxy = 1;
+		else if (strcmp(arg, "v2") == 0 || strcmp(arg, "2") == 0)
+			p->proxy = 2;
+		else
+			return err_set(e, ERR_USAGE, "--proxy must be v1 or v2, not '%.16s'", arg);
+		return 0;
+	case 'D':
+		return plugin_cert_days(p, arg, e);
+	case OPT_VERIFY:
+		if (strcmp(arg, "full") == 0)
+			p->verify = TLS_VERIFY_FULL;
+		else if (strcmp(arg, "chain") == 0)
+			p->verify = TLS_VERIFY_CHAIN;
+		else if (strcmp(arg, "none") == 0)
+			p->verify = TLS_VERIFY_NONE;
+		else
+			return err_set(e, ERR_USAGE, "--verify must be full, chain or none");
+		return 0;
+	case OPT_CA_FILE:
+		p->ca_file = arg;
+		return 0;
+	case OPT_CA_PATH:
+		p->ca_path = arg;
+		return 0;
+	case OPT_TLS_MIN:
+		if (strcmp(arg, "1.2") == 0)
+			p->tls_min = 12;
+		else if (strcmp(arg, "1.3") == 0)
+			p->tls_min = 13;
+		else
+			return err_set(e, ERR_USAGE, "--tls-min must be 1.2 or 1.3");
 		return 0;
 	case OPT_EXTRA_OPTS:
 		return 0;   /* expanded before parsing */
@@ -218,6 +317,115 @@ plugin_start(struct plugin *p)
 	sa.sa_handler = plugin_backstop;
 	sigaction(SIGALRM, &sa, NULL);
 	alarm((unsigned)ceil(p->timeout) + 1);
+}
+
+int
+plugin_proxy_header(const struct plugin *p, struct conn *c,
+    const struct net_peer *peer, struct err *e)
+{
+	const struct net_addr *src = &peer->local, *dst = &peer->remote;
+	int sport = 0, v6 = dst->family == AF_INET6;
+
+	if (src->family == AF_INET6)
+		sport = ntohs(((const struct sockaddr_in6 *)&src->ss)->sin6_port);
+	else
+		sport = ntohs(((const struct sockaddr_in *)&src->ss)->sin_port);
+	if (p->proxy == 1) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "PROXY %s %s %s %d %d", v6 ? "TCP6" : "TCP4",
+		    src->text, dst->text, sport, peer->port);
+		return conn_send_line(c, line, e);
+	} else {
+		/* v2: signature, version 2 + PROXY, family/protocol, length */
+		static const unsigned char sig[12] = {
+			0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a
+		};
+		unsigned char h[16 + 36];
+		size_t n = 16;
+
+		memcpy(h, sig, 12);
+		h[12] = 0x21;
+		h[13] = v6 ? 0x21 : 0x11;
+		if (v6) {
+			const struct sockaddr_in6 *s6 = (const void *)&src->ss;
+			const struct sockaddr_in6 *d6 = (const void *)&dst->ss;
+
+			memcpy(h + n, &s6->sin6_addr, 16);
+			memcpy(h + n + 16, &d6->sin6_addr, 16);
+			memcpy(h + n + 32, &s6->sin6_port, 2);
+			memcpy(h + n + 34, &d6->sin6_port, 2);
+			n += 36;
+		} else {
+			const struct sockaddr_in *s4 = (const void *)&src->ss;
+			const struct sockaddr_in *d4 = (const void *)&dst->ss;
+
+			memcpy(h + n, &s4->sin_addr, 4);
+			memcpy(h + n + 4, &d4->sin_addr, 4);
+			memcpy(h + n + 8, &s4->sin_port, 2);
+			memcpy(h + n + 10, &d4->sin_port, 2);
+			n += 12;
+		}
+		h[14] = 0;
+		h[15] = (unsigned char)(n - 16);
+		if (c->transcript)
+			sbuf_printf(c->transcript, "C: [PROXY v2 header, %zu bytes]\n", n);
+		return conn_write(c, h, n, e);
+	}
+}
+
+struct tls *
+plugin_tls_start(struct plugin *p, struct conn *c, int *verify_failed,
+    struct err *e)
+{
+	struct tls_opts o;
+	const struct tls_info *in;
+	struct tls *t;
+	const char *name = p->sni ? p->sni : p->host;
+	int literal = name && net_is_literal(name);
+
+	*verify_failed = 0;
+	memset(&o, 0, sizeof(o));
+	o.sni = name;
+	o.verify_ip = literal ? name : NULL;
+	o.verify = p->verify;
+	o.ca_file = p->ca_file;
+	o.ca_path = p->ca_path;
+	o.min_version = p->tls_min;
+	t = tls_new(&o, e);
+	if (t == NULL)
+		return NULL;
+	if (tls_start(t, c, e) < 0) {
+		tls_free(t);
+		return NULL;
+	}
+	in = tls_get_info(t);
+	result_detail(&p->res, "TLS: %s, cipher %s", in->protocol, in->cipher);
+	if (!(in->problems & TLS_P_NO_CERT)) {
+		result_detail(&p->res, "certificate: subject %s; issuer %s", in->subject,
+		    in->issuer);
+		result_detail(&p->res, "certificate names: %s", in->names[0] ? in->names : "none");
+		result_detail(&p->res, "certificate valid until %s (%.0f days left); "
+		    "SHA-256 %s", in->not_after, floor(in->days_left), in->fingerprint);
+		result_perf(&p->res, "cert_days", floor(in->days_left), "",
+		    &p->cert_warn, &p->cert_crit, NAN, NAN);
+	}
+	if (!in->verified) {
+		*verify_failed = 1;
+		result_problem(&p->res, STATE_CRITICAL, "%s", in->verify_msg);
+	} else if (range_alert(&p->cert_crit, floor(in->days_left))) {
+		result_problem(&p->res, STATE_CRITICAL, "certificate expires in %.0f days "
+		    "(critical below %.0f, notAfter %s)", floor(in->days_left),
+		    p->cert_crit.start, in->not_after);
+	} else if (range_alert(&p->cert_warn, floor(in->days_left))) {
+		result_problem(&p->res, STATE_WARNING, "certificate expires in %.0f days "
+		    "(warning below %.0f, notAfter %s)", floor(in->days_left),
+		    p->cert_warn.start, in->not_after);
+	}
+	if (!in->version_ok)
+		result_problem(&p->res, STATE_CRITICAL, "negotiated %s, older than the "
+		    "required TLSv1.%d", in->protocol, p->tls_min - 10);
+	return t;
 }
 
 enum state

@@ -10,6 +10,10 @@
 #include "opts.h"
 #include "phase.h"
 #include "result.h"
+#include "tls.h"
+
+struct conn;
+struct net_peer;
 
 enum {
 	OPT_WARNING_PHASE = OPT_LONG_BASE,
@@ -17,6 +21,11 @@ enum {
 	OPT_EXTRA_OPTS,
 	OPT_OUTPUT,
 	OPT_JSON,
+	OPT_SNI,
+	OPT_VERIFY,
+	OPT_CA_FILE,
+	OPT_CA_PATH,
+	OPT_TLS_MIN,
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
 
@@ -41,6 +50,15 @@ struct plugin {
 	enum state timeout_state;  /* default CRITICAL */
 	int verbose;
 	int json;
+	int starttls;              /* -S */
+	int implicit_tls;          /* -s */
+	const char *sni;           /* --sni=NAME, or NULL: the host name */
+	int proxy;                 /* -r: 0 none, 1 v1, 2 v2 */
+	struct range cert_warn;    /* -D WARN: alert when fewer days left */
+	struct range cert_crit;
+	enum tls_verify_mode verify;
+	const char *ca_file, *ca_path;
+	int tls_min;               /* 0, 12 or 13 */
 
 	/* run state */
 	struct deadline dl;
@@ -67,6 +85,19 @@ void plugin_usage_error(struct plugin *p, const char *msg)
 
 /* Start the run's clock and arm the alarm() backstop (timeout + 1 s). */
 void plugin_start(struct plugin *p);
+
+/* Send the PROXY protocol header (-r) on C, for the connection to PEER. */
+int plugin_proxy_header(const struct plugin *p, struct conn *c,
+    const struct net_peer *peer, struct err *e);
+
+/* Start TLS on C with the TLS options, then judge what it proved: a
+ * failed verification, -D days and --tls-min become problems, the
+ * certificate facts long output and `cert_days` perfdata. Returns the
+ * session (free with tls_free) or NULL with *e set when the handshake
+ * failed. *VERIFY_FAILED is set when the certificate must not be trusted
+ * (the session should end before anything secret is sent). */
+struct tls *plugin_tls_start(struct plugin *p, struct conn *c,
+    int *verify_failed, struct err *e);
 
 /* The state an error of kind E means (timeouts: --timeout's STATE;
  * 4xx rejections WARNING, 5xx CRITICAL, 421 CRITICAL). */

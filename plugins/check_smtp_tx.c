@@ -1,23 +1,48 @@
 /* check_smtp_tx - prove an SMTP server works, one timed phase at a time.
  *
- * The session, as a person would type it: connect, banner, EHLO (HELO
- * fallback), QUIT. Each step is one call; each failure becomes one
- * status line that names the phase and the cause. */
+ * The session, as a person would type it: connect, (TLS), banner, EHLO
+ * (HELO fallback), STARTTLS and EHLO again, AUTH, MAIL, RCPT, DATA, the
+ * message, QUIT. Each step is one call; each failure becomes one status
+ * line naming the phase and the cause. */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "b64.h"
 #include "conn.h"
 #include "net.h"
 #include "plugin.h"
 #include "smtp.h"
+#include "tls.h"
+
+#define SMTP_RCPT_MAX 100
+#define SMTP_HEADERS_MAX 32
+#define SMTP_CMDS_MAX 16
+#define SMTP_EXPECT_MAX 16
+#define SMTP_BODY_MAX (10 * 1024 * 1024)
 
 enum {
-	OPT_FQDN_ALIAS = OPT_PLUGIN_BASE
+	OPT_RCPT = OPT_PLUGIN_BASE,
+	OPT_NO_DATA,
+	OPT_HEADER,
+	OPT_BODY_FILE,
+	OPT_SIZE,
+	OPT_AUTHFILE,
+	OPT_ALLOW_PLAINTEXT_AUTH,
+	OPT_NO_PIPELINING,
+	OPT_REQUIRE_EXT,
+	OPT_EXPECT_REPLY
 };
 
 static const char *const smtp_phases[] = {
@@ -33,39 +58,267 @@ static const struct opt_spec smtp_opts[] = {
 	{ 'e', "expect", required_argument, "STRING",
 	  "Text the banner or the EHLO reply must contain; a mismatch is "
 	  "WARNING (as in check_smtp)." },
+	{ 'f', "from", required_argument, "ADDR",
+	  "Envelope sender for MAIL FROM (default: the null sender <>)." },
+	{ OPT_RCPT, "rcpt", required_argument, "ADDR",
+	  "Envelope recipient (repeatable). With a recipient the whole "
+	  "transaction runs: MAIL, RCPT, DATA and a generated test message; "
+	  "without one the check ends after EHLO (and STARTTLS/AUTH)." },
+	{ OPT_NO_DATA, "no-data", no_argument, NULL,
+	  "Probe MAIL and RCPT only, then RSET and QUIT: nothing is delivered." },
+	{ OPT_HEADER, "header", required_argument, "NAME:VALUE",
+	  "Add a header to the test message (repeatable)." },
+	{ OPT_BODY_FILE, "body-file", required_argument, "FILE",
+	  "Send FILE as the message body (after the token line)." },
+	{ OPT_SIZE, "size", required_argument, "BYTES",
+	  "Pad the message body to about BYTES bytes." },
+	{ 'A', "authtype", required_argument, "PLAIN|LOGIN",
+	  "SASL mechanism for AUTH (default: PLAIN when offered, else LOGIN "
+	  "when -U is given)." },
+	{ 'U', "authuser", required_argument, "USER", "User name for AUTH." },
+	{ 'P', "authpass", required_argument, "PASSWORD",
+	  "Password for AUTH. Better: --authfile or --extra-opts, which keep it "
+	  "off the command line and out of the process list." },
+	{ OPT_AUTHFILE, "authfile", required_argument, "FILE",
+	  "Read 'user=...' and 'password=...' lines (or just the password on "
+	  "the first line) from FILE, which must not be readable by group or "
+	  "others." },
+	{ OPT_ALLOW_PLAINTEXT_AUTH, "allow-plaintext-auth", no_argument, NULL,
+	  "Allow AUTH over an unencrypted connection (refused by default, "
+	  "before anything is sent)." },
+	{ OPT_NO_PIPELINING, "no-pipelining", no_argument, NULL,
+	  "Do not use PIPELINING (RFC 2920) even when the server offers it." },
+	{ OPT_REQUIRE_EXT, "require-ext", required_argument, "LIST",
+	  "Extensions the final EHLO must offer, e.g. "
+	  "STARTTLS,PIPELINING,SIZE,8BITMIME,SMTPUTF8,CHUNKING,DSN; missing "
+	  "ones are CRITICAL." },
+	{ OPT_EXPECT_REPLY, "expect-reply", required_argument, "PHASE=CODES",
+	  "Reply codes expected in a phase (repeatable), e.g. rcpt=5xx to prove "
+	  "that relaying is refused: the refusal is then OK, acceptance "
+	  "CRITICAL. CODES: 550, 5xx, 55x, comma separated." },
+	{ 'C', "command", required_argument, "COMMAND",
+	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
+	{ 'R', "response", required_argument, "REGEX",
+	  "Extended regular expression the reply to the matching -C must "
+	  "match; a mismatch is WARNING." },
+	{ 'L', "lmtp", no_argument, NULL, "Speak LMTP: LHLO instead of EHLO." },
 	{ 'q', "ignore-quit-failure", no_argument, NULL,
 	  "Accepted for check_smtp compatibility: a server that closes before "
 	  "answering QUIT is already OK." },
 	OPT_END
 };
 
+struct smtp_expect {
+	int phase;                 /* index into smtp_phases */
+	char codes[64];            /* "5xx,421" */
+};
+
 struct smtp_check {
 	struct plugin p;
+	/* options */
 	const char *helo;
 	const char *expect;
+	const char *from;
+	const char *rcpt[SMTP_RCPT_MAX];
+	int nrcpt;
+	int no_data;
+	const char *headers[SMTP_HEADERS_MAX];
+	int nheaders;
+	const char *body_file;
+	long size;
+	const char *authtype;
+	const char *authuser;
+	char *authpass;            /* owned copy, wiped at exit */
+	int allow_plaintext_auth;
+	int no_pipelining;
+	const char *require_ext;
+	struct smtp_expect expects[SMTP_EXPECT_MAX];
+	int nexpects;
+	const char *cmds[SMTP_CMDS_MAX];
+	int ncmds;
+	const char *resps[SMTP_CMDS_MAX];
+	int nresps;
+	int lmtp;
+
+	/* session */
 	struct conn c;
+	struct tls *tls;
 	int connected;
+	int tls_active;
+	int stop;                  /* an expected refusal ended the transaction */
 	char target[512];          /* "host[addr]:port" for messages */
+	struct net_peer peer;
 	struct smtp_reply reply;   /* the last reply */
 	char banner[512];
 	struct smtp_ext ext;
-	int used_helo;             /* EHLO refused, HELO used */
+	int used_helo;
 	struct sbuf seen;          /* banner + EHLO text, for --expect */
+	int rcpt_ok;               /* recipients accepted */
+	int pending;               /* pipelined replies not read yet */
+	char queue_id[128];
+	char token[64];
+	struct sbuf msg;           /* the message, dot-stuffed, CRLF */
 };
 
 static int smtp_option(void *ctx, int id, const char *arg, struct err *e);
 static int smtp_step_connect(struct smtp_check *s, struct err *e);
 static int smtp_step_banner(struct smtp_check *s, struct err *e);
-static int smtp_step_ehlo(struct smtp_check *s, struct err *e);
+static int smtp_step_ehlo(struct smtp_check *s, const char *phase, struct err *e);
+static int smtp_step_starttls(struct smtp_check *s, struct err *e);
+static int smtp_step_auth(struct smtp_check *s, struct err *e);
+static int smtp_step_commands(struct smtp_check *s, struct err *e);
+static int smtp_step_envelope(struct smtp_check *s, struct err *e);
+static int smtp_step_data(struct smtp_check *s, struct err *e);
 static int smtp_step_quit(struct smtp_check *s, struct err *e);
+static int smtp_read_reply_p(struct smtp_check *s, struct err *e);
 static void smtp_fail(struct smtp_check *s, const struct err *e);
-static int smtp_rejected(struct smtp_check *s, const char *what,
-    struct err *e);
+
+/* ------------------------------------------------------------ options */
+
+static int
+smtp_phase_index(const char *name, size_t n)
+{
+	int i;
+
+	for (i = 0; smtp_phases[i]; i++)
+		if (strlen(smtp_phases[i]) == n && strncmp(smtp_phases[i], name, n) == 0)
+			return i;
+	return -1;
+}
+
+/* "rcpt=5xx,421" */
+static int
+smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e)
+{
+	const char *eq = strchr(arg, '='), *p;
+	struct smtp_expect *x;
+
+	if (s->nexpects >= SMTP_EXPECT_MAX)
+		return err_set(e, ERR_USAGE, "too many --expect-reply options");
+	if (eq == NULL)
+		return err_set(e, ERR_USAGE, "--expect-reply needs PHASE=CODES, e.g. rcpt=5xx");
+	x = &s->expects[s->nexpects];
+	x->phase = smtp_phase_index(arg, (size_t)(eq - arg));
+	if (x->phase < 0 || x->phase < 3)
+		return err_set(e, ERR_USAGE, "--expect-reply: unknown phase '%.*s' "
+		    "(banner, ehlo, starttls, auth, mail, rcpt, data, datasent, quit)",
+		    (int)(eq - arg), arg);
+	p = eq + 1;
+	if (*p == '\0' || strlen(p) >= sizeof(x->codes))
+		return err_set(e, ERR_USAGE, "--expect-reply: no codes after '='");
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n != 3 || p[0] < '2' || p[0] > '5' ||
+		    !(isdigit((unsigned char)p[1]) || p[1] == 'x' || p[1] == 'X') ||
+		    !(isdigit((unsigned char)p[2]) || p[2] == 'x' || p[2] == 'X'))
+			return err_set(e, ERR_USAGE, "--expect-reply: '%.*s' is not a reply "
+			    "code (550, 5xx, 55x)", (int)n, p);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	snprintf(x->codes, sizeof(x->codes), "%s", eq + 1);
+	s->nexpects++;
+	return 0;
+}
+
+/* -1: no expectation for PHASE; 1: CODE matches it; 0: it does not. */
+static int
+smtp_expected(const struct smtp_check *s, const char *phase, int code)
+{
+	char c[4];
+	int i, any = 0;
+
+	snprintf(c, sizeof(c), "%03d", code);
+	for (i = 0; i < s->nexpects; i++) {
+		const char *p = s->expects[i].codes;
+
+		if (strcmp(smtp_phases[s->expects[i].phase], phase) != 0)
+			continue;
+		any = 1;
+		while (*p) {
+			int k, ok = 1;
+
+			for (k = 0; k < 3; k++)
+				if (p[k] != 'x' && p[k] != 'X' && p[k] != c[k])
+					ok = 0;
+			if (ok)
+				return 1;
+			p += 3;
+			if (*p == ',')
+				p++;
+		}
+	}
+	return any ? 0 : -1;
+}
+
+static int
+smtp_authfile(struct smtp_check *s, const char *path, struct err *e)
+{
+	char buf[1024], *line, *save = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd, first = 1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, ERR_USAGE, "cannot read --authfile %s: %s", path,
+		    strerror(errno));
+	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
+		close(fd);
+		return err_set(e, ERR_USAGE, "--authfile %s is readable by group or others "
+		    "(mode %03o); chmod 600 it", path, (unsigned)(st.st_mode & 0777));
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return err_set(e, ERR_USAGE, "cannot read --authfile %s", path);
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+		char *eq = strchr(line, '='), *k = line, *v;
+		size_t kl;
+
+		if (*line == '#' || *line == ';')
+			continue;
+		if (eq == NULL) {
+			if (first) {
+				free(s->authpass);
+				s->authpass = strdup(line);
+			}
+			first = 0;
+			continue;
+		}
+		first = 0;
+		kl = (size_t)(eq - k);
+		while (kl > 0 && (k[kl - 1] == ' ' || k[kl - 1] == '\t'))
+			kl--;
+		v = eq + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if ((kl == 4 && strncmp(k, "user", 4) == 0) ||
+		    (kl == 8 && strncmp(k, "username", 8) == 0)) {
+			static char user[256];
+
+			snprintf(user, sizeof(user), "%s", v);
+			s->authuser = user;
+		} else if ((kl == 8 && strncmp(k, "password", 8) == 0) ||
+		    (kl == 4 && strncmp(k, "pass", 4) == 0)) {
+			free(s->authpass);
+			s->authpass = strdup(v);
+		}
+	}
+	explicit_bzero(buf, sizeof(buf));
+	if (s->authpass == NULL)
+		return err_set(e, ERR_USAGE, "--authfile %s holds no password", path);
+	return 0;
+}
 
 static int
 smtp_option(void *ctx, int id, const char *arg, struct err *e)
 {
 	struct smtp_check *s = ctx;
+	long v;
 
 	switch (id) {
 	case 'F':
@@ -76,6 +329,86 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 	case 'e':
 		s->expect = arg;
 		return 0;
+	case 'f':
+		if (strpbrk(arg, "<> \r\n"))
+			return err_set(e, ERR_USAGE, "--from takes a bare address, without <> or blanks");
+		s->from = arg;
+		return 0;
+	case OPT_RCPT:
+		if (arg[0] == '\0' || strpbrk(arg, "<> \r\n"))
+			return err_set(e, ERR_USAGE, "--rcpt takes a bare address, without <> or blanks");
+		if (s->nrcpt >= SMTP_RCPT_MAX)
+			return err_set(e, ERR_USAGE, "at most %d --rcpt", SMTP_RCPT_MAX);
+		s->rcpt[s->nrcpt++] = arg;
+		return 0;
+	case OPT_NO_DATA:
+		s->no_data = 1;
+		return 0;
+	case OPT_HEADER: {
+		const char *colon = strchr(arg, ':'), *q;
+
+		if (colon == NULL || colon == arg || strpbrk(arg, "\r\n"))
+			return err_set(e, ERR_USAGE, "--header needs NAME:VALUE on one line");
+		for (q = arg; q < colon; q++)
+			if (*q <= ' ' || *q > '~')
+				return err_set(e, ERR_USAGE, "--header: invalid header name");
+		if (s->nheaders >= SMTP_HEADERS_MAX)
+			return err_set(e, ERR_USAGE, "at most %d --header", SMTP_HEADERS_MAX);
+		s->headers[s->nheaders++] = arg;
+		return 0;
+	}
+	case OPT_BODY_FILE:
+		s->body_file = arg;
+		return 0;
+	case OPT_SIZE:
+		if (opts_int("--size", arg, 0, SMTP_BODY_MAX, &v, e) < 0)
+			return -1;
+		s->size = v;
+		return 0;
+	case 'A':
+		if (strcasecmp(arg, "PLAIN") != 0 && strcasecmp(arg, "LOGIN") != 0)
+			return err_set(e, ERR_USAGE, "--authtype must be PLAIN or LOGIN");
+		s->authtype = strcasecmp(arg, "PLAIN") == 0 ? "PLAIN" : "LOGIN";
+		return 0;
+	case 'U':
+		s->authuser = arg;
+		return 0;
+	case 'P':
+		free(s->authpass);
+		s->authpass = strdup(arg);
+		return s->authpass ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+	case OPT_AUTHFILE:
+		return smtp_authfile(s, arg, e);
+	case OPT_ALLOW_PLAINTEXT_AUTH:
+		s->allow_plaintext_auth = 1;
+		return 0;
+	case OPT_NO_PIPELINING:
+		s->no_pipelining = 1;
+		return 0;
+	case OPT_REQUIRE_EXT:
+		s->require_ext = arg;
+		return 0;
+	case OPT_EXPECT_REPLY:
+		return smtp_expect_parse(s, arg, e);
+	case 'C':
+		if (s->ncmds >= SMTP_CMDS_MAX || strpbrk(arg, "\r\n"))
+			return err_set(e, ERR_USAGE, "-C: at most %d one-line commands", SMTP_CMDS_MAX);
+		s->cmds[s->ncmds++] = arg;
+		return 0;
+	case 'R': {
+		regex_t re;
+
+		if (s->nresps >= SMTP_CMDS_MAX)
+			return err_set(e, ERR_USAGE, "-R: at most %d", SMTP_CMDS_MAX);
+		if (regcomp(&re, arg, REG_EXTENDED | REG_NOSUB) != 0)
+			return err_set(e, ERR_USAGE, "-R: invalid regular expression '%.64s'", arg);
+		regfree(&re);
+		s->resps[s->nresps++] = arg;
+		return 0;
+	}
+	case 'L':
+		s->lmtp = 1;
+		return 0;
 	case 'q':
 		return 0;
 	default:
@@ -83,32 +416,110 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 	}
 }
 
-/* Turn the last reply into an ERR_REJECTED error about WHAT. */
+/* ------------------------------------------------------------ helpers */
+
+/* The last reply as an error about WHAT: ERR_REJECTED with its code. */
 static int
 smtp_rejected(struct smtp_check *s, const char *what, struct err *e)
 {
-	size_t n = s->reply.len;
+	char tmp[ERR_REPLY_MAX];
 
+	err_clear(e);
 	e->kind = ERR_REJECTED;
 	e->reply_code = s->reply.code;
 	if (s->reply.code == 421)
-		snprintf(e->msg, sizeof(e->msg), "service not available (421) after %s", what);
+		snprintf(e->msg, sizeof(e->msg), "service not available (421) in reply to %s", what);
 	else
 		snprintf(e->msg, sizeof(e->msg), "%s rejected", what);
-	{
-		char tmp[ERR_REPLY_MAX];
-
-		snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)n, s->reply.text);
-		err_set_reply(e, tmp, strlen(tmp));
-	}
+	snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)s->reply.len, s->reply.text);
+	err_set_reply(e, tmp, strlen(tmp));
 	return -1;
 }
+
+/* Judge the last reply in PHASE to WHAT: OK when it is one of the codes
+ * the protocol wants (first digit in OKDIGITS) and no --expect-reply says
+ * otherwise. Returns 0 to go on, 1 when an expected refusal ends the
+ * transaction (OK), -1 with *e set. */
+static int
+smtp_judge(struct smtp_check *s, const char *phase, const char *what,
+    const char *okdigits, struct err *e)
+{
+	int x = smtp_expected(s, phase, s->reply.code);
+	int good = strchr(okdigits, '0' + s->reply.code / 100) != NULL;
+
+	if (x == 1 && good)
+		return 0;
+	if (x == 1) {
+		result_detail(&s->p.res, "%s refused as expected: %d %.*s", what,
+		    s->reply.code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+		s->stop = 1;
+		return 1;
+	}
+	if (x == 0) {
+		char tmp[ERR_REPLY_MAX];
+		int i;
+
+		err_clear(e);
+		e->kind = ERR_REJECTED;
+		e->reply_code = 500;   /* an unexpected answer is CRITICAL */
+		for (i = 0; i < s->nexpects; i++)
+			if (strcmp(smtp_phases[s->expects[i].phase], phase) == 0)
+				break;
+		snprintf(e->msg, sizeof(e->msg), "%s answered %d but %s was expected",
+		    what, s->reply.code, s->expects[i].codes);
+		snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code,
+		    (int)s->reply.len, s->reply.text);
+		err_set_reply(e, tmp, strlen(tmp));
+		return -1;
+	}
+	if (good)
+		return 0;
+	return smtp_rejected(s, what, e);
+}
+
+/* Read a reply that may be one of a pipelined group. */
+static int
+smtp_read_reply_p(struct smtp_check *s, struct err *e)
+{
+	if (s->pending > 0)
+		s->pending--;
+	return smtp_read_reply(&s->c, &s->reply, e);
+}
+
+/* After a failure inside a pipelined group, read the replies still on
+ * their way (and end a DATA the server accepted anyway) so that QUIT gets
+ * its own reply. Best effort: errors here add nothing to the verdict. */
+static void
+smtp_drain(struct smtp_check *s)
+{
+	struct smtp_reply *r = &s->reply;
+	struct err e;
+
+	err_clear(&e);
+	while (s->pending > 0) {
+		if (smtp_read_reply_p(s, &e) < 0)
+			return;
+		if (s->pending == 0 && r->code == 354 &&
+		    (conn_write(&s->c, ".\r\n", 3, &e) < 0 ||
+		    smtp_read_reply(&s->c, r, &e) < 0))
+			return;
+	}
+}
+
+static int
+smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e)
+{
+	if (conn_send_line(&s->c, cmd, e) < 0)
+		return -1;
+	return smtp_read_reply(&s->c, &s->reply, e);
+}
+
+/* ------------------------------------------------------------ the steps */
 
 static int
 smtp_step_connect(struct smtp_check *s, struct err *e)
 {
 	struct net_addrs addrs;
-	struct net_peer peer;
 	int fd, literal = net_is_literal(s->p.host);
 
 	snprintf(s->target, sizeof(s->target), literal && strchr(s->p.host, ':') &&
@@ -118,15 +529,15 @@ smtp_step_connect(struct smtp_check *s, struct err *e)
 	if (net_resolve(s->p.host, s->p.port, s->p.family, &s->p.dl, &addrs, e) < 0)
 		return -1;
 	phase_begin(&s->p.phases, "connect");
-	fd = net_connect(&addrs, &s->p.dl, &peer, e);
+	fd = net_connect(&addrs, &s->p.dl, &s->peer, e);
 	if (fd < 0)
 		return -1;
 	if (literal)
-		snprintf(s->target, sizeof(s->target), peer.remote.family == AF_INET6 ?
-		    "[%s]:%d" : "%s:%d", peer.remote.text, peer.port);
+		snprintf(s->target, sizeof(s->target), s->peer.remote.family == AF_INET6 ?
+		    "[%s]:%d" : "%s:%d", s->peer.remote.text, s->peer.port);
 	else
 		snprintf(s->target, sizeof(s->target), "%s[%s]:%d", s->p.host,
-		    peer.remote.text, peer.port);
+		    s->peer.remote.text, s->peer.port);
 	conn_init(&s->c, fd, &s->p.dl);
 	s->connected = 1;
 	if (s->p.verbose)
@@ -135,14 +546,27 @@ smtp_step_connect(struct smtp_check *s, struct err *e)
 		static char name[300];
 		char host[256];
 
-		if (gethostname(host, sizeof(host)) == 0 && host[sizeof(host) - 1] == '\0' &&
-		    strchr(host, '.') != NULL)
+		memset(host, 0, sizeof(host));
+		if (gethostname(host, sizeof(host) - 1) == 0 && strchr(host, '.') != NULL)
 			snprintf(name, sizeof(name), "%s", host);
-		else if (peer.local.family == AF_INET6)
-			snprintf(name, sizeof(name), "[IPv6:%s]", peer.local.text);
+		else if (s->peer.local.family == AF_INET6)
+			snprintf(name, sizeof(name), "[IPv6:%s]", s->peer.local.text);
 		else
-			snprintf(name, sizeof(name), "[%s]", peer.local.text);
+			snprintf(name, sizeof(name), "[%s]", s->peer.local.text);
 		s->helo = name;
+	}
+	if (s->p.proxy && plugin_proxy_header(&s->p, &s->c, &s->peer, e) < 0)
+		return -1;
+	if (s->p.implicit_tls) {
+		int bad;
+
+		phase_begin(&s->p.phases, "tls");
+		s->tls = plugin_tls_start(&s->p, &s->c, &bad, e);
+		if (s->tls == NULL)
+			return -1;
+		s->tls_active = 1;
+		if (bad)
+			s->stop = 1;
 	}
 	return 0;
 }
@@ -150,6 +574,8 @@ smtp_step_connect(struct smtp_check *s, struct err *e)
 static int
 smtp_step_banner(struct smtp_check *s, struct err *e)
 {
+	int rc;
+
 	phase_begin(&s->p.phases, "banner");
 	if (smtp_read_reply(&s->c, &s->reply, e) < 0)
 		return -1;
@@ -157,36 +583,380 @@ smtp_step_banner(struct smtp_check *s, struct err *e)
 	    smtp_reply_line1_len(&s->reply));
 	sbuf_addn(&s->seen, s->reply.text, s->reply.len);
 	sbuf_addc(&s->seen, '\n');
-	if (s->reply.code != 220)
+	rc = smtp_judge(s, "banner", "banner", "2", e);
+	if (rc == 0 && s->reply.code != 220)
 		return smtp_rejected(s, "banner", e);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+smtp_step_ehlo(struct smtp_check *s, const char *phase, struct err *e)
+{
+	char cmd[400];
+	int rc;
+
+	phase_begin(&s->p.phases, phase);
+	snprintf(cmd, sizeof(cmd), "%s %s", s->lmtp ? "LHLO" : "EHLO", s->helo);
+	if (smtp_cmd(s, cmd, e) < 0)
+		return -1;
+	if (!s->lmtp && (s->reply.code == 500 || s->reply.code == 502)) {
+		/* RFC 5321 §3.2: an old server; fall back to HELO */
+		s->used_helo = 1;
+		snprintf(cmd, sizeof(cmd), "HELO %s", s->helo);
+		if (smtp_cmd(s, cmd, e) < 0)
+			return -1;
+		rc = smtp_judge(s, "ehlo", "HELO", "2", e);
+		memset(&s->ext, 0, sizeof(s->ext));
+		return rc < 0 ? -1 : 0;
+	}
+	rc = smtp_judge(s, "ehlo", s->lmtp ? "LHLO" : "EHLO", "2", e);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	s->used_helo = 0;
+	if (smtp_ehlo_parse(&s->reply, &s->ext, e) < 0)
+		return -1;
+	sbuf_addn(&s->seen, s->reply.text, s->reply.len);
 	return 0;
 }
 
 static int
-smtp_step_ehlo(struct smtp_check *s, struct err *e)
+smtp_step_starttls(struct smtp_check *s, struct err *e)
 {
-	char cmd[400];
+	int bad, rc;
 
-	phase_begin(&s->p.phases, "ehlo");
-	snprintf(cmd, sizeof(cmd), "EHLO %s", s->helo);
-	if (conn_send_line(&s->c, cmd, e) < 0 || smtp_read_reply(&s->c, &s->reply, e) < 0)
+	phase_begin(&s->p.phases, "starttls");
+	if (!(s->ext.flags & SMTP_EXT_STARTTLS)) {
+		err_clear(e);
+		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered%s",
+		    s->used_helo ? " (server refused EHLO)" : "");
+	}
+	if (smtp_cmd(s, "STARTTLS", e) < 0)
 		return -1;
-	if (s->reply.code == 500 || s->reply.code == 502) {
-		/* RFC 5321 §3.2: an old server; fall back to HELO */
-		s->used_helo = 1;
-		snprintf(cmd, sizeof(cmd), "HELO %s", s->helo);
-		if (conn_send_line(&s->c, cmd, e) < 0 ||
+	rc = smtp_judge(s, "starttls", "STARTTLS", "2", e);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (s->reply.code != 220)
+		return smtp_rejected(s, "STARTTLS", e);
+	s->tls = plugin_tls_start(&s->p, &s->c, &bad, e);
+	if (s->tls == NULL)
+		return -1;
+	s->tls_active = 1;
+	if (bad) {
+		s->stop = 1;   /* do not go on over a connection we cannot trust */
+		return 0;
+	}
+	/* RFC 3207 §4.2: forget what we knew, ask again */
+	memset(&s->ext, 0, sizeof(s->ext));
+	if (smtp_step_ehlo(s, "starttls", e) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+smtp_step_auth(struct smtp_check *s, struct err *e)
+{
+	const char *mech = s->authtype;
+	char raw[1024], enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
+	size_t ul = strlen(s->authuser), pl = strlen(s->authpass);
+	int rc = -1;
+
+	phase_begin(&s->p.phases, "auth");
+	if (!(s->ext.flags & SMTP_EXT_AUTH))
+		return err_set(e, ERR_MISSING_FEATURE, "AUTH not offered%s",
+		    s->tls_active ? "" : " before STARTTLS");
+	if (mech == NULL)
+		mech = smtp_ext_auth_has(&s->ext, "PLAIN") ? "PLAIN" : "LOGIN";
+	if (!smtp_ext_auth_has(&s->ext, mech))
+		return err_set(e, ERR_MISSING_FEATURE, "AUTH %s not offered (offered: %s)",
+		    mech, s->ext.auth[0] ? s->ext.auth : "none");
+	if (ul + pl + 2 > sizeof(raw))
+		return err_set(e, ERR_USAGE, "user name and password too long");
+	if (strcmp(mech, "PLAIN") == 0) {
+		/* RFC 4616: authzid NUL authcid NUL passwd, as the initial response */
+		raw[0] = '\0';
+		memcpy(raw + 1, s->authuser, ul);
+		raw[1 + ul] = '\0';
+		memcpy(raw + 2 + ul, s->authpass, pl);
+		b64_encode(raw, ul + pl + 2, enc, sizeof(enc));
+		snprintf(cmd, sizeof(cmd), "AUTH PLAIN %s", enc);
+		if (conn_send_secret(&s->c, cmd, strlen("AUTH PLAIN "), e) < 0 ||
+		    smtp_read_reply(&s->c, &s->reply, e) < 0)
+			goto out;
+		if (s->reply.code == 334) {
+			/* a server that ignores the initial response asks again */
+			if (conn_send_secret(&s->c, enc, 0, e) < 0 ||
+			    smtp_read_reply(&s->c, &s->reply, e) < 0)
+				goto out;
+		}
+	} else {
+		if (smtp_cmd(s, "AUTH LOGIN", e) < 0)
+			goto out;
+		if (s->reply.code == 334) {
+			b64_encode(s->authuser, ul, enc, sizeof(enc));
+			if (conn_send_line(&s->c, enc, e) < 0 ||
+			    smtp_read_reply(&s->c, &s->reply, e) < 0)
+				goto out;
+		}
+		if (s->reply.code == 334) {
+			b64_encode(s->authpass, pl, enc, sizeof(enc));
+			if (conn_send_secret(&s->c, enc, 0, e) < 0 ||
+			    smtp_read_reply(&s->c, &s->reply, e) < 0)
+				goto out;
+		}
+	}
+	if (s->reply.code == 535 && smtp_expected(s, "auth", 535) != 1) {
+		char tmp[ERR_REPLY_MAX];
+
+		err_clear(e);
+		e->kind = ERR_REJECTED;
+		e->reply_code = 535;
+		snprintf(e->msg, sizeof(e->msg), "authentication failed for %s (AUTH %s)",
+		    s->authuser, mech);
+		snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)s->reply.len,
+		    s->reply.text);
+		err_set_reply(e, tmp, strlen(tmp));
+		goto out;
+	}
+	snprintf(cmd, sizeof(cmd), "AUTH %s", mech);
+	rc = smtp_judge(s, "auth", cmd, "2", e);
+	if (rc == 0)
+		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->authuser, mech);
+	rc = rc < 0 ? -1 : 0;
+out:
+	explicit_bzero(raw, sizeof(raw));
+	explicit_bzero(enc, sizeof(enc));
+	explicit_bzero(cmd, sizeof(cmd));
+	return rc;
+}
+
+/* check_smtp's -C/-R pairs: a mismatch is WARNING, the session goes on. */
+static int
+smtp_step_commands(struct smtp_check *s, struct err *e)
+{
+	int i;
+
+	for (i = 0; i < s->ncmds; i++) {
+		if (smtp_cmd(s, s->cmds[i], e) < 0)
+			return -1;
+		if (i < s->nresps) {
+			regex_t re;
+			char line[CONN_LINE_MAX + 8];
+
+			snprintf(line, sizeof(line), "%d %.*s", s->reply.code,
+			    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+			if (regcomp(&re, s->resps[i], REG_EXTENDED | REG_NOSUB) == 0) {
+				if (regexec(&re, line, 0, NULL, 0) != 0)
+					result_problem(&s->p.res, STATE_WARNING,
+					    "%s: reply '%s' to '%s' does not match '%s'",
+					    s->target, line, s->cmds[i], s->resps[i]);
+				regfree(&re);
+			}
+		}
+	}
+	return 0;
+}
+
+/* MAIL, every RCPT and (unless --no-data) DATA, pipelined when offered. */
+static int
+smtp_step_envelope(struct smtp_check *s, struct err *e)
+{
+	char cmd[CONN_LINE_MAX];
+	int pipe = (s->ext.flags & SMTP_EXT_PIPELINING) && !s->no_pipelining;
+	int send_data = !s->no_data;
+	int i, rc;
+
+	phase_begin(&s->p.phases, "mail");
+	if (pipe) {
+		struct sbuf group;
+
+		sbuf_init(&group);
+		snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
+		conn_log(&s->c, "C: ", cmd, strlen(cmd));
+		sbuf_printf(&group, "%s\r\n", cmd);
+		for (i = 0; i < s->nrcpt; i++) {
+			snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->rcpt[i]);
+			conn_log(&s->c, "C: ", cmd, strlen(cmd));
+			sbuf_printf(&group, "%s\r\n", cmd);
+		}
+		if (send_data) {
+			conn_log(&s->c, "C: ", "DATA", 4);
+			sbuf_add(&group, "DATA\r\n");
+		}
+		rc = group.failed ? err_set(e, ERR_INTERNAL, "out of memory") :
+		    conn_write(&s->c, group.s, group.len, e);
+		sbuf_free(&group);
+		if (rc < 0)
+			return -1;
+		s->pending = 1 + s->nrcpt + send_data;
+	} else {
+		snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
+		if (conn_send_line(&s->c, cmd, e) < 0)
+			return -1;
+	}
+	if (smtp_read_reply_p(s, e) < 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
+	rc = smtp_judge(s, "mail", cmd, "2", e);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;   /* with PIPELINING the rest is refused too */
+
+	phase_begin(&s->p.phases, "rcpt");
+	for (i = 0; i < s->nrcpt; i++) {
+		snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->rcpt[i]);
+		if ((!pipe && conn_send_line(&s->c, cmd, e) < 0) ||
+		    smtp_read_reply_p(s, e) < 0)
+			return -1;
+		rc = smtp_judge(s, "rcpt", cmd, "2", e);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			s->rcpt_ok++;
+	}
+	if (s->stop && s->rcpt_ok == 0 && !pipe)
+		return 0;
+	if (!send_data)
+		return 0;
+
+	phase_begin(&s->p.phases, "data");
+	if ((!pipe && conn_send_line(&s->c, "DATA", e) < 0) ||
+	    smtp_read_reply_p(s, e) < 0)
+		return -1;
+	if (s->reply.code == 354 && (s->stop || s->rcpt_ok == 0)) {
+		/* no accepted recipient, yet the server wants data: end it empty */
+		if (conn_write(&s->c, ".\r\n", 3, e) < 0 ||
 		    smtp_read_reply(&s->c, &s->reply, e) < 0)
 			return -1;
-		if (s->reply.code != 250)
-			return smtp_rejected(s, "HELO", e);
-		memset(&s->ext, 0, sizeof(s->ext));
-	} else if (s->reply.code != 250) {
-		return smtp_rejected(s, "EHLO", e);
-	} else if (smtp_ehlo_parse(&s->reply, &s->ext, e) < 0) {
-		return -1;
+		return 0;
 	}
-	sbuf_addn(&s->seen, s->reply.text, s->reply.len);
+	if (s->stop)
+		return 0;
+	rc = smtp_judge(s, "data", "DATA", "3", e);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (s->reply.code != 354)
+		return smtp_rejected(s, "DATA", e);
+	return 0;
+}
+
+/* Build the message: headers, token, body, padding; CRLF, dot-stuffed. */
+static int
+smtp_build_message(struct smtp_check *s, struct err *e)
+{
+	struct sbuf raw;
+	unsigned char rnd[8];
+	char date[64], *line;
+	time_t now = time(NULL);
+	struct tm tm;
+	int i;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return err_set(e, ERR_INTERNAL, "no random bytes for the token");
+	snprintf(s->token, sizeof(s->token), "mp-%lld-%02x%02x%02x%02x%02x%02x%02x%02x",
+	    (long long)now, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	sbuf_init(&raw);
+	sbuf_printf(&raw, "Date: %s\n", date);
+	sbuf_printf(&raw, "From: <%s>\n", s->from && *s->from ? s->from : "mailprobe@invalid");
+	sbuf_add(&raw, "To: ");
+	for (i = 0; i < s->nrcpt; i++)
+		sbuf_printf(&raw, "%s<%s>", i ? ", " : "", s->rcpt[i]);
+	sbuf_printf(&raw, "\nSubject: mailprobe test %s\n", s->token);
+	sbuf_printf(&raw, "Message-ID: <%s@%s>\n", s->token,
+	    s->helo && s->helo[0] != '[' ? s->helo : "mailprobe.invalid");
+	sbuf_add(&raw, "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n");
+	sbuf_printf(&raw, "X-Mailer: %s %s (check_smtp_tx)\n", PACKAGE_NAME, PACKAGE_VERSION);
+	for (i = 0; i < s->nheaders; i++)
+		sbuf_printf(&raw, "%s\n", s->headers[i]);
+	sbuf_printf(&raw, "\nThis message was sent by check_smtp_tx (mailprobe) to prove "
+	    "that this server accepts mail.\nToken: %s\n", s->token);
+	if (s->body_file) {
+		char buf[4096];
+		size_t n;
+		FILE *f = fopen(s->body_file, "r");
+
+		if (f == NULL) {
+			sbuf_free(&raw);
+			return err_set(e, ERR_USAGE, "cannot read --body-file %s: %s",
+			    s->body_file, strerror(errno));
+		}
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < SMTP_BODY_MAX)
+			sbuf_addn(&raw, buf, n);
+		fclose(f);
+		if (raw.len && raw.s[raw.len - 1] != '\n')
+			sbuf_addc(&raw, '\n');
+	}
+	while ((long)raw.len < s->size) {
+		/* 76 characters a line, well under the 998 of RFC 5322 */
+		sbuf_add(&raw, "mailprobe padding ..........................................................\n");
+	}
+	if (raw.failed) {
+		sbuf_free(&raw);
+		return err_set(e, ERR_INTERNAL, "out of memory building the message");
+	}
+	/* CRLF line endings, leading dots doubled (RFC 5321 §4.5.2) */
+	sbuf_reset(&s->msg);
+	for (line = raw.s; line && *line;) {
+		char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		if (line[0] == '.')
+			sbuf_addc(&s->msg, '.');
+		sbuf_addn(&s->msg, line, n);
+		sbuf_add(&s->msg, "\r\n");
+		line = nl ? nl + 1 : NULL;
+	}
+	sbuf_add(&s->msg, ".\r\n");
+	sbuf_free(&raw);
+	return s->msg.failed ? err_set(e, ERR_INTERNAL, "out of memory") : 0;
+}
+
+static void
+smtp_queue_id(struct smtp_check *s)
+{
+	const char *t = s->reply.text, *p;
+	size_t n;
+
+	if ((p = strstr(t, "queued as ")) != NULL)
+		p += 10;
+	else if ((p = strstr(t, "id=")) != NULL)
+		p += 3;
+	else
+		return;
+	n = strcspn(p, " \n;,()<>");
+	if (n > 0 && n < sizeof(s->queue_id)) {
+		memcpy(s->queue_id, p, n);
+		s->queue_id[n] = '\0';
+	}
+}
+
+static int
+smtp_step_data(struct smtp_check *s, struct err *e)
+{
+	int rc;
+
+	phase_begin(&s->p.phases, "datasent");
+	if (s->c.transcript)
+		sbuf_printf(s->c.transcript, "C: [message: %zu bytes, token %s]\nC: .\n",
+		    s->msg.len, s->token);
+	{
+		struct sbuf *t = s->c.transcript;
+
+		s->c.transcript = NULL;   /* the body is summarised above */
+		rc = conn_write(&s->c, s->msg.s, s->msg.len, e);
+		s->c.transcript = t;
+	}
+	if (rc < 0 || smtp_read_reply(&s->c, &s->reply, e) < 0)
+		return -1;
+	rc = smtp_judge(s, "datasent", "message", "2", e);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	smtp_queue_id(s);
+	result_detail(&s->p.res, "message accepted: %d %.*s", s->reply.code,
+	    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+	result_detail(&s->p.res, "token: %s", s->token);
 	return 0;
 }
 
@@ -194,8 +964,7 @@ static int
 smtp_step_quit(struct smtp_check *s, struct err *e)
 {
 	phase_begin(&s->p.phases, "quit");
-	if (conn_send_line(&s->c, "QUIT", e) < 0 ||
-	    smtp_read_reply(&s->c, &s->reply, e) < 0) {
+	if (smtp_cmd(s, "QUIT", e) < 0) {
 		if (e->kind == ERR_CLOSED) {
 			/* like check_smtp -q: a server that hangs up on QUIT is fine */
 			result_detail(&s->p.res, "server closed the connection before "
@@ -225,14 +994,85 @@ smtp_fail(struct smtp_check *s, const struct err *e)
 		    s->target, e->msg, phase, s->p.timeout);
 	else if (e->kind == ERR_REJECTED)
 		result_problem(&s->p.res, st, "%s: %s: %s", s->target, e->msg, e->reply);
+	else if (e->kind == ERR_MISSING_FEATURE || e->kind == ERR_CONNECT)
+		result_problem(&s->p.res, st, "%s: %s", s->target, e->msg);
 	else if (e->reply[0])
 		result_problem(&s->p.res, st, "%s: %s in phase %s: %s", s->target,
 		    e->msg, phase, e->reply);
-	else if (e->kind == ERR_CONNECT)
-		result_problem(&s->p.res, st, "%s: %s", s->target, e->msg);
 	else
 		result_problem(&s->p.res, st, "%s: %s in phase %s", s->target, e->msg,
 		    phase);
+}
+
+/* The OK summary: what was proven, with the figures that matter. */
+static void
+smtp_summary(struct smtp_check *s)
+{
+	struct sbuf t;
+
+	sbuf_init(&t);
+	if (s->stop && s->nexpects)
+		sbuf_add(&t, "refused as expected");
+	else if (s->nrcpt && !s->no_data)
+		sbuf_printf(&t, "message accepted%s%s", s->queue_id[0] ? ", queued as " : "",
+		    s->queue_id);
+	else if (s->nrcpt)
+		sbuf_printf(&t, "%d of %d recipients accepted (no data sent)", s->rcpt_ok,
+		    s->nrcpt);
+	else
+		sbuf_printf(&t, "%s accepted", s->lmtp ? "LHLO" : s->used_helo ? "HELO" : "EHLO");
+	sbuf_printf(&t, " in %.3f s", deadline_elapsed(&s->p.dl));
+	if (s->tls_active) {
+		const struct tls_info *in = tls_get_info(s->tls);
+
+		sbuf_printf(&t, ", %s%s", in->protocol, s->p.starttls ? " via STARTTLS" : "");
+		if (!(in->problems & TLS_P_NO_CERT))
+			sbuf_printf(&t, ", certificate %.0f days left", in->days_left < 0 ?
+			    -1 : (double)(long)in->days_left);
+	}
+	if (s->authuser && s->authpass)
+		sbuf_printf(&t, ", authenticated as %s", s->authuser);
+	result_ok(&s->p.res, "%s: %s: %s", s->target, sbuf_str(&t), s->banner);
+	sbuf_free(&t);
+}
+
+static void
+smtp_setup(struct smtp_check *s)
+{
+	s->p.name = "check_smtp_tx";
+	s->p.service = "SMTP";
+	s->p.synopsis = "-H HOST [-p PORT] [-S|-s] [-A PLAIN|LOGIN -U USER "
+	    "(-P PASS|--authfile FILE)] [-f FROM --rcpt RCPT...] [-D WARN[,CRIT]] "
+	    "[-w RANGE] [-c RANGE] [-t SEC[:STATE]] [-v] ...";
+	s->p.description =
+	    "Checks an SMTP server the way a person would in telnet or openssl "
+	    "s_client: connect (implicit TLS with -s), read the banner, EHLO (HELO "
+	    "when EHLO is refused), STARTTLS and EHLO again (-S), AUTH (-A/-U), "
+	    "MAIL FROM, RCPT TO, DATA with a generated test message and QUIT. "
+	    "Every phase is timed (perfdata: connect tls banner ehlo starttls auth "
+	    "mail rcpt data datasent quit, and the total as time), thresholded, and "
+	    "named when it fails.\n"
+	    "check_smtp command lines keep working: -H -p -e -C -R -f -F -A -U -P "
+	    "-L -q -s -S --sni -D -r -w -c -t -4 -6 --extra-opts -v mean what they "
+	    "mean there (-D without -S or -s implies -S).";
+	s->p.examples =
+	    "  check_smtp_tx -H mail.example.org\n"
+	    "      banner, EHLO and QUIT on port 25\n"
+	    "  check_smtp_tx -H mail.example.org -S -D 30,7\n"
+	    "      STARTTLS; WARNING when the certificate expires within 30 days, CRITICAL within 7\n"
+	    "  check_smtp_tx -H mail.example.org -p 587 -S -A PLAIN -U probe@example.org \\\n"
+	    "      --authfile /etc/nagios/probe.auth -f probe@example.org --rcpt sink@example.org\n"
+	    "      a whole submission: STARTTLS, AUTH, MAIL, RCPT, DATA; the queue id is shown\n"
+	    "  check_smtp_tx -H mx.example.org -f a@example.org --rcpt x@elsewhere.test \\\n"
+	    "      --expect-reply rcpt=5xx\n"
+	    "      open-relay test: OK when relaying is refused, CRITICAL when accepted\n"
+	    "  check_smtp_tx -H 192.0.2.25 -w 2 -c 5 --critical-phase=banner=3 -t 20:WARNING\n"
+	    "      thresholds on the total and on one phase; a timeout is only WARNING\n";
+	s->p.opts = smtp_opts;
+	s->p.handler = smtp_option;
+	s->p.ctx = s;
+	s->p.default_port = 25;
+	s->p.phase_names = smtp_phases;
 }
 
 int
@@ -240,63 +1080,97 @@ main(int argc, char **argv)
 {
 	struct smtp_check *s;
 	struct err e;
-	int rc;
+	int rc, want_auth;
 
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		puts("SMTP UNKNOWN - out of memory");
 		return STATE_UNKNOWN;
 	}
-	s->p.name = "check_smtp_tx";
-	s->p.service = "SMTP";
-	s->p.synopsis = "-H HOST [-p PORT] [-4|-6] [-F HELO] [-e STRING] "
-	    "[-w RANGE] [-c RANGE] [-t SEC[:STATE]] [-v]";
-	s->p.description =
-	    "Checks an SMTP server the way a person would in telnet: connect, "
-	    "read the banner, EHLO (HELO when EHLO is refused) and QUIT, each "
-	    "phase timed, thresholded and named when it fails.";
-	s->p.examples =
-	    "  check_smtp_tx -H mail.example.org\n"
-	    "      banner, EHLO and QUIT on port 25\n"
-	    "  check_smtp_tx -H 192.0.2.25 -p 587 -w 2 -c 5 --critical-phase=banner=3\n"
-	    "      WARNING above 2 s in total, CRITICAL above 5 s or a banner slower than 3 s\n"
-	    "  check_smtp_tx -H mail.example.org -e Postfix -t 20:WARNING\n"
-	    "      the banner or EHLO reply must mention Postfix; a timeout is only WARNING\n";
-	s->p.opts = smtp_opts;
-	s->p.handler = smtp_option;
-	s->p.ctx = s;
-	s->p.default_port = 25;
-	s->p.phase_names = smtp_phases;
+	smtp_setup(s);
 	sbuf_init(&s->seen);
+	sbuf_init(&s->msg);
 	plugin_init(&s->p);
 	plugin_parse(&s->p, argc, argv);
+
+	/* ---- what the options mean together */
 	if (s->p.host == NULL)
 		plugin_usage_error(&s->p, "no host to check: give -H HOST");
+	if (s->p.starttls && s->p.implicit_tls)
+		plugin_usage_error(&s->p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
+	if ((s->p.cert_warn.set || s->p.cert_crit.set) && !s->p.implicit_tls)
+		s->p.starttls = 1;
 	if (s->p.port == 0)
-		s->p.port = s->p.default_port;
+		s->p.port = s->p.implicit_tls ? 465 : s->p.default_port;
+	want_auth = s->authuser || s->authpass || s->authtype;
+	if (want_auth && (!s->authuser || !s->authpass))
+		plugin_usage_error(&s->p, "AUTH needs both a user (-U) and a password "
+		    "(-P, --authfile or --extra-opts)");
+	if (want_auth && !s->p.starttls && !s->p.implicit_tls && !s->allow_plaintext_auth)
+		plugin_usage_error(&s->p, "refusing to send AUTH over an unencrypted "
+		    "connection: add -S (STARTTLS) or -s (implicit TLS), or "
+		    "--allow-plaintext-auth");
+	if (s->no_data && s->nrcpt == 0)
+		plugin_usage_error(&s->p, "--no-data needs at least one --rcpt");
+	if ((s->nheaders || s->body_file || s->size) && s->nrcpt == 0)
+		plugin_usage_error(&s->p, "--header, --body-file and --size need --rcpt");
+	if (s->nresps > s->ncmds)
+		plugin_usage_error(&s->p, "more -R than -C: each -R goes with the -C before it");
+	err_clear(&e);
+	if (s->nrcpt && !s->no_data && smtp_build_message(s, &e) < 0)
+		plugin_usage_error(&s->p, e.msg);
 
+	/* ---- the session */
 	plugin_start(&s->p);
 	err_clear(&e);
-	if (smtp_step_connect(s, &e) < 0 || smtp_step_banner(s, &e) < 0 ||
-	    smtp_step_ehlo(s, &e) < 0) {
-		smtp_fail(s, &e);
-		if (s->connected && (e.kind == ERR_REJECTED || e.kind == ERR_MISSING_FEATURE)) {
-			struct err qe;
+	rc = smtp_step_connect(s, &e);
+	if (rc == 0 && !s->stop)
+		rc = smtp_step_banner(s, &e);
+	if (rc == 0 && !s->stop)
+		rc = smtp_step_ehlo(s, "ehlo", &e);
+	if (rc == 0 && !s->stop && s->p.starttls)
+		rc = smtp_step_starttls(s, &e);
+	if (rc == 0 && !s->stop && s->require_ext) {
+		struct sbuf miss;
 
+		sbuf_init(&miss);
+		if (caps_missing(&s->ext.kw, s->require_ext, &miss) > 0)
+			rc = err_set(&e, ERR_MISSING_FEATURE, "required extension%s not "
+			    "offered: %s", strchr(sbuf_str(&miss), ',') ? "s" : "",
+			    sbuf_str(&miss));
+		sbuf_free(&miss);
+	}
+	if (rc == 0 && !s->stop && want_auth)
+		rc = smtp_step_auth(s, &e);
+	if (rc == 0 && !s->stop)
+		rc = smtp_step_commands(s, &e);
+	if (rc == 0 && !s->stop && s->nrcpt)
+		rc = smtp_step_envelope(s, &e);
+	if (rc == 0 && !s->stop && s->nrcpt && !s->no_data)
+		rc = smtp_step_data(s, &e);
+	if (rc == 0 && !s->stop && s->no_data)
+		rc = smtp_cmd(s, "RSET", &e);
+	if (rc < 0)
+		smtp_fail(s, &e);
+	if (s->connected && (rc == 0 || e.kind == ERR_REJECTED ||
+	    e.kind == ERR_MISSING_FEATURE)) {
+		struct err qe;
+
+		err_clear(&qe);
+		smtp_drain(s);
+		if (rc < 0 || s->stop) {
+			/* say goodbye; a failure here adds nothing to the verdict */
+			if (s->stop && s->rcpt_ok)
+				(void)smtp_cmd(s, "RSET", &qe);
 			err_clear(&qe);
 			(void)smtp_step_quit(s, &qe);
+		} else if (smtp_step_quit(s, &qe) < 0) {
+			smtp_fail(s, &qe);
 		}
-	} else {
-		if (s->expect && !strstr(sbuf_str(&s->seen), s->expect))
-			result_problem(&s->p.res, STATE_WARNING,
-			    "%s: expected '%s' not found in banner or EHLO reply",
-			    s->target, s->expect);
-		if (smtp_step_quit(s, &e) < 0)
-			smtp_fail(s, &e);
-		phase_end(&s->p.phases);
-		result_ok(&s->p.res, "%s: %s accepted in %.3f s: %s", s->target,
-		    s->used_helo ? "HELO" : "EHLO", deadline_elapsed(&s->p.dl), s->banner);
 	}
+	phase_end(&s->p.phases);
+	if (rc == 0)
+		smtp_summary(s);
 	if (s->connected) {
 		result_detail(&s->p.res, "banner: %s", s->banner);
 		if (!s->used_helo && s->ext.kw.n > 0) {
@@ -304,13 +1178,20 @@ main(int argc, char **argv)
 
 			sbuf_init(&x);
 			caps_join(&s->ext.kw, &x, " ");
-			result_detail(&s->p.res, "EHLO %s: %s", s->helo, sbuf_str(&x));
+			result_detail(&s->p.res, "%s %s: %s", s->lmtp ? "LHLO" : "EHLO",
+			    s->helo, sbuf_str(&x));
 			sbuf_free(&x);
 		}
+		tls_free(s->tls);
 		conn_close(&s->c);
 	}
 	rc = plugin_finish(&s->p);
+	if (s->authpass) {
+		explicit_bzero(s->authpass, strlen(s->authpass));
+		free(s->authpass);
+	}
 	sbuf_free(&s->seen);
+	sbuf_free(&s->msg);
 	free(s);
 	return rc;
 }

@@ -1,0 +1,84 @@
+/* b64.c - see b64.h */
+#include <config.h>
+
+#include "b64.h"
+
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+long
+b64_encode(const void *in, size_t n, char *out, size_t cap)
+{
+	const unsigned char *p = in;
+	size_t i, o = 0;
+
+	if (cap < B64_ENCODED_SIZE(n))
+		return -1;
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+
+		out[o++] = b64_alphabet[(v >> 18) & 63];
+		out[o++] = b64_alphabet[(v >> 12) & 63];
+		out[o++] = b64_alphabet[(v >> 6) & 63];
+		out[o++] = b64_alphabet[v & 63];
+	}
+	if (i < n) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
+
+		out[o++] = b64_alphabet[(v >> 18) & 63];
+		out[o++] = b64_alphabet[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? b64_alphabet[(v >> 6) & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	return (long)o;
+}
+
+static int
+b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+long
+b64_decode(const char *in, size_t n, unsigned char *out, size_t cap)
+{
+	unsigned acc = 0;
+	size_t i, o = 0;
+	int bits = 0, pad = 0;
+
+	for (i = 0; i < n; i++) {
+		int v;
+
+		if (in[i] == '=') {
+			pad++;
+			continue;
+		}
+		if (pad)
+			return -1;   /* data after padding */
+		v = b64_value(in[i]);
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o >= cap)
+				return -1;
+			out[o++] = (unsigned char)((acc >> bits) & 0xff);
+		}
+	}
+	if (pad > 2 || bits >= 6)
+		return -1;
+	return (long)o;
+}

@@ -1,0 +1,19 @@
+/* b64.h - base64 (RFC 4648) for SASL payloads; pure functions. */
+#ifndef MP_B64_H
+#define MP_B64_H
+
+#include <stddef.h>
+
+/* Encoded size of N bytes, with the terminating NUL. */
+#define B64_ENCODED_SIZE(n) ((((n) + 2) / 3) * 4 + 1)
+
+/* Encode N bytes of IN into OUT (capacity CAP >= B64_ENCODED_SIZE(N)).
+ * Returns the length written (without NUL), or -1 when OUT is too small. */
+long b64_encode(const void *in, size_t n, char *out, size_t cap);
+
+/* Decode N characters of IN into OUT (capacity CAP); padding required
+ * where the length is not a multiple of 4 is accepted missing. Returns the
+ * bytes written, or -1 on an invalid character or too small an OUT. */
+long b64_decode(const char *in, size_t n, unsigned char *out, size_t cap);
+
+#endif

@@ -1,0 +1,494 @@
+/* tls.c - see tls.h. The only file that includes OpenSSL headers. */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "net.h"
+#include "tls.h"
+
+struct tls {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	struct tls_opts o;
+	struct tls_info info;
+	char name[256];         /* the name (or IP) verified */
+	char other[128];        /* words for TLS_P_OTHER */
+	int started;
+};
+
+static long tls_read(void *ctx, int fd, void *buf, size_t n, short *events,
+    struct err *e);
+static long tls_write(void *ctx, int fd, const void *buf, size_t n,
+    short *events, struct err *e);
+static size_t tls_pending(void *ctx);
+static int tls_verify_cb(int ok, X509_STORE_CTX *sctx);
+static void tls_collect(struct tls *t);
+static int tls_io_error(struct tls *t, int rc, short *events, struct err *e,
+    const char *what);
+
+static const struct conn_transport tls_transport = {
+	tls_read, tls_write, tls_pending
+};
+
+/* Last OpenSSL error as text, or FALLBACK. */
+static const char *
+tls_errstr(char *buf, size_t cap, const char *fallback)
+{
+	unsigned long code = ERR_peek_last_error();
+
+	if (code == 0) {
+		snprintf(buf, cap, "%s", fallback);
+	} else {
+		const char *reason = ERR_reason_error_string(code);
+
+		snprintf(buf, cap, "%s", reason ? reason : fallback);
+	}
+	ERR_clear_error();
+	return buf;
+}
+
+struct tls *
+tls_new(const struct tls_opts *o, struct err *e)
+{
+	struct tls *t = calloc(1, sizeof(*t));
+	char buf[256];
+
+	if (t == NULL) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	t->o = *o;
+	t->ctx = SSL_CTX_new(TLS_client_method());
+	if (t->ctx == NULL) {
+		err_set(e, ERR_INTERNAL, "cannot create a TLS context: %s",
+		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
+		goto fail;
+	}
+	/* a peer that drops the TCP connection is "closed", not a TLS error */
+	SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	/* the trust store is loaded only when something will be verified */
+	if (o->verify != TLS_VERIFY_NONE) {
+		int ok;
+
+		if (o->ca_file || o->ca_path)
+			ok = SSL_CTX_load_verify_locations(t->ctx, o->ca_file, o->ca_path);
+		else
+			ok = SSL_CTX_set_default_verify_paths(t->ctx);
+		if (ok != 1) {
+			err_set(e, ERR_USAGE, "cannot load trust anchors from %s: %s",
+			    o->ca_file ? o->ca_file : o->ca_path ? o->ca_path :
+			    "the system store", tls_errstr(buf, sizeof(buf), "unreadable"));
+			goto fail;
+		}
+	}
+	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_NONE, tls_verify_cb);
+	t->ssl = SSL_new(t->ctx);
+	if (t->ssl == NULL) {
+		err_set(e, ERR_INTERNAL, "cannot create a TLS session: %s",
+		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
+		goto fail;
+	}
+	SSL_set_app_data(t->ssl, t);
+	if (o->sni && !net_is_literal(o->sni))
+		SSL_set_tlsext_host_name(t->ssl, o->sni);
+	if (o->verify == TLS_VERIFY_FULL) {
+		if (o->sni && !net_is_literal(o->sni)) {
+			snprintf(t->name, sizeof(t->name), "%s", o->sni);
+			SSL_set1_host(t->ssl, o->sni);
+		} else if (o->verify_ip || o->sni) {
+			const char *ip = o->verify_ip ? o->verify_ip : o->sni;
+
+			snprintf(t->name, sizeof(t->name), "%s", ip);
+			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl), ip);
+		}
+	}
+	return t;
+fail:
+	tls_free(t);
+	return NULL;
+}
+
+/* Record every problem, keep verifying: the plugin reports them all. */
+static int
+tls_verify_cb(int ok, X509_STORE_CTX *sctx)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct tls *t = ssl ? SSL_get_app_data(ssl) : NULL;
+	int code = X509_STORE_CTX_get_error(sctx);
+	int depth = X509_STORE_CTX_get_error_depth(sctx);
+
+	if (ok || t == NULL)
+		return 1;
+	if (t->info.verify_code == 0)
+		t->info.verify_code = code;
+	switch (code) {
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+		t->info.problems |= TLS_P_NAME;
+		break;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		t->info.problems |= depth == 0 ? TLS_P_EXPIRED : TLS_P_CHAIN_EXPIRED;
+		break;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		t->info.problems |= TLS_P_NOT_YET;
+		break;
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		t->info.problems |= TLS_P_SELF_SIGNED;
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		t->info.problems |= TLS_P_UNKNOWN_CA;
+		break;
+	default:
+		if (!(t->info.problems & TLS_P_OTHER))
+			snprintf(t->other, sizeof(t->other), "%s (depth %d)",
+			    X509_verify_cert_error_string(code), depth);
+		t->info.problems |= TLS_P_OTHER;
+	}
+	return 1;
+}
+
+void
+tls_problem_words(unsigned problems, double days_left,
+    const char *not_before, const char *not_after, const char *name,
+    const char *cert_names, const char *other_text, char *out, size_t cap)
+{
+	size_t o = 0;
+
+#define TLS_ADD(...) do { \
+		if (o < cap) { \
+			int n_ = snprintf(out + o, cap - o, "%s", o ? "; " : ""); \
+			o += n_ > 0 ? (size_t)n_ : 0; \
+		} \
+		if (o < cap) { \
+			int n_ = snprintf(out + o, cap - o, __VA_ARGS__); \
+			o += n_ > 0 ? (size_t)n_ : 0; \
+		} \
+	} while (0)
+
+	if (cap == 0)
+		return;
+	out[0] = '\0';
+	if (problems & TLS_P_NO_CERT)
+		TLS_ADD("server sent no certificate");
+	if (problems & TLS_P_EXPIRED) {
+		long ago = (long)floor(-days_left);
+
+		if (ago < 1)
+			TLS_ADD("certificate expired today (notAfter %s)", not_after);
+		else
+			TLS_ADD("certificate expired %ld day%s ago (notAfter %s)", ago,
+			    ago == 1 ? "" : "s", not_after);
+	}
+	if (problems & TLS_P_NOT_YET)
+		TLS_ADD("certificate not yet valid (notBefore %s)", not_before);
+	if (problems & TLS_P_NAME)
+		TLS_ADD("certificate name mismatch: %s is not among its names (%s)",
+		    name && *name ? name : "?", cert_names && *cert_names ?
+		    cert_names : "none");
+	if (problems & TLS_P_SELF_SIGNED)
+		TLS_ADD("self-signed certificate, not issued by a trusted CA");
+	else if (problems & TLS_P_UNKNOWN_CA)
+		TLS_ADD("unknown issuer: the chain does not lead to a trusted CA");
+	if (problems & TLS_P_CHAIN_EXPIRED)
+		TLS_ADD("a CA certificate in the chain has expired");
+	if (problems & TLS_P_OTHER)
+		TLS_ADD("certificate verification failed: %s",
+		    other_text && *other_text ? other_text : "unknown reason");
+#undef TLS_ADD
+}
+
+static void
+tls_time_text(const ASN1_TIME *at, char *out, size_t cap, int64_t *epoch)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (at == NULL || ASN1_TIME_to_tm(at, &tm) != 1) {
+		snprintf(out, cap, "?");
+		return;
+	}
+	strftime(out, cap, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (epoch)
+		*epoch = (int64_t)timegm(&tm);
+}
+
+static void
+tls_name_text(X509_NAME *nm, char *out, size_t cap)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n;
+
+	out[0] = '\0';
+	if (b == NULL)
+		return;
+	X509_NAME_print_ex(b, nm, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	n = BIO_read(b, out, (int)cap - 1);
+	out[n > 0 ? n : 0] = '\0';
+	BIO_free(b);
+	{
+		char tmp[TLS_TEXT];
+
+		err_sanitize(tmp, sizeof(tmp), out, strlen(out));
+		snprintf(out, cap, "%s", tmp);
+	}
+}
+
+static void
+tls_san_text(X509 *cert, char *out, size_t cap)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+	size_t o = 0;
+	int i;
+
+	out[0] = '\0';
+	if (gens == NULL)
+		return;
+	for (i = 0; i < sk_GENERAL_NAME_num(gens) && o + 1 < cap; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		char item[300] = "";
+
+		if (g->type == GEN_DNS) {
+			const unsigned char *d = ASN1_STRING_get0_data(g->d.dNSName);
+			int len = ASN1_STRING_length(g->d.dNSName);
+			char clean[256];
+
+			err_sanitize(clean, sizeof(clean), (const char *)d, (size_t)len);
+			snprintf(item, sizeof(item), "DNS:%s", clean);
+		} else if (g->type == GEN_IPADD) {
+			int len = ASN1_STRING_length(g->d.iPAddress);
+			char ip[NET_ADDRSTR];
+
+			if (inet_ntop(len == 16 ? AF_INET6 : AF_INET,
+			    ASN1_STRING_get0_data(g->d.iPAddress), ip, sizeof(ip)))
+				snprintf(item, sizeof(item), "IP:%s", ip);
+		}
+		if (item[0]) {
+			int n = snprintf(out + o, cap - o, "%s%s", o ? ", " : "", item);
+
+			o += n > 0 ? (size_t)n : 0;
+			if (o >= cap)
+				o = cap - 1;
+		}
+	}
+	GENERAL_NAMES_free(gens);
+}
+
+static void
+tls_collect(struct tls *t)
+{
+	struct tls_info *in = &t->info;
+	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(t->ssl);
+	X509 *cert = SSL_get1_peer_certificate(t->ssl);
+	int v = SSL_version(t->ssl);
+
+	snprintf(in->protocol, sizeof(in->protocol), "%s", SSL_get_version(t->ssl));
+	snprintf(in->cipher, sizeof(in->cipher), "%s", SSL_get_cipher_name(t->ssl));
+	in->chain_len = chain ? sk_X509_num(chain) : 0;
+	in->version_ok = !((t->o.min_version == 13 && v < TLS1_3_VERSION) ||
+	    (t->o.min_version == 12 && v < TLS1_2_VERSION));
+	if (cert == NULL) {
+		in->problems |= TLS_P_NO_CERT;
+	} else {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0, i;
+		int day = 0, sec = 0;
+
+		tls_name_text(X509_get_subject_name(cert), in->subject, sizeof(in->subject));
+		tls_name_text(X509_get_issuer_name(cert), in->issuer, sizeof(in->issuer));
+		tls_san_text(cert, in->names, sizeof(in->names));
+		tls_time_text(X509_get0_notBefore(cert), in->not_before,
+		    sizeof(in->not_before), NULL);
+		tls_time_text(X509_get0_notAfter(cert), in->not_after,
+		    sizeof(in->not_after), &in->not_after_epoch);
+		if (ASN1_TIME_diff(&day, &sec, NULL, X509_get0_notAfter(cert)))
+			in->days_left = day + sec / 86400.0;
+		if (X509_digest(cert, EVP_sha256(), md, &mdlen)) {
+			for (i = 0; i < mdlen && i * 3 + 3 <= sizeof(in->fingerprint); i++)
+				snprintf(in->fingerprint + i * 3, 4, "%02X%s", md[i],
+				    i + 1 < mdlen ? ":" : "");
+		}
+		/* expiry is judged even when nothing else is verified */
+		if (in->days_left < 0)
+			in->problems |= TLS_P_EXPIRED;
+		X509_free(cert);
+	}
+	switch (t->o.verify) {
+	case TLS_VERIFY_NONE:
+		in->verified = 1;
+		break;
+	case TLS_VERIFY_CHAIN:
+		in->verified = !(in->problems & ~TLS_P_NAME);
+		break;
+	default:
+		in->verified = in->problems == 0;
+	}
+	if (!in->verified)
+		tls_problem_words(t->o.verify == TLS_VERIFY_CHAIN ?
+		    in->problems & ~TLS_P_NAME : in->problems, in->days_left,
+		    in->not_before, in->not_after, t->name, in->names, t->other,
+		    in->verify_msg, sizeof(in->verify_msg));
+}
+
+int
+tls_start(struct tls *t, struct conn *c, struct err *e)
+{
+	int64_t start = deadline_now_us();
+	char buf[256];
+
+	if (conn_buffered(c) > 0)
+		return err_set(e, ERR_PROTO, "server sent %zu unexpected bytes before the "
+		    "TLS handshake (refusing: plaintext injected after the go-ahead "
+		    "could be taken as encrypted)", conn_buffered(c));
+	if (SSL_set_fd(t->ssl, c->fd) != 1)
+		return err_set(e, ERR_INTERNAL, "cannot attach TLS to the socket");
+	ERR_clear_error();
+	for (;;) {
+		int rc = SSL_connect(t->ssl), w;
+		short events;
+
+		if (rc == 1)
+			break;
+		switch (SSL_get_error(t->ssl, rc)) {
+		case SSL_ERROR_WANT_READ:
+			events = POLLIN;
+			break;
+		case SSL_ERROR_WANT_WRITE:
+			events = POLLOUT;
+			break;
+		case SSL_ERROR_ZERO_RETURN:
+			return err_set(e, ERR_TLS,
+			    "connection closed by server during the TLS handshake");
+		case SSL_ERROR_SYSCALL:
+			if (ERR_peek_last_error() == 0)
+				return err_sys(e, ERR_TLS, errno, errno ?
+				    "TLS handshake failed: %s" :
+				    "connection closed by server during the TLS handshake%s",
+				    errno ? strerror(errno) : "");
+			/* fall through */
+		default:
+			return err_set(e, ERR_TLS, "TLS handshake failed: %s",
+			    tls_errstr(buf, sizeof(buf), "protocol error"));
+		}
+		w = conn_wait(c->fd, events, c->dl);
+		if (w == 0)
+			return err_set(e, ERR_TIMEOUT, "TLS handshake not done within %.1f s",
+			    (double)(deadline_now_us() - start) / 1e6);
+		if (w < 0)
+			return err_sys(e, ERR_TLS, errno, "poll failed: %s", strerror(errno));
+	}
+	t->started = 1;
+	tls_collect(t);
+	conn_set_transport(c, &tls_transport, t);
+	if (c->transcript)
+		sbuf_printf(c->transcript, "-- TLS handshake done: %s, %s\n",
+		    t->info.protocol, t->info.cipher);
+	return 0;
+}
+
+const struct tls_info *
+tls_get_info(const struct tls *t)
+{
+	return &t->info;
+}
+
+static int
+tls_io_error(struct tls *t, int rc, short *events, struct err *e, const char *what)
+{
+	char buf[256];
+
+	switch (SSL_get_error(t->ssl, rc)) {
+	case SSL_ERROR_WANT_READ:
+		*events = POLLIN;
+		return CONN_WOULD_BLOCK;
+	case SSL_ERROR_WANT_WRITE:
+		*events = POLLOUT;
+		return CONN_WOULD_BLOCK;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	case SSL_ERROR_SYSCALL:
+		if (ERR_peek_last_error() == 0) {
+			if (errno == 0)
+				return 0;
+			return err_sys(e, ERR_CLOSED, errno, "connection %s: %s",
+			    errno == ECONNRESET ? "reset by server" : "failed",
+			    strerror(errno));
+		}
+		/* fall through */
+	default:
+		return err_set(e, ERR_TLS, "TLS %s failed: %s", what,
+		    tls_errstr(buf, sizeof(buf), "protocol error"));
+	}
+}
+
+static long
+tls_read(void *ctx, int fd, void *buf, size_t n, short *events, struct err *e)
+{
+	struct tls *t = ctx;
+	size_t got = 0;
+	int rc;
+
+	(void)fd;
+	ERR_clear_error();
+	errno = 0;
+	rc = SSL_read_ex(t->ssl, buf, n, &got);
+	if (rc == 1)
+		return (long)got;
+	return tls_io_error(t, rc, events, e, "read");
+}
+
+static long
+tls_write(void *ctx, int fd, const void *buf, size_t n, short *events,
+    struct err *e)
+{
+	struct tls *t = ctx;
+	size_t put = 0;
+	int rc;
+
+	(void)fd;
+	ERR_clear_error();
+	errno = 0;
+	rc = SSL_write_ex(t->ssl, buf, n, &put);
+	if (rc == 1)
+		return (long)put;
+	rc = tls_io_error(t, rc, events, e, "write");
+	if (rc == 0)
+		return err_set(e, ERR_CLOSED, "connection closed by server while sending");
+	return rc;
+}
+
+static size_t
+tls_pending(void *ctx)
+{
+	const struct tls *t = ctx;
+
+	return (size_t)SSL_pending(t->ssl);
+}
+
+void
+tls_free(struct tls *t)
+{
+	if (t == NULL)
+		return;
+	if (t->ssl) {
+		if (t->started)
+			(void)SSL_shutdown(t->ssl);   /* close_notify, no wait */
+		SSL_free(t->ssl);
+	}
+	SSL_CTX_free(t->ctx);
+	ERR_clear_error();
+	free(t);
+}

@@ -1,0 +1,90 @@
+/* tls.h - TLS for every plugin: the only file that uses OpenSSL.
+ *
+ * tls_start runs the handshake over a connected struct conn (implicit TLS
+ * from the first byte, or after a STARTTLS/STLS go-ahead) within the run's
+ * deadline, then switches the conn to TLS I/O. Verification never aborts
+ * the handshake: its outcome is reported in struct tls_info so the plugin
+ * can say in plain words what is wrong and still show the certificate. */
+#ifndef MP_TLS_H
+#define MP_TLS_H
+
+#include <stdint.h>
+
+#include "conn.h"
+#include "err.h"
+
+enum tls_verify_mode {
+	TLS_VERIFY_FULL = 0,   /* chain to a trusted CA and host name */
+	TLS_VERIFY_CHAIN,      /* chain only */
+	TLS_VERIFY_NONE        /* nothing (the facts are still reported) */
+};
+
+struct tls_opts {
+	const char *sni;        /* server name for SNI and the name check, or NULL */
+	const char *verify_ip;  /* IP literal to check instead of a name, or NULL */
+	enum tls_verify_mode verify;
+	const char *ca_file;    /* extra trust anchors, or NULL: system store */
+	const char *ca_path;
+	int min_version;        /* 0, or 12 / 13: fail when older was negotiated */
+};
+
+#define TLS_TEXT 512
+
+/* What the handshake proved, for output and thresholds. */
+struct tls_info {
+	char protocol[16];          /* "TLSv1.3" */
+	char cipher[64];
+	char subject[TLS_TEXT];     /* RFC 2253 form */
+	char issuer[TLS_TEXT];
+	char names[TLS_TEXT];       /* SAN DNS/IP names, comma separated */
+	char not_before[32];        /* "2026-11-24 03:30:00 UTC" */
+	char not_after[32];
+	char fingerprint[100];      /* SHA-256, hex with colons */
+	int64_t not_after_epoch;
+	double days_left;           /* may be negative */
+	int chain_len;              /* certificates the server sent */
+	int verified;               /* 1 when verification (as configured) passed */
+	unsigned problems;          /* TLS_P_* bits found (even with --verify=none) */
+	long verify_code;           /* first OpenSSL X509_V_* error, 0 when none */
+	char verify_msg[TLS_TEXT];  /* plain words when !verified */
+	int version_ok;             /* 0 when older than min_version */
+};
+
+struct tls;
+
+/* A TLS client for one connection; NULL with ERR_TLS/ERR_USAGE in *e
+ * (e.g. an unreadable --ca-file). Free with tls_free. */
+struct tls *tls_new(const struct tls_opts *o, struct err *e);
+
+/* Handshake over C (its socket and deadline); on success C reads and
+ * writes through TLS. Refuses (ERR_PROTO) when C still holds unread
+ * plaintext: bytes sent after a STARTTLS go-ahead are an injection. */
+int tls_start(struct tls *t, struct conn *c, struct err *e);
+
+/* Facts about the session and the server's certificate. */
+const struct tls_info *tls_get_info(const struct tls *t);
+
+/* Send close_notify (best effort, no waiting) and free. NULL is fine. */
+void tls_free(struct tls *t);
+
+/* Verification problems, as bits of tls_info.problems. */
+enum {
+	TLS_P_NAME = 1 << 0,          /* host name not among the certificate's names */
+	TLS_P_EXPIRED = 1 << 1,       /* the server's certificate has expired */
+	TLS_P_NOT_YET = 1 << 2,       /* ... is not valid yet */
+	TLS_P_SELF_SIGNED = 1 << 3,   /* self-signed leaf or untrusted root in chain */
+	TLS_P_UNKNOWN_CA = 1 << 4,    /* chain does not lead to a trusted CA */
+	TLS_P_CHAIN_EXPIRED = 1 << 5, /* an intermediate or CA certificate expired */
+	TLS_P_NO_CERT = 1 << 6,       /* the server sent no certificate */
+	TLS_P_OTHER = 1 << 7          /* anything else: see other_code */
+};
+
+/* Plain words for PROBLEMS into OUT: "certificate expired 3 days ago
+ * (notAfter 2026-11-21 10:00:00 UTC)", "name mismatch: mail.example.org
+ * is not among the certificate's names (DNS:a.example)", ... joined by
+ * "; ". OTHER_TEXT describes TLS_P_OTHER. Pure; used by tests. */
+void tls_problem_words(unsigned problems, double days_left,
+    const char *not_before, const char *not_after, const char *name,
+    const char *cert_names, const char *other_text, char *out, size_t cap);
+
+#endif
