@@ -487,23 +487,23 @@ smtp_read_reply_p(struct smtp_check *s, struct err *e)
 }
 
 /* After a failure inside a pipelined group, read the replies still on
- * their way (and end a DATA the server accepted anyway) so that QUIT gets
- * its own reply. Best effort: errors here add nothing to the verdict. */
-static void
+ * their way so that QUIT gets its own reply. Returns -1 when the session
+ * must be dropped instead: the server said 354 to a DATA we no longer
+ * want, and hanging up is the only way to deliver nothing (RFC 5321
+ * §3.3). Best effort: errors here add nothing to the verdict. */
+static int
 smtp_drain(struct smtp_check *s)
 {
-	struct smtp_reply *r = &s->reply;
 	struct err e;
 
 	err_clear(&e);
 	while (s->pending > 0) {
 		if (smtp_read_reply_p(s, &e) < 0)
-			return;
-		if (s->pending == 0 && r->code == 354 &&
-		    (conn_write(&s->c, ".\r\n", 3, &e) < 0 ||
-		    smtp_read_reply(&s->c, r, &e) < 0))
-			return;
+			return -1;
+		if (s->pending == 0 && s->reply.code == 354)
+			return -1;
 	}
+	return 0;
 }
 
 static int
@@ -1157,8 +1157,10 @@ main(int argc, char **argv)
 		struct err qe;
 
 		err_clear(&qe);
-		smtp_drain(s);
-		if (rc < 0 || s->stop) {
+		if (smtp_drain(s) < 0) {
+			result_detail(&s->p.res, "connection dropped without QUIT so that "
+			    "the server discards the unfinished message");
+		} else if (rc < 0 || s->stop) {
 			/* say goodbye; a failure here adds nothing to the verdict */
 			if (s->stop && s->rcpt_ok)
 				(void)smtp_cmd(s, "RSET", &qe);
