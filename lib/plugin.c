@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include "conn.h"
 #include "ini.h"
@@ -66,6 +69,18 @@ const struct opt_spec plugin_common_opts[] = {
 	  "Trust the CA certificates in DIR (hashed, as c_rehash makes)." },
 	{ OPT_TLS_MIN, "tls-min", required_argument, "1.2|1.3",
 	  "CRITICAL when the negotiated TLS version is older." },
+	{ 'U', "authuser", required_argument, "USER",
+	  "User name for the login check (AUTH, LOGIN, USER)." },
+	{ 'P', "authpass", required_argument, "PASSWORD",
+	  "Password for the login check. Better: --authfile or --extra-opts, "
+	  "which keep it off the command line and out of the process list." },
+	{ OPT_AUTHFILE, "authfile", required_argument, "FILE",
+	  "Read 'user=...' and 'password=...' lines (or just the password on "
+	  "the first line) from FILE, which must not be readable by group or "
+	  "others." },
+	{ OPT_ALLOW_PLAINTEXT_AUTH, "allow-plaintext-auth", no_argument, NULL,
+	  "Allow credentials over an unencrypted connection (refused by "
+	  "default, before anything is sent)." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default) or json: one JSON object, same exit code." },
 	{ OPT_JSON, "json", no_argument, NULL, "Same as --output=json." },
@@ -124,6 +139,73 @@ plugin_timeout(struct plugin *p, const char *arg, struct err *e)
 		return err_set(e, ERR_USAGE, "timeout state '%.32s' must be ok, warning, "
 		    "critical or unknown", colon + 1);
 	return 0;
+}
+
+static void
+plugin_set_pass(struct plugin *p, const char *pass)
+{
+	if (p->authpass) {
+		explicit_bzero(p->authpass, strlen(p->authpass));
+		free(p->authpass);
+	}
+	p->authpass = strdup(pass);
+}
+
+/* --authfile: "user=..." / "password=..." lines, or the password alone. */
+static int
+plugin_authfile(struct plugin *p, const char *path, struct err *e)
+{
+	static char user[256];
+	char buf[1024], *line, *save = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd, first = 1, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, ERR_USAGE, "cannot read --authfile %s: %s", path,
+		    strerror(errno));
+	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
+		close(fd);
+		return err_set(e, ERR_USAGE, "--authfile %s is readable by group or others "
+		    "(mode %03o): chmod 600 it", path, (unsigned)(st.st_mode & 0777));
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return err_set(e, ERR_USAGE, "cannot read --authfile %s", path);
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+		char *eq = strchr(line, '='), *v;
+		size_t kl;
+
+		if (*line == '#' || *line == ';')
+			continue;
+		if (eq == NULL) {
+			if (first)
+				plugin_set_pass(p, line);
+			first = 0;
+			continue;
+		}
+		first = 0;
+		kl = (size_t)(eq - line);
+		while (kl > 0 && (line[kl - 1] == ' ' || line[kl - 1] == '\t'))
+			kl--;
+		for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		if ((kl == 4 && strncmp(line, "user", 4) == 0) ||
+		    (kl == 8 && strncmp(line, "username", 8) == 0)) {
+			snprintf(user, sizeof(user), "%s", v);
+			p->authuser = user;
+		} else if ((kl == 8 && strncmp(line, "password", 8) == 0) ||
+		    (kl == 4 && strncmp(line, "pass", 4) == 0)) {
+			plugin_set_pass(p, v);
+		}
+	}
+	explicit_bzero(buf, sizeof(buf));
+	if (p->authpass == NULL)
+		rc = err_set(e, ERR_USAGE, "--authfile %s holds no password", path);
+	return rc;
 }
 
 /* -D WARN[,CRIT]: alert when fewer days are left, i.e. ranges "WARN:" */
@@ -231,6 +313,17 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 	case OPT_CA_PATH:
 		p->ca_path = arg;
 		return 0;
+	case 'U':
+		p->authuser = arg;
+		return 0;
+	case 'P':
+		plugin_set_pass(p, arg);
+		return p->authpass ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+	case OPT_AUTHFILE:
+		return plugin_authfile(p, arg, e);
+	case OPT_ALLOW_PLAINTEXT_AUTH:
+		p->allow_plaintext_auth = 1;
+		return 0;
 	case OPT_TLS_MIN:
 		if (strcmp(arg, "1.2") == 0)
 			p->tls_min = 12;
@@ -319,7 +412,7 @@ plugin_start(struct plugin *p)
 	alarm((unsigned)ceil(p->timeout) + 1);
 }
 
-int
+static int
 plugin_proxy_header(const struct plugin *p, struct conn *c,
     const struct net_peer *peer, struct err *e)
 {
@@ -374,17 +467,17 @@ plugin_proxy_header(const struct plugin *p, struct conn *c,
 	}
 }
 
-struct tls *
-plugin_tls_start(struct plugin *p, struct conn *c, int *verify_failed,
-    struct err *e)
+int
+plugin_upgrade(struct plugin *p, struct err *e)
 {
+	struct conn *c = &p->conn;
 	struct tls_opts o;
 	const struct tls_info *in;
 	struct tls *t;
 	const char *name = p->sni ? p->sni : p->host;
 	int literal = name && net_is_literal(name);
 
-	*verify_failed = 0;
+	p->tls_untrusted = 0;
 	memset(&o, 0, sizeof(o));
 	o.sni = name;
 	o.verify_ip = literal ? name : NULL;
@@ -394,11 +487,12 @@ plugin_tls_start(struct plugin *p, struct conn *c, int *verify_failed,
 	o.min_version = p->tls_min;
 	t = tls_new(&o, e);
 	if (t == NULL)
-		return NULL;
+		return -1;
 	if (tls_start(t, c, e) < 0) {
 		tls_free(t);
-		return NULL;
+		return -1;
 	}
+	p->tls = t;
 	in = tls_get_info(t);
 	result_detail(&p->res, "TLS: %s, cipher %s", in->protocol, in->cipher);
 	if (!(in->problems & TLS_P_NO_CERT)) {
@@ -411,7 +505,7 @@ plugin_tls_start(struct plugin *p, struct conn *c, int *verify_failed,
 		    &p->cert_warn, &p->cert_crit, NAN, NAN);
 	}
 	if (!in->verified) {
-		*verify_failed = 1;
+		p->tls_untrusted = 1;
 		result_problem(&p->res, STATE_CRITICAL, "%s", in->verify_msg);
 	} else if (range_alert(&p->cert_crit, floor(in->days_left))) {
 		result_problem(&p->res, STATE_CRITICAL, "certificate expires in %.0f days "
@@ -425,7 +519,93 @@ plugin_tls_start(struct plugin *p, struct conn *c, int *verify_failed,
 	if (!in->version_ok)
 		result_problem(&p->res, STATE_CRITICAL, "negotiated %s, older than the "
 		    "required TLSv1.%d", in->protocol, p->tls_min - 10);
-	return t;
+	return 0;
+}
+
+int
+plugin_want_login(struct plugin *p)
+{
+	if (!p->authuser && !p->authpass)
+		return 0;
+	if (!p->authuser || !p->authpass)
+		plugin_usage_error(p, "the login check needs both a user (-U) and a "
+		    "password (-P, --authfile or --extra-opts)");
+	if (!p->starttls && !p->implicit_tls && !p->allow_plaintext_auth)
+		plugin_usage_error(p, "refusing to send credentials over an "
+		    "unencrypted connection: add -S (STARTTLS) or -s (implicit TLS), "
+		    "or --allow-plaintext-auth");
+	return 1;
+}
+
+int
+plugin_connect(struct plugin *p, struct err *e)
+{
+	struct net_addrs addrs;
+	int fd, literal = net_is_literal(p->host);
+
+	snprintf(p->target, sizeof(p->target), literal && strchr(p->host, ':') &&
+	    p->host[0] != '[' ? "[%s]:%d" : "%s:%d", p->host, p->port);
+	if (!literal)
+		phase_begin(&p->phases, "dns");
+	if (net_resolve(p->host, p->port, p->family, &p->dl, &addrs, e) < 0)
+		return -1;
+	phase_begin(&p->phases, "connect");
+	fd = net_connect(&addrs, &p->dl, &p->peer, e);
+	if (fd < 0)
+		return -1;
+	if (literal)
+		snprintf(p->target, sizeof(p->target), p->peer.remote.family == AF_INET6 ?
+		    "[%s]:%d" : "%s:%d", p->peer.remote.text, p->peer.port);
+	else
+		snprintf(p->target, sizeof(p->target), "%s[%s]:%d", p->host,
+		    p->peer.remote.text, p->peer.port);
+	conn_init(&p->conn, fd, &p->dl);
+	p->connected = 1;
+	if (p->verbose)
+		p->conn.transcript = &p->res.transcript;
+	if (p->proxy && plugin_proxy_header(p, &p->conn, &p->peer, e) < 0)
+		return -1;
+	if (p->implicit_tls) {
+		phase_begin(&p->phases, "tls");
+		if (plugin_upgrade(p, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+plugin_fail(struct plugin *p, const struct err *e)
+{
+	enum state st = plugin_err_state(p, e);
+	const char *phase = phase_current(&p->phases);
+
+	if (e->kind == ERR_RESOLVE || (e->kind == ERR_TIMEOUT && e->phase &&
+	    strcmp(e->phase, "dns") == 0))
+		result_problem(&p->res, st, "%s", e->msg);
+	else if (e->kind == ERR_TIMEOUT)
+		result_problem(&p->res, st, "%s: %s in phase %s (timeout %g s)",
+		    p->target, e->msg, phase, p->timeout);
+	else if (e->kind == ERR_REJECTED)
+		result_problem(&p->res, st, "%s: %s: %s", p->target, e->msg, e->reply);
+	else if (e->kind == ERR_MISSING_FEATURE || e->kind == ERR_CONNECT ||
+	    e->kind == ERR_USAGE)
+		result_problem(&p->res, st, "%s: %s", p->target, e->msg);
+	else if (e->reply[0])
+		result_problem(&p->res, st, "%s: %s in phase %s: %s", p->target,
+		    e->msg, phase, e->reply);
+	else
+		result_problem(&p->res, st, "%s: %s in phase %s", p->target, e->msg,
+		    phase);
+}
+
+void
+plugin_close(struct plugin *p)
+{
+	tls_free(p->tls);
+	p->tls = NULL;
+	if (p->connected)
+		conn_close(&p->conn);
+	p->connected = 0;
 }
 
 enum state
@@ -529,5 +709,10 @@ plugin_finish(struct plugin *p)
 	fflush(stdout);
 	result_free(&p->res);
 	extra_opts_free(p->argv_orig, p->argv_alloc);
+	if (p->authpass) {
+		explicit_bzero(p->authpass, strlen(p->authpass));
+		free(p->authpass);
+		p->authpass = NULL;
+	}
 	return (int)s;
 }

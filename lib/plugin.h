@@ -9,11 +9,10 @@
 #include "err.h"
 #include "opts.h"
 #include "phase.h"
+#include "conn.h"
+#include "net.h"
 #include "result.h"
 #include "tls.h"
-
-struct conn;
-struct net_peer;
 
 enum {
 	OPT_WARNING_PHASE = OPT_LONG_BASE,
@@ -26,6 +25,8 @@ enum {
 	OPT_CA_FILE,
 	OPT_CA_PATH,
 	OPT_TLS_MIN,
+	OPT_AUTHFILE,
+	OPT_ALLOW_PLAINTEXT_AUTH,
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
 
@@ -59,6 +60,17 @@ struct plugin {
 	enum tls_verify_mode verify;
 	const char *ca_file, *ca_path;
 	int tls_min;               /* 0, 12 or 13 */
+	const char *authuser;      /* -U */
+	char *authpass;            /* -P / --authfile: owned, wiped by plugin_finish */
+	int allow_plaintext_auth;
+
+	/* the connection, after plugin_connect */
+	struct conn conn;
+	struct net_peer peer;
+	int connected;
+	struct tls *tls;           /* TLS session, or NULL */
+	int tls_untrusted;         /* verification failed: send nothing secret */
+	char target[512];          /* "host[addr]:port", for messages */
 
 	/* run state */
 	struct deadline dl;
@@ -86,18 +98,27 @@ void plugin_usage_error(struct plugin *p, const char *msg)
 /* Start the run's clock and arm the alarm() backstop (timeout + 1 s). */
 void plugin_start(struct plugin *p);
 
-/* Send the PROXY protocol header (-r) on C, for the connection to PEER. */
-int plugin_proxy_header(const struct plugin *p, struct conn *c,
-    const struct net_peer *peer, struct err *e);
+/* Usage checks shared by the plugins that log in: -U needs a password,
+ * and credentials are refused over plaintext without -S/-s or
+ * --allow-plaintext-auth (UNKNOWN with a hint, before anything is sent).
+ * Returns 1 when a login was asked for. */
+int plugin_want_login(struct plugin *p);
 
-/* Start TLS on C with the TLS options, then judge what it proved: a
- * failed verification, -D days and --tls-min become problems, the
- * certificate facts long output and `cert_days` perfdata. Returns the
- * session (free with tls_free) or NULL with *e set when the handshake
- * failed. *VERIFY_FAILED is set when the certificate must not be trusted
- * (the session should end before anything secret is sent). */
-struct tls *plugin_tls_start(struct plugin *p, struct conn *c,
-    int *verify_failed, struct err *e);
+/* Resolve (phase dns, for names), connect (phase connect), send the PROXY
+ * header (-r) and, with -s, run the TLS handshake (phase tls). Fills
+ * p->conn, p->peer, p->target. */
+int plugin_connect(struct plugin *p, struct err *e);
+
+/* Upgrade p->conn to TLS (after STARTTLS/STLS, or for -s). */
+int plugin_upgrade(struct plugin *p, struct err *e);
+
+/* Record error E as the problem of the run: the target, the cause in
+ * plain words, and the phase it struck in. */
+void plugin_fail(struct plugin *p, const struct err *e);
+
+/* Close the TLS session and the socket. */
+void plugin_close(struct plugin *p);
+
 
 /* The state an error of kind E means (timeouts: --timeout's STATE;
  * 4xx rejections WARNING, 5xx CRITICAL, 421 CRITICAL). */

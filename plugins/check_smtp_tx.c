@@ -38,8 +38,6 @@ enum {
 	OPT_HEADER,
 	OPT_BODY_FILE,
 	OPT_SIZE,
-	OPT_AUTHFILE,
-	OPT_ALLOW_PLAINTEXT_AUTH,
 	OPT_NO_PIPELINING,
 	OPT_REQUIRE_EXT,
 	OPT_EXPECT_REPLY
@@ -75,17 +73,6 @@ static const struct opt_spec smtp_opts[] = {
 	{ 'A', "authtype", required_argument, "PLAIN|LOGIN",
 	  "SASL mechanism for AUTH (default: PLAIN when offered, else LOGIN "
 	  "when -U is given)." },
-	{ 'U', "authuser", required_argument, "USER", "User name for AUTH." },
-	{ 'P', "authpass", required_argument, "PASSWORD",
-	  "Password for AUTH. Better: --authfile or --extra-opts, which keep it "
-	  "off the command line and out of the process list." },
-	{ OPT_AUTHFILE, "authfile", required_argument, "FILE",
-	  "Read 'user=...' and 'password=...' lines (or just the password on "
-	  "the first line) from FILE, which must not be readable by group or "
-	  "others." },
-	{ OPT_ALLOW_PLAINTEXT_AUTH, "allow-plaintext-auth", no_argument, NULL,
-	  "Allow AUTH over an unencrypted connection (refused by default, "
-	  "before anything is sent)." },
 	{ OPT_NO_PIPELINING, "no-pipelining", no_argument, NULL,
 	  "Do not use PIPELINING (RFC 2920) even when the server offers it." },
 	{ OPT_REQUIRE_EXT, "require-ext", required_argument, "LIST",
@@ -127,9 +114,6 @@ struct smtp_check {
 	const char *body_file;
 	long size;
 	const char *authtype;
-	const char *authuser;
-	char *authpass;            /* owned copy, wiped at exit */
-	int allow_plaintext_auth;
 	int no_pipelining;
 	const char *require_ext;
 	struct smtp_expect expects[SMTP_EXPECT_MAX];
@@ -141,13 +125,7 @@ struct smtp_check {
 	int lmtp;
 
 	/* session */
-	struct conn c;
-	struct tls *tls;
-	int connected;
-	int tls_active;
 	int stop;                  /* an expected refusal ended the transaction */
-	char target[512];          /* "host[addr]:port" for messages */
-	struct net_peer peer;
 	struct smtp_reply reply;   /* the last reply */
 	char banner[512];
 	struct smtp_ext ext;
@@ -171,7 +149,6 @@ static int smtp_step_envelope(struct smtp_check *s, struct err *e);
 static int smtp_step_data(struct smtp_check *s, struct err *e);
 static int smtp_step_quit(struct smtp_check *s, struct err *e);
 static int smtp_read_reply_p(struct smtp_check *s, struct err *e);
-static void smtp_fail(struct smtp_check *s, const struct err *e);
 
 /* ------------------------------------------------------------ options */
 
@@ -254,67 +231,6 @@ smtp_expected(const struct smtp_check *s, const char *phase, int code)
 }
 
 static int
-smtp_authfile(struct smtp_check *s, const char *path, struct err *e)
-{
-	char buf[1024], *line, *save = NULL;
-	struct stat st;
-	ssize_t n;
-	int fd, first = 1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(e, ERR_USAGE, "cannot read --authfile %s: %s", path,
-		    strerror(errno));
-	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
-		close(fd);
-		return err_set(e, ERR_USAGE, "--authfile %s is readable by group or others "
-		    "(mode %03o); chmod 600 it", path, (unsigned)(st.st_mode & 0777));
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return err_set(e, ERR_USAGE, "cannot read --authfile %s", path);
-	buf[n] = '\0';
-	for (line = strtok_r(buf, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
-		char *eq = strchr(line, '='), *k = line, *v;
-		size_t kl;
-
-		if (*line == '#' || *line == ';')
-			continue;
-		if (eq == NULL) {
-			if (first) {
-				free(s->authpass);
-				s->authpass = strdup(line);
-			}
-			first = 0;
-			continue;
-		}
-		first = 0;
-		kl = (size_t)(eq - k);
-		while (kl > 0 && (k[kl - 1] == ' ' || k[kl - 1] == '\t'))
-			kl--;
-		v = eq + 1;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		if ((kl == 4 && strncmp(k, "user", 4) == 0) ||
-		    (kl == 8 && strncmp(k, "username", 8) == 0)) {
-			static char user[256];
-
-			snprintf(user, sizeof(user), "%s", v);
-			s->authuser = user;
-		} else if ((kl == 8 && strncmp(k, "password", 8) == 0) ||
-		    (kl == 4 && strncmp(k, "pass", 4) == 0)) {
-			free(s->authpass);
-			s->authpass = strdup(v);
-		}
-	}
-	explicit_bzero(buf, sizeof(buf));
-	if (s->authpass == NULL)
-		return err_set(e, ERR_USAGE, "--authfile %s holds no password", path);
-	return 0;
-}
-
-static int
 smtp_option(void *ctx, int id, const char *arg, struct err *e)
 {
 	struct smtp_check *s = ctx;
@@ -369,18 +285,6 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		if (strcasecmp(arg, "PLAIN") != 0 && strcasecmp(arg, "LOGIN") != 0)
 			return err_set(e, ERR_USAGE, "--authtype must be PLAIN or LOGIN");
 		s->authtype = strcasecmp(arg, "PLAIN") == 0 ? "PLAIN" : "LOGIN";
-		return 0;
-	case 'U':
-		s->authuser = arg;
-		return 0;
-	case 'P':
-		free(s->authpass);
-		s->authpass = strdup(arg);
-		return s->authpass ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
-	case OPT_AUTHFILE:
-		return smtp_authfile(s, arg, e);
-	case OPT_ALLOW_PLAINTEXT_AUTH:
-		s->allow_plaintext_auth = 1;
 		return 0;
 	case OPT_NO_PIPELINING:
 		s->no_pipelining = 1;
@@ -483,7 +387,7 @@ smtp_read_reply_p(struct smtp_check *s, struct err *e)
 {
 	if (s->pending > 0)
 		s->pending--;
-	return smtp_read_reply(&s->c, &s->reply, e);
+	return smtp_read_reply(&s->p.conn, &s->reply, e);
 }
 
 /* After a failure inside a pipelined group, read the replies still on
@@ -509,9 +413,9 @@ smtp_drain(struct smtp_check *s)
 static int
 smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e)
 {
-	if (conn_send_line(&s->c, cmd, e) < 0)
+	if (conn_send_line(&s->p.conn, cmd, e) < 0)
 		return -1;
-	return smtp_read_reply(&s->c, &s->reply, e);
+	return smtp_read_reply(&s->p.conn, &s->reply, e);
 }
 
 /* ------------------------------------------------------------ the steps */
@@ -519,29 +423,10 @@ smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e)
 static int
 smtp_step_connect(struct smtp_check *s, struct err *e)
 {
-	struct net_addrs addrs;
-	int fd, literal = net_is_literal(s->p.host);
-
-	snprintf(s->target, sizeof(s->target), literal && strchr(s->p.host, ':') &&
-	    s->p.host[0] != '[' ? "[%s]:%d" : "%s:%d", s->p.host, s->p.port);
-	if (!literal)
-		phase_begin(&s->p.phases, "dns");
-	if (net_resolve(s->p.host, s->p.port, s->p.family, &s->p.dl, &addrs, e) < 0)
+	if (plugin_connect(&s->p, e) < 0)
 		return -1;
-	phase_begin(&s->p.phases, "connect");
-	fd = net_connect(&addrs, &s->p.dl, &s->peer, e);
-	if (fd < 0)
-		return -1;
-	if (literal)
-		snprintf(s->target, sizeof(s->target), s->peer.remote.family == AF_INET6 ?
-		    "[%s]:%d" : "%s:%d", s->peer.remote.text, s->peer.port);
-	else
-		snprintf(s->target, sizeof(s->target), "%s[%s]:%d", s->p.host,
-		    s->peer.remote.text, s->peer.port);
-	conn_init(&s->c, fd, &s->p.dl);
-	s->connected = 1;
-	if (s->p.verbose)
-		s->c.transcript = &s->p.res.transcript;
+	if (s->p.tls_untrusted)
+		s->stop = 1;
 	if (s->helo == NULL) {
 		static char name[300];
 		char host[256];
@@ -549,24 +434,11 @@ smtp_step_connect(struct smtp_check *s, struct err *e)
 		memset(host, 0, sizeof(host));
 		if (gethostname(host, sizeof(host) - 1) == 0 && strchr(host, '.') != NULL)
 			snprintf(name, sizeof(name), "%s", host);
-		else if (s->peer.local.family == AF_INET6)
-			snprintf(name, sizeof(name), "[IPv6:%s]", s->peer.local.text);
+		else if (s->p.peer.local.family == AF_INET6)
+			snprintf(name, sizeof(name), "[IPv6:%s]", s->p.peer.local.text);
 		else
-			snprintf(name, sizeof(name), "[%s]", s->peer.local.text);
+			snprintf(name, sizeof(name), "[%s]", s->p.peer.local.text);
 		s->helo = name;
-	}
-	if (s->p.proxy && plugin_proxy_header(&s->p, &s->c, &s->peer, e) < 0)
-		return -1;
-	if (s->p.implicit_tls) {
-		int bad;
-
-		phase_begin(&s->p.phases, "tls");
-		s->tls = plugin_tls_start(&s->p, &s->c, &bad, e);
-		if (s->tls == NULL)
-			return -1;
-		s->tls_active = 1;
-		if (bad)
-			s->stop = 1;
 	}
 	return 0;
 }
@@ -577,7 +449,7 @@ smtp_step_banner(struct smtp_check *s, struct err *e)
 	int rc;
 
 	phase_begin(&s->p.phases, "banner");
-	if (smtp_read_reply(&s->c, &s->reply, e) < 0)
+	if (smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 		return -1;
 	err_sanitize(s->banner, sizeof(s->banner), s->reply.text,
 	    smtp_reply_line1_len(&s->reply));
@@ -622,7 +494,7 @@ smtp_step_ehlo(struct smtp_check *s, const char *phase, struct err *e)
 static int
 smtp_step_starttls(struct smtp_check *s, struct err *e)
 {
-	int bad, rc;
+	int rc;
 
 	phase_begin(&s->p.phases, "starttls");
 	if (!(s->ext.flags & SMTP_EXT_STARTTLS)) {
@@ -637,11 +509,9 @@ smtp_step_starttls(struct smtp_check *s, struct err *e)
 		return rc < 0 ? -1 : 0;
 	if (s->reply.code != 220)
 		return smtp_rejected(s, "STARTTLS", e);
-	s->tls = plugin_tls_start(&s->p, &s->c, &bad, e);
-	if (s->tls == NULL)
+	if (plugin_upgrade(&s->p, e) < 0)
 		return -1;
-	s->tls_active = 1;
-	if (bad) {
+	if (s->p.tls_untrusted) {
 		s->stop = 1;   /* do not go on over a connection we cannot trust */
 		return 0;
 	}
@@ -657,13 +527,13 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 {
 	const char *mech = s->authtype;
 	char raw[1024], enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
-	size_t ul = strlen(s->authuser), pl = strlen(s->authpass);
+	size_t ul = strlen(s->p.authuser), pl = strlen(s->p.authpass);
 	int rc = -1;
 
 	phase_begin(&s->p.phases, "auth");
 	if (!(s->ext.flags & SMTP_EXT_AUTH))
 		return err_set(e, ERR_MISSING_FEATURE, "AUTH not offered%s",
-		    s->tls_active ? "" : " before STARTTLS");
+		    (s->p.tls != NULL) ? "" : " before STARTTLS");
 	if (mech == NULL)
 		mech = smtp_ext_auth_has(&s->ext, "PLAIN") ? "PLAIN" : "LOGIN";
 	if (!smtp_ext_auth_has(&s->ext, mech))
@@ -674,33 +544,33 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 	if (strcmp(mech, "PLAIN") == 0) {
 		/* RFC 4616: authzid NUL authcid NUL passwd, as the initial response */
 		raw[0] = '\0';
-		memcpy(raw + 1, s->authuser, ul);
+		memcpy(raw + 1, s->p.authuser, ul);
 		raw[1 + ul] = '\0';
-		memcpy(raw + 2 + ul, s->authpass, pl);
+		memcpy(raw + 2 + ul, s->p.authpass, pl);
 		b64_encode(raw, ul + pl + 2, enc, sizeof(enc));
 		snprintf(cmd, sizeof(cmd), "AUTH PLAIN %s", enc);
-		if (conn_send_secret(&s->c, cmd, strlen("AUTH PLAIN "), e) < 0 ||
-		    smtp_read_reply(&s->c, &s->reply, e) < 0)
+		if (conn_send_secret(&s->p.conn, cmd, strlen("AUTH PLAIN "), e) < 0 ||
+		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 			goto out;
 		if (s->reply.code == 334) {
 			/* a server that ignores the initial response asks again */
-			if (conn_send_secret(&s->c, enc, 0, e) < 0 ||
-			    smtp_read_reply(&s->c, &s->reply, e) < 0)
+			if (conn_send_secret(&s->p.conn, enc, 0, e) < 0 ||
+			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
 	} else {
 		if (smtp_cmd(s, "AUTH LOGIN", e) < 0)
 			goto out;
 		if (s->reply.code == 334) {
-			b64_encode(s->authuser, ul, enc, sizeof(enc));
-			if (conn_send_line(&s->c, enc, e) < 0 ||
-			    smtp_read_reply(&s->c, &s->reply, e) < 0)
+			b64_encode(s->p.authuser, ul, enc, sizeof(enc));
+			if (conn_send_line(&s->p.conn, enc, e) < 0 ||
+			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
 		if (s->reply.code == 334) {
-			b64_encode(s->authpass, pl, enc, sizeof(enc));
-			if (conn_send_secret(&s->c, enc, 0, e) < 0 ||
-			    smtp_read_reply(&s->c, &s->reply, e) < 0)
+			b64_encode(s->p.authpass, pl, enc, sizeof(enc));
+			if (conn_send_secret(&s->p.conn, enc, 0, e) < 0 ||
+			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
 	}
@@ -711,7 +581,7 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 		e->kind = ERR_REJECTED;
 		e->reply_code = 535;
 		snprintf(e->msg, sizeof(e->msg), "authentication failed for %s (AUTH %s)",
-		    s->authuser, mech);
+		    s->p.authuser, mech);
 		snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)s->reply.len,
 		    s->reply.text);
 		err_set_reply(e, tmp, strlen(tmp));
@@ -720,7 +590,7 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 	snprintf(cmd, sizeof(cmd), "AUTH %s", mech);
 	rc = smtp_judge(s, "auth", cmd, "2", e);
 	if (rc == 0)
-		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->authuser, mech);
+		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->p.authuser, mech);
 	rc = rc < 0 ? -1 : 0;
 out:
 	explicit_bzero(raw, sizeof(raw));
@@ -748,7 +618,7 @@ smtp_step_commands(struct smtp_check *s, struct err *e)
 				if (regexec(&re, line, 0, NULL, 0) != 0)
 					result_problem(&s->p.res, STATE_WARNING,
 					    "%s: reply '%s' to '%s' does not match '%s'",
-					    s->target, line, s->cmds[i], s->resps[i]);
+					    s->p.target, line, s->cmds[i], s->resps[i]);
 				regfree(&re);
 			}
 		}
@@ -771,26 +641,26 @@ smtp_step_envelope(struct smtp_check *s, struct err *e)
 
 		sbuf_init(&group);
 		snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
-		conn_log(&s->c, "C: ", cmd, strlen(cmd));
+		conn_log(&s->p.conn, "C: ", cmd, strlen(cmd));
 		sbuf_printf(&group, "%s\r\n", cmd);
 		for (i = 0; i < s->nrcpt; i++) {
 			snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->rcpt[i]);
-			conn_log(&s->c, "C: ", cmd, strlen(cmd));
+			conn_log(&s->p.conn, "C: ", cmd, strlen(cmd));
 			sbuf_printf(&group, "%s\r\n", cmd);
 		}
 		if (send_data) {
-			conn_log(&s->c, "C: ", "DATA", 4);
+			conn_log(&s->p.conn, "C: ", "DATA", 4);
 			sbuf_add(&group, "DATA\r\n");
 		}
 		rc = group.failed ? err_set(e, ERR_INTERNAL, "out of memory") :
-		    conn_write(&s->c, group.s, group.len, e);
+		    conn_write(&s->p.conn, group.s, group.len, e);
 		sbuf_free(&group);
 		if (rc < 0)
 			return -1;
 		s->pending = 1 + s->nrcpt + send_data;
 	} else {
 		snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
-		if (conn_send_line(&s->c, cmd, e) < 0)
+		if (conn_send_line(&s->p.conn, cmd, e) < 0)
 			return -1;
 	}
 	if (smtp_read_reply_p(s, e) < 0)
@@ -803,7 +673,7 @@ smtp_step_envelope(struct smtp_check *s, struct err *e)
 	phase_begin(&s->p.phases, "rcpt");
 	for (i = 0; i < s->nrcpt; i++) {
 		snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->rcpt[i]);
-		if ((!pipe && conn_send_line(&s->c, cmd, e) < 0) ||
+		if ((!pipe && conn_send_line(&s->p.conn, cmd, e) < 0) ||
 		    smtp_read_reply_p(s, e) < 0)
 			return -1;
 		rc = smtp_judge(s, "rcpt", cmd, "2", e);
@@ -818,13 +688,13 @@ smtp_step_envelope(struct smtp_check *s, struct err *e)
 		return 0;
 
 	phase_begin(&s->p.phases, "data");
-	if ((!pipe && conn_send_line(&s->c, "DATA", e) < 0) ||
+	if ((!pipe && conn_send_line(&s->p.conn, "DATA", e) < 0) ||
 	    smtp_read_reply_p(s, e) < 0)
 		return -1;
 	if (s->reply.code == 354 && (s->stop || s->rcpt_ok == 0)) {
 		/* no accepted recipient, yet the server wants data: end it empty */
-		if (conn_write(&s->c, ".\r\n", 3, e) < 0 ||
-		    smtp_read_reply(&s->c, &s->reply, e) < 0)
+		if (conn_write(&s->p.conn, ".\r\n", 3, e) < 0 ||
+		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 			return -1;
 		return 0;
 	}
@@ -938,17 +808,17 @@ smtp_step_data(struct smtp_check *s, struct err *e)
 	int rc;
 
 	phase_begin(&s->p.phases, "datasent");
-	if (s->c.transcript)
-		sbuf_printf(s->c.transcript, "C: [message: %zu bytes, token %s]\nC: .\n",
+	if (s->p.conn.transcript)
+		sbuf_printf(s->p.conn.transcript, "C: [message: %zu bytes, token %s]\nC: .\n",
 		    s->msg.len, s->token);
 	{
-		struct sbuf *t = s->c.transcript;
+		struct sbuf *t = s->p.conn.transcript;
 
-		s->c.transcript = NULL;   /* the body is summarised above */
-		rc = conn_write(&s->c, s->msg.s, s->msg.len, e);
-		s->c.transcript = t;
+		s->p.conn.transcript = NULL;   /* the body is summarised above */
+		rc = conn_write(&s->p.conn, s->msg.s, s->msg.len, e);
+		s->p.conn.transcript = t;
 	}
-	if (rc < 0 || smtp_read_reply(&s->c, &s->reply, e) < 0)
+	if (rc < 0 || smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 		return -1;
 	rc = smtp_judge(s, "datasent", "message", "2", e);
 	if (rc != 0)
@@ -979,31 +849,6 @@ smtp_step_quit(struct smtp_check *s, struct err *e)
 	return 0;
 }
 
-/* One problem line from an error, naming the target and the phase. */
-static void
-smtp_fail(struct smtp_check *s, const struct err *e)
-{
-	enum state st = plugin_err_state(&s->p, e);
-	const char *phase = phase_current(&s->p.phases);
-
-	if (e->kind == ERR_RESOLVE || (e->kind == ERR_TIMEOUT && e->phase &&
-	    strcmp(e->phase, "dns") == 0))
-		result_problem(&s->p.res, st, "%s", e->msg);
-	else if (e->kind == ERR_TIMEOUT)
-		result_problem(&s->p.res, st, "%s: %s in phase %s (timeout %g s)",
-		    s->target, e->msg, phase, s->p.timeout);
-	else if (e->kind == ERR_REJECTED)
-		result_problem(&s->p.res, st, "%s: %s: %s", s->target, e->msg, e->reply);
-	else if (e->kind == ERR_MISSING_FEATURE || e->kind == ERR_CONNECT)
-		result_problem(&s->p.res, st, "%s: %s", s->target, e->msg);
-	else if (e->reply[0])
-		result_problem(&s->p.res, st, "%s: %s in phase %s: %s", s->target,
-		    e->msg, phase, e->reply);
-	else
-		result_problem(&s->p.res, st, "%s: %s in phase %s", s->target, e->msg,
-		    phase);
-}
-
 /* The OK summary: what was proven, with the figures that matter. */
 static void
 smtp_summary(struct smtp_check *s)
@@ -1022,17 +867,17 @@ smtp_summary(struct smtp_check *s)
 	else
 		sbuf_printf(&t, "%s accepted", s->lmtp ? "LHLO" : s->used_helo ? "HELO" : "EHLO");
 	sbuf_printf(&t, " in %.3f s", deadline_elapsed(&s->p.dl));
-	if (s->tls_active) {
-		const struct tls_info *in = tls_get_info(s->tls);
+	if ((s->p.tls != NULL)) {
+		const struct tls_info *in = tls_get_info(s->p.tls);
 
 		sbuf_printf(&t, ", %s%s", in->protocol, s->p.starttls ? " via STARTTLS" : "");
 		if (!(in->problems & TLS_P_NO_CERT))
 			sbuf_printf(&t, ", certificate %.0f days left", in->days_left < 0 ?
 			    -1 : (double)(long)in->days_left);
 	}
-	if (s->authuser && s->authpass)
-		sbuf_printf(&t, ", authenticated as %s", s->authuser);
-	result_ok(&s->p.res, "%s: %s: %s", s->target, sbuf_str(&t), s->banner);
+	if (s->p.authuser && s->p.authpass)
+		sbuf_printf(&t, ", authenticated as %s", s->p.authuser);
+	result_ok(&s->p.res, "%s: %s: %s", s->p.target, sbuf_str(&t), s->banner);
 	sbuf_free(&t);
 }
 
@@ -1102,14 +947,9 @@ main(int argc, char **argv)
 		s->p.starttls = 1;
 	if (s->p.port == 0)
 		s->p.port = s->p.implicit_tls ? 465 : s->p.default_port;
-	want_auth = s->authuser || s->authpass || s->authtype;
-	if (want_auth && (!s->authuser || !s->authpass))
-		plugin_usage_error(&s->p, "AUTH needs both a user (-U) and a password "
-		    "(-P, --authfile or --extra-opts)");
-	if (want_auth && !s->p.starttls && !s->p.implicit_tls && !s->allow_plaintext_auth)
-		plugin_usage_error(&s->p, "refusing to send AUTH over an unencrypted "
-		    "connection: add -S (STARTTLS) or -s (implicit TLS), or "
-		    "--allow-plaintext-auth");
+	if (s->authtype && !s->p.authuser)
+		plugin_usage_error(&s->p, "-A needs a user (-U) and a password");
+	want_auth = plugin_want_login(&s->p);
 	if (s->no_data && s->nrcpt == 0)
 		plugin_usage_error(&s->p, "--no-data needs at least one --rcpt");
 	if ((s->nheaders || s->body_file || s->size) && s->nrcpt == 0)
@@ -1151,8 +991,8 @@ main(int argc, char **argv)
 	if (rc == 0 && !s->stop && s->no_data)
 		rc = smtp_cmd(s, "RSET", &e);
 	if (rc < 0)
-		smtp_fail(s, &e);
-	if (s->connected && (rc == 0 || e.kind == ERR_REJECTED ||
+		plugin_fail(&s->p, &e);
+	if (s->p.connected && (rc == 0 || e.kind == ERR_REJECTED ||
 	    e.kind == ERR_MISSING_FEATURE)) {
 		struct err qe;
 
@@ -1167,13 +1007,13 @@ main(int argc, char **argv)
 			err_clear(&qe);
 			(void)smtp_step_quit(s, &qe);
 		} else if (smtp_step_quit(s, &qe) < 0) {
-			smtp_fail(s, &qe);
+			plugin_fail(&s->p, &qe);
 		}
 	}
 	phase_end(&s->p.phases);
 	if (rc == 0)
 		smtp_summary(s);
-	if (s->connected) {
+	if (s->p.connected) {
 		result_detail(&s->p.res, "banner: %s", s->banner);
 		if (!s->used_helo && s->ext.kw.n > 0) {
 			struct sbuf x;
@@ -1184,14 +1024,9 @@ main(int argc, char **argv)
 			    s->helo, sbuf_str(&x));
 			sbuf_free(&x);
 		}
-		tls_free(s->tls);
-		conn_close(&s->c);
+		plugin_close(&s->p);
 	}
 	rc = plugin_finish(&s->p);
-	if (s->authpass) {
-		explicit_bzero(s->authpass, strlen(s->authpass));
-		free(s->authpass);
-	}
 	sbuf_free(&s->seen);
 	sbuf_free(&s->msg);
 	free(s);
