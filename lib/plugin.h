@@ -27,6 +27,7 @@ enum {
 	OPT_TLS_MIN,
 	OPT_AUTHFILE,
 	OPT_ALLOW_PLAINTEXT_AUTH,
+	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* lib/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
 

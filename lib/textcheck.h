@@ -1,0 +1,66 @@
+/* textcheck.h - the check_tcp options that monitoring-plugins' check_imap,
+ * check_simap, check_pop and check_spop command lines use, for the IMAP and
+ * POP3 plugins: -e/--expect, --send (check_tcp -s), -E/--escape,
+ * -M/--mismatch and --refuse (check_tcp -r). Where check_tcp's short
+ * letter clashes with SPEC (-s, -S, -r) SPEC wins and only the long form
+ * is kept. */
+#ifndef MP_TEXTCHECK_H
+#define MP_TEXTCHECK_H
+
+#include "plugin.h"
+
+enum {
+	OPT_SEND = OPT_TEXTCHECK_BASE,
+	OPT_REFUSE
+};
+
+struct textcheck {
+	const char *expect;       /* -e: text the greeting (or reply to --send) must contain */
+	char *send;               /* --send: bytes sent after the greeting (owned) */
+	int escape;               /* -E: \r \n \t \\ in --send/--expect */
+	char *expect_esc;         /* -e after -E processing (owned) */
+	enum state mismatch;      /* -M: state when -e does not match (WARNING) */
+	enum state refuse;        /* --refuse: state on connection refused (CRITICAL) */
+	int mismatch_set, refuse_set;
+};
+
+#define TEXTCHECK_OPTS \
+	{ 'e', "expect", required_argument, "STRING", \
+	  "Text the greeting (or the reply to --send) must contain; a mismatch " \
+	  "is WARNING (see -M), as in check_imap/check_pop." }, \
+	{ OPT_SEND, "send", required_argument, "STRING", \
+	  "check_tcp -s: send STRING after the greeting and match -e against " \
+	  "the reply (-s means implicit TLS here)." }, \
+	{ 'E', "escape", no_argument, NULL, \
+	  "check_tcp -E: read \\\\r \\\\n \\\\t \\\\\\\\ in --send and -e." }, \
+	{ 'M', "mismatch", required_argument, "ok|warn|crit", \
+	  "State when -e does not match (default warn)." }, \
+	{ OPT_REFUSE, "refuse", required_argument, "ok|warn|crit", \
+	  "check_tcp -r: state when the connection is refused (default crit; " \
+	  "-r means --proxy here)." }
+
+#define TEXTCHECK_COMPAT_TEXT(a, b) \
+	a " and " b " command lines keep working: -H -p -e -E -M -D -w -c -t " \
+	"-4 -6 mean what they mean there; check_tcp's -s (send), -S (ssl) and " \
+	"-r (refuse) are --send, -s and --refuse here, because -S is STARTTLS, " \
+	"-s implicit TLS and -r --proxy in this suite."
+
+int textcheck_option(struct textcheck *tc, int id, const char *arg,
+    struct err *e);
+
+/* After parsing: -H is required; -E is applied. Usage errors exit 3. */
+void textcheck_validate(struct textcheck *tc, struct plugin *p);
+
+/* Judge -e against the greeting TEXT (unless --send takes that role). */
+void textcheck_greeting(struct textcheck *tc, struct plugin *p, const char *text);
+
+/* Send --send, read one line, judge -e against it. */
+int textcheck_send(struct textcheck *tc, struct plugin *p, struct err *e);
+
+/* Record E as the run's problem, with --refuse for a refused connection. */
+void textcheck_fail(struct textcheck *tc, struct plugin *p, const struct err *e);
+
+/* Free what textcheck owns. */
+void textcheck_free(struct textcheck *tc);
+
+#endif

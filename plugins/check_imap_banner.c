@@ -1,0 +1,432 @@
+/* check_imap_banner - prove an IMAP server works: greeting, capabilities,
+ * STARTTLS or implicit TLS, an optional login, and a clean LOGOUT.
+ * Option parsing plus a protocol script over lib/. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "b64.h"
+#include "caps.h"
+#include "imap.h"
+#include "plugin.h"
+#include "textcheck.h"
+
+#define IMAP_MAX_UNTAGGED 1000
+
+enum {
+	OPT_ALLOW_PREAUTH = OPT_PLUGIN_BASE,
+	OPT_REQUIRE_CAP
+};
+
+static const char *const imap_phases[] = {
+	"dns", "connect", "tls", "banner", "capability", "starttls", "login",
+	"logout", NULL
+};
+
+static const struct opt_spec imap_opts[] = {
+	{ OPT_ALLOW_PREAUTH, "allow-preauth", no_argument, NULL,
+	  "A PREAUTH greeting (already logged in) is OK instead of WARNING." },
+	{ OPT_REQUIRE_CAP, "require-cap", required_argument, "LIST",
+	  "Capabilities the server must announce (after STARTTLS when -S), "
+	  "e.g. IMAP4rev1,IDLE; missing ones are CRITICAL." },
+	TEXTCHECK_OPTS,
+	OPT_END
+};
+
+struct imap_check {
+	struct plugin p;
+	struct textcheck tc;
+	int allow_preauth;
+	const char *require_cap;
+	struct caps caps;
+	int tagno;
+	char greeting[512];
+	int preauth;
+	int logged_in;
+	struct imap_resp r;       /* the last response */
+};
+
+static int
+imap_option(void *ctx, int id, const char *arg, struct err *e)
+{
+	struct imap_check *m = ctx;
+
+	switch (id) {
+	case OPT_ALLOW_PREAUTH:
+		m->allow_preauth = 1;
+		return 0;
+	case OPT_REQUIRE_CAP:
+		m->require_cap = arg;
+		return 0;
+	default:
+		return textcheck_option(&m->tc, id, arg, e);
+	}
+}
+
+/* Read one response line into m->r. */
+static int
+imap_read(struct imap_check *m, struct err *e)
+{
+	char line[CONN_LINE_MAX + 1];
+	size_t len;
+
+	if (conn_read_line(&m->p.conn, line, sizeof(line), &len, e) < 0)
+		return -1;
+	if (imap_resp_parse(line, len, &m->r, e) < 0) {
+		err_set_reply(e, line, len);
+		return -1;
+	}
+	return 0;
+}
+
+/* Send "TAG COMMAND" (SHOW bytes of it logged, the rest masked when
+ * SHOW < strlen) and read up to the tagged response; untagged
+ * CAPABILITY data is collected on the way. */
+static int
+imap_cmd(struct imap_check *m, const char *cmd, size_t show, struct err *e)
+{
+	char line[CONN_LINE_MAX], tag[16];
+	int n, i;
+
+	snprintf(tag, sizeof(tag), "A%d", ++m->tagno);
+	n = snprintf(line, sizeof(line), "%s %s", tag, cmd);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return err_set(e, ERR_INTERNAL, "command too long");
+	if (conn_send_secret(&m->p.conn, line, show == (size_t)-1 ? (size_t)-1 :
+	    strlen(tag) + 1 + show, e) < 0)
+		return -1;
+	for (i = 0; i < IMAP_MAX_UNTAGGED; i++) {
+		if (imap_read(m, e) < 0)
+			return -1;
+		if (m->r.kind == IMAP_TAGGED) {
+			if (strcmp(m->r.tag, tag) != 0)
+				return err_set(e, ERR_PROTO, "response for tag %s while "
+				    "waiting for %s", m->r.tag, tag);
+			return 0;
+		}
+		if (m->r.kind == IMAP_CONTINUATION)
+			return 0;   /* the caller sends what is asked for */
+		if (strcmp(m->r.keyword, "CAPABILITY") == 0) {
+			caps_init(&m->caps);
+			if (imap_caps_parse(m->r.text, strlen(m->r.text), &m->caps, e) < 0)
+				return -1;
+		} else if (m->r.status == IMAP_BYE && strcasecmp(cmd, "LOGOUT") != 0) {
+			err_set(e, ERR_REJECTED, "server said BYE in reply to %.*s",
+			    (int)strcspn(cmd, " "), cmd);
+			err_set_reply(e, m->r.text, strlen(m->r.text));
+			return -1;
+		}
+	}
+	return err_set(e, ERR_PROTO, "more than %d untagged responses to one command",
+	    IMAP_MAX_UNTAGGED);
+}
+
+/* The tagged response was not OK: say so about WHAT. */
+static int
+imap_refused(struct imap_check *m, const char *what, struct err *e)
+{
+	char tmp[2 * IMAP_TEXT_MAX + 16];
+
+	err_set(e, ERR_REJECTED, "%s refused", what);
+	snprintf(tmp, sizeof(tmp), "%s%s%s%s%s", imap_status_name(m->r.status),
+	    m->r.code[0] ? " [" : "", m->r.code, m->r.code[0] ? "] " : " ", m->r.text);
+	err_set_reply(e, tmp, strlen(tmp));
+	return -1;
+}
+
+static int
+imap_step_banner(struct imap_check *m, struct err *e)
+{
+	phase_begin(&m->p.phases, "banner");
+	if (imap_read(m, e) < 0)
+		return -1;
+	err_sanitize(m->greeting, sizeof(m->greeting), m->r.text, strlen(m->r.text));
+	if (m->r.kind != IMAP_UNTAGGED)
+		return err_set(e, ERR_PROTO, "greeting is not an untagged response");
+	switch (m->r.status) {
+	case IMAP_OK:
+		break;
+	case IMAP_PREAUTH:
+		m->preauth = 1;
+		if (!m->allow_preauth)
+			result_problem(&m->p.res, STATE_WARNING, "%s: PREAUTH greeting: the "
+			    "server logged us in without credentials (--allow-preauth "
+			    "accepts it)", m->p.target);
+		break;
+	case IMAP_BYE:
+		err_set(e, ERR_REJECTED, "server refused the connection (BYE greeting)");
+		err_set_reply(e, m->r.text, strlen(m->r.text));
+		return -1;
+	default:
+		return err_set(e, ERR_PROTO, "greeting is neither OK, PREAUTH nor BYE");
+	}
+	if (imap_code_caps(m->r.code, &m->caps, e) < 0)
+		return -1;
+	textcheck_greeting(&m->tc, &m->p, m->r.text);
+	return 0;
+}
+
+static int
+imap_step_capability(struct imap_check *m, const char *phase, struct err *e)
+{
+	if (phase)
+		phase_begin(&m->p.phases, phase);
+	caps_init(&m->caps);
+	if (imap_cmd(m, "CAPABILITY", (size_t)-1, e) < 0)
+		return -1;
+	if (m->r.status != IMAP_OK)
+		return imap_refused(m, "CAPABILITY", e);
+	imap_code_caps(m->r.code, &m->caps, e);
+	if (m->caps.n == 0)
+		return err_set(e, ERR_PROTO, "CAPABILITY returned no capabilities");
+	return 0;
+}
+
+static int
+imap_step_starttls(struct imap_check *m, struct err *e)
+{
+	phase_begin(&m->p.phases, "starttls");
+	if (!caps_has(&m->caps, "STARTTLS"))
+		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered");
+	if (imap_cmd(m, "STARTTLS", (size_t)-1, e) < 0)
+		return -1;
+	if (m->r.status != IMAP_OK)
+		return imap_refused(m, "STARTTLS", e);
+	if (plugin_upgrade(&m->p, e) < 0)
+		return -1;
+	if (m->p.tls_untrusted)
+		return 0;
+	/* RFC 9051 §6.2.1: capabilities are asked for again over TLS */
+	return imap_step_capability(m, NULL, e);
+}
+
+/* A quoted string for LOGIN (RFC 9051 quoted: escape \ and "). */
+static int
+imap_quote(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	if (cap < 3)
+		return -1;
+	out[o++] = '"';
+	for (; *in; in++) {
+		if (*in == '\r' || *in == '\n' || o + 4 > cap)
+			return -1;
+		if (*in == '"' || *in == '\\')
+			out[o++] = '\\';
+		out[o++] = *in;
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return 0;
+}
+
+static int
+imap_step_login(struct imap_check *m, struct err *e)
+{
+	char raw[1024], enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 64];
+	char qu[600], qp[600];
+	const char *user = m->p.authuser, *pass = m->p.authpass;
+	size_t ul = strlen(user), pl = strlen(pass);
+	int rc = -1;
+
+	phase_begin(&m->p.phases, "login");
+	if (ul + pl + 2 > sizeof(raw))
+		return err_set(e, ERR_USAGE, "user name and password too long");
+	if (caps_has(&m->caps, "AUTH=PLAIN")) {
+		raw[0] = '\0';
+		memcpy(raw + 1, user, ul);
+		raw[1 + ul] = '\0';
+		memcpy(raw + 2 + ul, pass, pl);
+		b64_encode(raw, ul + pl + 2, enc, sizeof(enc));
+		if (caps_has(&m->caps, "SASL-IR")) {
+			snprintf(cmd, sizeof(cmd), "AUTHENTICATE PLAIN %s", enc);
+			if (imap_cmd(m, cmd, strlen("AUTHENTICATE PLAIN "), e) < 0)
+				goto out;
+		} else {
+			if (imap_cmd(m, "AUTHENTICATE PLAIN", (size_t)-1, e) < 0)
+				goto out;
+			if (m->r.kind == IMAP_CONTINUATION) {
+				if (conn_send_secret(&m->p.conn, enc, 0, e) < 0)
+					goto out;
+				do {
+					if (imap_read(m, e) < 0)
+						goto out;
+				} while (m->r.kind == IMAP_UNTAGGED);
+			}
+		}
+		snprintf(cmd, sizeof(cmd), "AUTHENTICATE PLAIN");
+	} else if (caps_has(&m->caps, "LOGINDISABLED")) {
+		rc = err_set(e, ERR_MISSING_FEATURE, "cannot log in: the server announces "
+		    "LOGINDISABLED and offers no AUTH=PLAIN%s",
+		    m->p.tls ? "" : " (try -S or -s)");
+		goto out;
+	} else {
+		if (imap_quote(user, qu, sizeof(qu)) < 0 || imap_quote(pass, qp, sizeof(qp)) < 0) {
+			rc = err_set(e, ERR_USAGE, "user name or password cannot be sent with LOGIN");
+			goto out;
+		}
+		snprintf(cmd, sizeof(cmd), "LOGIN %s %s", qu, qp);
+		if (imap_cmd(m, cmd, strlen("LOGIN ") + strlen(qu) + 1, e) < 0)
+			goto out;
+		snprintf(cmd, sizeof(cmd), "LOGIN");
+	}
+	if (m->r.kind != IMAP_TAGGED)
+		rc = err_set(e, ERR_PROTO, "no tagged reply to %s", cmd);
+	else if (m->r.status == IMAP_NO)
+		rc = imap_refused(m, "login", e), snprintf(e->msg, sizeof(e->msg),
+		    "authentication failed for %.128s (%s)", user, cmd);
+	else if (m->r.status != IMAP_OK)
+		rc = imap_refused(m, cmd, e);
+	else {
+		m->logged_in = 1;
+		result_detail(&m->p.res, "logged in as %s with %s", user, cmd);
+		rc = 0;
+	}
+out:
+	explicit_bzero(raw, sizeof(raw));
+	explicit_bzero(enc, sizeof(enc));
+	explicit_bzero(cmd, sizeof(cmd));
+	explicit_bzero(qp, sizeof(qp));
+	return rc;
+}
+
+static int
+imap_step_logout(struct imap_check *m, struct err *e)
+{
+	phase_begin(&m->p.phases, "logout");
+	if (imap_cmd(m, "LOGOUT", (size_t)-1, e) < 0) {
+		if (e->kind == ERR_CLOSED) {
+			result_detail(&m->p.res, "server closed the connection before "
+			    "answering LOGOUT");
+			err_clear(e);
+			return 0;
+		}
+		return -1;
+	}
+	if (m->r.status != IMAP_OK)
+		result_detail(&m->p.res, "LOGOUT answered %s", imap_status_name(m->r.status));
+	return 0;
+}
+
+static void
+imap_setup(struct imap_check *m)
+{
+	m->p.name = "check_imap_banner";
+	m->p.service = "IMAP";
+	m->p.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
+	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
+	    "[-t SEC[:STATE]] [-v] ...";
+	m->p.description =
+	    "Checks an IMAP server (RFC 9051/3501): the greeting (* OK; PREAUTH is "
+	    "WARNING, BYE CRITICAL), its capabilities, STARTTLS (-S) or implicit TLS "
+	    "on 993 (-s) with the certificate, an optional login (AUTHENTICATE PLAIN "
+	    "when offered, else LOGIN) and a clean LOGOUT. Every phase is timed "
+	    "(perfdata: connect tls banner capability starttls login logout, and the "
+	    "total as time).\n"
+	    TEXTCHECK_COMPAT_TEXT("check_imap", "check_simap");
+	m->p.examples =
+	    "  check_imap_banner -H imap.example.org -S -D 30,7\n"
+	    "      greeting, STARTTLS, certificate at least 30 (7) days from expiry\n"
+	    "  check_imap_banner -H imap.example.org -s --require-cap IMAP4rev1,IDLE\n"
+	    "      implicit TLS on 993; IDLE must be announced\n"
+	    "  check_imap_banner -H imap.example.org -s -U probe --authfile /etc/nagios/imap.auth\n"
+	    "      a real login and LOGOUT\n";
+	m->p.opts = imap_opts;
+	m->p.handler = imap_option;
+	m->p.ctx = m;
+	m->p.default_port = 143;
+	m->p.phase_names = imap_phases;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct imap_check *m;
+	struct err e;
+	int rc, want_login;
+
+	m = calloc(1, sizeof(*m));
+	if (m == NULL) {
+		puts("IMAP UNKNOWN - out of memory");
+		return STATE_UNKNOWN;
+	}
+	imap_setup(m);
+	caps_init(&m->caps);
+	plugin_init(&m->p);
+	plugin_parse(&m->p, argc, argv);
+	textcheck_validate(&m->tc, &m->p);
+	if (m->p.port == 0)
+		m->p.port = m->p.implicit_tls ? 993 : m->p.default_port;
+	want_login = plugin_want_login(&m->p);
+
+	plugin_start(&m->p);
+	err_clear(&e);
+	rc = plugin_connect(&m->p, &e);
+	if (rc == 0 && !m->p.tls_untrusted)
+		rc = imap_step_banner(m, &e);
+	if (rc == 0 && !m->p.tls_untrusted && m->tc.send)
+		rc = textcheck_send(&m->tc, &m->p, &e);
+	if (rc == 0 && !m->p.tls_untrusted && m->caps.n == 0)
+		rc = imap_step_capability(m, "capability", &e);
+	if (rc == 0 && !m->p.tls_untrusted && m->p.starttls)
+		rc = imap_step_starttls(m, &e);
+	if (rc == 0 && !m->p.tls_untrusted && m->require_cap) {
+		struct sbuf miss;
+
+		sbuf_init(&miss);
+		if (caps_missing(&m->caps, m->require_cap, &miss) > 0)
+			rc = err_set(&e, ERR_MISSING_FEATURE, "required capabilit%s not "
+			    "announced: %s", strchr(sbuf_str(&miss), ',') ? "ies" : "y",
+			    sbuf_str(&miss));
+		sbuf_free(&miss);
+	}
+	if (rc == 0 && !m->p.tls_untrusted && want_login && !m->preauth)
+		rc = imap_step_login(m, &e);
+	if (rc < 0)
+		textcheck_fail(&m->tc, &m->p, &e);
+	if (m->p.connected && (rc == 0 || e.kind == ERR_REJECTED ||
+	    e.kind == ERR_MISSING_FEATURE)) {
+		struct err le;
+
+		err_clear(&le);
+		if (imap_step_logout(m, &le) < 0 && rc == 0)
+			plugin_fail(&m->p, &le);
+	}
+	phase_end(&m->p.phases);
+	if (rc == 0) {
+		struct sbuf t;
+
+		sbuf_init(&t);
+		sbuf_printf(&t, "%s: %s in %.3f s", m->p.target,
+		    m->logged_in ? "logged in and out" : m->preauth ? "PREAUTH greeting" :
+		    "greeting and capabilities", deadline_elapsed(&m->p.dl));
+		if (m->p.tls) {
+			const struct tls_info *in = tls_get_info(m->p.tls);
+
+			sbuf_printf(&t, ", %s%s", in->protocol, m->p.starttls ? " via STARTTLS" : "");
+			if (!(in->problems & TLS_P_NO_CERT))
+				sbuf_printf(&t, ", certificate %ld days left", (long)in->days_left);
+		}
+		result_ok(&m->p.res, "%s: %s", sbuf_str(&t), m->greeting);
+		sbuf_free(&t);
+	}
+	if (m->p.connected) {
+		struct sbuf x;
+
+		result_detail(&m->p.res, "greeting: %s", m->greeting);
+		sbuf_init(&x);
+		caps_join(&m->caps, &x, " ");
+		if (x.len)
+			result_detail(&m->p.res, "capabilities: %s", sbuf_str(&x));
+		sbuf_free(&x);
+		plugin_close(&m->p);
+	}
+	rc = plugin_finish(&m->p);
+	textcheck_free(&m->tc);
+	free(m);
+	return rc;
+}
