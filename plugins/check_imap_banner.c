@@ -278,7 +278,7 @@ imap_step_login(struct imap_check *m, struct err *e)
 		rc = err_set(e, ERR_PROTO, "no tagged reply to %s", cmd);
 	else if (m->r.status == IMAP_NO)
 		rc = imap_refused(m, "login", e), snprintf(e->msg, sizeof(e->msg),
-		    "authentication failed for %.128s (%s)", user, cmd);
+		    "authentication failed for %.128s (%.32s)", user, cmd);
 	else if (m->r.status != IMAP_OK)
 		rc = imap_refused(m, cmd, e);
 	else {
