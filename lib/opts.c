@@ -181,3 +181,57 @@ opts_seconds(const char *name, const char *arg, double *out, struct err *e)
 	*out = v;
 	return 0;
 }
+
+void
+opts_man_text(FILE *f, const char *text)
+{
+	const char *p;
+	int bol = 1;
+
+	for (p = text; *p; p++) {
+		if (bol && (*p == '.' || *p == '\''))
+			fputs("\\&", f);
+		bol = 0;
+		if (*p == '\\')
+			fputs("\\e", f);
+		else if (*p == '-')
+			fputs("\\-", f);
+		else if (*p == '\n') {
+			fputs("\n.br\n", f);
+			bol = 1;
+		} else
+			fputc(*p, f);
+	}
+}
+
+void
+opts_man(FILE *f, const struct opt_spec *const *tables)
+{
+	const struct opt_spec *s, *alias;
+
+	for (; *tables; tables++) {
+		for (s = *tables; s->name; s++) {
+			if (s->help == NULL)
+				continue;
+			fputs(".TP\n", f);
+			if (s->id > 0 && s->id < OPT_LONG_BASE)
+				fprintf(f, "\\fB\\-%c\\fR, ", s->id);
+			fputs("\\fB\\-\\-", f);
+			opts_man_text(f, s->name);
+			fputs("\\fR", f);
+			for (alias = s + 1; alias->name && alias->help == NULL; alias++) {
+				fputs(", \\fB\\-\\-", f);
+				opts_man_text(f, alias->name);
+				fputs("\\fR", f);
+			}
+			if (s->has_arg != no_argument) {
+				fputs(s->has_arg == optional_argument ? "[=\\fI" : "=\\fI", f);
+				opts_man_text(f, s->arg ? s->arg : "VALUE");
+				fputs(s->has_arg == optional_argument ? "\\fR]" : "\\fR", f);
+			}
+			fputc('\n', f);
+			opts_man_text(f, s->help);
+			fputc('\n', f);
+		}
+	}
+}

@@ -36,6 +36,12 @@ int opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
 /* Print the options of TABLES, one paragraph each, wrapped to 80 columns. */
 void opts_help(FILE *f, const struct opt_spec *const *tables);
 
+/* Print the options of TABLES as a man(7) .TP list. */
+void opts_man(FILE *f, const struct opt_spec *const *tables);
+
+/* Print TEXT with man(7) special characters escaped. */
+void opts_man_text(FILE *f, const char *text);
+
 /* Print TEXT word-wrapped to 79 columns, each line indented by INDENT;
  * a '\n' in TEXT starts a new line. */
 void opts_wrap(FILE *f, const char *text, int indent);

@@ -21,9 +21,12 @@
 
 static int plugin_common(void *ctx, int id, const char *arg, struct err *e);
 static void plugin_help(const struct plugin *p);
+static void plugin_man(const struct plugin *p);
 static void plugin_backstop(int sig);
 
 const struct opt_spec plugin_common_opts[] = {
+	/* hidden: prints the man page, made from the same tables as --help */
+	{ OPT_HELP_MAN, "help-man", no_argument, NULL, NULL },
 	{ 'H', "hostname", required_argument, "HOST",
 	  "Host name or IPv4/IPv6 address of the server to check." },
 	{ 'p', "port", required_argument, "PORT",
@@ -342,6 +345,11 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		result_free(&p->res);
 		extra_opts_free(p->argv_orig, p->argv_alloc);
 		exit(STATE_UNKNOWN);
+	case OPT_HELP_MAN:
+		plugin_man(p);
+		result_free(&p->res);
+		extra_opts_free(p->argv_orig, p->argv_alloc);
+		exit(0);
 	case 'h':
 		plugin_help(p);
 		result_free(&p->res);
@@ -367,6 +375,51 @@ plugin_help(const struct plugin *p)
 	    "errors and the plugin's own faults only).\n");
 	if (p->examples)
 		printf("\nExamples:\n%s", p->examples);
+}
+
+static void
+plugin_man(const struct plugin *p)
+{
+	const struct opt_spec *tables[] = { plugin_common_opts, p->opts, NULL };
+	const char *line, *nl;
+
+	printf(".TH %s 1 \"\" \"%s %s\" \"Monitoring plugins\"\n", p->name,
+	    PACKAGE_NAME, PACKAGE_VERSION);
+	printf(".SH NAME\n%s \\- %s plugin of %s\n", p->name, p->service, PACKAGE_NAME);
+	printf(".SH SYNOPSIS\n.B %s\n", p->name);
+	opts_man_text(stdout, p->synopsis);
+	printf("\n.SH DESCRIPTION\n");
+	opts_man_text(stdout, p->description);
+	printf("\n.SH OPTIONS\n");
+	opts_man(stdout, tables);
+	printf(".SH EXIT STATUS\n0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors "
+	    "and the plugin's own faults only; also after \\fB\\-\\-help\\fR and "
+	    "\\fB\\-\\-version\\fR, as monitoring\\-plugins do).\n");
+	printf(".SH OUTPUT\nLine 1: \\fISERVICE STATE \\- text | perfdata\\fR; "
+	    "then long output, one fact per line; with \\fB\\-v\\fR the protocol "
+	    "transcript (secrets replaced by ***).\n");
+	if (p->examples) {
+		printf(".SH EXAMPLES\n");
+		for (line = p->examples; *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (nl == NULL)
+				break;
+			if (line[0] == ' ' && line[1] == ' ' && line[2] != ' ')
+				printf(".PP\n.B ");
+			else
+				printf(".br\n");
+			while (*line == ' ')
+				line++;
+			{
+				char tmp[512];
+
+				snprintf(tmp, sizeof(tmp), "%.*s", (int)(nl - line), line);
+				opts_man_text(stdout, tmp);
+			}
+			putchar('\n');
+		}
+	}
+	printf(".SH SEE ALSO\ncheck_smtp_tx(1), check_imap_banner(1), check_pop3_banner(1)\n");
 }
 
 void
