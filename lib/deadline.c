@@ -30,7 +30,7 @@ deadline_ms_between(int64_t now_us, int64_t end_us)
 
 	if (left <= 0)
 		return 0;
-	left = (left + 999) / 1000;
+	left = left / 1000 + (left % 1000 != 0);   /* round up, no overflow */
 	return left > INT_MAX ? INT_MAX : (int)left;
 }
 

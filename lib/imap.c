@@ -98,6 +98,23 @@ imap_resp_parse(const char *line, size_t len, struct imap_resp *r,
 	    r->status != IMAP_OK && r->status != IMAP_NO && r->status != IMAP_BAD)
 		return err_set(e, ERR_PROTO,
 		    "malformed tagged response (expected OK, NO or BAD)");
+	if (r->kind == IMAP_UNTAGGED && r->status == IMAP_NONE &&
+	    isdigit((unsigned char)*w)) {
+		/* "* 3 EXISTS": the data name follows the number */
+		const char *w2 = w + n;
+
+		if (w2 < end && *w2 == ' ') {
+			size_t n2;
+
+			w2++;
+			n2 = strcspn(w2, " ");
+			if (n2 > (size_t)(end - w2))
+				n2 = (size_t)(end - w2);
+			p = w2;
+			w = w2;
+			n = n2;
+		}
+	}
 	if (n < sizeof(r->keyword)) {
 		for (i = 0; i < n; i++)
 			r->keyword[i] = (char)toupper((unsigned char)w[i]);
@@ -111,7 +128,8 @@ imap_resp_parse(const char *line, size_t len, struct imap_resp *r,
 
 		if (close == NULL)
 			return err_set(e, ERR_PROTO, "malformed response code (no ']')");
-		imap_copy(r->code, sizeof(r->code), p + 1, (size_t)(close - p - 1));
+		if (imap_copy(r->code, sizeof(r->code), p + 1, (size_t)(close - p - 1)) < 0)
+			return err_set(e, ERR_PROTO, "response code too long");
 		p = close + 1;
 		if (p < end && *p == ' ')
 			p++;

@@ -1,10 +1,12 @@
 /* ini.h - the --extra-opts ini files of monitoring-plugins.
  *
- *   [check_smtp_tx]          ; section: default is the plugin's name
- *   authpass = s3cret        ; becomes --authpass=s3cret
- *   starttls                 ; becomes --starttls
+ *   ; a comment line; the section's default name is the plugin's
+ *   [check_smtp_tx]
+ *   authpass = s3cret         (becomes --authpass=s3cret)
+ *   starttls                  (becomes --starttls)
  *
- * Comments start with ';' or '#' at the beginning of a line. Values keep
+ * Comments start with ';' or '#' at the beginning of a line; there are no
+ * comments after a value (a password may contain ';' or '#'). Values keep
  * inner blanks; one pair of surrounding double quotes is removed. */
 #ifndef MP_INI_H
 #define MP_INI_H

@@ -62,12 +62,20 @@ opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
 	memset(&longopts[nl], 0, sizeof(longopts[nl]));
 	shortopts[ns] = '\0';
 
-	optind = 1;
+	optind = 0;   /* glibc: 0 starts a fresh scan, 1 may resume an old one */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const char *bad = argv[optind - 1];
 
 		if (c == '?') {
+			if (strncmp(bad, "--", 2) == 0) {
+				size_t n = strcspn(bad, "=");
+
+				if (bad[n] == '=' && optopt != 0)
+					return err_set(e, ERR_USAGE, "option %.*s takes no argument",
+					    (int)n, bad);
+				return err_set(e, ERR_USAGE, "unknown or ambiguous option %.64s", bad);
+			}
 			if (optopt > 0 && optopt < OPT_LONG_BASE)
 				return err_set(e, ERR_USAGE, "unknown option -%c", optopt);
 			return err_set(e, ERR_USAGE, "unknown option %.64s", bad);

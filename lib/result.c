@@ -80,28 +80,32 @@ result_free(struct result *r)
 void
 result_problem(struct result *r, enum state s, const char *fmt, ...)
 {
-	char tmp[RESULT_PROBLEM_LEN];
+	char tmp[4 * RESULT_PROBLEM_LEN];
 	va_list ap;
-	int n;
+	int i, slot;
 
 	if (s == STATE_OK)
 		return;
-	if (r->nproblems >= RESULT_PROBLEMS_MAX) {
+	slot = r->nproblems;
+	if (slot >= RESULT_PROBLEMS_MAX) {
+		/* full: a worse problem takes the place of the mildest one, so
+		 * the status line always names the cause of the state */
+		slot = 0;
+		for (i = 1; i < r->nproblems; i++)
+			if (state_rank(r->problems[i].state) < state_rank(r->problems[slot].state))
+				slot = i;
 		r->dropped++;
-		/* keep the state right even when the text is dropped */
-		if (state_rank(s) > state_rank(r->problems[0].state))
-			r->problems[0].state = s;
-		return;
+		if (state_rank(s) <= state_rank(r->problems[slot].state))
+			return;
+	} else {
+		r->nproblems++;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	err_sanitize(r->problems[r->nproblems].text, RESULT_PROBLEM_LEN, tmp,
-	    strlen(tmp));
-	r->problems[r->nproblems].state = s;
-	r->nproblems++;
+	/* err_sanitize marks a cut with "..." */
+	err_sanitize(r->problems[slot].text, RESULT_PROBLEM_LEN, tmp, strlen(tmp));
+	r->problems[slot].state = s;
 }
 
 void
@@ -256,7 +260,8 @@ result_summary(const struct result *r, struct sbuf *out)
 		}
 	}
 	if (r->dropped)
-		sbuf_printf(out, "; and %d more problems", r->dropped);
+		sbuf_printf(out, "; and %d more problem%s", r->dropped,
+		    r->dropped == 1 ? "" : "s");
 	if (first)
 		sbuf_add(out, r->ok_text.len ? sbuf_str(&r->ok_text) : "all checks passed");
 }

@@ -9,6 +9,7 @@
 #include "smtp.h"
 
 static void smtp_enhanced(struct smtp_reply *r, const char *t, size_t n);
+static void smtp_auth_add(struct smtp_ext *x, const char *s, size_t n);
 static int smtp_text_ok(const char *s, size_t n);
 
 void
@@ -165,6 +166,40 @@ smtp_read_reply(struct conn *c, struct smtp_reply *r, struct err *e)
 	return 0;
 }
 
+/* Add the mechanisms of one AUTH line ("PLAIN LOGIN", also from the old
+ * "AUTH=PLAIN LOGIN"), upper case, each once; those that do not fit in
+ * x->auth are left out (256 bytes hold every mechanism in use). */
+static void
+smtp_auth_add(struct smtp_ext *x, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		char mech[64];
+		size_t start, len, have, k;
+
+		while (i < n && s[i] == ' ')
+			i++;
+		start = i;
+		while (i < n && s[i] != ' ')
+			i++;
+		len = i - start;
+		if (len == 0 || len >= sizeof(mech))
+			continue;
+		for (k = 0; k < len; k++)
+			mech[k] = (char)toupper((unsigned char)s[start + k]);
+		mech[len] = '\0';
+		if (smtp_ext_auth_has(x, mech))
+			continue;
+		have = strlen(x->auth);
+		if (have + len + 2 > sizeof(x->auth))
+			continue;
+		if (have)
+			x->auth[have++] = ' ';
+		memcpy(x->auth + have, mech, len + 1);
+	}
+}
+
 static const struct {
 	const char *name;
 	unsigned bit;
@@ -218,20 +253,12 @@ smtp_ehlo_parse(const struct smtp_reply *r, struct smtp_ext *x, struct err *e)
 				    strncasecmp(p, smtp_known_ext[i].name, klen) == 0)
 					x->flags |= smtp_known_ext[i].bit;
 			}
-			if (klen == 4 && strncasecmp(p, "SIZE", 4) == 0 && n > 5)
+			if (klen == 4 && strncasecmp(p, "SIZE", 4) == 0 && n > 5 &&
+			    isdigit((unsigned char)p[5]))
+				/* RFC 1870: digits only; anything else means "not stated" */
 				x->size = strtol(p + 5, NULL, 10);
-			if (klen == 4 && strncasecmp(p, "AUTH", 4) == 0 && n > 5) {
-				/* "AUTH PLAIN LOGIN" or the old "AUTH=PLAIN LOGIN" */
-				size_t m = n - 5, have = strlen(x->auth);
-
-				if (have + m + 2 < sizeof(x->auth)) {
-					if (have)
-						x->auth[have++] = ' ';
-					for (i = 0; i < m; i++)
-						x->auth[have + i] = (char)toupper((unsigned char)p[5 + i]);
-					x->auth[have + m] = '\0';
-				}
-			}
+			if (klen == 4 && strncasecmp(p, "AUTH", 4) == 0 && n > 5)
+				smtp_auth_add(x, p + 5, n - 5);
 		}
 		if (nl == NULL)
 			break;
