@@ -1,0 +1,1 @@
+# Fuzzing rules (see tests/fuzz/README); included by Makefile.am.
