@@ -968,6 +968,9 @@ main(int argc, char **argv)
 		rc = smtp_step_banner(s, &e);
 	if (rc == 0 && !s->stop)
 		rc = smtp_step_ehlo(s, "ehlo", &e);
+	if (rc == 0 && !s->stop && s->expect && !strstr(sbuf_str(&s->seen), s->expect))
+		result_problem(&s->p.res, STATE_WARNING, "%s: expected '%s' not found in "
+		    "the banner or EHLO reply", s->p.target, s->expect);
 	if (rc == 0 && !s->stop && s->p.starttls)
 		rc = smtp_step_starttls(s, &e);
 	if (rc == 0 && !s->stop && s->require_ext) {

@@ -31,8 +31,6 @@
 # services (smtp, relay, lmtp), default_transport is error and DNS is off; daemons never inherit
 # the caller's stdin/stdout/stderr; only processes recorded in the registry are ever signalled.
 
-LAB_SH_PATH=${BASH_SOURCE[0]}
-
 lab_log() { printf 'lab: %s\n' "$*" >&2; }
 
 # Return 77 (automake's "skip") with a message unless we are root.
@@ -66,6 +64,7 @@ lab_init() {
 	LAB_DOMAIN=lab.test
 	LAB_HOST=mail.lab.test
 	LAB_ADDR=127.0.0.1
+	# shellcheck disable=SC2119
 	LAB_SMTP_PORT=$(lab_free_port) || return 1
 	# The resolver configuration used by lab_resolv_isolated.
 	LAB_RESOLV_CONF=$LAB_DIR/resolv.conf
@@ -74,7 +73,6 @@ lab_init() {
 	LAB_POSTFIX_DIR=$LAB_DIR/postfix
 	LAB_POSTFIX_CONF=$LAB_POSTFIX_DIR/etc
 	LAB_POSTFIX_LOG=$LAB_POSTFIX_DIR/maillog
-	LAB_STOPPED=0
 	export LAB_DIR LAB_DOMAIN LAB_HOST LAB_ADDR LAB_SMTP_PORT LAB_RESOLV_CONF LAB_MAIL_DIR \
 		LAB_POSTFIX_DIR LAB_POSTFIX_CONF LAB_POSTFIX_LOG
 	return 0
@@ -89,6 +87,7 @@ lab_port_in_use() {
 
 # lab_free_port [VAR]: a random free port in 20000-60999, recorded in $LAB_DIR/ports so that it is
 # never handed out twice in one lab (works from $(...) subshells too). Prints it, or stores it in VAR.
+# shellcheck disable=SC2120 # VAR is optional
 lab_free_port() {
 	local var=${1:-} p i
 	lab_need_init || return 1
@@ -127,7 +126,10 @@ lab_pid_state() {
 lab_register_pid() {
 	local st
 	lab_need_init || return 1
-	st=$(lab_pid_starttime "$1") || st=0
+	if ! st=$(lab_pid_starttime "$1"); then
+		lab_log "pid $1 (${2:-process}) is already gone"
+		return 1
+	fi
 	echo "pid $1 $st ${2:-process}" >>"$LAB_DIR/registry"
 }
 
@@ -136,11 +138,12 @@ lab_register_stop() {
 	grep -qx "stop $1" "$LAB_DIR/registry" || echo "stop $1" >>"$LAB_DIR/registry"
 }
 
-# lab_alive PID STARTTIME: PID still runs and is the process that was recorded (zombies count as gone).
+# lab_alive PID STARTTIME: PID still runs and is the process that was recorded (same start time;
+# zombies count as gone).
 lab_alive() {
 	local st state
 	st=$(lab_pid_starttime "$1") || return 1
-	[ "${2:-0}" = 0 ] || [ "$st" = "$2" ] || return 1
+	[ "$st" = "${2:-}" ] || return 1
 	state=$(lab_pid_state "$1") || return 1
 	[ "$state" != Z ] && [ "$state" != X ]
 }
@@ -199,7 +202,6 @@ lab_stop() {
 		done
 		: >"$dir/registry"
 	fi
-	LAB_STOPPED=1
 	if [ "${LAB_KEEP:-0}" = 1 ]; then
 		lab_log "LAB_KEEP=1: keeping $dir"
 	else
@@ -221,37 +223,53 @@ lab_is_loopback() {
 	esac
 }
 
-# lab_wait_port ADDR PORT [SEC]: wait (bounded) until ADDR:PORT accepts a TCP connection.
-lab_wait_port() {
-	local addr=$1 port=$2 sec=${3:-20} i
-	for ((i = 0; i < sec * 10; i++)); do
-		if (exec 3<>"/dev/tcp/$addr/$port") 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
+# Microseconds since the epoch (for bounded waits measured on the wall clock).
+lab_now_us() {
+	local t=${EPOCHREALTIME//[.,]/}
+	echo "$t"
 }
 
-# lab_wait_banner ADDR PORT [SEC] [ERE]: wait (bounded) until ADDR:PORT sends a first line matching
-# ERE (default: an SMTP 220 greeting). Sends QUIT afterwards. Prints the line on success.
-lab_wait_banner() {
-	local addr=$1 port=$2 sec=${3:-20} re=${4:-^220[[:space:]]} i line
-	for ((i = 0; i < sec * 10; i++)); do
-		line=$(
-			exec 3<>"/dev/tcp/$addr/$port" || exit 1
-			IFS= read -r -t 2 -u 3 l || exit 1
-			printf 'QUIT\r\n' >&3
-			IFS= read -r -t 1 -u 3 _
-			printf '%s' "${l%$'\r'}"
-		) 2>/dev/null
-		if [ -n "$line" ] && [[ $line =~ $re ]]; then
-			printf '%s\n' "$line"
-			return 0
-		fi
+# lab_probe ADDR PORT ERE: one connection attempt, at most 3 s in all (connect, first line, QUIT).
+# ERE empty: succeed when the connection opens. Otherwise print the first line if it matches.
+# Runs in a child bash under timeout(1): a /dev/tcp connect has no timeout of its own (a
+# throttled Postfix master with a full backlog leaves it hanging for minutes).
+lab_probe() {
+	# shellcheck disable=SC2016 # the script is for the child bash
+	timeout -k 1 3 bash -c '
+		exec 3<>"/dev/tcp/$1/$2" || exit 1
+		[ -n "$3" ] || exit 0
+		IFS= read -r -t 2 -u 3 l || exit 1
+		l=${l%$'"'"'\r'"'"'}
+		[[ $l =~ $3 ]] || exit 1
+		printf "QUIT\r\n" >&3
+		IFS= read -r -t 1 -u 3 _
+		printf "%s\n" "$l"' lab-probe "$1" "$2" "$3" </dev/null 2>/dev/null
+}
+
+# lab_wait_port ADDR PORT [SEC]: wait (at most SEC s, default 20) until ADDR:PORT accepts a TCP
+# connection. ADDR may be [::1] or ::1.
+lab_wait_port() {
+	local addr=${1#[} port=$2 sec=${3:-20} end
+	addr=${addr%]}
+	end=$(($(lab_now_us) + sec * 1000000))
+	while :; do
+		lab_probe "$addr" "$port" '' && return 0
+		[ "$(lab_now_us)" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
+}
+
+# lab_wait_banner ADDR PORT [SEC] [ERE]: wait (at most about SEC s, default 20) until ADDR:PORT
+# sends a first line matching ERE (default: an SMTP 220 greeting); sends QUIT; prints the line.
+lab_wait_banner() {
+	local addr=${1#[} port=$2 sec=${3:-20} re=${4:-^220[[:space:]]} end
+	addr=${addr%]}
+	end=$(($(lab_now_us) + sec * 1000000))
+	while :; do
+		lab_probe "$addr" "$port" "$re" && return 0
+		[ "$(lab_now_us)" -lt "$end" ] || return 1
+		sleep 0.1
+	done
 }
 
 # lab_descendants PID...: PID and all its descendants, one per line.
@@ -263,6 +281,7 @@ lab_descendants() {
 		pid=${f#/proc/}
 		pid=${pid%/stat}
 		s=${s##*) }
+		# shellcheck disable=SC2086 # split the numeric fields
 		set -- $s
 		ppid=$2
 		kids[$ppid]+=" $pid"
@@ -316,6 +335,7 @@ lab_resolv_isolated() {
 		lab_log "lab_resolv_isolated: unshare(1) missing"
 		return 77
 	fi
+	# shellcheck disable=SC2016 # the script is for the child sh
 	unshare -m --propagation private -- /bin/sh -c '
 		mount --bind "$1" /etc/resolv.conf || { echo "lab: cannot bind-mount $1" >&2; exit 125; }
 		shift
@@ -375,6 +395,7 @@ lab_postfix_prepare() {
 	[ -f "$LAB_POSTFIX_DIR/listeners" ] || : >"$LAB_POSTFIX_DIR/listeners"
 	[ -f "$LAB_POSTFIX_DIR/main.extra" ] || : >"$LAB_POSTFIX_DIR/main.extra"
 	if [ ! -f "$LAB_POSTFIX_DIR/users" ]; then
+		# shellcheck disable=SC2086 # a list
 		printf '%s\n' $LAB_POSTFIX_USERS_DEFAULT >"$LAB_POSTFIX_DIR/users"
 	fi
 }
@@ -431,7 +452,7 @@ lab_postfix_listener() {
 	if [ -f "$LAB_POSTFIX_DIR/running" ]; then
 		lab_postfix_write_master || return 1
 		"$(lab_postfix_bin)" -c "$LAB_POSTFIX_CONF" reload </dev/null >>"$LAB_POSTFIX_DIR/start.log" 2>&1 || return 1
-		lab_wait_port "${addr#[}" "$port" 20 || { lab_log "listener $ep did not come up"; return 1; }
+		lab_wait_port "$addr" "$port" 20 || { lab_log "listener $ep did not come up"; return 1; }
 		lab_postfix_check_listeners || return 1
 	fi
 	return 0
@@ -505,13 +526,12 @@ smtpd_error_sleep_time = 0
 maillog_file = $LAB_POSTFIX_LOG
 maillog_file_prefixes = $LAB_POSTFIX_DIR
 EOF
-	if [ -s "$LAB_POSTFIX_DIR/main.extra" ]; then
-		{
-			echo
-			echo "# Added with lab_postfix_conf"
-			cat "$LAB_POSTFIX_DIR/main.extra"
-		} >>"$LAB_POSTFIX_CONF/main.cf"
-	fi
+	# lab_postfix_conf lines replace the defaults above in place (postconf -e), no duplicates.
+	local kv
+	while IFS= read -r kv; do
+		[ -n "$kv" ] || continue
+		postconf -c "$LAB_POSTFIX_CONF" -e "$kv" || { lab_log "bad main.cf line: $kv"; return 1; }
+	done <"$LAB_POSTFIX_DIR/main.extra"
 	local u
 	: >"$LAB_POSTFIX_CONF/vmailbox"
 	while read -r u; do
@@ -584,7 +604,7 @@ lab_postfix_dump_log() {
 
 # lab_postfix_start: write main.cf/master.cf, start Postfix, wait for the banner on $LAB_SMTP_PORT.
 lab_postfix_start() {
-	local pf banner t0
+	local pf banner t0 i
 	lab_need_root || return 77
 	lab_have_postfix || return 77
 	lab_postfix_prepare || return 1
@@ -599,8 +619,15 @@ lab_postfix_start() {
 		return 1
 	fi
 	: >"$LAB_POSTFIX_DIR/running"
-	if ! banner=$(lab_wait_banner "$LAB_ADDR" "$LAB_SMTP_PORT" 20); then
-		lab_log "no 220 banner on $LAB_ADDR:$LAB_SMTP_PORT after 20 s"
+	# Up to 20 s for the banner, but give up at once when a Postfix daemon died of a fatal error
+	# (a bad main.cf/master.cf line shows up only when smtpd starts).
+	for ((i = 0; i < 20; i++)); do
+		banner=$(lab_wait_banner "$LAB_ADDR" "$LAB_SMTP_PORT" 1) && break
+		banner=
+		grep -q ' fatal: ' "$LAB_POSTFIX_LOG" 2>/dev/null && break
+	done
+	if [ -z "$banner" ]; then
+		lab_log "no 220 banner on $LAB_ADDR:$LAB_SMTP_PORT"
 		lab_postfix_dump_log
 		return 1
 	fi
@@ -611,14 +638,14 @@ lab_postfix_start() {
 
 # lab_postfix_stop: `postfix -c DIR stop`, then wait (bounded) for the master to be gone.
 lab_postfix_stop() {
-	local mp pf i p procs=() left
+	local mp pf i p st procs=() left=0
 	[ -n "${LAB_POSTFIX_CONF:-}" ] && [ -f "$LAB_POSTFIX_CONF/main.cf" ] || return 0
 	pf=$(lab_postfix_bin)
 	# The master and its children (smtpd, qmgr, postlogd...), with start times: all of them must be
 	# gone before the caller removes the directory they work in.
 	if mp=$(lab_postfix_master_pid); then
 		for p in $(lab_descendants "$mp"); do
-			procs+=("$p:$(lab_pid_starttime "$p" || echo 0)")
+			st=$(lab_pid_starttime "$p") && procs+=("$p:$st")
 		done
 	fi
 	"$pf" -c "$LAB_POSTFIX_CONF" stop </dev/null >>"$LAB_POSTFIX_DIR/start.log" 2>&1
@@ -670,7 +697,7 @@ lab_write_env() {
 	: >"$f"
 	for v in ${!LAB_@}; do
 		case $v in
-		LAB_KEEP | LAB_STOPPED | LAB_SH_PATH | LAB_POSTFIX_USERS_DEFAULT) continue ;;
+		LAB_KEEP | LAB_POSTFIX_USERS_DEFAULT) continue ;;
 		esac
 		printf 'export %s=%q\n' "$v" "${!v}" >>"$f"
 	done
@@ -699,7 +726,7 @@ lab_main() {
 		/tmp/mplab.*/env) ;;
 		*) echo "usage: $0 stop /tmp/mplab.XXXXXX/env" >&2; exit 2 ;;
 		esac
-		[ -f "$envf" ] || { echo "lab: $envf: no such lab" >&2; exit 1; }
+		[ -f "$envf" ] || { echo "lab: $envf: no such lab (already stopped?)" >&2; exit 0; }
 		# shellcheck disable=SC1090
 		. "$envf"
 		LAB_KEEP=0
