@@ -547,6 +547,8 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	}
 	p->tls = t;
 	in = tls_get_info(t);
+	p->tls_info = *in;
+	p->have_tls_info = 1;
 	result_detail(&p->res, "TLS: %s, cipher %s", in->protocol, in->cipher);
 	if (!(in->problems & TLS_P_NO_CERT)) {
 		result_detail(&p->res, "certificate: subject %s; issuer %s", in->subject,
@@ -720,7 +722,35 @@ plugin_print_json(const struct plugin *p, double total, FILE *f)
 		    p->phases.p[i].name, p->phases.p[i].secs);
 		first = 0;
 	}
-	sbuf_printf(&j, "},\"time\":%.6f,\"perfdata\":", total);
+	sbuf_printf(&j, "},\"time\":%.6f", total);
+	if (p->have_tls_info) {
+		const struct tls_info *in = &p->tls_info;
+
+		sbuf_add(&j, ",\"tls\":{\"protocol\":");
+		sbuf_json_str(&j, in->protocol);
+		sbuf_add(&j, ",\"cipher\":");
+		sbuf_json_str(&j, in->cipher);
+		sbuf_printf(&j, ",\"verified\":%s", in->verified ? "true" : "false");
+		if (!(in->problems & TLS_P_NO_CERT)) {
+			sbuf_add(&j, ",\"subject\":");
+			sbuf_json_str(&j, in->subject);
+			sbuf_add(&j, ",\"issuer\":");
+			sbuf_json_str(&j, in->issuer);
+			sbuf_add(&j, ",\"names\":");
+			sbuf_json_str(&j, in->names);
+			sbuf_add(&j, ",\"not_after\":");
+			sbuf_json_str(&j, in->not_after);
+			sbuf_printf(&j, ",\"days_left\":%.0f", floor(in->days_left));
+			sbuf_add(&j, ",\"sha256\":");
+			sbuf_json_str(&j, in->fingerprint);
+		}
+		if (!in->verified) {
+			sbuf_add(&j, ",\"verify_error\":");
+			sbuf_json_str(&j, in->verify_msg);
+		}
+		sbuf_addc(&j, '}');
+	}
+	sbuf_add(&j, ",\"perfdata\":");
 	sbuf_json_str(&j, sbuf_str(&r->perf));
 	sbuf_add(&j, ",\"details\":[");
 	for (line = sbuf_str(&r->details), first = 1; *line; line = nl + 1) {

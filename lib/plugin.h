@@ -71,6 +71,8 @@ struct plugin {
 	struct net_peer peer;
 	int connected;
 	struct tls *tls;           /* TLS session, or NULL */
+	struct tls_info tls_info;  /* kept for the output after the session ends */
+	int have_tls_info;
 	int tls_untrusted;         /* verification failed: send nothing secret */
 	char target[512];          /* "host[addr]:port", for messages */
 

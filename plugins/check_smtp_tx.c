@@ -332,7 +332,7 @@ smtp_rejected(struct smtp_check *s, const char *what, struct err *e)
 	e->kind = ERR_REJECTED;
 	e->reply_code = s->reply.code;
 	if (s->reply.code == 421)
-		snprintf(e->msg, sizeof(e->msg), "service not available (421) in reply to %s", what);
+		snprintf(e->msg, sizeof(e->msg), "service not available (421) at %s", what);
 	else
 		snprintf(e->msg, sizeof(e->msg), "%s rejected", what);
 	snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)s->reply.len, s->reply.text);
