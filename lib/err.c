@@ -43,27 +43,67 @@ err_sys(struct err *e, enum err_kind kind, int sys_errno, const char *fmt, ...)
 	return -1;
 }
 
+/* Length of the valid UTF-8 sequence at S (N bytes left), or 0. */
+static size_t
+err_utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
 size_t
 err_sanitize(char *dst, size_t cap, const char *text, size_t len)
 {
-	size_t o = 0, i;
+	const unsigned char *t = (const unsigned char *)text;
+	size_t o = 0, i = 0;
 
 	if (cap == 0)
 		return 0;
-	for (i = 0; i < len && o + 1 < cap; i++) {
-		unsigned char c = (unsigned char)text[i];
+	while (i < len && o + 1 < cap) {
+		unsigned char c = t[i];
 
-		if (c == '|')
-			c = '/';
-		else if (c == '\t' || c == '\r' || c == '\n')
-			c = ' ';
-		else if (c < 0x20 || c == 0x7f)
+		if (c >= 0x80) {
+			/* UTF-8 passes (SMTPUTF8 servers); other bytes do not */
+			size_t u = err_utf8_len(t + i, len - i);
+
+			if (u > 0 && o + u + 1 <= cap) {
+				memcpy(dst + o, t + i, u);
+				o += u;
+				i += u;
+				continue;
+			}
+			if (u > 0)
+				break;
 			c = '?';
+		} else if (c == '|') {
+			c = '/';
+		} else if (c == '\t' || c == '\r' || c == '\n') {
+			c = ' ';
+		} else if (c < 0x20 || c == 0x7f) {
+			c = '?';
+		}
 		dst[o++] = (char)c;
+		i++;
 	}
 	dst[o] = '\0';
 	if (i < len && cap >= 4) {
 		o = (o > cap - 4) ? cap - 4 : o;
+		while (o > 0 && ((unsigned char)dst[o] & 0xc0) == 0x80)
+			o--;   /* do not cut a UTF-8 sequence in half */
 		memcpy(dst + o, "...", 4);
 		o += 3;
 	}

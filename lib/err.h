@@ -54,8 +54,8 @@ void err_set_reply(struct err *e, const char *text, size_t len);
 const char *err_kind_name(enum err_kind kind);
 
 /* Copy LEN bytes of untrusted TEXT to DST (size CAP, always terminated)
- * replacing control characters and '|' so the result is safe on a Nagios
- * status line. Longer text ends in "...". Returns strlen(dst). */
+ * replacing control characters, '|' and bytes that are not UTF-8 so the
+ * result is safe on a Nagios status line and in JSON. Longer text ends in "...". Returns strlen(dst). */
 size_t err_sanitize(char *dst, size_t cap, const char *text, size_t len);
 
 #endif

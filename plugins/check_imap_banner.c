@@ -417,7 +417,8 @@ main(int argc, char **argv)
 	if (m->p.connected) {
 		struct sbuf x;
 
-		result_detail(&m->p.res, "greeting: %s", m->greeting);
+		if (m->greeting[0])
+			result_detail(&m->p.res, "greeting: %s", m->greeting);
 		sbuf_init(&x);
 		caps_join(&m->caps, &x, " ");
 		if (x.len)

@@ -1017,7 +1017,8 @@ main(int argc, char **argv)
 	if (rc == 0)
 		smtp_summary(s);
 	if (s->p.connected) {
-		result_detail(&s->p.res, "banner: %s", s->banner);
+		if (s->banner[0])
+			result_detail(&s->p.res, "banner: %s", s->banner);
 		if (!s->used_helo && s->ext.kw.n > 0) {
 			struct sbuf x;
 
