@@ -84,6 +84,18 @@ const struct opt_spec plugin_common_opts[] = {
 	{ OPT_ALLOW_PLAINTEXT_AUTH, "allow-plaintext-auth", no_argument, NULL,
 	  "Allow credentials over an unencrypted connection (refused by "
 	  "default, before anything is sent)." },
+	{ OPT_DNS_SERVER, "dns-server", required_argument, "ADDR[:PORT]",
+	  "Resolve every name through this DNS server (ldns; IPv4, [IPv6]:PORT) "
+	  "instead of the system's resolver." },
+	{ OPT_FCRDNS, "fcrdns", no_argument, NULL,
+	  "The server's address must have a PTR record whose name resolves back "
+	  "to it (forward-confirmed reverse DNS), else WARNING; an SMTP banner "
+	  "naming another host is WARNING too." },
+	{ OPT_DANE, "dane", optional_argument, "required",
+	  "Verify the certificate against the DNSSEC-validated TLSA records of "
+	  "_PORT._tcp.HOST (RFC 6698/7671/7672); a matching record replaces "
+	  "PKIX verification. Without TLSA records the check says so and goes "
+	  "on (CRITICAL with --dane=required)." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default) or json: one JSON object, same exit code." },
 	{ OPT_JSON, "json", no_argument, NULL, "Same as --output=json." },
@@ -326,6 +338,21 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		return plugin_authfile(p, arg, e);
 	case OPT_ALLOW_PLAINTEXT_AUTH:
 		p->allow_plaintext_auth = 1;
+		return 0;
+	case OPT_DNS_SERVER:
+		p->dns_server = arg;
+		p->use_ldns = 1;
+		return 0;
+	case OPT_FCRDNS:
+		p->fcrdns = 1;
+		return 0;
+	case OPT_DANE:
+		if (arg == NULL)
+			p->dane = 1;
+		else if (strcmp(arg, "required") == 0)
+			p->dane = 2;
+		else
+			return err_set(e, ERR_USAGE, "--dane takes no value or 'required'");
 		return 0;
 	case OPT_TLS_MIN:
 		if (strcmp(arg, "1.2") == 0)
@@ -600,10 +627,22 @@ plugin_connect(struct plugin *p, struct err *e)
 
 	snprintf(p->target, sizeof(p->target), literal && strchr(p->host, ':') &&
 	    p->host[0] != '[' ? "[%s]:%d" : "%s:%d", p->host, p->port);
-	if (!literal)
-		phase_begin(&p->phases, "dns");
-	if (net_resolve(p->host, p->port, p->family, &p->dl, &addrs, e) < 0)
-		return -1;
+	if (p->have_addrs) {
+		addrs = p->addrs;
+	} else {
+		if (!literal)
+			phase_begin(&p->phases, "dns");
+		if (p->use_ldns && !literal) {
+			int cname;
+
+			if (plugin_dns(p, e) == NULL ||
+			    dns_addrs(p->dns, p->host, p->port, p->family, &p->dl, &addrs,
+			    &cname, e) < 0)
+				return -1;
+		} else if (net_resolve(p->host, p->port, p->family, &p->dl, &addrs, e) < 0) {
+			return -1;
+		}
+	}
 	phase_begin(&p->phases, "connect");
 	fd = net_connect(&addrs, &p->dl, &p->peer, e);
 	if (fd < 0)
@@ -626,6 +665,56 @@ plugin_connect(struct plugin *p, struct err *e)
 			return -1;
 	}
 	return 0;
+}
+
+struct dns *
+plugin_dns(struct plugin *p, struct err *e)
+{
+	if (p->dns == NULL)
+		p->dns = dns_new(p->dns_server, e);
+	return p->dns;
+}
+
+void
+plugin_fcrdns(struct plugin *p)
+{
+	char names[DNS_PTR_MAX][DNS_NAME_MAX];
+	const char *addr = p->peer.remote.text;
+	struct err e;
+	int i, j, n = 0;
+
+	err_clear(&e);
+	phase_begin(&p->phases, "dns");
+	if (plugin_dns(p, &e) == NULL || dns_ptr(p->dns, &p->peer.remote, &p->dl,
+	    names, DNS_PTR_MAX, &n, &e) < 0) {
+		result_problem(&p->res, STATE_WARNING, "FCrDNS: cannot look up the PTR of "
+		    "%s: %s", addr, e.msg);
+		return;
+	}
+	if (n == 0) {
+		result_problem(&p->res, STATE_WARNING, "FCrDNS: %s has no PTR record", addr);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct net_addrs fwd;
+		int cname;
+
+		err_clear(&e);
+		if (dns_addrs(p->dns, names[i], p->peer.port, AF_UNSPEC, &p->dl, &fwd,
+		    &cname, &e) < 0)
+			continue;
+		for (j = 0; j < fwd.n; j++) {
+			if (strcmp(fwd.a[j].text, addr) == 0) {
+				memcpy(p->ptr_name, names[i], sizeof(p->ptr_name));
+				p->ptr_name[sizeof(p->ptr_name) - 1] = '\0';
+				result_detail(&p->res, "FCrDNS: %s -> %s -> %s", addr, names[i], addr);
+				return;
+			}
+		}
+	}
+	result_problem(&p->res, STATE_WARNING, "FCrDNS: the PTR name%s of %s (%s%s) "
+	    "do%s not resolve back to it", n > 1 ? "s" : "", addr, names[0],
+	    n > 1 ? ", ..." : "", n > 1 ? "" : "es");
 }
 
 void
@@ -656,6 +745,8 @@ plugin_fail(struct plugin *p, const struct err *e)
 void
 plugin_close(struct plugin *p)
 {
+	dns_free(p->dns);
+	p->dns = NULL;
 	tls_free(p->tls);
 	p->tls = NULL;
 	if (p->connected)

@@ -10,6 +10,7 @@
 #include "opts.h"
 #include "phase.h"
 #include "conn.h"
+#include "dns.h"
 #include "net.h"
 #include "result.h"
 #include "tls.h"
@@ -28,6 +29,9 @@ enum {
 	OPT_TLS_MIN,
 	OPT_AUTHFILE,
 	OPT_ALLOW_PLAINTEXT_AUTH,
+	OPT_DNS_SERVER,
+	OPT_FCRDNS,
+	OPT_DANE,
 	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* lib/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
@@ -62,6 +66,14 @@ struct plugin {
 	enum tls_verify_mode verify;
 	const char *ca_file, *ca_path;
 	int tls_min;               /* 0, 12 or 13 */
+	const char *dns_server;    /* --dns-server, or NULL: /etc/resolv.conf */
+	int fcrdns;                /* --fcrdns */
+	int dane;                  /* --dane: 1, --dane=required: 2 */
+	int use_ldns;              /* resolve names through lib/dns */
+	struct dns *dns;           /* the resolver, made on first use */
+	struct net_addrs addrs;    /* set before plugin_connect to skip resolving */
+	int have_addrs;
+	char ptr_name[DNS_NAME_MAX];   /* FCrDNS-confirmed name of the server */
 	const char *authuser;      /* -U */
 	char *authpass;            /* -P / --authfile: owned, wiped by plugin_finish */
 	int allow_plaintext_auth;
@@ -112,6 +124,13 @@ int plugin_want_login(struct plugin *p);
  * header (-r) and, with -s, run the TLS handshake (phase tls). Fills
  * p->conn, p->peer, p->target. */
 int plugin_connect(struct plugin *p, struct err *e);
+
+/* The resolver (made on first use from --dns-server or resolv.conf). */
+struct dns *plugin_dns(struct plugin *p, struct err *e);
+
+/* --fcrdns: the server address must have a PTR whose name resolves back to
+ * it (else WARNING); the confirmed name is kept in p->ptr_name. */
+void plugin_fcrdns(struct plugin *p);
 
 /* Upgrade p->conn to TLS (after STARTTLS/STLS, or for -s). */
 int plugin_upgrade(struct plugin *p, struct err *e);

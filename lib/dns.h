@@ -1,0 +1,93 @@
+/* dns.h - DNS through ldns: the only file that uses ldns.
+ *
+ * A resolver from /etc/resolv.conf or --dns-server ADDR[:PORT]; every
+ * query draws on the run's deadline (the time left is split between the
+ * configured servers, one try each) and a truncated UDP answer is retried
+ * over TCP. NXDOMAIN, NODATA, SERVFAIL, REFUSED and timeouts each get
+ * their own words. TLSA records leave here as plain tuples for lib/tls. */
+#ifndef MP_DNS_H
+#define MP_DNS_H
+
+#include <stddef.h>
+
+#include "deadline.h"
+#include "err.h"
+#include "net.h"
+
+#define DNS_NAME_MAX 256
+#define DNS_MX_MAX 64
+#define DNS_TLSA_MAX 16
+#define DNS_TLSA_DATA_MAX 2048
+#define DNS_PTR_MAX 8
+#define DNS_SRV_MAX 16
+
+struct dns;
+
+struct dns_mx {
+	unsigned pref;
+	char name[DNS_NAME_MAX];   /* without the trailing dot */
+};
+
+struct dns_mxset {
+	struct dns_mx mx[DNS_MX_MAX];
+	int n;
+	int null_mx;      /* RFC 7505: the single record "0 ." */
+	int implicit;     /* no MX: the domain itself (RFC 5321 §5.1) */
+	int dropped;      /* records beyond DNS_MX_MAX */
+};
+
+struct dns_tlsa {
+	unsigned char usage, selector, mtype;
+	size_t len;
+	unsigned char data[DNS_TLSA_DATA_MAX];
+};
+
+struct dns_srv {
+	unsigned prio, weight, port;
+	char target[DNS_NAME_MAX];  /* "." means the service is not offered */
+};
+
+/* A resolver: SERVER is "ADDR", "ADDR:PORT", "[V6]:PORT" or NULL for
+ * /etc/resolv.conf. NULL with ERR_USAGE (bad address) or ERR_DNS. */
+struct dns *dns_new(const char *server, struct err *e);
+void dns_free(struct dns *d);
+
+/* The MX set of DOMAIN, sorted by preference then name. With no MX the
+ * domain itself is the implicit MX (out->implicit). ERR_DNS with the
+ * reason (NXDOMAIN: "domain does not exist", SERVFAIL, ...). */
+int dns_mx(struct dns *d, const char *domain, const struct deadline *dl,
+    struct dns_mxset *out, struct err *e);
+
+/* A/AAAA of NAME for PORT into *out (family as for net_resolve).
+ * *cname is set when the name is an alias (RFC 2181 §10.3 matters for MX).
+ * ERR_RESOLVE when the name has no address. */
+int dns_addrs(struct dns *d, const char *name, int port, int family,
+    const struct deadline *dl, struct net_addrs *out, int *cname,
+    struct err *e);
+
+/* PTR names of address A. *n = 0 (and 0 returned) when there is none. */
+int dns_ptr(struct dns *d, const struct net_addr *a, const struct deadline *dl,
+    char names[][DNS_NAME_MAX], int max, int *n, struct err *e);
+
+/* TLSA records of _PORT._tcp.HOST; *secure is 1 when the answer carried
+ * the AD bit (validated by the resolver). *n = 0 when there are none. */
+int dns_tlsa(struct dns *d, const char *host, int port,
+    const struct deadline *dl, struct dns_tlsa *out, int max, int *n,
+    int *secure, struct err *e);
+
+/* SRV records of NAME, sorted by priority then weight (high first). */
+int dns_srv(struct dns *d, const char *name, const struct deadline *dl,
+    struct dns_srv *out, int max, int *n, struct err *e);
+
+/* Pure: the MX records of a wire-format answer (for tests and fuzzing). */
+int dns_wire_mx(const unsigned char *wire, size_t len, struct dns_mxset *out,
+    struct err *e);
+
+/* Pure: the TLSA records of a wire-format answer. */
+int dns_wire_tlsa(const unsigned char *wire, size_t len, struct dns_tlsa *out,
+    int max, int *n, int *secure, struct err *e);
+
+/* Pure: sort an MX set by preference, then name (case-insensitive). */
+void dns_mx_sort(struct dns_mxset *s);
+
+#endif
