@@ -96,18 +96,22 @@ static void
 phase_check(struct result *r, const char *what, double secs,
     const struct range *warn, const struct range *crit)
 {
+	/* sub-millisecond phases are common on a LAN: keep them readable */
+	int prec = secs < 0.01 ? 6 : 3;
+
 	if (range_alert(crit, secs))
-		result_problem(r, STATE_CRITICAL, "%s %.3f s (critical %s)",
-		    what, secs, crit->text);
+		result_problem(r, STATE_CRITICAL, "%s %.*f s (critical %s)",
+		    what, prec, secs, crit->text);
 	else if (range_alert(warn, secs))
-		result_problem(r, STATE_WARNING, "%s %.3f s (warning %s)",
-		    what, secs, warn->text);
+		result_problem(r, STATE_WARNING, "%s %.*f s (warning %s)",
+		    what, prec, secs, warn->text);
 }
 
 void
-phase_report(const struct phase_set *ps, double total, struct result *r)
+phase_report(const struct phase_set *ps, double total, struct result *r,
+    const char *prefix)
 {
-	char what[64];
+	char what[320], label[300];
 	int i;
 
 	for (i = 0; i < ps->n; i++) {
@@ -115,10 +119,15 @@ phase_report(const struct phase_set *ps, double total, struct result *r)
 
 		if (!p->ran)
 			continue;
-		result_perf(r, p->name, p->secs, "s", &p->warn, &p->crit, 0, NAN);
-		snprintf(what, sizeof(what), "phase %s took", p->name);
+		snprintf(label, sizeof(label), "%s%s%s", prefix ? prefix : "",
+		    prefix ? "_" : "", p->name);
+		result_perf(r, label, p->secs, "s", &p->warn, &p->crit, 0, NAN);
+		snprintf(what, sizeof(what), "%s%sphase %s took", prefix ? prefix : "",
+		    prefix ? ": " : "", p->name);
 		phase_check(r, what, p->secs, &p->warn, &p->crit);
 	}
-	result_perf(r, "time", total, "s", &ps->total_warn, &ps->total_crit, 0, NAN);
-	phase_check(r, "total time", total, &ps->total_warn, &ps->total_crit);
+	snprintf(label, sizeof(label), "%s%stime", prefix ? prefix : "", prefix ? "_" : "");
+	result_perf(r, label, total, "s", &ps->total_warn, &ps->total_crit, 0, NAN);
+	snprintf(what, sizeof(what), "%s%stotal time", prefix ? prefix : "", prefix ? ": " : "");
+	phase_check(r, what, total, &ps->total_warn, &ps->total_crit);
 }

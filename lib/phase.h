@@ -51,7 +51,10 @@ int phase_threshold(struct phase_set *ps, const char *arg, int critical,
     struct err *e);
 
 /* Emit one perfdata item for each phase that ran and `time` = TOTAL,
- * and record a problem for each threshold that trips. */
-void phase_report(const struct phase_set *ps, double total, struct result *r);
+ * and record a problem for each threshold that trips. With a PREFIX
+ * (one host of several) labels become PREFIX_phase and the messages name
+ * PREFIX. */
+void phase_report(const struct phase_set *ps, double total, struct result *r,
+    const char *prefix);
 
 #endif

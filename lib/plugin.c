@@ -583,7 +583,11 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		result_detail(&p->res, "certificate names: %s", in->names[0] ? in->names : "none");
 		result_detail(&p->res, "certificate valid until %s (%.0f days left); "
 		    "SHA-256 %s", in->not_after, floor(in->days_left), in->fingerprint);
-		result_perf(&p->res, "cert_days", floor(in->days_left), "",
+		char label[300];
+
+		snprintf(label, sizeof(label), "%s%scert_days", p->perf_prefix ?
+		    p->perf_prefix : "", p->perf_prefix ? "_" : "");
+		result_perf(&p->res, label, floor(in->days_left), "",
 		    &p->cert_warn, &p->cert_crit, NAN, NAN);
 	}
 	if (!in->verified) {
@@ -644,6 +648,9 @@ plugin_connect(struct plugin *p, struct err *e)
 		}
 	}
 	phase_begin(&p->phases, "connect");
+	if (addrs.n == 1 && !literal)
+		snprintf(p->target, sizeof(p->target), addrs.a[0].family == AF_INET6 ?
+		    "%s[%s]:%d" : "%s[%s]:%d", p->host, addrs.a[0].text, p->port);
 	fd = net_connect(&addrs, &p->dl, &p->peer, e);
 	if (fd < 0)
 		return -1;
@@ -655,6 +662,8 @@ plugin_connect(struct plugin *p, struct err *e)
 		    p->peer.remote.text, p->peer.port);
 	conn_init(&p->conn, fd, &p->dl);
 	p->connected = 1;
+	if (p->fcrdns)
+		plugin_fcrdns(p);
 	if (p->verbose)
 		p->conn.transcript = &p->res.transcript;
 	if (p->proxy && plugin_proxy_header(p, &p->conn, &p->peer, e) < 0)
@@ -873,7 +882,7 @@ plugin_finish(struct plugin *p)
 
 	phase_end(&p->phases);
 	total = deadline_elapsed(&p->dl);
-	phase_report(&p->phases, total, &p->res);
+	phase_report(&p->phases, total, &p->res, NULL);
 	s = result_state(&p->res);
 	alarm(0);
 	if (p->json)

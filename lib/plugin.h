@@ -85,6 +85,7 @@ struct plugin {
 	struct tls *tls;           /* TLS session, or NULL */
 	struct tls_info tls_info;  /* kept for the output after the session ends */
 	int have_tls_info;
+	const char *perf_prefix;   /* one host of several: labels become PREFIX_label */
 	int tls_untrusted;         /* verification failed: send nothing secret */
 	char target[512];          /* "host[addr]:port", for messages */
 

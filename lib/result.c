@@ -243,6 +243,33 @@ result_perf(struct result *r, const char *label, double value,
 }
 
 void
+result_merge(struct result *dst, const struct result *src)
+{
+	int i;
+
+	for (i = 0; i < src->nproblems; i++)
+		result_problem(dst, src->problems[i].state, "%s", src->problems[i].text);
+	dst->dropped += src->dropped;
+	result_merge_details(dst, src, "");
+	sbuf_add(&dst->transcript, sbuf_str(&src->transcript));
+}
+
+void
+result_merge_details(struct result *dst, const struct result *src,
+    const char *indent)
+{
+	const char *line = sbuf_str(&src->details), *nl;
+
+	for (; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		sbuf_add(&dst->details, indent);
+		sbuf_addn(&dst->details, line, (size_t)(nl - line) + 1);
+	}
+}
+
+void
 result_summary(const struct result *r, struct sbuf *out)
 {
 	static const enum state order[] = { STATE_CRITICAL, STATE_WARNING, STATE_UNKNOWN };

@@ -77,6 +77,14 @@ void perf_format(struct sbuf *out, const char *label, double value,
     const char *uom, const struct range *warn, const struct range *crit,
     double min, double max);
 
+/* Copy SRC's problems, long output and transcript into DST (perfdata is
+ * not copied: the caller labels it). */
+void result_merge(struct result *dst, const struct result *src);
+
+/* Append SRC's long output lines to DST, each line prefixed by INDENT. */
+void result_merge_details(struct result *dst, const struct result *src,
+    const char *indent);
+
 /* Print line 1 (status + perfdata), the long output and the transcript. */
 void result_print(const struct result *r, FILE *f);
 

@@ -7,6 +7,8 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <math.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -21,6 +23,7 @@
 
 #include "b64.h"
 #include "conn.h"
+#include "dns.h"
 #include "net.h"
 #include "plugin.h"
 #include "smtp.h"
@@ -40,7 +43,9 @@ enum {
 	OPT_SIZE,
 	OPT_NO_PIPELINING,
 	OPT_REQUIRE_EXT,
-	OPT_EXPECT_REPLY
+	OPT_EXPECT_REPLY,
+	OPT_MX,
+	OPT_ALL_MX
 };
 
 static const char *const smtp_phases[] = {
@@ -83,6 +88,14 @@ static const struct opt_spec smtp_opts[] = {
 	  "Reply codes expected in a phase (repeatable), e.g. rcpt=5xx to prove "
 	  "that relaying is refused: the refusal is then OK, acceptance "
 	  "CRITICAL. CODES: 550, 5xx, 55x, comma separated." },
+	{ OPT_MX, "mx", required_argument, "DOMAIN",
+	  "Check DOMAIN's mail hosts found through MX (RFC 5321 §5.1: with no MX "
+	  "the domain itself; a null MX (RFC 7505) is CRITICAL). The most "
+	  "preferred host that answers is checked; one that cannot be reached "
+	  "makes the check fall through to the next, and says so (WARNING)." },
+	{ OPT_ALL_MX, "all-mx", no_argument, NULL,
+	  "With --mx: check every MX host, concurrently; one long-output line per "
+	  "host, perfdata prefixed with the host name, the worst state wins." },
 	{ 'C', "command", required_argument, "COMMAND",
 	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
 	{ 'R', "response", required_argument, "REGEX",
@@ -123,8 +136,15 @@ struct smtp_check {
 	const char *resps[SMTP_CMDS_MAX];
 	int nresps;
 	int lmtp;
+	const char *mx_domain;
+	int all_mx;
+	int want_auth;
 
 	/* session */
+	char helo_buf[300];
+	enum err_kind failed;      /* how the session ended: ERR_NONE when well */
+	int failed_at_connect;     /* it failed resolving or connecting */
+	double elapsed;            /* the session's own time */
 	int stop;                  /* an expected refusal ended the transaction */
 	struct smtp_reply reply;   /* the last reply */
 	char banner[512];
@@ -313,6 +333,14 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 	case 'L':
 		s->lmtp = 1;
 		return 0;
+	case OPT_MX:
+		if (arg[0] == '\0' || strpbrk(arg, " /@"))
+			return err_set(e, ERR_USAGE, "--mx needs a domain name");
+		s->mx_domain = arg;
+		return 0;
+	case OPT_ALL_MX:
+		s->all_mx = 1;
+		return 0;
 	case 'q':
 		return 0;
 	default:
@@ -420,6 +448,41 @@ smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e)
 
 /* ------------------------------------------------------------ the steps */
 
+/* The default EHLO name: the PTR name of our own address when DNS is in use
+ * anyway (--dns-server, --fcrdns, --mx), else this host's FQDN, else the
+ * address literal of our end of the connection (RFC 5321 §4.1.3). */
+static void
+smtp_default_helo(struct smtp_check *s)
+{
+	char host[256];
+
+	if (s->p.use_ldns || s->p.fcrdns) {
+		char names[DNS_PTR_MAX][DNS_NAME_MAX];
+		struct deadline sub = s->p.dl;
+		struct err e;
+		int n = 0;
+
+		/* at most a second of the run for a nicety */
+		if (sub.end_us - deadline_now_us() > 1000000)
+			sub.end_us = deadline_now_us() + 1000000;
+		err_clear(&e);
+		if (plugin_dns(&s->p, &e) && dns_ptr(s->p.dns, &s->p.peer.local, &sub,
+		    names, DNS_PTR_MAX, &n, &e) == 0 && n > 0 && strchr(names[0], '.')) {
+			snprintf(s->helo_buf, sizeof(s->helo_buf), "%.255s", names[0]);
+			s->helo = s->helo_buf;
+			return;
+		}
+	}
+	memset(host, 0, sizeof(host));
+	if (gethostname(host, sizeof(host) - 1) == 0 && strchr(host, '.') != NULL)
+		snprintf(s->helo_buf, sizeof(s->helo_buf), "%s", host);
+	else if (s->p.peer.local.family == AF_INET6)
+		snprintf(s->helo_buf, sizeof(s->helo_buf), "[IPv6:%s]", s->p.peer.local.text);
+	else
+		snprintf(s->helo_buf, sizeof(s->helo_buf), "[%s]", s->p.peer.local.text);
+	s->helo = s->helo_buf;
+}
+
 static int
 smtp_step_connect(struct smtp_check *s, struct err *e)
 {
@@ -427,19 +490,8 @@ smtp_step_connect(struct smtp_check *s, struct err *e)
 		return -1;
 	if (s->p.tls_untrusted)
 		s->stop = 1;
-	if (s->helo == NULL) {
-		static char name[300];
-		char host[256];
-
-		memset(host, 0, sizeof(host));
-		if (gethostname(host, sizeof(host) - 1) == 0 && strchr(host, '.') != NULL)
-			snprintf(name, sizeof(name), "%s", host);
-		else if (s->p.peer.local.family == AF_INET6)
-			snprintf(name, sizeof(name), "[IPv6:%s]", s->p.peer.local.text);
-		else
-			snprintf(name, sizeof(name), "[%s]", s->p.peer.local.text);
-		s->helo = name;
-	}
+	if (s->helo == NULL)
+		smtp_default_helo(s);
 	return 0;
 }
 
@@ -455,6 +507,14 @@ smtp_step_banner(struct smtp_check *s, struct err *e)
 	    smtp_reply_line1_len(&s->reply));
 	sbuf_addn(&s->seen, s->reply.text, s->reply.len);
 	sbuf_addc(&s->seen, '\n');
+	if (s->p.fcrdns && s->p.ptr_name[0]) {
+		size_t n = strcspn(s->banner, " ");
+
+		if (strlen(s->p.ptr_name) != n || strncasecmp(s->banner, s->p.ptr_name, n) != 0)
+			result_problem(&s->p.res, STATE_WARNING, "%s: the banner names %.*s, but "
+			    "the PTR of %s is %s", s->p.target, (int)n, s->banner,
+			    s->p.peer.remote.text, s->p.ptr_name);
+	}
 	rc = smtp_judge(s, "banner", "banner", "2", e);
 	if (rc == 0 && s->reply.code != 220)
 		return smtp_rejected(s, "banner", e);
@@ -920,50 +980,19 @@ smtp_setup(struct smtp_check *s)
 	s->p.phase_names = smtp_phases;
 }
 
-int
-main(int argc, char **argv)
+/* One whole session against s->p.host (or the addresses preset in
+ * s->p.addrs), its verdict recorded in s->p.res and s->p.phases. */
+static int
+smtp_session(struct smtp_check *s)
 {
-	struct smtp_check *s;
+	int64_t t0 = deadline_now_us();
 	struct err e;
-	int rc, want_auth;
+	int rc;
 
-	s = calloc(1, sizeof(*s));
-	if (s == NULL) {
-		puts("SMTP UNKNOWN - out of memory");
-		return STATE_UNKNOWN;
-	}
-	smtp_setup(s);
-	sbuf_init(&s->seen);
-	sbuf_init(&s->msg);
-	plugin_init(&s->p);
-	plugin_parse(&s->p, argc, argv);
-
-	/* ---- what the options mean together */
-	if (s->p.host == NULL)
-		plugin_usage_error(&s->p, "no host to check: give -H HOST");
-	if (s->p.starttls && s->p.implicit_tls)
-		plugin_usage_error(&s->p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
-	if ((s->p.cert_warn.set || s->p.cert_crit.set) && !s->p.implicit_tls)
-		s->p.starttls = 1;
-	if (s->p.port == 0)
-		s->p.port = s->p.implicit_tls ? 465 : s->p.default_port;
-	if (s->authtype && !s->p.authuser)
-		plugin_usage_error(&s->p, "-A needs a user (-U) and a password");
-	want_auth = plugin_want_login(&s->p);
-	if (s->no_data && s->nrcpt == 0)
-		plugin_usage_error(&s->p, "--no-data needs at least one --rcpt");
-	if ((s->nheaders || s->body_file || s->size) && s->nrcpt == 0)
-		plugin_usage_error(&s->p, "--header, --body-file and --size need --rcpt");
-	if (s->nresps > s->ncmds)
-		plugin_usage_error(&s->p, "more -R than -C: each -R goes with the -C before it");
-	err_clear(&e);
-	if (s->nrcpt && !s->no_data && smtp_build_message(s, &e) < 0)
-		plugin_usage_error(&s->p, e.msg);
-
-	/* ---- the session */
-	plugin_start(&s->p);
 	err_clear(&e);
 	rc = smtp_step_connect(s, &e);
+	if (rc < 0)
+		s->failed_at_connect = 1;
 	if (rc == 0 && !s->stop)
 		rc = smtp_step_banner(s, &e);
 	if (rc == 0 && !s->stop)
@@ -983,7 +1012,7 @@ main(int argc, char **argv)
 			    sbuf_str(&miss));
 		sbuf_free(&miss);
 	}
-	if (rc == 0 && !s->stop && want_auth)
+	if (rc == 0 && !s->stop && s->want_auth)
 		rc = smtp_step_auth(s, &e);
 	if (rc == 0 && !s->stop)
 		rc = smtp_step_commands(s, &e);
@@ -993,6 +1022,7 @@ main(int argc, char **argv)
 		rc = smtp_step_data(s, &e);
 	if (rc == 0 && !s->stop && s->no_data)
 		rc = smtp_cmd(s, "RSET", &e);
+	s->failed = rc < 0 ? e.kind : ERR_NONE;
 	if (rc < 0)
 		plugin_fail(&s->p, &e);
 	if (s->p.connected && (rc == 0 || e.kind == ERR_REJECTED ||
@@ -1028,7 +1058,286 @@ main(int argc, char **argv)
 			    s->helo, sbuf_str(&x));
 			sbuf_free(&x);
 		}
-		plugin_close(&s->p);
+	}
+	plugin_close(&s->p);
+	s->elapsed = (double)(deadline_now_us() - t0) / 1e6;
+	return rc;
+}
+
+/* A fresh session for HOST with the configuration of T (same deadline). */
+static struct smtp_check *
+smtp_clone(const struct smtp_check *t, const char *host,
+    const struct net_addrs *addrs)
+{
+	struct smtp_check *c = malloc(sizeof(*c));
+	int i;
+
+	if (c == NULL)
+		return NULL;
+	memcpy(c, t, sizeof(*c));
+	result_init(&c->p.res, c->p.service);
+	for (i = 0; i < c->p.phases.n; i++) {
+		c->p.phases.p[i].ran = 0;
+		c->p.phases.p[i].secs = 0;
+	}
+	c->p.phases.cur = -1;
+	sbuf_init(&c->seen);
+	c->p.host = host;
+	c->p.addrs = *addrs;
+	c->p.have_addrs = 1;
+	c->p.dns = NULL;
+	c->p.tls = NULL;
+	c->p.connected = 0;
+	c->p.have_tls_info = 0;
+	c->p.ptr_name[0] = '\0';
+	smtp_reply_init(&c->reply);
+	return c;
+}
+
+static void
+smtp_clone_free(struct smtp_check *c)
+{
+	if (c == NULL)
+		return;
+	result_free(&c->p.res);
+	sbuf_free(&c->seen);
+	free(c);
+}
+
+static void
+smtp_perf_append(struct result *dst, const struct result *src)
+{
+	if (src->perf.len == 0)
+		return;
+	if (dst->perf.len)
+		sbuf_addc(&dst->perf, ' ');
+	sbuf_add(&dst->perf, sbuf_str(&src->perf));
+}
+
+static void *
+smtp_thread(void *arg)
+{
+	smtp_session(arg);
+	return NULL;
+}
+
+struct smtp_mxhost {
+	struct net_addrs addrs;
+	int resolved;
+	struct err err;
+	struct smtp_check *c;
+	pthread_t th;
+	int started;
+};
+
+/* --mx: look up the MX set, resolve every host, then check the first that
+ * answers (falling through on connection failures), or all of them at once
+ * with --all-mx. The verdict goes into s->p.res. */
+static void
+smtp_run_mx(struct smtp_check *s)
+{
+	static struct dns_mxset mx;
+	static struct smtp_mxhost h[DNS_MX_MAX];
+	struct sbuf list;
+	struct err e;
+	int i, chosen = -1, resolved = 0;
+
+	err_clear(&e);
+	phase_begin(&s->p.phases, "dns");
+	if (plugin_dns(&s->p, &e) == NULL || dns_mx(s->p.dns, s->mx_domain, &s->p.dl,
+	    &mx, &e) < 0) {
+		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
+		    "the MX records of %s: %s", s->mx_domain, e.msg);
+		return;
+	}
+	if (mx.null_mx) {
+		result_problem(&s->p.res, STATE_CRITICAL, "%s accepts no mail: null MX "
+		    "(RFC 7505)", s->mx_domain);
+		return;
+	}
+	sbuf_init(&list);
+	for (i = 0; i < mx.n; i++)
+		sbuf_printf(&list, "%s%u %s", i ? ", " : "", mx.mx[i].pref, mx.mx[i].name);
+	if (mx.implicit)
+		result_detail(&s->p.res, "MX %s: none; the domain is its own implicit MX "
+		    "(RFC 5321 §5.1)", s->mx_domain);
+	else
+		result_detail(&s->p.res, "MX %s: %s%s", s->mx_domain, sbuf_str(&list),
+		    mx.dropped ? " (more not shown)" : "");
+	sbuf_free(&list);
+	result_perf(&s->p.res, "mx_count", mx.n + mx.dropped, "", NULL, NULL, 0, NAN);
+
+	for (i = 0; i < mx.n; i++) {
+		int cname = 0;
+
+		memset(&h[i], 0, sizeof(h[i]));
+		if (net_is_literal(mx.mx[i].name))
+			result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an address "
+			    "literal, not a host name", mx.mx[i].name, s->mx_domain);
+		if (dns_addrs(s->p.dns, mx.mx[i].name, s->p.port, s->p.family, &s->p.dl,
+		    &h[i].addrs, &cname, &h[i].err) == 0) {
+			h[i].resolved = 1;
+			resolved++;
+		}
+		if (cname)
+			result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an alias "
+			    "(CNAME), which RFC 2181 §10.3 forbids", mx.mx[i].name, s->mx_domain);
+	}
+	phase_end(&s->p.phases);
+
+	if (!s->all_mx) {
+		for (i = 0; i < mx.n && chosen < 0; i++) {
+			struct smtp_check *c;
+
+			if (!h[i].resolved) {
+				result_detail(&s->p.res, "MX %s: %s", mx.mx[i].name, h[i].err.msg);
+				continue;
+			}
+			c = smtp_clone(s, mx.mx[i].name, &h[i].addrs);
+			if (c == NULL)
+				break;
+			smtp_session(c);
+			if (c->failed_at_connect && i + 1 < mx.n) {
+				struct sbuf why;
+
+				sbuf_init(&why);
+				result_summary(&c->p.res, &why);
+				result_detail(&s->p.res, "MX %s: %s; trying the next MX",
+				    mx.mx[i].name, sbuf_str(&why));
+				sbuf_free(&why);
+				smtp_clone_free(c);
+				continue;
+			}
+			chosen = i;
+			h[i].c = c;
+		}
+		if (chosen < 0) {
+			result_problem(&s->p.res, STATE_CRITICAL, "no MX host of %s could be "
+			    "%s", s->mx_domain, resolved ? "checked" : "resolved");
+			return;
+		}
+		if (chosen > 0)
+			result_problem(&s->p.res, STATE_WARNING, "%s: the preferred MX %s "
+			    "cannot be reached; %s (preference %u) answered", s->mx_domain,
+			    mx.mx[0].name, mx.mx[chosen].name, mx.mx[chosen].pref);
+		/* the chosen session's verdict and phases become the run's */
+		result_merge(&s->p.res, &h[chosen].c->p.res);
+		sbuf_reset(&s->p.res.ok_text);
+		sbuf_add(&s->p.res.ok_text, sbuf_str(&h[chosen].c->p.res.ok_text));
+		smtp_perf_append(&s->p.res, &h[chosen].c->p.res);
+		for (i = 0; i < s->p.phases.n; i++) {
+			const struct phase *cp = &h[chosen].c->p.phases.p[i];
+
+			if (cp->ran && strcmp(cp->name, "dns") != 0) {
+				s->p.phases.p[i].ran = 1;
+				s->p.phases.p[i].secs += cp->secs;
+			}
+		}
+		if (h[chosen].c->p.have_tls_info) {
+			s->p.tls_info = h[chosen].c->p.tls_info;
+			s->p.have_tls_info = 1;
+		}
+		smtp_clone_free(h[chosen].c);
+		return;
+	}
+
+	/* --all-mx: every host at once; wall time is the slowest host's */
+	for (i = 0; i < mx.n; i++) {
+		if (!h[i].resolved)
+			continue;
+		h[i].c = smtp_clone(s, mx.mx[i].name, &h[i].addrs);
+		if (h[i].c)
+			h[i].c->p.perf_prefix = mx.mx[i].name;
+		if (h[i].c && pthread_create(&h[i].th, NULL, smtp_thread, h[i].c) == 0)
+			h[i].started = 1;
+		else if (h[i].c)
+			smtp_session(h[i].c);   /* no thread: do it here */
+	}
+	for (i = 0; i < mx.n; i++) {
+		struct smtp_check *c = h[i].c;
+		struct sbuf line;
+
+		if (h[i].started)
+			pthread_join(h[i].th, NULL);
+		if (!h[i].resolved) {
+			result_problem(&s->p.res, STATE_CRITICAL, "MX %s: %s", mx.mx[i].name,
+			    h[i].err.msg);
+			continue;
+		}
+		if (c == NULL)
+			continue;
+		sbuf_init(&line);
+		result_summary(&c->p.res, &line);
+		result_detail(&s->p.res, "MX %u %s: %s - %s", mx.mx[i].pref, mx.mx[i].name,
+		    state_name(result_state(&c->p.res)), sbuf_str(&line));
+		sbuf_free(&line);
+		phase_report(&c->p.phases, c->elapsed, &c->p.res, mx.mx[i].name);
+		result_merge_details(&s->p.res, &c->p.res, "  ");
+		sbuf_reset(&c->p.res.details);
+		if (c->p.res.transcript.len)
+			sbuf_printf(&s->p.res.transcript, "-- MX %s\n", mx.mx[i].name);
+		result_merge(&s->p.res, &c->p.res);
+		smtp_perf_append(&s->p.res, &c->p.res);
+		smtp_clone_free(c);
+	}
+	result_ok(&s->p.res, "all %d MX hosts of %s passed in %.3f s", mx.n, s->mx_domain,
+	    deadline_elapsed(&s->p.dl));
+}
+
+int
+main(int argc, char **argv)
+{
+	struct smtp_check *s;
+	struct err e;
+	int rc;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		puts("SMTP UNKNOWN - out of memory");
+		return STATE_UNKNOWN;
+	}
+	smtp_setup(s);
+	sbuf_init(&s->seen);
+	sbuf_init(&s->msg);
+	plugin_init(&s->p);
+	plugin_parse(&s->p, argc, argv);
+
+	/* ---- what the options mean together */
+	if (s->p.host == NULL && s->mx_domain == NULL)
+		plugin_usage_error(&s->p, "no host to check: give -H HOST or --mx DOMAIN");
+	if (s->p.host && s->mx_domain)
+		plugin_usage_error(&s->p, "-H and --mx exclude each other");
+	if (s->all_mx && !s->mx_domain)
+		plugin_usage_error(&s->p, "--all-mx needs --mx DOMAIN");
+	if (s->mx_domain)
+		s->p.use_ldns = 1;
+	if (s->p.starttls && s->p.implicit_tls)
+		plugin_usage_error(&s->p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
+	if ((s->p.cert_warn.set || s->p.cert_crit.set) && !s->p.implicit_tls)
+		s->p.starttls = 1;
+	if (s->p.port == 0)
+		s->p.port = s->p.implicit_tls ? 465 : s->p.default_port;
+	if (s->authtype && !s->p.authuser)
+		plugin_usage_error(&s->p, "-A needs a user (-U) and a password");
+	s->want_auth = plugin_want_login(&s->p);
+	if (s->no_data && s->nrcpt == 0)
+		plugin_usage_error(&s->p, "--no-data needs at least one --rcpt");
+	if ((s->nheaders || s->body_file || s->size) && s->nrcpt == 0)
+		plugin_usage_error(&s->p, "--header, --body-file and --size need --rcpt");
+	if (s->nresps > s->ncmds)
+		plugin_usage_error(&s->p, "more -R than -C: each -R goes with the -C before it");
+	err_clear(&e);
+	if (s->nrcpt && !s->no_data && smtp_build_message(s, &e) < 0)
+		plugin_usage_error(&s->p, e.msg);
+
+	plugin_start(&s->p);
+	if (s->mx_domain) {
+		s->p.host = s->mx_domain;   /* for the JSON output */
+		smtp_run_mx(s);
+		dns_free(s->p.dns);
+		s->p.dns = NULL;
+	} else {
+		smtp_session(s);
 	}
 	rc = plugin_finish(&s->p);
 	sbuf_free(&s->seen);

@@ -478,7 +478,7 @@ test_phases(void)
 	phase_threshold(&ps, "connect=~:0", 0, &e);   /* trips both: */
 	phase_threshold(&ps, "connect=~:0", 1, &e);   /*   CRITICAL only */
 	result_init(&r, "SMTP");
-	phase_report(&ps, 0.8, &r);
+	phase_report(&ps, 0.8, &r, NULL);
 	is_str(sbuf_str(&r.perf),
 	    "dns=0.001000s;;;0 connect=0.002000s;~:0;~:0;0 banner=0.500000s;~:0.1;;0 "
 	    "ehlo=0.250000s;~:1;0.1;0 quit=0.000001s;;;0 time=0.800000s;;;0",
@@ -523,7 +523,7 @@ test_phases(void)
 	err_clear(&e);
 	phase_threshold(&ps, "time=~:0", 1, &e);
 	result_init(&r, "SMTP");
-	phase_report(&ps, 0.3, &r);
+	phase_report(&ps, 0.3, &r, NULL);
 	is_str(sbuf_str(&r.perf), "time=0.300000s;;~:0;0",
 	    "nothing ran: only time, with its critical range");
 	is_int(r.nproblems, 1, "total threshold tripped once");
@@ -536,11 +536,11 @@ test_phases(void)
 	phase_set_init(&ps, smtp_phases);
 	phase_threshold(&ps, "time=1", 0, &e);
 	result_init(&r, "SMTP");
-	phase_report(&ps, 0.999, &r);
+	phase_report(&ps, 0.999, &r, NULL);
 	is_int(r.nproblems, 0, "total 0.999 under warning 1: no problem");
 	result_free(&r);
 	result_init(&r, "SMTP");
-	phase_report(&ps, 1.5, &r);
+	phase_report(&ps, 1.5, &r, NULL);
 	is_int(result_state(&r), STATE_WARNING, "total 1.5 over warning 1: WARNING");
 	result_free(&r);
 
