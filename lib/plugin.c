@@ -22,6 +22,7 @@
 static int plugin_common(void *ctx, int id, const char *arg, struct err *e);
 static void plugin_help(const struct plugin *p);
 static void plugin_man(const struct plugin *p);
+static int plugin_tlsa(struct plugin *p, struct err *e);
 static void plugin_backstop(int sig);
 
 const struct opt_spec plugin_common_opts[] = {
@@ -547,9 +548,50 @@ plugin_proxy_header(const struct plugin *p, struct conn *c,
 	}
 }
 
+/* --dane: fetch the TLSA records of _PORT._tcp.HOST (HOST: --sni, else
+ * the host name). Records without the AD bit are not used (RFC 7672 §2.2). */
+static int
+plugin_tlsa(struct plugin *p, struct err *e)
+{
+	const char *base = p->sni ? p->sni : p->host;
+	int n = 0;
+
+	if (net_is_literal(base))
+		return err_set(e, ERR_USAGE, "--dane needs a host name (or --sni NAME), "
+		    "not the address %s", base);
+	phase_begin(&p->phases, "dns");
+	if (plugin_dns(p, e) == NULL || dns_tlsa(p->dns, base, p->port, &p->dl,
+	    p->tlsa, DNS_TLSA_MAX, &n, &p->tlsa_secure, e) < 0) {
+		char tmp[ERR_MSG_MAX];
+
+		snprintf(tmp, sizeof(tmp), "%s", e->msg);
+		err_set(e, e->kind == ERR_TIMEOUT ? ERR_TIMEOUT : ERR_DNS,
+		    "DANE: TLSA lookup for _%d._tcp.%s failed: %s", p->port, base, tmp);
+		return -1;
+	}
+	p->ntlsa = n;
+	p->tlsa_looked_up = 1;
+	if (n == 0) {
+		if (p->dane == 2)
+			result_problem(&p->res, STATE_CRITICAL, "DANE: no TLSA records for "
+			    "_%d._tcp.%s (--dane=required)", p->port, base);
+		else
+			result_detail(&p->res, "DANE: no TLSA records for _%d._tcp.%s; "
+			    "PKIX verification applies", p->port, base);
+	} else if (!p->tlsa_secure) {
+		result_problem(&p->res, STATE_CRITICAL, "DANE: the %d TLSA record%s of "
+		    "_%d._tcp.%s %s not DNSSEC-validated (no AD bit from the resolver)",
+		    n, n > 1 ? "s" : "", p->port, base, n > 1 ? "are" : "is");
+		p->ntlsa = 0;
+	}
+	return 0;
+}
+
 int
 plugin_upgrade(struct plugin *p, struct err *e)
 {
+	struct tls_tlsa tt[DNS_TLSA_MAX];
+	int i;
 	struct conn *c = &p->conn;
 	struct tls_opts o;
 	const struct tls_info *in;
@@ -565,6 +607,16 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	o.ca_file = p->ca_file;
 	o.ca_path = p->ca_path;
 	o.min_version = p->tls_min;
+	for (i = 0; i < p->ntlsa; i++) {
+		tt[i].usage = p->tlsa[i].usage;
+		tt[i].selector = p->tlsa[i].selector;
+		tt[i].mtype = p->tlsa[i].mtype;
+		tt[i].data = p->tlsa[i].data;
+		tt[i].len = p->tlsa[i].len;
+	}
+	o.tlsa = tt;
+	o.ntlsa = p->ntlsa;
+	o.dane_base = p->sni ? p->sni : p->host;
 	t = tls_new(&o, e);
 	if (t == NULL)
 		return -1;
@@ -590,6 +642,11 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		result_perf(&p->res, label, floor(in->days_left), "",
 		    &p->cert_warn, &p->cert_crit, NAN, NAN);
 	}
+	if (in->dane > 0)
+		result_detail(&p->res, "DANE: the certificate matches TLSA %s", in->dane_match);
+	else if (p->dane && p->ntlsa > 0 && in->dane_usable == 0)
+		result_problem(&p->res, STATE_CRITICAL, "DANE: none of the %d TLSA records "
+		    "is usable", p->ntlsa);
 	if (!in->verified) {
 		p->tls_untrusted = 1;
 		result_problem(&p->res, STATE_CRITICAL, "%s", in->verify_msg);
@@ -606,6 +663,19 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		result_problem(&p->res, STATE_CRITICAL, "negotiated %s, older than the "
 		    "required TLSv1.%d", in->protocol, p->tls_min - 10);
 	return 0;
+}
+
+void
+plugin_check_tls_opts(struct plugin *p, int tls_port)
+{
+	if (p->starttls && p->implicit_tls)
+		plugin_usage_error(p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
+	if ((p->cert_warn.set || p->cert_crit.set || p->dane) && !p->implicit_tls)
+		p->starttls = 1;
+	if (p->dane && !p->sni && p->host && net_is_literal(p->host))
+		plugin_usage_error(p, "--dane needs a host name: give -H NAME or --sni NAME");
+	if (p->port == 0)
+		p->port = p->implicit_tls ? tls_port : p->default_port;
 }
 
 int
@@ -664,6 +734,8 @@ plugin_connect(struct plugin *p, struct err *e)
 	p->connected = 1;
 	if (p->fcrdns)
 		plugin_fcrdns(p);
+	if (p->dane && plugin_tlsa(p, e) < 0)
+		return -1;
 	if (p->verbose)
 		p->conn.transcript = &p->res.transcript;
 	if (p->proxy && plugin_proxy_header(p, &p->conn, &p->peer, e) < 0)

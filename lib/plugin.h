@@ -74,6 +74,10 @@ struct plugin {
 	struct net_addrs addrs;    /* set before plugin_connect to skip resolving */
 	int have_addrs;
 	char ptr_name[DNS_NAME_MAX];   /* FCrDNS-confirmed name of the server */
+	struct dns_tlsa tlsa[DNS_TLSA_MAX];   /* --dane: the records found */
+	int ntlsa;
+	int tlsa_secure;           /* they came with the AD bit */
+	int tlsa_looked_up;
 	const char *authuser;      /* -U */
 	char *authpass;            /* -P / --authfile: owned, wiped by plugin_finish */
 	int allow_plaintext_auth;
@@ -114,6 +118,11 @@ void plugin_usage_error(struct plugin *p, const char *msg)
 
 /* Start the run's clock and arm the alarm() backstop (timeout + 1 s). */
 void plugin_start(struct plugin *p);
+
+/* Usage checks of the TLS options: -S and -s exclude each other; -D and
+ * --dane without -s imply -S; --dane needs a host name. Sets the default
+ * port (DEFAULT_PORT, or TLS_PORT with -s). */
+void plugin_check_tls_opts(struct plugin *p, int tls_port);
 
 /* Usage checks shared by the plugins that log in: -U needs a password,
  * and credentials are refused over plaintext without -S/-s or

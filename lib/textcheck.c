@@ -77,10 +77,6 @@ textcheck_validate(struct textcheck *tc, struct plugin *p)
 		tc->refuse = STATE_CRITICAL;
 	if (p->host == NULL)
 		plugin_usage_error(p, "no host to check: give -H HOST");
-	if (p->starttls && p->implicit_tls)
-		plugin_usage_error(p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
-	if ((p->cert_warn.set || p->cert_crit.set) && !p->implicit_tls)
-		p->starttls = 1;
 	if (tc->escape) {
 		char *t = tc->send ? textcheck_unescape(tc->send) : NULL;
 

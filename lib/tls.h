@@ -19,6 +19,13 @@ enum tls_verify_mode {
 	TLS_VERIFY_NONE        /* nothing (the facts are still reported) */
 };
 
+/* A TLSA record as lib/dns hands it over (RFC 6698 §2.1). */
+struct tls_tlsa {
+	unsigned char usage, selector, mtype;
+	const unsigned char *data;
+	size_t len;
+};
+
 struct tls_opts {
 	const char *sni;        /* server name for SNI and the name check, or NULL */
 	const char *verify_ip;  /* IP literal to check instead of a name, or NULL */
@@ -26,6 +33,9 @@ struct tls_opts {
 	const char *ca_file;    /* extra trust anchors, or NULL: system store */
 	const char *ca_path;
 	int min_version;        /* 0, or 12 / 13: fail when older was negotiated */
+	const struct tls_tlsa *tlsa;   /* validated TLSA records for DANE, or NULL */
+	int ntlsa;
+	const char *dane_base;  /* the TLSA base domain (the host name) */
 };
 
 #define TLS_TEXT 512
@@ -48,6 +58,9 @@ struct tls_info {
 	long verify_code;           /* first OpenSSL X509_V_* error, 0 when none */
 	char verify_msg[TLS_TEXT];  /* plain words when !verified */
 	int version_ok;             /* 0 when older than min_version */
+	int dane_usable;            /* TLSA records OpenSSL could use */
+	int dane;                   /* 1 matched, -1 none matched, 0 not used */
+	char dane_match[TLS_TEXT];  /* the record that matched, "3 1 1 ab12..." */
 };
 
 struct tls;

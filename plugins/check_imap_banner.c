@@ -359,8 +359,7 @@ main(int argc, char **argv)
 	plugin_init(&m->p);
 	plugin_parse(&m->p, argc, argv);
 	textcheck_validate(&m->tc, &m->p);
-	if (m->p.port == 0)
-		m->p.port = m->p.implicit_tls ? 993 : m->p.default_port;
+	plugin_check_tls_opts(&m->p, 993);
 	want_login = plugin_want_login(&m->p);
 
 	plugin_start(&m->p);

@@ -297,8 +297,7 @@ main(int argc, char **argv)
 	plugin_init(&m->p);
 	plugin_parse(&m->p, argc, argv);
 	textcheck_validate(&m->tc, &m->p);
-	if (m->p.port == 0)
-		m->p.port = m->p.implicit_tls ? 995 : m->p.default_port;
+	plugin_check_tls_opts(&m->p, 995);
 	want_login = plugin_want_login(&m->p);
 
 	plugin_start(&m->p);

@@ -1311,12 +1311,7 @@ main(int argc, char **argv)
 		plugin_usage_error(&s->p, "--all-mx needs --mx DOMAIN");
 	if (s->mx_domain)
 		s->p.use_ldns = 1;
-	if (s->p.starttls && s->p.implicit_tls)
-		plugin_usage_error(&s->p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
-	if ((s->p.cert_warn.set || s->p.cert_crit.set) && !s->p.implicit_tls)
-		s->p.starttls = 1;
-	if (s->p.port == 0)
-		s->p.port = s->p.implicit_tls ? 465 : s->p.default_port;
+	plugin_check_tls_opts(&s->p, 465);
 	if (s->authtype && !s->p.authuser)
 		plugin_usage_error(&s->p, "-A needs a user (-U) and a password");
 	s->want_auth = plugin_want_login(&s->p);
