@@ -665,6 +665,42 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	return 0;
 }
 
+int
+plugin_srv(struct plugin *p, const char *tls_service, const char *plain_service)
+{
+	struct dns_srv srv[DNS_SRV_MAX];
+	char name[DNS_NAME_MAX + 32];
+	struct err e;
+	int n = 0;
+
+	err_clear(&e);
+	snprintf(name, sizeof(name), "_%s._tcp.%s", p->implicit_tls ? tls_service :
+	    plain_service, p->srv_domain);
+	phase_begin(&p->phases, "dns");
+	if (plugin_dns(p, &e) == NULL ||
+	    dns_srv(p->dns, name, &p->dl, srv, DNS_SRV_MAX, &n, &e) < 0) {
+		result_problem(&p->res, plugin_err_state(p, &e), "cannot look up the SRV "
+		    "records %s: %s", name, e.msg);
+		return -1;
+	}
+	if (n == 0) {
+		result_problem(&p->res, STATE_CRITICAL, "no SRV record %s", name);
+		return -1;
+	}
+	if (strcmp(srv[0].target, ".") == 0) {
+		result_problem(&p->res, STATE_CRITICAL, "%s does not offer this service "
+		    "(SRV %s has the target \".\", RFC 6186)", p->srv_domain, name);
+		return -1;
+	}
+	memcpy(p->srv_host, srv[0].target, sizeof(p->srv_host));
+	p->host = p->srv_host;
+	if (p->port == 0 || p->port_from_default)
+		p->port = (int)srv[0].port;
+	result_detail(&p->res, "SRV %s: %u %u %u %s%s", name, srv[0].prio, srv[0].weight,
+	    srv[0].port, srv[0].target, n > 1 ? " (first of several)" : "");
+	return 0;
+}
+
 void
 plugin_check_tls_opts(struct plugin *p, int tls_port)
 {
@@ -672,10 +708,16 @@ plugin_check_tls_opts(struct plugin *p, int tls_port)
 		plugin_usage_error(p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
 	if ((p->cert_warn.set || p->cert_crit.set || p->dane) && !p->implicit_tls)
 		p->starttls = 1;
+	if (p->srv_domain && p->host)
+		plugin_usage_error(p, "-H and --srv exclude each other");
+	if (p->srv_domain)
+		p->use_ldns = 1;
 	if (p->dane && !p->sni && p->host && net_is_literal(p->host))
 		plugin_usage_error(p, "--dane needs a host name: give -H NAME or --sni NAME");
-	if (p->port == 0)
+	if (p->port == 0) {
 		p->port = p->implicit_tls ? tls_port : p->default_port;
+		p->port_from_default = 1;
+	}
 }
 
 int

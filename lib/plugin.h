@@ -52,6 +52,7 @@ struct plugin {
 	/* the common options, filled by plugin_parse */
 	const char *host;
 	int port;                  /* 0: not given */
+	int port_from_default;     /* p->port is the protocol's default */
 	int family;                /* AF_UNSPEC, AF_INET, AF_INET6 */
 	double timeout;            /* seconds, default 10 */
 	enum state timeout_state;  /* default CRITICAL */
@@ -74,6 +75,8 @@ struct plugin {
 	struct net_addrs addrs;    /* set before plugin_connect to skip resolving */
 	int have_addrs;
 	char ptr_name[DNS_NAME_MAX];   /* FCrDNS-confirmed name of the server */
+	const char *srv_domain;    /* --srv DOMAIN (IMAP, POP3) */
+	char srv_host[DNS_NAME_MAX];
 	struct dns_tlsa tlsa[DNS_TLSA_MAX];   /* --dane: the records found */
 	int ntlsa;
 	int tlsa_secure;           /* they came with the AD bit */
@@ -118,6 +121,13 @@ void plugin_usage_error(struct plugin *p, const char *msg)
 
 /* Start the run's clock and arm the alarm() backstop (timeout + 1 s). */
 void plugin_start(struct plugin *p);
+
+/* --srv (RFC 6186): look up _SERVICE._tcp.DOMAIN (SERVICE is TLS_SERVICE
+ * with -s, else PLAIN_SERVICE) and make the best target p->host and its
+ * port p->port (unless -p was given). A "." target means the service is
+ * not offered. Records the failure as a problem and returns -1. */
+int plugin_srv(struct plugin *p, const char *tls_service,
+    const char *plain_service);
 
 /* Usage checks of the TLS options: -S and -s exclude each other; -D and
  * --dane without -s imply -S; --dane needs a host name. Sets the default

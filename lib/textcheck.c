@@ -24,9 +24,15 @@ textcheck_state(const char *arg, enum state *out, struct err *e)
 }
 
 int
-textcheck_option(struct textcheck *tc, int id, const char *arg, struct err *e)
+textcheck_option(struct textcheck *tc, struct plugin *p, int id,
+    const char *arg, struct err *e)
 {
 	switch (id) {
+	case OPT_SRV:
+		if (arg[0] == '\0' || strpbrk(arg, " /@"))
+			return err_set(e, ERR_USAGE, "--srv needs a domain name");
+		p->srv_domain = arg;
+		return 0;
 	case 'e':
 		tc->expect = arg;
 		return 0;
@@ -75,8 +81,8 @@ textcheck_validate(struct textcheck *tc, struct plugin *p)
 		tc->mismatch = STATE_WARNING;
 	if (!tc->refuse_set)
 		tc->refuse = STATE_CRITICAL;
-	if (p->host == NULL)
-		plugin_usage_error(p, "no host to check: give -H HOST");
+	if (p->host == NULL && p->srv_domain == NULL)
+		plugin_usage_error(p, "no host to check: give -H HOST or --srv DOMAIN");
 	if (tc->escape) {
 		char *t = tc->send ? textcheck_unescape(tc->send) : NULL;
 

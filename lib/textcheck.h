@@ -11,7 +11,8 @@
 
 enum {
 	OPT_SEND = OPT_TEXTCHECK_BASE,
-	OPT_REFUSE
+	OPT_REFUSE,
+	OPT_SRV
 };
 
 struct textcheck {
@@ -37,7 +38,11 @@ struct textcheck {
 	  "State when -e does not match (default warn)." }, \
 	{ OPT_REFUSE, "refuse", required_argument, "ok|warn|crit", \
 	  "check_tcp -r: state when the connection is refused (default crit; " \
-	  "-r means --proxy here)." }
+	  "-r means --proxy here)." }, \
+	{ OPT_SRV, "srv", required_argument, "DOMAIN", \
+	  "Find the server through DOMAIN's SRV records (RFC 6186: _imaps/_imap " \
+	  "or _pop3s/_pop3 ._tcp, the TLS one with -s), in priority and weight " \
+	  "order; a \".\" target means the service is not offered (CRITICAL)." }
 
 #define TEXTCHECK_COMPAT_TEXT(a, b) \
 	a " and " b " command lines keep working: -H -p -e -E -M -D -w -c -t " \
@@ -45,8 +50,8 @@ struct textcheck {
 	"-r (refuse) are --send, -s and --refuse here, because -S is STARTTLS, " \
 	"-s implicit TLS and -r --proxy in this suite."
 
-int textcheck_option(struct textcheck *tc, int id, const char *arg,
-    struct err *e);
+int textcheck_option(struct textcheck *tc, struct plugin *p, int id,
+    const char *arg, struct err *e);
 
 /* After parsing: -H is required; -E is applied. Usage errors exit 3. */
 void textcheck_validate(struct textcheck *tc, struct plugin *p);

@@ -62,7 +62,7 @@ imap_option(void *ctx, int id, const char *arg, struct err *e)
 		m->require_cap = arg;
 		return 0;
 	default:
-		return textcheck_option(&m->tc, id, arg, e);
+		return textcheck_option(&m->tc, &m->p, id, arg, e);
 	}
 }
 
@@ -364,7 +364,10 @@ main(int argc, char **argv)
 
 	plugin_start(&m->p);
 	err_clear(&e);
-	rc = plugin_connect(&m->p, &e);
+	/* -2: the SRV lookup failed, and said so */
+	rc = m->p.srv_domain && plugin_srv(&m->p, "imaps", "imap") < 0 ? -2 : 0;
+	if (rc == 0)
+		rc = plugin_connect(&m->p, &e);
 	if (rc == 0 && !m->p.tls_untrusted)
 		rc = imap_step_banner(m, &e);
 	if (rc == 0 && !m->p.tls_untrusted && m->tc.send)
@@ -385,7 +388,7 @@ main(int argc, char **argv)
 	}
 	if (rc == 0 && !m->p.tls_untrusted && want_login && !m->preauth)
 		rc = imap_step_login(m, &e);
-	if (rc < 0)
+	if (rc == -1)
 		textcheck_fail(&m->tc, &m->p, &e);
 	if (m->p.connected && (rc == 0 || e.kind == ERR_REJECTED ||
 	    e.kind == ERR_MISSING_FEATURE)) {
