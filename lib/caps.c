@@ -108,3 +108,19 @@ caps_join(const struct caps *c, struct sbuf *out, const char *sep)
 		sbuf_addn(out, ent, caps_word_len(ent));
 	}
 }
+
+int
+caps_require(const struct caps *c, const char *list, const char *what,
+    struct err *e)
+{
+	struct sbuf miss;
+	int n, rc = 0;
+
+	sbuf_init(&miss);
+	n = caps_missing(c, list, &miss);
+	if (n > 0)
+		rc = err_set(e, ERR_MISSING_FEATURE, "required %s%s not offered: %s", what,
+		    n > 1 ? "s" : "", sbuf_str(&miss));
+	sbuf_free(&miss);
+	return rc;
+}

@@ -41,6 +41,11 @@ int caps_has(const struct caps *c, const char *name);
  * comma separated, to MISSING. Returns how many are missing. */
 int caps_missing(const struct caps *c, const char *list, struct sbuf *missing);
 
+/* ERR_MISSING_FEATURE "required WHAT not offered: A,B" when entries of
+ * LIST are missing (WHAT: "extension", "capability"); else 0. */
+int caps_require(const struct caps *c, const char *list, const char *what,
+    struct err *e);
+
 /* Append every entry's first word to OUT, separated by SEP. */
 void caps_join(const struct caps *c, struct sbuf *out, const char *sep);
 

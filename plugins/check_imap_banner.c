@@ -12,6 +12,7 @@
 #include "caps.h"
 #include "imap.h"
 #include "plugin.h"
+#include "mbox.h"
 #include "textcheck.h"
 
 #define IMAP_MAX_UNTAGGED 1000
@@ -37,15 +38,9 @@ static const struct opt_spec imap_opts[] = {
 };
 
 struct imap_check {
-	struct plugin p;
-	struct textcheck tc;
+	struct mbox_check mb;     /* first: mbox_main hands us back &mb */
 	int allow_preauth;
-	const char *require_cap;
-	struct caps caps;
 	int tagno;
-	char greeting[512];
-	int preauth;
-	int logged_in;
 	struct imap_resp r;       /* the last response */
 };
 
@@ -59,10 +54,10 @@ imap_option(void *ctx, int id, const char *arg, struct err *e)
 		m->allow_preauth = 1;
 		return 0;
 	case OPT_REQUIRE_CAP:
-		m->require_cap = arg;
+		m->mb.require_cap = arg;
 		return 0;
 	default:
-		return textcheck_option(&m->tc, &m->p, id, arg, e);
+		return textcheck_option(&m->mb.tc, &m->mb.p, id, arg, e);
 	}
 }
 
@@ -73,7 +68,7 @@ imap_read(struct imap_check *m, struct err *e)
 	char line[CONN_LINE_MAX + 1];
 	size_t len;
 
-	if (conn_read_line(&m->p.conn, line, sizeof(line), &len, e) < 0)
+	if (conn_read_line(&m->mb.p.conn, line, sizeof(line), &len, e) < 0)
 		return -1;
 	if (imap_resp_parse(line, len, &m->r, e) < 0) {
 		err_set_reply(e, line, len);
@@ -95,7 +90,7 @@ imap_cmd(struct imap_check *m, const char *cmd, size_t show, struct err *e)
 	n = snprintf(line, sizeof(line), "%s %s", tag, cmd);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return err_set(e, ERR_INTERNAL, "command too long");
-	if (conn_send_secret(&m->p.conn, line, show == (size_t)-1 ? (size_t)-1 :
+	if (conn_send_secret(&m->mb.p.conn, line, show == (size_t)-1 ? (size_t)-1 :
 	    strlen(tag) + 1 + show, e) < 0)
 		return -1;
 	for (i = 0; i < IMAP_MAX_UNTAGGED; i++) {
@@ -110,8 +105,8 @@ imap_cmd(struct imap_check *m, const char *cmd, size_t show, struct err *e)
 		if (m->r.kind == IMAP_CONTINUATION)
 			return 0;   /* the caller sends what is asked for */
 		if (strcmp(m->r.keyword, "CAPABILITY") == 0) {
-			caps_init(&m->caps);
-			if (imap_caps_parse(m->r.text, strlen(m->r.text), &m->caps, e) < 0)
+			caps_init(&m->mb.caps);
+			if (imap_caps_parse(m->r.text, strlen(m->r.text), &m->mb.caps, e) < 0)
 				return -1;
 		} else if (m->r.status == IMAP_BYE && strcasecmp(cmd, "LOGOUT") != 0) {
 			err_set(e, ERR_REJECTED, "server said BYE in reply to %.*s",
@@ -140,21 +135,21 @@ imap_refused(struct imap_check *m, const char *what, struct err *e)
 static int
 imap_step_banner(struct imap_check *m, struct err *e)
 {
-	phase_begin(&m->p.phases, "banner");
+	phase_begin(&m->mb.p.phases, "banner");
 	if (imap_read(m, e) < 0)
 		return -1;
-	err_sanitize(m->greeting, sizeof(m->greeting), m->r.text, strlen(m->r.text));
+	err_sanitize(m->mb.greeting, sizeof(m->mb.greeting), m->r.text, strlen(m->r.text));
 	if (m->r.kind != IMAP_UNTAGGED)
 		return err_set(e, ERR_PROTO, "greeting is not an untagged response");
 	switch (m->r.status) {
 	case IMAP_OK:
 		break;
 	case IMAP_PREAUTH:
-		m->preauth = 1;
+		m->mb.preauth = 1;
 		if (!m->allow_preauth)
-			result_problem(&m->p.res, STATE_WARNING, "%s: PREAUTH greeting: the "
+			result_problem(&m->mb.p.res, STATE_WARNING, "%s: PREAUTH greeting: the "
 			    "server logged us in without credentials (--allow-preauth "
-			    "accepts it)", m->p.target);
+			    "accepts it)", m->mb.p.target);
 		break;
 	case IMAP_BYE:
 		err_set(e, ERR_REJECTED, "server refused the connection (BYE greeting)");
@@ -163,9 +158,9 @@ imap_step_banner(struct imap_check *m, struct err *e)
 	default:
 		return err_set(e, ERR_PROTO, "greeting is neither OK, PREAUTH nor BYE");
 	}
-	if (imap_code_caps(m->r.code, &m->caps, e) < 0)
+	if (imap_code_caps(m->r.code, &m->mb.caps, e) < 0)
 		return -1;
-	textcheck_greeting(&m->tc, &m->p, m->r.text);
+	textcheck_greeting(&m->mb.tc, &m->mb.p, m->r.text);
 	return 0;
 }
 
@@ -173,14 +168,14 @@ static int
 imap_step_capability(struct imap_check *m, const char *phase, struct err *e)
 {
 	if (phase)
-		phase_begin(&m->p.phases, phase);
-	caps_init(&m->caps);
+		phase_begin(&m->mb.p.phases, phase);
+	caps_init(&m->mb.caps);
 	if (imap_cmd(m, "CAPABILITY", (size_t)-1, e) < 0)
 		return -1;
 	if (m->r.status != IMAP_OK)
 		return imap_refused(m, "CAPABILITY", e);
-	imap_code_caps(m->r.code, &m->caps, e);
-	if (m->caps.n == 0)
+	imap_code_caps(m->r.code, &m->mb.caps, e);
+	if (m->mb.caps.n == 0)
 		return err_set(e, ERR_PROTO, "CAPABILITY returned no capabilities");
 	return 0;
 }
@@ -188,16 +183,16 @@ imap_step_capability(struct imap_check *m, const char *phase, struct err *e)
 static int
 imap_step_starttls(struct imap_check *m, struct err *e)
 {
-	phase_begin(&m->p.phases, "starttls");
-	if (!caps_has(&m->caps, "STARTTLS"))
+	phase_begin(&m->mb.p.phases, "starttls");
+	if (!caps_has(&m->mb.caps, "STARTTLS"))
 		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered");
 	if (imap_cmd(m, "STARTTLS", (size_t)-1, e) < 0)
 		return -1;
 	if (m->r.status != IMAP_OK)
 		return imap_refused(m, "STARTTLS", e);
-	if (plugin_upgrade(&m->p, e) < 0)
+	if (plugin_upgrade(&m->mb.p, e) < 0)
 		return -1;
-	if (m->p.tls_untrusted)
+	if (m->mb.p.tls_untrusted)
 		return 0;
 	/* RFC 9051 §6.2.1: capabilities are asked for again over TLS */
 	return imap_step_capability(m, NULL, e);
@@ -229,20 +224,20 @@ imap_step_login(struct imap_check *m, struct err *e)
 {
 	char raw[1024], enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 64];
 	char qu[600], qp[600];
-	const char *user = m->p.authuser, *pass = m->p.authpass;
+	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass;
 	size_t ul = strlen(user), pl = strlen(pass);
 	int rc = -1;
 
-	phase_begin(&m->p.phases, "login");
+	phase_begin(&m->mb.p.phases, "login");
 	if (ul + pl + 2 > sizeof(raw))
 		return err_set(e, ERR_USAGE, "user name and password too long");
-	if (caps_has(&m->caps, "AUTH=PLAIN")) {
+	if (caps_has(&m->mb.caps, "AUTH=PLAIN")) {
 		raw[0] = '\0';
 		memcpy(raw + 1, user, ul);
 		raw[1 + ul] = '\0';
 		memcpy(raw + 2 + ul, pass, pl);
 		b64_encode(raw, ul + pl + 2, enc, sizeof(enc));
-		if (caps_has(&m->caps, "SASL-IR")) {
+		if (caps_has(&m->mb.caps, "SASL-IR")) {
 			snprintf(cmd, sizeof(cmd), "AUTHENTICATE PLAIN %s", enc);
 			if (imap_cmd(m, cmd, strlen("AUTHENTICATE PLAIN "), e) < 0)
 				goto out;
@@ -250,7 +245,7 @@ imap_step_login(struct imap_check *m, struct err *e)
 			if (imap_cmd(m, "AUTHENTICATE PLAIN", (size_t)-1, e) < 0)
 				goto out;
 			if (m->r.kind == IMAP_CONTINUATION) {
-				if (conn_send_secret(&m->p.conn, enc, 0, e) < 0)
+				if (conn_send_secret(&m->mb.p.conn, enc, 0, e) < 0)
 					goto out;
 				do {
 					if (imap_read(m, e) < 0)
@@ -259,10 +254,10 @@ imap_step_login(struct imap_check *m, struct err *e)
 			}
 		}
 		snprintf(cmd, sizeof(cmd), "AUTHENTICATE PLAIN");
-	} else if (caps_has(&m->caps, "LOGINDISABLED")) {
+	} else if (caps_has(&m->mb.caps, "LOGINDISABLED")) {
 		rc = err_set(e, ERR_MISSING_FEATURE, "cannot log in: the server announces "
 		    "LOGINDISABLED and offers no AUTH=PLAIN%s",
-		    m->p.tls ? "" : " (try -S or -s)");
+		    m->mb.p.tls ? "" : " (try -S or -s)");
 		goto out;
 	} else {
 		if (imap_quote(user, qu, sizeof(qu)) < 0 || imap_quote(pass, qp, sizeof(qp)) < 0) {
@@ -282,8 +277,8 @@ imap_step_login(struct imap_check *m, struct err *e)
 	else if (m->r.status != IMAP_OK)
 		rc = imap_refused(m, cmd, e);
 	else {
-		m->logged_in = 1;
-		result_detail(&m->p.res, "logged in as %s with %s", user, cmd);
+		m->mb.logged_in = 1;
+		result_detail(&m->mb.p.res, "logged in as %s with %s", user, cmd);
 		rc = 0;
 	}
 out:
@@ -297,10 +292,10 @@ out:
 static int
 imap_step_logout(struct imap_check *m, struct err *e)
 {
-	phase_begin(&m->p.phases, "logout");
+	phase_begin(&m->mb.p.phases, "logout");
 	if (imap_cmd(m, "LOGOUT", (size_t)-1, e) < 0) {
 		if (e->kind == ERR_CLOSED) {
-			result_detail(&m->p.res, "server closed the connection before "
+			result_detail(&m->mb.p.res, "server closed the connection before "
 			    "answering LOGOUT");
 			err_clear(e);
 			return 0;
@@ -308,19 +303,19 @@ imap_step_logout(struct imap_check *m, struct err *e)
 		return -1;
 	}
 	if (m->r.status != IMAP_OK)
-		result_detail(&m->p.res, "LOGOUT answered %s", imap_status_name(m->r.status));
+		result_detail(&m->mb.p.res, "LOGOUT answered %s", imap_status_name(m->r.status));
 	return 0;
 }
 
 static void
 imap_setup(struct imap_check *m)
 {
-	m->p.name = "check_imap_banner";
-	m->p.service = "IMAP";
-	m->p.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
+	m->mb.p.name = "check_imap_banner";
+	m->mb.p.service = "IMAP";
+	m->mb.p.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
 	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
 	    "[-t SEC[:STATE]] [-v] ...";
-	m->p.description =
+	m->mb.p.description =
 	    "Checks an IMAP server (RFC 9051/3501): the greeting (* OK; PREAUTH is "
 	    "WARNING, BYE CRITICAL), its capabilities, STARTTLS (-S) or implicit TLS "
 	    "on 993 (-s) with the certificate, an optional login (AUTHENTICATE PLAIN "
@@ -328,108 +323,71 @@ imap_setup(struct imap_check *m)
 	    "(perfdata: connect tls banner capability starttls login logout, and the "
 	    "total as time).\n"
 	    TEXTCHECK_COMPAT_TEXT("check_imap", "check_simap");
-	m->p.examples =
+	m->mb.p.examples =
 	    "  check_imap_banner -H imap.example.org -S -D 30,7\n"
 	    "      greeting, STARTTLS, certificate at least 30 (7) days from expiry\n"
 	    "  check_imap_banner -H imap.example.org -s --require-cap IMAP4rev1,IDLE\n"
 	    "      implicit TLS on 993; IDLE must be announced\n"
 	    "  check_imap_banner -H imap.example.org -s -U probe --authfile /etc/nagios/imap.auth\n"
 	    "      a real login and LOGOUT\n";
-	m->p.opts = imap_opts;
-	m->p.handler = imap_option;
-	m->p.ctx = m;
-	m->p.default_port = 143;
-	m->p.phase_names = imap_phases;
+	m->mb.p.opts = imap_opts;
+	m->mb.p.handler = imap_option;
+	m->mb.p.ctx = m;
+	m->mb.p.default_port = 143;
+	m->mb.p.phase_names = imap_phases;
 }
+
+/* The steps as mbox_main calls them. */
+static int
+imap_banner(struct mbox_check *mb, struct err *e)
+{
+	return imap_step_banner((struct imap_check *)mb, e);
+}
+
+static int
+imap_capability(struct mbox_check *mb, struct err *e)
+{
+	/* the greeting's [CAPABILITY ...] spares a round trip */
+	if (mb->caps.n > 0)
+		return 0;
+	return imap_step_capability((struct imap_check *)mb, "capability", e);
+}
+
+static int
+imap_starttls(struct mbox_check *mb, struct err *e)
+{
+	return imap_step_starttls((struct imap_check *)mb, e);
+}
+
+static int
+imap_login(struct mbox_check *mb, struct err *e)
+{
+	return imap_step_login((struct imap_check *)mb, e);
+}
+
+static int
+imap_logout(struct mbox_check *mb, struct err *e)
+{
+	return imap_step_logout((struct imap_check *)mb, e);
+}
+
+static const struct mbox_proto imap_proto = {
+	"imaps", "imap", 993, "STARTTLS",
+	imap_banner, imap_capability, imap_starttls, imap_login, imap_logout
+};
 
 int
 main(int argc, char **argv)
 {
-	struct imap_check *m;
-	struct err e;
-	int rc, want_login;
+	struct imap_check *m = calloc(1, sizeof(*m));
+	int rc;
 
-	m = calloc(1, sizeof(*m));
 	if (m == NULL) {
 		puts("IMAP UNKNOWN - out of memory");
 		return STATE_UNKNOWN;
 	}
 	imap_setup(m);
-	caps_init(&m->caps);
-	plugin_init(&m->p);
-	plugin_parse(&m->p, argc, argv);
-	textcheck_validate(&m->tc, &m->p);
-	plugin_check_tls_opts(&m->p, 993);
-	want_login = plugin_want_login(&m->p);
-
-	plugin_start(&m->p);
-	err_clear(&e);
-	/* -2: the SRV lookup failed, and said so */
-	rc = m->p.srv_domain && plugin_srv(&m->p, "imaps", "imap") < 0 ? -2 : 0;
-	if (rc == 0)
-		rc = plugin_connect(&m->p, &e);
-	if (rc == 0 && !m->p.tls_untrusted)
-		rc = imap_step_banner(m, &e);
-	if (rc == 0 && !m->p.tls_untrusted && m->tc.send)
-		rc = textcheck_send(&m->tc, &m->p, &e);
-	if (rc == 0 && !m->p.tls_untrusted && m->caps.n == 0)
-		rc = imap_step_capability(m, "capability", &e);
-	if (rc == 0 && !m->p.tls_untrusted && m->p.starttls)
-		rc = imap_step_starttls(m, &e);
-	if (rc == 0 && !m->p.tls_untrusted && m->require_cap) {
-		struct sbuf miss;
-
-		sbuf_init(&miss);
-		if (caps_missing(&m->caps, m->require_cap, &miss) > 0)
-			rc = err_set(&e, ERR_MISSING_FEATURE, "required capabilit%s not "
-			    "announced: %s", strchr(sbuf_str(&miss), ',') ? "ies" : "y",
-			    sbuf_str(&miss));
-		sbuf_free(&miss);
-	}
-	if (rc == 0 && !m->p.tls_untrusted && want_login && !m->preauth)
-		rc = imap_step_login(m, &e);
-	if (rc == -1)
-		textcheck_fail(&m->tc, &m->p, &e);
-	if (m->p.connected && (rc == 0 || e.kind == ERR_REJECTED ||
-	    e.kind == ERR_MISSING_FEATURE)) {
-		struct err le;
-
-		err_clear(&le);
-		if (imap_step_logout(m, &le) < 0 && rc == 0)
-			plugin_fail(&m->p, &le);
-	}
-	phase_end(&m->p.phases);
-	if (rc == 0) {
-		struct sbuf t;
-
-		sbuf_init(&t);
-		sbuf_printf(&t, "%s: %s in %.3f s", m->p.target,
-		    m->logged_in ? "logged in and out" : m->preauth ? "PREAUTH greeting" :
-		    "greeting and capabilities", deadline_elapsed(&m->p.dl));
-		if (m->p.tls) {
-			const struct tls_info *in = tls_get_info(m->p.tls);
-
-			sbuf_printf(&t, ", %s%s", in->protocol, m->p.starttls ? " via STARTTLS" : "");
-			if (!(in->problems & TLS_P_NO_CERT))
-				sbuf_printf(&t, ", certificate %ld days left", (long)in->days_left);
-		}
-		result_ok(&m->p.res, "%s: %s", sbuf_str(&t), m->greeting);
-		sbuf_free(&t);
-	}
-	if (m->p.connected) {
-		struct sbuf x;
-
-		if (m->greeting[0])
-			result_detail(&m->p.res, "greeting: %s", m->greeting);
-		sbuf_init(&x);
-		caps_join(&m->caps, &x, " ");
-		if (x.len)
-			result_detail(&m->p.res, "capabilities: %s", sbuf_str(&x));
-		sbuf_free(&x);
-		plugin_close(&m->p);
-	}
-	rc = plugin_finish(&m->p);
-	textcheck_free(&m->tc);
+	rc = mbox_main(&m->mb, &imap_proto, argc, argv);
 	free(m);
 	return rc;
 }

@@ -1,0 +1,96 @@
+/* mbox.c - see mbox.h */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mbox.h"
+
+static void mbox_summary(struct mbox_check *m, const struct mbox_proto *proto);
+
+static void
+mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
+{
+	struct sbuf t;
+
+	sbuf_init(&t);
+	sbuf_printf(&t, "%s: %s in %.3f s", m->p.target,
+	    m->logged_in ? "logged in and out" : m->preauth ? "PREAUTH greeting" :
+	    "greeting and capabilities", deadline_elapsed(&m->p.dl));
+	if (m->p.have_tls_info) {
+		const struct tls_info *in = &m->p.tls_info;
+
+		sbuf_printf(&t, ", %s%s%s", in->protocol, m->p.starttls ? " via " : "",
+		    m->p.starttls ? proto->starttls_name : "");
+		if (!(in->problems & TLS_P_NO_CERT))
+			sbuf_printf(&t, ", certificate %ld days left", (long)in->days_left);
+	}
+	result_ok(&m->p.res, "%s: %s", sbuf_str(&t), m->greeting);
+	sbuf_free(&t);
+}
+
+int
+mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
+    char **argv)
+{
+	struct err e;
+	int rc, want_login, ok;
+
+	caps_init(&m->caps);
+	plugin_init(&m->p);
+	plugin_parse(&m->p, argc, argv);
+	textcheck_validate(&m->tc, &m->p);
+	plugin_check_tls_opts(&m->p, proto->tls_port);
+	want_login = plugin_want_login(&m->p);
+
+	plugin_start(&m->p);
+	err_clear(&e);
+	/* -2: the SRV lookup failed, and said so */
+	rc = m->p.srv_domain && plugin_srv(&m->p, proto->tls_service,
+	    proto->plain_service) < 0 ? -2 : 0;
+	if (rc == 0)
+		rc = plugin_connect(&m->p, &e);
+#define MBOX_GO (rc == 0 && !m->p.tls_untrusted)
+	if (MBOX_GO)
+		rc = proto->banner(m, &e);
+	if (MBOX_GO && m->tc.send)
+		rc = textcheck_send(&m->tc, &m->p, &e);
+	if (MBOX_GO)
+		rc = proto->capability(m, &e);
+	if (MBOX_GO && m->p.starttls)
+		rc = proto->starttls(m, &e);
+	if (MBOX_GO && m->require_cap)
+		rc = caps_require(&m->caps, m->require_cap, "capability", &e);
+	if (MBOX_GO && want_login && !m->preauth)
+		rc = proto->login(m, &e);
+#undef MBOX_GO
+	if (rc == -1)
+		textcheck_fail(&m->tc, &m->p, &e);
+	ok = rc == 0;
+	if (m->p.connected && (ok || e.kind == ERR_REJECTED ||
+	    e.kind == ERR_MISSING_FEATURE)) {
+		struct err le;
+
+		err_clear(&le);
+		if (proto->logout(m, &le) < 0 && ok)
+			plugin_fail(&m->p, &le);
+	}
+	phase_end(&m->p.phases);
+	if (ok)
+		mbox_summary(m, proto);
+	if (m->p.connected) {
+		struct sbuf x;
+
+		if (m->greeting[0])
+			result_detail(&m->p.res, "greeting: %s", m->greeting);
+		sbuf_init(&x);
+		caps_join(&m->caps, &x, " ");
+		if (x.len)
+			result_detail(&m->p.res, "capabilities: %s", sbuf_str(&x));
+		sbuf_free(&x);
+	}
+	plugin_close(&m->p);
+	rc = plugin_finish(&m->p);
+	textcheck_free(&m->tc);
+	return rc;
+}

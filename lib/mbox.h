@@ -1,0 +1,42 @@
+/* mbox.h - the session shared by the mailbox plugins (IMAP, POP3):
+ * connect (or find the server through --srv), greeting, capabilities,
+ * STARTTLS/STLS, --require-cap, an optional login, and LOGOUT/QUIT.
+ * Each protocol gives its steps in a struct mbox_proto; the session,
+ * the verdict and the output are the same for both. */
+#ifndef MP_MBOX_H
+#define MP_MBOX_H
+
+#include "caps.h"
+#include "plugin.h"
+#include "textcheck.h"
+
+struct mbox_check;
+
+struct mbox_proto {
+	const char *tls_service;    /* SRV names (RFC 6186): "imaps", "pop3s" */
+	const char *plain_service;  /* "imap", "pop3" */
+	int tls_port;               /* 993, 995 */
+	const char *starttls_name;  /* "STARTTLS", "STLS": for the summary */
+	/* the steps; each returns 0 or -1 with *e set */
+	int (*banner)(struct mbox_check *m, struct err *e);
+	int (*capability)(struct mbox_check *m, struct err *e);
+	int (*starttls)(struct mbox_check *m, struct err *e);
+	int (*login)(struct mbox_check *m, struct err *e);
+	int (*logout)(struct mbox_check *m, struct err *e);
+};
+
+struct mbox_check {
+	struct plugin p;            /* first: the protocols embed mbox_check first */
+	struct textcheck tc;
+	const char *require_cap;
+	struct caps caps;           /* filled by the protocol's steps */
+	char greeting[512];
+	int preauth;                /* IMAP PREAUTH: already logged in */
+	int logged_in;
+};
+
+/* Parse the options, run the session, print, and return the exit code. */
+int mbox_main(struct mbox_check *m, const struct mbox_proto *proto,
+    int argc, char **argv);
+
+#endif
