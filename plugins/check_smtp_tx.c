@@ -1002,16 +1002,8 @@ smtp_session(struct smtp_check *s)
 		    "the banner or EHLO reply", s->p.target, s->expect);
 	if (rc == 0 && !s->stop && s->p.starttls)
 		rc = smtp_step_starttls(s, &e);
-	if (rc == 0 && !s->stop && s->require_ext) {
-		struct sbuf miss;
-
-		sbuf_init(&miss);
-		if (caps_missing(&s->ext.kw, s->require_ext, &miss) > 0)
-			rc = err_set(&e, ERR_MISSING_FEATURE, "required extension%s not "
-			    "offered: %s", strchr(sbuf_str(&miss), ',') ? "s" : "",
-			    sbuf_str(&miss));
-		sbuf_free(&miss);
-	}
+	if (rc == 0 && !s->stop && s->require_ext)
+		rc = caps_require(&s->ext.kw, s->require_ext, "extension", &e);
 	if (rc == 0 && !s->stop && s->want_auth)
 		rc = smtp_step_auth(s, &e);
 	if (rc == 0 && !s->stop)
