@@ -48,6 +48,14 @@ phase_end(struct phase_set *ps)
 	ps->cur = -1;
 }
 
+double
+phase_running_secs(const struct phase_set *ps)
+{
+	if (ps->cur < 0)
+		return 0;
+	return ps->p[ps->cur].secs + (double)(deadline_now_us() - ps->cur_start_us) / 1e6;
+}
+
 const char *
 phase_current(const struct phase_set *ps)
 {

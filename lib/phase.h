@@ -42,6 +42,9 @@ void phase_begin(struct phase_set *ps, const char *name);
 /* Stop the running phase and add its time. */
 void phase_end(struct phase_set *ps);
 
+/* Seconds spent in the running phase so far (0 when none). */
+double phase_running_secs(const struct phase_set *ps);
+
 /* Name of the running phase, or "" when none. */
 const char *phase_current(const struct phase_set *ps);
 

@@ -649,19 +649,20 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		    "is usable", p->ntlsa);
 	if (!in->verified) {
 		p->tls_untrusted = 1;
-		result_problem(&p->res, STATE_CRITICAL, "%s", in->verify_msg);
+		result_problem(&p->res, STATE_CRITICAL, "%s: %s (phase %s)", p->target,
+		    in->verify_msg, phase_current(&p->phases));
 	} else if (range_alert(&p->cert_crit, floor(in->days_left))) {
-		result_problem(&p->res, STATE_CRITICAL, "certificate expires in %.0f days "
-		    "(critical below %.0f, notAfter %s)", floor(in->days_left),
+		result_problem(&p->res, STATE_CRITICAL, "%s: certificate expires in %.0f days "
+		    "(critical below %.0f, notAfter %s)", p->target, floor(in->days_left),
 		    p->cert_crit.start, in->not_after);
 	} else if (range_alert(&p->cert_warn, floor(in->days_left))) {
-		result_problem(&p->res, STATE_WARNING, "certificate expires in %.0f days "
-		    "(warning below %.0f, notAfter %s)", floor(in->days_left),
+		result_problem(&p->res, STATE_WARNING, "%s: certificate expires in %.0f days "
+		    "(warning below %.0f, notAfter %s)", p->target, floor(in->days_left),
 		    p->cert_warn.start, in->not_after);
 	}
 	if (!in->version_ok)
-		result_problem(&p->res, STATE_CRITICAL, "negotiated %s, older than the "
-		    "required TLSv1.%d", in->protocol, p->tls_min - 10);
+		result_problem(&p->res, STATE_CRITICAL, "%s: negotiated %s, older than the "
+		    "required TLSv1.%d", p->target, in->protocol, p->tls_min - 10);
 	return 0;
 }
 
@@ -849,9 +850,13 @@ plugin_fail(struct plugin *p, const struct err *e)
 	if (e->kind == ERR_RESOLVE || (e->kind == ERR_TIMEOUT && e->phase &&
 	    strcmp(e->phase, "dns") == 0))
 		result_problem(&p->res, st, "%s", e->msg);
-	else if (e->kind == ERR_TIMEOUT)
+	else if (e->kind == ERR_TIMEOUT && (strcmp(phase, "connect") == 0 ||
+	    strcmp(phase, "dns") == 0))
 		result_problem(&p->res, st, "%s: %s in phase %s (timeout %g s)",
 		    p->target, e->msg, phase, p->timeout);
+	else if (e->kind == ERR_TIMEOUT)
+		result_problem(&p->res, st, "%s: %s within %.1f s in phase %s (timeout %g s)",
+		    p->target, e->msg, phase_running_secs(&p->phases), phase, p->timeout);
 	else if (e->kind == ERR_REJECTED)
 		result_problem(&p->res, st, "%s: %s: %s", p->target, e->msg, e->reply);
 	else if (e->kind == ERR_MISSING_FEATURE || e->kind == ERR_CONNECT ||

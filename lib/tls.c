@@ -169,8 +169,10 @@ tls_verify_cb(int ok, X509_STORE_CTX *sctx)
 		t->info.problems |= TLS_P_NOT_YET;
 		break;
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 		t->info.problems |= TLS_P_SELF_SIGNED;
+		break;
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		t->info.problems |= TLS_P_UNTRUSTED_ROOT;
 		break;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
@@ -226,6 +228,8 @@ tls_problem_words(unsigned problems, double days_left,
 		    cert_names : "none");
 	if (problems & TLS_P_SELF_SIGNED)
 		TLS_ADD("self-signed certificate, not issued by a trusted CA");
+	else if (problems & TLS_P_UNTRUSTED_ROOT)
+		TLS_ADD("the chain ends in a self-signed root that is not trusted");
 	else if (problems & TLS_P_UNKNOWN_CA)
 		TLS_ADD("unknown issuer: the chain does not lead to a trusted CA");
 	if (problems & TLS_P_CHAIN_EXPIRED)
@@ -400,7 +404,6 @@ tls_collect(struct tls *t)
 int
 tls_start(struct tls *t, struct conn *c, struct err *e)
 {
-	int64_t start = deadline_now_us();
 	char buf[256];
 
 	if (conn_buffered(c) > 0)
@@ -439,8 +442,7 @@ tls_start(struct tls *t, struct conn *c, struct err *e)
 		}
 		w = conn_wait(c->fd, events, c->dl);
 		if (w == 0)
-			return err_set(e, ERR_TIMEOUT, "TLS handshake not done within %.1f s",
-			    (double)(deadline_now_us() - start) / 1e6);
+			return err_set(e, ERR_TIMEOUT, "TLS handshake not done");
 		if (w < 0)
 			return err_sys(e, ERR_TLS, errno, "poll failed: %s", strerror(errno));
 	}

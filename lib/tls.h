@@ -89,7 +89,8 @@ enum {
 	TLS_P_UNKNOWN_CA = 1 << 4,    /* chain does not lead to a trusted CA */
 	TLS_P_CHAIN_EXPIRED = 1 << 5, /* an intermediate or CA certificate expired */
 	TLS_P_NO_CERT = 1 << 6,       /* the server sent no certificate */
-	TLS_P_OTHER = 1 << 7          /* anything else: see other_code */
+	TLS_P_OTHER = 1 << 7,         /* anything else: see other_code */
+	TLS_P_UNTRUSTED_ROOT = 1 << 8 /* the chain ends in an untrusted self-signed root */
 };
 
 /* Plain words for PROBLEMS into OUT: "certificate expired 3 days ago

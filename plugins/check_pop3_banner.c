@@ -127,11 +127,14 @@ pop3_step_capa(struct pop3_check *m, const char *phase, struct err *e)
 		return 0;
 	}
 	do {
-		if (conn_read_line(&m->mb.p.conn, line, sizeof(line), &len, e) < 0)
+		if (conn_read_line(&m->mb.p.conn, line, sizeof(line), &len, e) < 0) {
+			caps_init(&m->mb.caps);   /* never show an unfinished list */
 			return -1;
+		}
 		rc = pop3_capa_feed(&m->mb.caps, line, len, e);
 		if (rc < 0) {
 			err_set_reply(e, line, len);
+			caps_init(&m->mb.caps);   /* never show an unfinished list */
 			return -1;
 		}
 	} while (rc == 0);

@@ -380,7 +380,8 @@ smtp_rejected(struct smtp_check *s, const char *what, struct err *e)
 	e->kind = ERR_REJECTED;
 	e->reply_code = s->reply.code;
 	if (s->reply.code == 421)
-		snprintf(e->msg, sizeof(e->msg), "service not available (421) at %s", what);
+		snprintf(e->msg, sizeof(e->msg), "service not available (421) in phase %s",
+		    phase_current(&s->p.phases));
 	else
 		snprintf(e->msg, sizeof(e->msg), "%s rejected", what);
 	snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)s->reply.len, s->reply.text);
@@ -585,6 +586,8 @@ smtp_step_starttls(struct smtp_check *s, struct err *e)
 	if (smtp_cmd(s, "STARTTLS", e) < 0)
 		return -1;
 	rc = smtp_judge(s, "starttls", "STARTTLS", "2", e);
+	if (rc < 0 && e->kind == ERR_REJECTED)
+		e->reply_code = 0;   /* -S asked for TLS: no TLS is CRITICAL, even 454 */
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	if (s->reply.code != 220)

@@ -9,7 +9,7 @@ PACKAGES=(
 	build-essential autoconf automake libtool pkg-config make
 	libssl-dev libldns-dev ldnsutils openssl ca-certificates
 	postfix dovecot-core dovecot-imapd dovecot-pop3d nsd unbound
-	iproute2 util-linux procps
+	iproute2 util-linux procps valgrind python3
 )
 
 if [ "$(id -u)" -ne 0 ]; then

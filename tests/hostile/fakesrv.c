@@ -1,25 +1,38 @@
 /*
- * fakesrv - a tiny scripted, misbehaving TCP server for the mailprobe tests.
+ * fakesrv - a tiny scripted, misbehaving mail server for the mailprobe tests.
  *
- *   fakesrv [-a ADDR] [-p PORT] [-P PORTFILE] [-i IDLE] [-v] SCENARIO [ARG]
+ *   fakesrv [-a ADDR] [-p PORT] [-P PORTFILE] [-i IDLE] [-x smtp|imap|pop3] [-v] SCENARIO [ARG]
  *
  * Listens on ADDR (default 127.0.0.1; only 127.0.0.0/8 and ::1 are accepted) and PORT (default 0:
  * the kernel picks one), writes the bound port number to PORTFILE (atomically, once listening; to
  * stdout when no -P is given), then serves one connection at a time with SCENARIO, forever, until
  * it is killed (SIGTERM). -i IDLE drops a client that sends nothing for IDLE seconds (default: wait
- * forever, the client's timeout ends the connection). -v logs connections to stderr.
+ * forever, the client's timeout ends the connection). -v logs connections and commands to stderr.
+ * -x picks the protocol the session scenarios speak (default smtp); `fakesrv -h` lists scenarios.
+ *
+ * Most scenarios are one well-behaved session (greeting; EHLO/HELO, STARTTLS, MAIL, RCPT, DATA,
+ * RSET, NOOP, QUIT for SMTP; CAPABILITY, STARTTLS, NOOP, LOGOUT for IMAP; CAPA, STLS, QUIT for
+ * POP3) with one fault placed at a point AT of it:
+ *   BANNER     instead of the greeting
+ *   VERB       a command, e.g. EHLO, CAPABILITY, CAPA, QUIT, LOGOUT, STARTTLS (case-insensitive)
+ *   *          every command
+ *   BODY       SMTP: after 354, once the first line of the message has arrived
+ *   DOT        SMTP: after the message's final "."
+ * Reply texts may span lines ('\n' separates them, each is sent with CRLF); "%T" becomes the tag
+ * of the IMAP command being answered.
  *
  * Adding a scenario: write `static void sc_NAME(struct client *c)` (c->fd is the connection,
- * c->arg the optional argument) with the helpers below (send_str, send_line, read_line, drain) and
- * add a row to `scenarios[]`. The connection is closed when the function returns.
+ * c->arg the optional argument) with the helpers below (send_str, send_line, read_line, drain,
+ * session) and add a row to `scenarios[]`. The connection is closed when the function returns.
  *
- * C99 + POSIX, no dependencies.
+ * C99 + POSIX, OpenSSL (libssl) for the TLS scenarios.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,7 +42,11 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0
@@ -38,14 +55,74 @@
 #define LINE_MAX_LEN 8192
 
 struct client {
-	int fd;
+	int fd;                   /* -1 once closed by a scenario (reset) */
 	const char *arg;          /* scenario argument, or NULL */
 	char buf[LINE_MAX_LEN];   /* bytes read but not yet returned as a line */
 	size_t have;
 	int idle_ms;              /* -1: wait forever */
+	SSL *ssl;                 /* TLS once started, else NULL */
+	SSL_CTX *tls_ctx;         /* certificate for STARTTLS / implicit TLS, or NULL */
+	int tls_clean;            /* send close_notify at the end */
+};
+
+enum proto { PROTO_SMTP, PROTO_IMAP, PROTO_POP3 };
+
+static const char *const proto_names[] = { "smtp", "imap", "pop3" };
+
+/* Per-protocol texts. */
+struct proto_text {
+	const char *greeting;     /* the usual greeting */
+	const char *ok_prefix;    /* what starts a positive greeting, for the broken variants */
+	const char *capa_verb;    /* the command whose reply lists capabilities */
+	const char *tls_verb;     /* STARTTLS / STLS */
+	const char *tls_go;       /* go-ahead for TLS */
+	const char *tls_inject;   /* plaintext a man in the middle would inject after it */
+	const char *plain_reply;  /* plaintext sent where a TLS ServerHello belongs */
+};
+
+static const struct proto_text texts[] = {
+	[PROTO_SMTP] = {
+		"220 fakesrv.test ESMTP fakesrv", "220 ", "EHLO", "STARTTLS",
+		"220 2.0.0 Ready to start TLS",
+		"250-fakesrv.test injected\n250 AUTH PLAIN LOGIN",
+		"250 fakesrv.test is still talking plaintext",
+	},
+	[PROTO_IMAP] = {
+		"* OK fakesrv.test IMAP4rev1 ready", "* OK ", "CAPABILITY", "STARTTLS",
+		"%T OK Begin TLS negotiation now",
+		"* CAPABILITY IMAP4rev1 AUTH=PLAIN injected",
+		"* OK fakesrv.test is still talking plaintext",
+	},
+	[PROTO_POP3] = {
+		"+OK fakesrv.test POP3 ready", "+OK ", "CAPA", "STLS",
+		"+OK Begin TLS negotiation",
+		"+OK injected\nUSER\nSASL PLAIN\n.",
+		"+OK fakesrv.test is still talking plaintext",
+	},
+};
+
+/* Where a scenario strikes and what it does there. */
+enum fault {
+	F_NONE,
+	F_RESET,        /* close with SO_LINGER 0: the peer sees a TCP reset */
+	F_HANGUP,       /* close (FIN) without a reply */
+	F_REPLY,        /* send text instead of the reply, go on */
+	F_REPLY_CLOSE,  /* send text instead of the reply, then close */
+	F_ENDLESS,      /* start the reply and never end it */
+	F_TLS_PLAIN,    /* TLS go-ahead, then plaintext instead of a ServerHello */
+	F_TLS_INJECT,   /* TLS go-ahead with plaintext in the same write */
+	F_TLS_STALL     /* TLS go-ahead, read the ClientHello, never answer */
+};
+
+struct script {
+	const char *at;     /* BANNER, BODY, DOT, *, a verb; NULL: no fault */
+	enum fault fault;
+	const char *text;   /* F_REPLY, F_REPLY_CLOSE */
+	long ms;            /* F_ENDLESS: pause between lines (0: as fast as the peer reads) */
 };
 
 static int verbose;
+static enum proto proto = PROTO_SMTP;
 
 static void logmsg(const char *fmt, ...)
 {
@@ -72,19 +149,40 @@ static void die(const char *fmt, ...)
 	exit(2);
 }
 
+static void sleep_ms(long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 /* ------------------------------------------------------------------ I/O helpers */
 
-/* Write all of buf. Returns 0, or -1 when the peer went away. */
+/* Write all of buf (through TLS once started). Returns 0, or -1 when the peer went away. */
 static int send_all(struct client *c, const void *buf, size_t len)
 {
 	const char *p = buf;
 
+	if (c->fd < 0)
+		return -1;
 	while (len > 0) {
-		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
+		ssize_t n;
+
+		if (c->ssl) {
+			int w = SSL_write(c->ssl, p, len > 16384 ? 16384 : (int)len);
+			if (w <= 0)
+				return -1;
+			n = w;
+		} else {
+			n = send(c->fd, p, len, MSG_NOSIGNAL);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return -1;
+			}
 		}
 		p += n;
 		len -= (size_t)n;
@@ -105,11 +203,50 @@ static int send_line(struct client *c, const char *s)
 	return send_all(c, "\r\n", 2);
 }
 
+/*
+ * Send a reply text: each '\n'-separated line with CRLF, "%T" replaced by tag, all in one write
+ * (so that pipelined faults arrive together). Returns 0 or -1.
+ */
+static int send_reply(struct client *c, const char *text, const char *tag)
+{
+	char out[LINE_MAX_LEN];
+	size_t o = 0;
+	const char *p;
+
+	for (p = text; *p; p++) {
+		if (p[0] == '%' && p[1] == 'T') {
+			size_t tl = strlen(tag ? tag : "*");
+			if (o + tl + 2 >= sizeof out)
+				break;
+			memcpy(out + o, tag ? tag : "*", tl);
+			o += tl;
+			p++;
+		} else if (*p == '\n') {
+			if (o + 2 >= sizeof out)
+				break;
+			out[o++] = '\r';
+			out[o++] = '\n';
+		} else {
+			if (o + 3 >= sizeof out)
+				break;
+			out[o++] = *p;
+		}
+	}
+	out[o++] = '\r';
+	out[o++] = '\n';
+	logmsg("S: %s", text);
+	return send_all(c, out, o);
+}
+
 /* Wait until fd is readable. Returns 1 readable, 0 idle timeout, -1 error. */
 static int wait_readable(struct client *c)
 {
 	struct pollfd pfd;
 
+	if (c->fd < 0)
+		return -1;
+	if (c->ssl && SSL_pending(c->ssl) > 0)
+		return 1;
 	pfd.fd = c->fd;
 	pfd.events = POLLIN;
 	for (;;) {
@@ -129,9 +266,14 @@ static size_t fill(struct client *c)
 
 	if (wait_readable(c) <= 0)
 		return 0;
-	do
-		n = recv(c->fd, c->buf + c->have, sizeof c->buf - c->have, 0);
-	while (n < 0 && errno == EINTR);
+	if (c->ssl) {
+		int r = SSL_read(c->ssl, c->buf + c->have, (int)(sizeof c->buf - c->have));
+		n = r > 0 ? r : 0;
+	} else {
+		do
+			n = recv(c->fd, c->buf + c->have, sizeof c->buf - c->have, 0);
+		while (n < 0 && errno == EINTR);
+	}
 	if (n <= 0)
 		return 0;
 	c->have += (size_t)n;
@@ -176,6 +318,341 @@ static void drain(struct client *c)
 		if (fill(c) == 0)
 			return;
 	}
+}
+
+/* Close now with SO_LINGER 0, so the peer gets a TCP reset instead of a FIN. */
+static void reset_now(struct client *c)
+{
+	struct linger lg;
+
+	if (c->fd < 0)
+		return;
+	lg.l_onoff = 1;
+	lg.l_linger = 0;
+	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(c->fd);
+	c->fd = -1;
+	logmsg("reset sent");
+}
+
+/* Wait for the first bytes of a TLS ClientHello (plaintext, still in c->buf). 0 or -1. */
+static int read_client_hello(struct client *c)
+{
+	if (c->have == 0 && fill(c) == 0)
+		return -1;
+	logmsg("%zu bytes of ClientHello (first byte 0x%02x)", c->have, (unsigned char)c->buf[0]);
+	return 0;
+}
+
+/* Server side of the handshake with c->tls_ctx. 0 or -1. */
+static int tls_accept(struct client *c)
+{
+	if (c->tls_ctx == NULL)
+		return -1;
+	if (c->have > 0) {
+		logmsg("%zu plaintext bytes before the handshake: refusing", c->have);
+		return -1;
+	}
+	c->ssl = SSL_new(c->tls_ctx);
+	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1 || SSL_accept(c->ssl) != 1) {
+		if (verbose)
+			ERR_print_errors_fp(stderr);
+		logmsg("TLS handshake failed");
+		ERR_clear_error();
+		return -1;
+	}
+	logmsg("TLS handshake done: %s", SSL_get_version(c->ssl));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ the session engine */
+
+static int at_matches(const struct script *s, const char *where)
+{
+	if (s->at == NULL || s->fault == F_NONE)
+		return 0;
+	if (strcmp(s->at, "*") == 0)
+		return strcmp(where, "BANNER") != 0 && strcmp(where, "BODY") != 0 &&
+		    strcmp(where, "DOT") != 0;
+	return strcasecmp(s->at, where) == 0;
+}
+
+/* Pretend the reply to a capability request never ends. */
+static void endless(struct client *c, long ms)
+{
+	char line[160];
+	unsigned long n;
+
+	switch (proto) {
+	case PROTO_SMTP: if (send_str(c, "250-fakesrv.test greets you\r\n") < 0) return; break;
+	case PROTO_IMAP: break;
+	case PROTO_POP3: if (send_str(c, "+OK capability list follows\r\n") < 0) return; break;
+	}
+	logmsg("S: (an endless reply, %ld ms a line)", ms);
+	for (n = 0;; n++) {
+		switch (proto) {
+		case PROTO_SMTP:
+			snprintf(line, sizeof line, "250-XFAKE-%08lu padding padding padding "
+			    "padding padding padding\r\n", n);
+			break;
+		case PROTO_IMAP:
+			snprintf(line, sizeof line, "* XFAKE %08lu padding padding padding "
+			    "padding padding padding\r\n", n);
+			break;
+		case PROTO_POP3:
+			snprintf(line, sizeof line, "XFAKE-%08lu padding padding padding "
+			    "padding padding padding\r\n", n);
+			break;
+		}
+		if (send_str(c, line) < 0)
+			return;
+		if (ms > 0)
+			sleep_ms(ms);
+	}
+}
+
+/*
+ * Apply the fault of s at this point. Returns 1: the session is over (return from the scenario),
+ * 0: the reply was sent, go on, -1: no fault here, answer normally.
+ */
+static int strike(struct client *c, const struct script *s, const char *where, const char *tag)
+{
+	const struct proto_text *t = &texts[proto];
+
+	if (!at_matches(s, where))
+		return -1;
+	logmsg("fault at %s", where);
+	switch (s->fault) {
+	case F_NONE:
+		return -1;
+	case F_RESET:
+		reset_now(c);
+		return 1;
+	case F_HANGUP:
+		return 1;
+	case F_REPLY:
+		return send_reply(c, s->text, tag) < 0 ? 1 : 0;
+	case F_REPLY_CLOSE:
+		send_reply(c, s->text, tag);
+		return 1;
+	case F_ENDLESS:
+		endless(c, s->ms);
+		return 1;
+	case F_TLS_PLAIN:
+		if (send_reply(c, t->tls_go, tag) < 0 || read_client_hello(c) < 0)
+			return 1;
+		send_reply(c, t->plain_reply, tag);
+		drain(c);
+		return 1;
+	case F_TLS_INJECT: {
+		char both[1024];
+
+		snprintf(both, sizeof both, "%s\n%s", t->tls_go, t->tls_inject);
+		if (send_reply(c, both, tag) == 0)
+			drain(c);
+		return 1;
+	}
+	case F_TLS_STALL:
+		if (strcmp(where, "BANNER") != 0 && send_reply(c, t->tls_go, tag) < 0)
+			return 1;
+		if (read_client_hello(c) == 0)
+			drain(c);
+		return 1;
+	}
+	return -1;
+}
+
+/* SMTP DATA: read the message up to the final dot. 1: over, 0: go on. */
+static int smtp_data(struct client *c, const struct script *s)
+{
+	char line[LINE_MAX_LEN];
+	unsigned long bytes = 0;
+	int first = 1, r;
+
+	if (send_reply(c, "354 End data with <CR><LF>.<CR><LF>", NULL) < 0)
+		return 1;
+	for (;;) {
+		long n = read_line(c, line, sizeof line);
+
+		if (n < 0)
+			return 1;
+		bytes += (unsigned long)n + 2;
+		if (first) {
+			first = 0;
+			if ((r = strike(c, s, "BODY", NULL)) >= 0)
+				return r;
+		}
+		if (n == 1 && line[0] == '.')
+			break;
+	}
+	logmsg("message of %lu bytes", bytes);
+	if ((r = strike(c, s, "DOT", NULL)) >= 0)
+		return r;
+	return send_reply(c, "250 2.0.0 Ok: queued as FAKE4711", NULL) < 0;
+}
+
+/* The usual answer to one command. 1: the session is over, 0: go on. */
+static int answer(struct client *c, const char *verb, const char *tag)
+{
+	const struct proto_text *t = &texts[proto];
+	int can_tls = c->tls_ctx != NULL && c->ssl == NULL;   /* STARTTLS is offered anyway */
+	char buf[512];
+
+	switch (proto) {
+	case PROTO_SMTP:
+		if (strcasecmp(verb, "EHLO") == 0 || strcasecmp(verb, "LHLO") == 0) {
+			snprintf(buf, sizeof buf, "250-fakesrv.test greets you\n250-SIZE 10240000\n"
+			    "250-8BITMIME\n%s250 ENHANCEDSTATUSCODES", c->ssl ? "" : "250-STARTTLS\n");
+			return send_reply(c, buf, NULL) < 0;
+		}
+		if (strcasecmp(verb, "HELO") == 0)
+			return send_reply(c, "250 fakesrv.test", NULL) < 0;
+		if (strcasecmp(verb, "QUIT") == 0) {
+			send_reply(c, "221 2.0.0 Bye", NULL);
+			c->tls_clean = 1;
+			return 1;
+		}
+		if (strcasecmp(verb, "STARTTLS") == 0) {
+			if (!can_tls)
+				return send_reply(c, "454 4.7.0 TLS not available", NULL) < 0;
+			if (send_reply(c, t->tls_go, NULL) < 0)
+				return 1;
+			return tls_accept(c) < 0;
+		}
+		if (strcasecmp(verb, "MAIL") == 0 || strcasecmp(verb, "RCPT") == 0 ||
+		    strcasecmp(verb, "RSET") == 0 || strcasecmp(verb, "NOOP") == 0)
+			return send_reply(c, "250 2.1.0 Ok", NULL) < 0;
+		return send_reply(c, "502 5.5.2 Error: command not recognized", NULL) < 0;
+	case PROTO_IMAP:
+		if (strcasecmp(verb, "CAPABILITY") == 0) {
+			snprintf(buf, sizeof buf, "* CAPABILITY IMAP4rev1 %sAUTH=PLAIN\n"
+			    "%%T OK CAPABILITY completed", c->ssl ? "" : "STARTTLS ");
+			return send_reply(c, buf, tag) < 0;
+		}
+		if (strcasecmp(verb, "LOGOUT") == 0) {
+			send_reply(c, "* BYE fakesrv logging out\n%T OK LOGOUT completed", tag);
+			c->tls_clean = 1;
+			return 1;
+		}
+		if (strcasecmp(verb, "STARTTLS") == 0) {
+			if (!can_tls)
+				return send_reply(c, "%T NO [UNAVAILABLE] TLS not available", tag) < 0;
+			if (send_reply(c, t->tls_go, tag) < 0)
+				return 1;
+			return tls_accept(c) < 0;
+		}
+		if (strcasecmp(verb, "NOOP") == 0)
+			return send_reply(c, "%T OK NOOP completed", tag) < 0;
+		return send_reply(c, "%T BAD unknown command", tag) < 0;
+	case PROTO_POP3:
+		if (strcasecmp(verb, "CAPA") == 0) {
+			snprintf(buf, sizeof buf, "+OK Capability list follows\nUSER\nTOP\nUIDL\n%s.",
+			    c->ssl ? "" : "STLS\n");
+			return send_reply(c, buf, NULL) < 0;
+		}
+		if (strcasecmp(verb, "QUIT") == 0) {
+			send_reply(c, "+OK fakesrv signing off", NULL);
+			c->tls_clean = 1;
+			return 1;
+		}
+		if (strcasecmp(verb, "STLS") == 0) {
+			if (!can_tls)
+				return send_reply(c, "-ERR TLS not available", NULL) < 0;
+			if (send_reply(c, t->tls_go, NULL) < 0)
+				return 1;
+			return tls_accept(c) < 0;
+		}
+		return send_reply(c, "-ERR unknown command", NULL) < 0;
+	}
+	return 1;
+}
+
+/* Split "TAG VERB ..." (IMAP) or "VERB ..." into tag and verb (each NUL-terminated copies). */
+static void split_command(const char *line, char *tag, size_t tagsz, char *verb, size_t verbsz)
+{
+	const char *p = line;
+	size_t n;
+
+	tag[0] = '\0';
+	if (proto == PROTO_IMAP) {
+		n = strcspn(p, " ");
+		if (n >= tagsz)
+			n = tagsz - 1;
+		memcpy(tag, p, n);
+		tag[n] = '\0';
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	n = strcspn(p, " :");
+	if (n >= verbsz)
+		n = verbsz - 1;
+	memcpy(verb, p, n);
+	verb[n] = '\0';
+}
+
+/* Commands until the script or the client ends the session. */
+static void session_loop(struct client *c, const struct script *s)
+{
+	char line[LINE_MAX_LEN], tag[64], verb[32];
+
+	while (read_line(c, line, sizeof line) >= 0) {
+		int r;
+
+		logmsg("C: %s", line);
+		split_command(line, tag, sizeof tag, verb, sizeof verb);
+		if ((r = strike(c, s, verb, tag)) >= 0) {
+			if (r == 1)
+				return;
+			continue;
+		}
+		if (proto == PROTO_SMTP && strcasecmp(verb, "DATA") == 0)
+			r = smtp_data(c, s);
+		else
+			r = answer(c, verb, tag);
+		if (r)
+			return;
+	}
+}
+
+/* Greeting (or the fault placed there), then the commands. */
+static void session(struct client *c, const struct script *s)
+{
+	int r = strike(c, s, "BANNER", NULL);
+
+	if (r == 1)
+		return;
+	if (r < 0 && send_reply(c, texts[proto].greeting, NULL) < 0)
+		return;
+	session_loop(c, s);
+}
+
+/* "AT=TEXT" into s. */
+static void parse_at_text(const char *arg, struct script *s)
+{
+	static char at[64];
+	const char *eq = strchr(arg, '=');
+	size_t n;
+
+	if (eq == NULL || eq == arg || (n = (size_t)(eq - arg)) >= sizeof at)
+		die("argument must be AT=TEXT, e.g. EHLO='421 4.3.2 closing'");
+	memcpy(at, arg, n);
+	at[n] = '\0';
+	s->at = at;
+	s->text = eq + 1;
+}
+
+static long arg_num(const char *arg, long def, long min, long max)
+{
+	char *end;
+	long v;
+
+	if (arg == NULL)
+		return def;
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end != '\0' || v < min || v > max)
+		die("bad number '%s'", arg);
+	return v;
 }
 
 /* ------------------------------------------------------------------ scenarios */
@@ -228,9 +705,158 @@ static void sc_garbage(struct client *c)
 	drain(c);
 }
 
+/* A well-behaved session (the baseline). */
+static void sc_good(struct client *c)
+{
+	struct script s = { NULL, F_NONE, NULL, 0 };
+
+	session(c, &s);
+}
+
+/* ARG as the greeting, then a well-behaved session (* PREAUTH, -ERR, "25 hello", ...). */
+static void sc_greet(struct client *c)
+{
+	struct script s = { "BANNER", F_REPLY, c->arg, 0 };
+
+	session(c, &s);
+}
+
+/* The usual greeting, one byte every ARG ms (default 1000), then a well-behaved session. */
+static void sc_drip(struct client *c)
+{
+	struct script s = { NULL, F_NONE, NULL, 0 };
+	long ms = arg_num(c->arg, 1000, 1, 60000);
+	const char *g = texts[proto].greeting;
+	size_t i, n = strlen(g);
+
+	logmsg("dripping the greeting, %ld ms a byte", ms);
+	for (i = 0; i < n; i++) {
+		if (send_all(c, g + i, 1) < 0)
+			return;
+		sleep_ms(ms);
+	}
+	if (send_str(c, "\r\n") < 0)
+		return;
+	session_loop(c, &s);
+}
+
+/* A greeting with a NUL byte in its text. */
+static void sc_nul(struct client *c)
+{
+	struct script s = { NULL, F_NONE, NULL, 0 };
+	static const char tail[] = "fakesrv.test\0hidden after a NUL byte\r\n";
+	const char *pre = texts[proto].ok_prefix;
+
+	if (send_str(c, pre) < 0 || send_all(c, tail, sizeof tail - 1) < 0)
+		return;
+	session_loop(c, &s);
+}
+
+/* A greeting line of ARG bytes (default 1 MiB) before its CRLF. */
+static void sc_longline(struct client *c)
+{
+	struct script s = { NULL, F_NONE, NULL, 0 };
+	long total = arg_num(c->arg, 1048576, 1, 1L << 30);
+	char chunk[4096];
+	long sent;
+
+	memset(chunk, 'x', sizeof chunk);
+	if (send_str(c, texts[proto].ok_prefix) < 0)
+		return;
+	for (sent = 0; sent < total; sent += (long)sizeof chunk) {
+		size_t n = total - sent < (long)sizeof chunk ? (size_t)(total - sent) : sizeof chunk;
+		if (send_all(c, chunk, n) < 0)
+			return;
+	}
+	if (send_str(c, "\r\n") < 0)
+		return;
+	session_loop(c, &s);
+}
+
+/* The reply to EHLO / CAPABILITY / CAPA never ends; ARG ms between lines (default 0). */
+static void sc_endless(struct client *c)
+{
+	struct script s = { texts[proto].capa_verb, F_ENDLESS, NULL, 0 };
+
+	s.ms = arg_num(c->arg, 0, 0, 60000);
+	session(c, &s);
+}
+
+/* TCP reset at AT (default: the first command). */
+static void sc_reset(struct client *c)
+{
+	struct script s = { "*", F_RESET, NULL, 0 };
+
+	if (c->arg)
+		s.at = c->arg;
+	session(c, &s);
+}
+
+/* Close (FIN) without a reply at AT (default: the first command). */
+static void sc_hangup(struct client *c)
+{
+	struct script s = { "*", F_HANGUP, NULL, 0 };
+
+	if (c->arg)
+		s.at = c->arg;
+	session(c, &s);
+}
+
+/* ARG is AT=TEXT: TEXT instead of the reply at AT, then go on. */
+static void sc_reply(struct client *c)
+{
+	struct script s = { NULL, F_REPLY, NULL, 0 };
+
+	parse_at_text(c->arg, &s);
+	session(c, &s);
+}
+
+/* ARG is AT=TEXT: TEXT instead of the reply at AT, then close (421, * BYE). */
+static void sc_replyclose(struct client *c)
+{
+	struct script s = { NULL, F_REPLY_CLOSE, NULL, 0 };
+
+	parse_at_text(c->arg, &s);
+	session(c, &s);
+}
+
+/* STARTTLS/STLS go-ahead, then ARG: plain, inject or stall. */
+static void sc_starttls(struct client *c)
+{
+	struct script s = { texts[proto].tls_verb, F_NONE, NULL, 0 };
+
+	if (strcmp(c->arg, "plain") == 0)
+		s.fault = F_TLS_PLAIN;
+	else if (strcmp(c->arg, "inject") == 0)
+		s.fault = F_TLS_INJECT;
+	else if (strcmp(c->arg, "stall") == 0)
+		s.fault = F_TLS_STALL;
+	else
+		die("starttls: mode must be plain, inject or stall");
+	session(c, &s);
+}
+
+/* Implicit TLS: read the ClientHello, never answer. */
+static void sc_hello_stall(struct client *c)
+{
+	struct script s = { "BANNER", F_TLS_STALL, NULL, 0 };
+
+	session(c, &s);
+}
+
+/* Implicit TLS with the key and chain in directory ARG (key.pem, chain.pem), then a session. */
+static void sc_tlschain(struct client *c)
+{
+	struct script s = { NULL, F_NONE, NULL, 0 };
+
+	if (tls_accept(c) < 0)
+		return;
+	session(c, &s);
+}
+
 struct scenario {
 	const char *name;
-	int arg;                   /* 0: none, 1: required */
+	int arg;                   /* 0: none, 1: required, 2: optional */
 	void (*serve)(struct client *c);
 	const char *help;
 };
@@ -240,6 +866,19 @@ static const struct scenario scenarios[] = {
 	{ "banner",  1, sc_banner,  "send TEXT as greeting, 250 to every line, 221 to QUIT" },
 	{ "close",   0, sc_close,   "accept and close at once" },
 	{ "garbage", 0, sc_garbage, "send 1 KiB of binary incl. NUL bytes, then wait" },
+	{ "good",    0, sc_good,    "a well-behaved session of the -x protocol" },
+	{ "greet",   1, sc_greet,   "TEXT as the greeting, then a well-behaved session" },
+	{ "drip",    2, sc_drip,    "the greeting one byte every MS ms (default 1000)" },
+	{ "nul",     0, sc_nul,     "a greeting with a NUL byte inside its text" },
+	{ "longline", 2, sc_longline, "a greeting line of BYTES bytes (default 1 MiB)" },
+	{ "endless", 2, sc_endless, "the reply to EHLO/CAPABILITY/CAPA never ends (MS ms a line)" },
+	{ "reset",   2, sc_reset,   "TCP reset (SO_LINGER 0) at AT (default: first command)" },
+	{ "hangup",  2, sc_hangup,  "close without a reply at AT (default: first command)" },
+	{ "reply",   1, sc_reply,   "AT=TEXT: TEXT instead of the reply at AT, go on" },
+	{ "replyclose", 1, sc_replyclose, "AT=TEXT: TEXT instead of the reply at AT, then close" },
+	{ "starttls", 1, sc_starttls, "STARTTLS/STLS go-ahead, then plain|inject|stall" },
+	{ "hello_stall", 0, sc_hello_stall, "implicit TLS: read the ClientHello, never answer" },
+	{ "tlschain", 1, sc_tlschain, "implicit TLS with DIR/key.pem and DIR/chain.pem, a session" },
 };
 
 #define N_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
@@ -250,11 +889,15 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: fakesrv [-a ADDR] [-p PORT] [-P PORTFILE] [-i IDLE] [-v] SCENARIO [ARG]\n"
+	fputs("usage: fakesrv [-a ADDR] [-p PORT] [-P PORTFILE] [-i IDLE] [-x smtp|imap|pop3] [-v]"
+	      " SCENARIO [ARG]\n"
 	      "ADDR must be in 127.0.0.0/8 or ::1 (default 127.0.0.1); PORT 0 lets the kernel pick.\n"
+	      "AT is BANNER, BODY (SMTP, after the first message line), DOT (SMTP, after the final\n"
+	      "dot), * (every command) or a command verb; \"%T\" in a TEXT is the IMAP tag.\n"
 	      "scenarios:\n", f);
 	for (i = 0; i < N_SCENARIOS; i++)
-		fprintf(f, "  %-10s %-5s %s\n", scenarios[i].name, scenarios[i].arg ? "ARG" : "",
+		fprintf(f, "  %-11s %-5s %s\n", scenarios[i].name,
+		        scenarios[i].arg == 1 ? "ARG" : scenarios[i].arg == 2 ? "[ARG]" : "",
 		        scenarios[i].help);
 }
 
@@ -334,19 +977,47 @@ static void write_portfile(const char *path, int port)
 	free(tmp);
 }
 
+/* The server context for tlschain: DIR/chain.pem (leaf first) and DIR/key.pem. */
+static SSL_CTX *tls_server_ctx(const char *dir)
+{
+	char chain[4096], key[4096];
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+	if (ctx == NULL)
+		die("cannot create a TLS context");
+	snprintf(chain, sizeof chain, "%s/chain.pem", dir);
+	snprintf(key, sizeof key, "%s/key.pem", dir);
+	if (SSL_CTX_use_certificate_chain_file(ctx, chain) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		ERR_print_errors_fp(stderr);
+		die("cannot load %s and %s", chain, key);
+	}
+	return ctx;
+}
+
 int main(int argc, char **argv)
 {
 	const char *addr = "127.0.0.1", *portfile = NULL;
 	const struct scenario *sc = NULL;
-	int port = 0, bound = 0, lfd, opt, idle = -1;
+	int port = 0, bound = 0, lfd, opt, idle = -1, nargs, one = 1;
+	SSL_CTX *tls_ctx = NULL;
 	size_t i;
 
-	while ((opt = getopt(argc, argv, "+a:p:P:i:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "+a:p:P:i:x:vh")) != -1) {
 		switch (opt) {
 		case 'a': addr = optarg; break;
 		case 'p': port = (int)parse_num(optarg, 0, 65535, "port"); break;
 		case 'P': portfile = optarg; break;
 		case 'i': idle = (int)parse_num(optarg, 1, 86400, "idle timeout"); break;
+		case 'x':
+			for (i = 0; i < sizeof proto_names / sizeof proto_names[0]; i++)
+				if (strcasecmp(optarg, proto_names[i]) == 0)
+					break;
+			if (i == sizeof proto_names / sizeof proto_names[0])
+				die("bad protocol '%s' (smtp, imap or pop3)", optarg);
+			proto = (enum proto)i;
+			break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -361,10 +1032,13 @@ int main(int argc, char **argv)
 			sc = &scenarios[i];
 	if (sc == NULL)
 		die("unknown scenario '%s' (fakesrv -h lists them)", argv[optind]);
-	if (sc->arg && optind + 1 >= argc)
+	nargs = argc - optind - 1;
+	if (sc->arg == 1 && nargs < 1)
 		die("scenario %s needs an argument", sc->name);
-	if (argc > optind + 1 + sc->arg)
+	if (nargs > (sc->arg ? 1 : 0))
 		die("too many arguments");
+	if (sc->serve == sc_tlschain)
+		tls_ctx = tls_server_ctx(argv[optind + 1]);
 
 	signal(SIGPIPE, SIG_IGN);
 	lfd = listen_on(addr, port, &bound);
@@ -374,7 +1048,7 @@ int main(int argc, char **argv)
 		printf("%d\n", bound);
 		fflush(stdout);
 	}
-	logmsg("%s listening on %s port %d", sc->name, addr, bound);
+	logmsg("%s (%s) listening on %s port %d", sc->name, proto_names[proto], addr, bound);
 
 	for (;;) {
 		struct client *c;
@@ -385,15 +1059,25 @@ int main(int argc, char **argv)
 				continue;
 			die("accept: %s", strerror(errno));
 		}
+		/* every reply leaves at once: timings measure the client, not Nagle */
+		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		c = calloc(1, sizeof *c);
 		if (c == NULL)
 			die("out of memory");
 		c->fd = cfd;
-		c->arg = sc->arg ? argv[optind + 1] : NULL;
+		c->arg = nargs > 0 ? argv[optind + 1] : NULL;
 		c->idle_ms = idle > 0 ? idle * 1000 : -1;
+		c->tls_ctx = tls_ctx;
 		logmsg("connection");
 		sc->serve(c);
-		close(cfd);
+		if (c->ssl) {
+			if (c->tls_clean && c->fd >= 0)
+				SSL_shutdown(c->ssl);
+			SSL_free(c->ssl);
+		}
+		ERR_clear_error();
+		if (c->fd >= 0)
+			close(c->fd);
 		free(c);
 		logmsg("closed");
 	}
