@@ -1,6 +1,8 @@
 /* dns.c - see dns.h. The only file that includes ldns. */
 #include <config.h>
 
+#include "ext.h"   /* renames the functions inside the module */
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
