@@ -83,10 +83,22 @@ tls_new(const struct tls_opts *o, struct err *e)
 	if (o->verify != TLS_VERIFY_NONE) {
 		int ok;
 
-		if (o->ca_file || o->ca_path)
+		if (o->ca_file || o->ca_path) {
 			ok = SSL_CTX_load_verify_locations(t->ctx, o->ca_file, o->ca_path);
-		else
-			ok = SSL_CTX_set_default_verify_paths(t->ctx);
+		} else {
+			/* The system store as a hashed directory: OpenSSL reads
+			 * only the issuers it needs, where the default paths
+			 * would parse the whole bundle (~150 certificates) on
+			 * every run. SSL_CERT_FILE / SSL_CERT_DIR still apply. */
+			const char *file = getenv(X509_get_default_cert_file_env());
+			const char *dir = getenv(X509_get_default_cert_dir_env());
+
+			if (file && *file)
+				ok = SSL_CTX_load_verify_file(t->ctx, file);
+			else
+				ok = SSL_CTX_load_verify_dir(t->ctx, dir && *dir ? dir :
+				    X509_get_default_cert_dir());
+		}
 		if (ok != 1) {
 			err_set(e, ERR_USAGE, "cannot load trust anchors from %s: %s",
 			    o->ca_file ? o->ca_file : o->ca_path ? o->ca_path :

@@ -11,6 +11,11 @@
 #   assert_out ERE NAME       some stdout line matches ERE
 #   assert_not_out ERE NAME   no stdout line matches ERE
 #   assert_lt VALUE MAX NAME  VALUE < MAX (floats)
+#   assert_not_line1 ERE NAME the first stdout line does not match ERE
+#   assert_absent STRING NAME the fixed STRING occurs in neither stdout nor stderr
+#   assert_perf LABEL [ERE] NAME   line 1's perfdata has LABEL (quoted or not) whose value, the
+#                             part up to the first ';' or space, matches ERE (default: a number)
+#   perfdata                  print line 1's perfdata (after the first '|')
 #   start_fakesrv SCENARIO [ARG]   start $FAKESRV in the background; sets FAKE_PORT, FAKE_PID
 #   stop_fakesrv [PID]        stop one fakesrv now (default: the last one started)
 #
@@ -219,6 +224,79 @@ assert_lt() {
 	fi
 	ok 1 "$name"
 	diag "$val is not less than $max"
+	diag_run
+	return 1
+}
+
+assert_not_line1() {
+	local re=$1 name=$2 l1
+	l1=${OUT%%$'\n'*}
+	if ! [[ $l1 =~ $re ]]; then
+		ok 0 "$name"
+		return 0
+	fi
+	ok 1 "$name"
+	diag "first stdout line matches /$re/"
+	diag_run
+	return 1
+}
+
+assert_absent() {
+	local str=$1 name=$2
+	if [ -z "$str" ]; then
+		ok 1 "$name"
+		diag "assert_absent: empty string"
+		return 1
+	fi
+	case "$OUT"$'\n'"$ERR" in
+	*"$str"*)
+		ok 1 "$name"
+		diag "the output contains the string that must not appear (not repeated here)"
+		diag "command: $CMD"
+		diag "exit: $RC"
+		return 1
+		;;
+	esac
+	ok 0 "$name"
+	return 0
+}
+
+perfdata() {
+	local l1=${OUT%%$'\n'*}
+	case $l1 in
+	*'|'*) printf '%s\n' "${l1#*|}" ;;
+	*) return 1 ;;
+	esac
+}
+
+assert_perf() {
+	local label=$1 re name perf item lab val
+	if [ $# -ge 3 ]; then
+		re=$2
+		name=$3
+	else
+		re='^-?[0-9]+(\.[0-9]+)?[a-zA-Z%]*$'
+		name=$2
+	fi
+	perf=$(perfdata) || perf=
+	for item in $perf; do
+		lab=${item%%=*}
+		lab=${lab#\'}
+		lab=${lab%\'}
+		[ "$lab" = "$label" ] || continue
+		val=${item#*=}
+		val=${val%%;*}
+		if [[ $val =~ $re ]]; then
+			ok 0 "$name"
+			return 0
+		fi
+		ok 1 "$name"
+		diag "perfdata $label=$val does not match /$re/"
+		diag_run
+		return 1
+	done
+	ok 1 "$name"
+	diag "no perfdata label '$label' on line 1"
 	diag_run
 	return 1
 }
