@@ -740,6 +740,16 @@ static void sc_drip(struct client *c)
 	session_loop(c, &s);
 }
 
+/* The usual greeting after ARG ms (default 300) of silence, then a
+ * well-behaved session: a slow but healthy server (bench: --all-mx). */
+static void sc_slowbanner(struct client *c)
+{
+	struct script s = { NULL, F_NONE, NULL, 0 };
+
+	sleep_ms(arg_num(c->arg, 300, 0, 60000));
+	session(c, &s);
+}
+
 /* A greeting with a NUL byte in its text. */
 static void sc_nul(struct client *c)
 {
@@ -869,6 +879,7 @@ static const struct scenario scenarios[] = {
 	{ "good",    0, sc_good,    "a well-behaved session of the -x protocol" },
 	{ "greet",   1, sc_greet,   "TEXT as the greeting, then a well-behaved session" },
 	{ "drip",    2, sc_drip,    "the greeting one byte every MS ms (default 1000)" },
+	{ "slowbanner", 2, sc_slowbanner, "the greeting after MS ms (default 300), then a session" },
 	{ "nul",     0, sc_nul,     "a greeting with a NUL byte inside its text" },
 	{ "longline", 2, sc_longline, "a greeting line of BYTES bytes (default 1 MiB)" },
 	{ "endless", 2, sc_endless, "the reply to EHLO/CAPABILITY/CAPA never ends (MS ms a line)" },

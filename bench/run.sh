@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# make bench: mailprobe side by side with the tools admins use today, on the
+# same private servers (tests/lab), in alternation within one run.
+# Reports medians of wall time, CPU time and peak RSS (bench/runstat, from
+# wait4), instruction counts (valgrind callgrind: repeatable on a noisy
+# machine), the ratio ours/theirs, and the goals of the project's issue 8.
+# Writes the table to bench/results.md. Never part of `make check`.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=${top_srcdir:-$(cd "$here/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+PLUGINDIR=${PLUGINDIR:-$top_builddir/plugins}
+FAKESRV=${FAKESRV:-$top_builddir/tests/hostile/fakesrv}
+RUNSTAT=${RUNSTAT:-$top_builddir/bench/runstat}
+export MAILPROBE_EXT=${MAILPROBE_EXT:-$top_builddir/lib/.libs/mailprobe_ext.so}
+RUNS=${BENCH_RUNS:-15}
+MP=/usr/lib/nagios/plugins
+out=${BENCH_OUT:-$top_srcdir/bench/results.md}
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "bench: $1 is missing ($2)" >&2; exit 1; }; }
+need valgrind "apt-get install valgrind"
+need swaks "apt-get install swaks"
+need smtpping "apt-get install smtpping"
+[ -x "$MP/check_smtp" ] || { echo "bench: $MP/check_smtp is missing (apt-get install monitoring-plugins-standard)" >&2; exit 1; }
+[ -x "$RUNSTAT" ] || { echo "bench: build bench/runstat first (make bench does)" >&2; exit 1; }
+
+# shellcheck source=/dev/null
+. "$top_srcdir/tests/lab/lab.sh"
+# shellcheck source=/dev/null
+. "$top_srcdir/tests/lab/lab_dns.sh"
+fakes=()
+cleanup() {
+	local p
+	for p in "${fakes[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	lab_stop
+}
+trap cleanup EXIT
+lab_init >/dev/null || exit 1
+if declare -F lab_start >/dev/null; then lab_start >/dev/null || exit 1
+else lab_postfix_start >/dev/null || exit 1; fi
+declare -F lab_dovecot_start >/dev/null && [ -z "${LAB_IMAP_PORT:-}" ] && lab_dovecot_start >/dev/null
+
+# two MX hosts on their own addresses, each slow to greet (300 ms)
+mxport=$(lab_free_port)
+for a in 127.0.0.11 127.0.0.12; do
+	"$FAKESRV" -a "$a" -p "$mxport" slowbanner 300 >/dev/null 2>&1 &
+	fakes+=($!)
+done
+lab_dns_record "slowmx.lab.test. 60 IN MX 10 mxa.lab.test."
+lab_dns_record "slowmx.lab.test. 60 IN MX 20 mxb.lab.test."
+lab_dns_record "mxa.lab.test. 60 IN A 127.0.0.11"
+lab_dns_record "mxb.lab.test. 60 IN A 127.0.0.12"
+lab_dns_start >/dev/null || exit 1
+lab_wait_port 127.0.0.11 "$mxport" >/dev/null 2>&1
+lab_wait_port 127.0.0.12 "$mxport" >/dev/null 2>&1
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+instr() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | awk '/Collected :/ { print $NF }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+rows=()
+# pair NAME GOAL -- OURS... -- THEIRS...
+pair() {
+	local name=$1 goal=$2; shift 3
+	local ours=() theirs=() i s
+	while [ "$1" != "--" ]; do ours+=("$1"); shift; done; shift
+	theirs=("$@")
+	local ow=() oc=() orss=() tw=() tc=() trss=()
+	for ((i = 0; i < RUNS; i++)); do
+		s=$("$RUNSTAT" "${ours[@]}" 2>&1 >/dev/null); read -r w c m _ <<<"$s"
+		ow+=("$w"); oc+=("$c"); orss+=("$m")
+		s=$("$RUNSTAT" "${theirs[@]}" 2>&1 >/dev/null); read -r w c m _ <<<"$s"
+		tw+=("$w"); tc+=("$c"); trss+=("$m")
+	done
+	local mow moc mor mtw mtc mtr oi ti
+	mow=$(printf '%s\n' "${ow[@]}" | median); mtw=$(printf '%s\n' "${tw[@]}" | median)
+	moc=$(printf '%s\n' "${oc[@]}" | median); mtc=$(printf '%s\n' "${tc[@]}" | median)
+	mor=$(printf '%s\n' "${orss[@]}" | median); mtr=$(printf '%s\n' "${trss[@]}" | median)
+	oi=$(instr "${ours[@]}"); ti=$(instr "${theirs[@]}")
+	rows+=("$(printf '| %s | %.1f / %.1f ms (%s) | %.1f / %.1f ms (%s) | %.1f / %.1f MB (%s) | %.2f / %.2f M (%s) | %s |' \
+		"$name" "$(awk -v x="$mow" 'BEGIN{print x/1000}')" "$(awk -v x="$mtw" 'BEGIN{print x/1000}')" "$(ratio "$mow" "$mtw")" \
+		"$(awk -v x="$moc" 'BEGIN{print x/1000}')" "$(awk -v x="$mtc" 'BEGIN{print x/1000}')" "$(ratio "$moc" "$mtc")" \
+		"$(awk -v x="$mor" 'BEGIN{print x/1024}')" "$(awk -v x="$mtr" 'BEGIN{print x/1024}')" "$(ratio "$mor" "$mtr")" \
+		"$(awk -v x="${oi:-0}" 'BEGIN{print x/1e6}')" "$(awk -v x="${ti:-0}" 'BEGIN{print x/1e6}')" "$(ratio "${oi:-0}" "${ti:-0}")" "$goal")")
+	echo "bench: $name done" >&2
+}
+
+S=$PLUGINDIR/check_smtp_tx
+I=$PLUGINDIR/check_imap_banner
+P=$PLUGINDIR/check_pop3_banner
+H=127.0.0.1
+tls=(--ca-file "$LAB_CA_FILE" --sni mail.lab.test)
+
+pair "SMTP banner+EHLO+QUIT vs check_smtp" "instr <= 0.5x, RSS and wall <= 1.0x" -- \
+	"$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -- \
+	"$MP/check_smtp" -H $H -p "$LAB_SMTP_PORT"
+pair "SMTP STARTTLS (full verification) vs check_smtp -S (none)" "<= 1.0x instr, RSS, wall" -- \
+	"$S" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S "${tls[@]}" -F probe.lab.test -- \
+	"$MP/check_smtp" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S
+pair "SMTP whole transaction, plain, vs swaks" "-" -- \
+	"$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -f probe@lab.test --rcpt probe@lab.test -- \
+	swaks --server "$H:$LAB_SMTP_PORT" --helo probe.lab.test --from probe@lab.test --to probe@lab.test --silent 2
+pair "SMTP whole transaction, STARTTLS+AUTH, vs swaks" "wall <= 0.1x" -- \
+	"$S" -H $H -p "$LAB_SUBMISSION_PORT" -S "${tls[@]}" -F probe.lab.test -U "$LAB_USER" -P "$LAB_PASS" -f "$LAB_USER" --rcpt "$LAB_USER" -- \
+	swaks --server "$H:$LAB_SUBMISSION_PORT" --tls --helo probe.lab.test --auth PLAIN --auth-user "$LAB_USER" --auth-password "$LAB_PASS" --from "$LAB_USER" --to "$LAB_USER" --silent 2
+if [ -n "${LAB_IMAP_PORT:-}" ]; then
+	pair "IMAP banner vs check_imap" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$I" -H $H -p "$LAB_IMAP_PORT" -- "$MP/check_imap" -H $H -p "$LAB_IMAP_PORT"
+	pair "IMAPS banner vs check_simap" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$I" -H $H -p "$LAB_IMAPS_PORT" -s "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
+	pair "POP3 banner vs check_pop" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$P" -H $H -p "$LAB_POP3_PORT" -- "$MP/check_pop" -H $H -p "$LAB_POP3_PORT"
+	pair "POP3S banner vs check_spop" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$P" -H $H -p "$LAB_POP3S_PORT" -s "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
+fi
+
+# throughput: messages per second at 5 in parallel, bounded in count and time
+N=${BENCH_MESSAGES:-400}
+ours_rate=$("$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -f probe@lab.test --rcpt probe@lab.test \
+	--count "$N" --parallel 5 -t 60 | sed -n 's/.*| rate=\([0-9.]*\).*/\1/p')
+t0=$EPOCHREALTIME
+timeout 60 smtpping -q -P 5 -c "$N" -w 0 -p "$LAB_SMTP_PORT" -S probe@lab.test -H probe.lab.test \
+	probe@lab.test @"$H" >/dev/null 2>&1
+t1=$EPOCHREALTIME
+theirs_rate=$(awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", n / (b - a) }')
+rows+=("$(printf '| --count %d --parallel 5 vs smtpping -P 5 -c %d | %.1f / %.1f messages/s (%s) | | | | >= 1.1x |' \
+	"$N" "$N" "${ours_rate:-0}" "$theirs_rate" "$(ratio "${ours_rate:-0}" "$theirs_rate")")")
+
+# --all-mx over two MX hosts that each greet after 300 ms
+s=$("$RUNSTAT" "$S" --mx slowmx.lab.test --all-mx --dns-server "127.0.0.1:$LAB_DNS_PORT" -p "$mxport" -F probe.lab.test -t 5 2>&1 >/dev/null)
+read -r w _ <<<"$s"
+rows+=("$(printf '| --all-mx, 2 MX hosts greeting after 300 ms | %.1f ms wall | | | | < 450 ms |' "$(awk -v x="$w" 'BEGIN{print x/1000}')")")
+
+{
+	echo "# mailprobe benchmark"
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r)"
+	echo "- mailprobe $("$S" -V | sed 's/.*(mailprobe //; s/)//'), monitoring-plugins $(dpkg-query -W -f='${Version}' monitoring-plugins-standard 2>/dev/null), swaks $(dpkg-query -W -f='${Version}' swaks 2>/dev/null), smtpping $(dpkg-query -W -f='${Version}' smtpping 2>/dev/null)"
+	echo "- servers: Postfix $(dpkg-query -W -f='${Version}' postfix 2>/dev/null), Dovecot $(dpkg-query -W -f='${Version}' dovecot-core 2>/dev/null), OpenSSL $(openssl version | awk '{print $2}')"
+	echo "- medians of $RUNS alternating runs; instructions from one callgrind run each; cells are ours / theirs (ratio)"
+	echo
+	echo "| comparison | wall | CPU | peak RSS | instructions | goal |"
+	echo "|---|---|---|---|---|---|"
+	printf '%s\n' "${rows[@]}"
+} | tee "$out"
