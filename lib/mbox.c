@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mbox.h"
@@ -23,7 +24,8 @@ mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
 		sbuf_printf(&t, ", %s%s%s", in->protocol, m->p.starttls ? " via " : "",
 		    m->p.starttls ? proto->starttls_name : "");
 		if (!(in->problems & TLS_P_NO_CERT))
-			sbuf_printf(&t, ", certificate %ld days left", (long)in->days_left);
+			sbuf_printf(&t, in->days_left < 0 ? ", certificate expired %ld days ago" :
+			    ", certificate %ld days left", labs((long)in->days_left));
 	}
 	result_ok(&m->p.res, "%s: %s", sbuf_str(&t), m->greeting);
 	sbuf_free(&t);

@@ -87,6 +87,13 @@ opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
 				    optopt, s->arg ? s->arg : "value");
 			return err_set(e, ERR_USAGE, "option %.64s needs an argument", bad);
 		}
+		s = opts_find(tables, c);
+		if (s && s->has_arg == optional_argument && optarg == NULL &&
+		    optind < argc && argv[optind][0] != '-' && argv[optind][0] != '\0') {
+			/* No plugin takes loose arguments, so "--sni NAME" and
+			 * "-r v2" mean what "--sni=NAME" and "-rv2" mean. */
+			optarg = argv[optind++];
+		}
 		if (handler(ctx, c, optarg, e) < 0)
 			return -1;
 	}

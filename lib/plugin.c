@@ -591,6 +591,7 @@ int
 plugin_upgrade(struct plugin *p, struct err *e)
 {
 	struct tls_tlsa tt[DNS_TLSA_MAX];
+	long days;
 	int i;
 	struct conn *c = &p->conn;
 	struct tls_opts o;
@@ -629,18 +630,25 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	p->tls_info = *in;
 	p->have_tls_info = 1;
 	result_detail(&p->res, "TLS: %s, cipher %s", in->protocol, in->cipher);
+	/* whole days, truncated toward zero: 5.9 days left is 5, expired 3.2
+	 * days ago is -3, in the text and in the perfdata alike */
+	days = (long)in->days_left;
 	if (!(in->problems & TLS_P_NO_CERT)) {
+		char label[300];
+
 		result_detail(&p->res, "certificate: subject %s; issuer %s", in->subject,
 		    in->issuer);
 		result_detail(&p->res, "certificate names: %s", in->names[0] ? in->names : "none");
-		result_detail(&p->res, "certificate valid until %s (%.0f days left); "
-		    "SHA-256 %s", in->not_after, floor(in->days_left), in->fingerprint);
-		char label[300];
-
+		if (in->days_left < 0)
+			result_detail(&p->res, "certificate expired on %s (%ld days ago); "
+			    "SHA-256 %s", in->not_after, -days, in->fingerprint);
+		else
+			result_detail(&p->res, "certificate valid until %s (%ld days left); "
+			    "SHA-256 %s", in->not_after, days, in->fingerprint);
 		snprintf(label, sizeof(label), "%s%scert_days", p->perf_prefix ?
 		    p->perf_prefix : "", p->perf_prefix ? "_" : "");
-		result_perf(&p->res, label, floor(in->days_left), "",
-		    &p->cert_warn, &p->cert_crit, NAN, NAN);
+		result_perf(&p->res, label, (double)days, "", &p->cert_warn, &p->cert_crit,
+		    NAN, NAN);
 	}
 	if (in->dane > 0)
 		result_detail(&p->res, "DANE: the certificate matches TLSA %s", in->dane_match);
@@ -651,13 +659,18 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		p->tls_untrusted = 1;
 		result_problem(&p->res, STATE_CRITICAL, "%s: %s (phase %s)", p->target,
 		    in->verify_msg, phase_current(&p->phases));
-	} else if (range_alert(&p->cert_crit, floor(in->days_left))) {
-		result_problem(&p->res, STATE_CRITICAL, "%s: certificate expires in %.0f days "
-		    "(critical below %.0f, notAfter %s)", p->target, floor(in->days_left),
+	} else if (in->days_left < 0) {
+		/* verification off (--verify=none, or DANE-EE): expiry still counts */
+		result_problem(&p->res, p->cert_warn.set || p->cert_crit.set ?
+		    STATE_CRITICAL : STATE_WARNING, "%s: certificate expired %ld day%s ago "
+		    "(notAfter %s)", p->target, -days, days == -1 ? "" : "s", in->not_after);
+	} else if (range_alert(&p->cert_crit, (double)days)) {
+		result_problem(&p->res, STATE_CRITICAL, "%s: certificate expires in %ld days "
+		    "(critical below %.0f, notAfter %s)", p->target, days,
 		    p->cert_crit.start, in->not_after);
-	} else if (range_alert(&p->cert_warn, floor(in->days_left))) {
-		result_problem(&p->res, STATE_WARNING, "%s: certificate expires in %.0f days "
-		    "(warning below %.0f, notAfter %s)", p->target, floor(in->days_left),
+	} else if (range_alert(&p->cert_warn, (double)days)) {
+		result_problem(&p->res, STATE_WARNING, "%s: certificate expires in %ld days "
+		    "(warning below %.0f, notAfter %s)", p->target, days,
 		    p->cert_warn.start, in->not_after);
 	}
 	if (!in->version_ok)

@@ -226,7 +226,7 @@ tls_problem_words(unsigned problems, double days_left,
 	if (problems & TLS_P_NO_CERT)
 		TLS_ADD("server sent no certificate");
 	if (problems & TLS_P_EXPIRED) {
-		long ago = (long)floor(-days_left);
+		long ago = (long)-days_left;   /* as cert_days: truncated toward zero */
 
 		if (ago < 1)
 			TLS_ADD("certificate expired today (notAfter %s)", not_after);

@@ -645,8 +645,9 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 		if (smtp_cmd(s, "AUTH LOGIN", e) < 0)
 			goto out;
 		if (s->reply.code == 334) {
+			/* every AUTH payload is masked, the user name too (SPEC §2) */
 			b64_encode(s->p.authuser, ul, enc, sizeof(enc));
-			if (conn_send_line(&s->p.conn, enc, e) < 0 ||
+			if (conn_send_secret(&s->p.conn, enc, 0, e) < 0 ||
 			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
@@ -955,8 +956,8 @@ smtp_summary(struct smtp_check *s)
 
 		sbuf_printf(&t, ", %s%s", in->protocol, s->p.starttls ? " via STARTTLS" : "");
 		if (!(in->problems & TLS_P_NO_CERT))
-			sbuf_printf(&t, ", certificate %.0f days left", in->days_left < 0 ?
-			    -1 : (double)(long)in->days_left);
+			sbuf_printf(&t, in->days_left < 0 ? ", certificate expired %ld days ago" :
+			    ", certificate %ld days left", labs((long)in->days_left));
 	}
 	if (s->p.authuser && s->p.authpass)
 		sbuf_printf(&t, ", authenticated as %s", s->p.authuser);
