@@ -1,0 +1,77 @@
+/* fuzz_common.h - helpers shared by the libFuzzer targets (header-only).
+ *
+ * fuzz_each_line() hands every line of the input to a callback the way
+ * lib/ receives lines from conn_read_line: line ending (LF or CRLF) removed.
+ * Each line is copied into a heap block of exactly its length, with no NUL
+ * after it, so AddressSanitizer flags any read past LEN bytes: the parsers
+ * promise to read LEN bytes and no more. fuzz_check() turns a broken
+ * invariant into a crash libFuzzer records. */
+#ifndef MP_FUZZ_COMMON_H
+#define MP_FUZZ_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define fuzz_check(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", \
+			    __FILE__, __LINE__, #cond); \
+			abort(); \
+		} \
+	} while (0)
+
+typedef void (*fuzz_line_fn)(void *ctx, const char *line, size_t len);
+
+/* A heap copy of N bytes with nothing after them (malloc(0) for N == 0:
+ * ASan then flags even line[0]). */
+static inline char *
+fuzz_exact_copy(const void *p, size_t n)
+{
+	char *c = malloc(n);
+
+	if (c == NULL && n > 0)
+		abort();
+	if (n > 0)
+		memcpy(c, p, n);
+	return c;
+}
+
+/* A heap copy of N bytes plus a NUL. */
+static inline char *
+fuzz_str_copy(const void *p, size_t n)
+{
+	char *c = malloc(n + 1);
+
+	if (c == NULL)
+		abort();
+	if (n > 0)
+		memcpy(c, p, n);
+	c[n] = '\0';
+	return c;
+}
+
+/* Call FN for each line of DATA (the last one may lack its LF). */
+static inline void
+fuzz_each_line(const uint8_t *data, size_t size, fuzz_line_fn fn, void *ctx)
+{
+	size_t pos = 0;
+
+	while (pos < size) {
+		const uint8_t *nl = memchr(data + pos, '\n', size - pos);
+		size_t n = nl ? (size_t)(nl - (data + pos)) : size - pos;
+		size_t len = (n > 0 && data[pos + n - 1] == '\r') ? n - 1 : n;
+		char *line = fuzz_exact_copy(data + pos, len);
+
+		fn(ctx, line, len);
+		free(line);
+		pos += n + (nl ? 1 : 0);
+	}
+}
+
+#endif

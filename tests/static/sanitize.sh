@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# sanitize.sh - build the tree in a separate directory with
+# --enable-sanitizers (AddressSanitizer + UndefinedBehaviorSanitizer, see
+# m4/mp_warnings.m4) and run the unit tests there, leaks included.
+#
+#   bash /path/to/src/tests/static/sanitize.sh
+# Environment:
+#   top_srcdir   the source tree (default: two levels above this script)
+#   SAN_BUILDDIR the build directory (default: ./_san); reused if present
+#   SAN_CC       the compiler (default: clang if installed, else gcc)
+#   SAN_TESTS    tests to run (default: UNIT_TESTS from Makefile.am)
+#   MAKE         make program (default: make)
+# A source tree that was configured in place cannot host a VPATH build; the
+# script then builds from a clean copy of the tracked (and not ignored) files
+# made with git, in SAN_BUILDDIR/src, and runs autoreconf there.
+# Last line: "sanitize: N passed, N failed (CC, ASan+UBSan)" counting test
+# programs; the exit status is non-zero when any failed or the build broke.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=$(cd "${top_srcdir:-$here/../..}" && pwd)
+make=${MAKE:-make}
+jobs=$(nproc 2>/dev/null || echo 2)
+if [ -n "${SAN_CC:-}" ]; then
+	cc=$SAN_CC
+elif command -v clang >/dev/null; then
+	cc=clang
+else
+	cc=gcc
+fi
+mkdir -p "${SAN_BUILDDIR:-_san}" || exit 2
+bdir=$(cd "${SAN_BUILDDIR:-_san}" && pwd)
+
+fail() {
+	echo "sanitize.sh: $*" >&2
+	echo "sanitize: 0 passed, 1 failed ($cc, ASan+UBSan)"
+	exit 1
+}
+
+# The sources to configure: the tree itself, or a clean copy of it.
+src=$srcdir
+if [ -f "$srcdir/config.status" ] || [ ! -x "$srcdir/configure" ]; then
+	command -v git >/dev/null && git -C "$srcdir" rev-parse --git-dir >/dev/null 2>&1 ||
+		fail "$srcdir is configured in place (or has no configure) and is no git checkout: run 'make distclean' there or give a clean tree"
+	src=$bdir/src
+	echo "== copying the sources to $src (the tree is configured in place)"
+	mkdir -p "$src" || exit 2
+	# tracked and untracked-but-not-ignored files; never the build dir itself
+	rel=${bdir#"$srcdir"/}
+	(cd "$srcdir" && git ls-files -z --cached --others --exclude-standard) |
+		(cd "$srcdir" && while IFS= read -r -d '' f; do
+			case $f in "$rel"/*) continue ;; esac
+			[ -e "$f" ] && printf '%s\0' "$f"
+		done) |
+		(cd "$srcdir" && xargs -0 cp --parents -p -t "$src") ||
+		fail "copying the sources failed"
+	(cd "$src" && autoreconf -fi >"$bdir/autoreconf.out" 2>&1) ||
+		{ cat "$bdir/autoreconf.out"; fail "autoreconf failed in $src"; }
+fi
+
+build=$bdir/build
+mkdir -p "$build" || exit 2
+cd "$build" || exit 2
+if [ ! -f Makefile ] || [ "$src/configure" -nt config.status ]; then
+	echo "== configure (CC=$cc --enable-sanitizers) in $build"
+	"$src/configure" -q CC="$cc" --enable-sanitizers >configure.out 2>&1 ||
+		{ cat configure.out; fail "configure failed"; }
+fi
+echo "== build"
+$make -j"$jobs" >build.out 2>&1 || { tail -n 40 build.out; fail "build failed"; }
+
+# The unit tests, as Makefile.am lists them (it stays the one list).
+tests=${SAN_TESTS:-$(printf 'print-unit-tests:\n\t@echo $(UNIT_TESTS)\n' |
+	$make -s -f Makefile -f - print-unit-tests)}
+[ -n "$tests" ] || fail "no unit tests found (UNIT_TESTS in Makefile.am)"
+
+echo "== make check TESTS=\"$tests\""
+ulimit -c 0
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+AM_COLOR_TESTS=no $make -j"$jobs" check TESTS="$tests" >check.out 2>&1
+rc=$?
+grep -E '^(FAIL|ERROR|XPASS): |^# [A-Z]+: ' check.out
+
+passed=0
+failed=0
+for t in $tests; do
+	trs=$t.trs
+	if [ -f "$trs" ] && grep -q '^:global-test-result: PASS' "$trs" &&
+	   ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$t.log"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "-- $t.log:"
+		grep -E -A 30 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|^not ok|Bail out' "$t.log" 2>/dev/null | head -n 60
+	fi
+done
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	tail -n 30 check.out
+	failed=1
+fi
+echo "sanitize: $passed passed, $failed failed ($cc, ASan+UBSan; logs in $build/tests)"
+[ "$failed" -eq 0 ]
