@@ -5,9 +5,10 @@
  * banner+EHLO+QUIT check costs about 0.3 M instructions linked to libc
  * alone, over 4 M linked to libssl, libcrypto and libldns without calling
  * them). A check that needs no TLS and no DNS lookup through ldns should
- * not pay that. So lib/tls.c and lib/dns.c are built into a private module,
- * mailprobe_ext.so, installed in $(pkglibdir) and dlopen()ed the first time
- * a plugin needs TLS or ldns. The module still links the system's OpenSSL
+ * not pay that. So lib/tls.c and lib/dns.c are built into two private
+ * modules, mailprobe_tls.so and mailprobe_dns.so, installed in $(pkglibdir)
+ * and dlopen()ed the first time a plugin needs TLS or ldns (a STARTTLS
+ * check does not load ldns; an MX lookup does not load libssl). The module still links the system's OpenSSL
  * and ldns dynamically, so distribution security updates apply as usual,
  * and the plugins themselves link only libc.
  *
@@ -41,10 +42,10 @@
 #include "dns.h"
 #include "tls.h"
 
-/* Bumped when the table or a struct it passes changes. */
-#define MP_EXT_VERSION 1
+/* Bumped when a table or a struct it passes changes. */
+#define MP_EXT_VERSION 2
 
-struct mp_ext {
+struct mp_ext_tls {
 	int version;
 	unsigned long abi;   /* mp_ext_abi() of the module's build */
 	struct tls *(*tls_new)(const struct tls_opts *, struct err *);
@@ -53,6 +54,11 @@ struct mp_ext {
 	void (*tls_free)(struct tls *);
 	void (*tls_problem_words)(unsigned, double, const char *, const char *,
 	    const char *, const char *, const char *, char *, size_t);
+};
+
+struct mp_ext_dns {
+	int version;
+	unsigned long abi;
 	struct dns *(*dns_new)(const char *, struct err *);
 	void (*dns_free)(struct dns *);
 	int (*dns_mx)(struct dns *, const char *, const struct deadline *,
@@ -73,13 +79,15 @@ struct mp_ext {
 };
 
 /* A fingerprint of the structs both sides must agree on. */
-#define mp_ext_abi() ((unsigned long)(sizeof(struct mp_ext) * 31u + \
+#define mp_ext_abi() ((unsigned long)(sizeof(struct mp_ext_tls) * 31u + \
+	sizeof(struct mp_ext_dns) * 41u + \
 	sizeof(struct conn) * 7u + sizeof(struct err) * 11u + \
 	sizeof(struct tls_info) * 13u + sizeof(struct tls_opts) * 17u + \
 	sizeof(struct net_addrs) * 19u + sizeof(struct dns_mxset) * 23u + \
 	sizeof(struct dns_tlsa) * 29u + sizeof(struct deadline) * 37u))
 
-/* The module's one exported symbol. */
-extern const struct mp_ext mailprobe_ext_v1;
+/* Each module's one exported symbol. */
+extern const struct mp_ext_tls mailprobe_tls_v2;
+extern const struct mp_ext_dns mailprobe_dns_v2;
 
 #endif
