@@ -1356,6 +1356,12 @@ lab_main() {
 			exit $rc
 		fi
 		lab_summary | tail -n +2 >&2 # (lab_start logged the first line)
+		# the DNS part (signed lab.test zone, validating resolver) when present
+		if [ -f "$(dirname "${BASH_SOURCE[0]}")/lab_dns.sh" ]; then
+			# shellcheck source=/dev/null
+			. "$(dirname "${BASH_SOURCE[0]}")/lab_dns.sh"
+			lab_dns_start >&2 || lab_log "DNS not started; the rest of the lab is up"
+		fi
 		lab_write_env
 		;;
 	stop)
