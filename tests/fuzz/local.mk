@@ -4,8 +4,10 @@
 # directory. It is not part of `all` or `check`: it needs clang with its
 # compiler-rt (Debian: clang, libclang-rt-14-dev). tests/fuzz/run.sh builds
 # and runs them. The lib/ sources are compiled once more with clang and the
-# fuzzer sanitizers into tests/fuzz/libmailprobe-fuzz.a (the list comes from
-# lib_libmailprobe_a_SOURCES, so new lib/ files are picked up).
+# fuzzer sanitizers into tests/fuzz/libmailprobe-fuzz.a: those of
+# lib_libmailprobe_a_SOURCES (so new lib/ files are picked up) plus the code
+# of the TLS and DNS modules linked in directly, as lib/ext.h allows for
+# fuzzers, in place of the dlopen() forwarders of lib/ext.c.
 #
 # Only POSIX make here: automake runs with -Wall -Werror (no %-rules, no
 # $(filter ...)).
@@ -13,7 +15,11 @@
 FUZZ_CC = clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter
-FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/lib $(OPENSSL_CFLAGS) $(LDNS_CFLAGS)
+FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/lib $(AM_CPPFLAGS) \
+	$(OPENSSL_CFLAGS) $(LDNS_CFLAGS)
+# Sources of the loadable modules (lib/ext.h) linked into the fuzzers; the
+# module glue (lib/ext.c, lib/ext_*.c) is left out.
+FUZZ_EXTRA_SRCS = lib/tls.c lib/dns.c
 FUZZ_LINK = $(OPENSSL_LIBS) $(LDNS_LIBS) $(LIBS) -lm
 FUZZ_LIB = tests/fuzz/libmailprobe-fuzz.a
 FUZZ_DEPS = $(FUZZ_LIB) tests/fuzz/fuzz_common.h
@@ -34,11 +40,14 @@ FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ
 fuzz: $(FUZZ_TARGETS)
 .PHONY: fuzz
 
-$(FUZZ_LIB): $(lib_libmailprobe_a_SOURCES) config.h
+$(FUZZ_LIB): $(lib_libmailprobe_a_SOURCES) $(FUZZ_EXTRA_SRCS) config.h
 	@$(MKDIR_P) tests/fuzz
 	@rm -rf $@.tmp && $(MKDIR_P) $@.tmp
-	$(AM_V_GEN)for f in $(lib_libmailprobe_a_SOURCES); do \
-	  case $$f in *.c) ;; *) continue ;; esac; \
+	$(AM_V_GEN)seen=' '; \
+	for f in $(lib_libmailprobe_a_SOURCES) $(FUZZ_EXTRA_SRCS); do \
+	  case $$f in lib/ext.c|lib/ext_*.c) continue ;; *.c) ;; *) continue ;; esac; \
+	  case $$seen in *" $$f "*) continue ;; esac; \
+	  seen="$$seen$$f "; \
 	  o=`echo "$$f" | sed -e 's|/|_|g' -e 's|\.c$$|.o|'`; \
 	  src=`test -f "$$f" || echo '$(srcdir)/'`$$f; \
 	  $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \

@@ -28,22 +28,28 @@ clang_tidy=${CLANG_TIDY:-clang-tidy}
 cppcheck=${CPPCHECK:-cppcheck}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-confdir=
-for d in "${top_builddir:-$PWD}" "$srcdir"; do
-	if [ -f "$d/config.h" ]; then
-		confdir=$(cd "$d" && pwd)
-		break
-	fi
-done
-if [ -z "$confdir" ]; then
+builddir=$(cd "${top_builddir:-$PWD}" && pwd)
+if [ -f "$builddir/Makefile" ] && [ -f "$builddir/config.h" ]; then
+	# the preprocessor flags the build uses (-I, -D such as MP_PKGLIBDIR),
+	# printed by make itself; relative -I paths hold from the build dir
+	flags=$(printf 'print-var:\n\t@: $(info %s)\n' \
+		'$(DEFS) $(DEFAULT_INCLUDES) $(INCLUDES) $(AM_CPPFLAGS) $(CPPFLAGS) $(OPENSSL_CFLAGS) $(LDNS_CFLAGS)' |
+		(cd "$builddir" && ${MAKE:-make} -s --no-print-directory -f Makefile -f - print-var))
+	eval "set -- $flags"
+	incflags=("$@")
+	toolcwd=$builddir
+elif [ -f "$srcdir/config.h" ] || [ -f "$builddir/config.h" ]; then
+	confdir=$builddir
+	[ -f "$confdir/config.h" ] || confdir=$srcdir
+	# shellcheck disable=SC2207
+	incflags=(-I"$confdir" -I"$srcdir/lib" $(pkg-config --cflags openssl ldns 2>/dev/null))
+	toolcwd=$srcdir
+else
 	echo "lint.sh: no config.h: run configure first, and lint.sh from the build directory" >&2
 	exit 2
 fi
 
-files=$(cd "$srcdir" && ls lib/*.c plugins/*.c | LC_ALL=C sort)
-pkg_cflags=$(pkg-config --cflags openssl ldns 2>/dev/null)
-# shellcheck disable=SC2206
-incflags=(-I"$confdir" -I"$srcdir/lib" $pkg_cflags)
+files=$(cd "$srcdir" && ls lib/*.c plugins/*.c | LC_ALL=C sort | sed "s#^#$srcdir/#")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailprobe-lint.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -62,14 +68,15 @@ for tool in $tools; do
 		fi
 		echo "== cppcheck ($("$cppcheck" --version))"
 		# shellcheck disable=SC2086
-		(cd "$srcdir" && "$cppcheck" -q -j "$jobs" \
+		(cd "$toolcwd" && "$cppcheck" -q -j "$jobs" \
 			--enable=warning,performance,portability \
 			--error-exitcode=1 --inline-suppr \
 			--suppress=missingIncludeSystem \
 			--template='{file}:{line}: {severity}: {message} [{id}]' \
 			"${incflags[@]}" $files) >"$tmp/cppcheck.out" 2>&1
 		rc=$?
-		grep -E '^[^ ]+:[0-9]+: [a-z]+: ' "$tmp/cppcheck.out" >"$tmp/cppcheck.findings"
+		grep -E '^[^ ]+:[0-9]+: [a-z]+: ' "$tmp/cppcheck.out" |
+			sed "s#^$srcdir/##" >"$tmp/cppcheck.findings"
 		n_cppcheck=$(wc -l <"$tmp/cppcheck.findings")
 		if [ "$rc" -ne 0 ] && [ "$n_cppcheck" -eq 0 ]; then
 			cat "$tmp/cppcheck.out"
@@ -86,11 +93,11 @@ for tool in $tools; do
 		fi
 		echo "== clang-tidy ($("$clang_tidy" --version | sed -n 's/.*LLVM version //p'))"
 		# one file per process, in parallel; no compile_commands.json needed
-		export clang_tidy srcdir tmp
+		export clang_tidy srcdir tmp toolcwd
 		printf '%s\n' $files | xargs -P "$jobs" -I{} sh -c '
 			f=$1; shift
-			out="$tmp/tidy.$(echo "$f" | tr / _).out"
-			cd "$srcdir" && "$clang_tidy" --quiet --config-file="$srcdir/.clang-tidy" \
+			out="$tmp/tidy.$(basename "$(dirname "$f")")_$(basename "$f").out"
+			cd "$toolcwd" && "$clang_tidy" --quiet --config-file="$srcdir/.clang-tidy" \
 				--warnings-as-errors="*" "$f" -- "$@" >"$out" 2>&1
 			echo $? >"$out.rc"' sh {} "${incflags[@]}"
 		cat "$tmp"/tidy.*.out >"$tmp/tidy.out" 2>/dev/null

@@ -9,7 +9,7 @@
 #   VG_TESTS   test programs (default: UNIT_TESTS from Makefile.am)
 #   VALGRIND   the program (default: valgrind)
 #   MAKE       make program (default: make)
-# Each test runs as `make check` would run it (same environment variables),
+# Each test runs as `make check` would run it (AM_TESTS_ENVIRONMENT),
 # under valgrind --error-exitcode=1 --leak-check=full
 # --errors-for-leak-kinds=definite. Last line:
 #   valgrind: N passed, N failed
@@ -31,24 +31,27 @@ if grep -q '^SAN_CFLAGS = .*-fsanitize' Makefile; then
 	exit 2
 fi
 
-vars=$(printf 'print-vars:\n\t@echo "$(UNIT_TESTS)"\n\t@echo "$(abs_top_srcdir)"\n\t@echo "$(abs_top_builddir)"\n' |
-	$make -s -f Makefile -f - print-vars)
-tests=${VG_TESTS:-$(echo "$vars" | sed -n 1p)}
-abs_srcdir=$(echo "$vars" | sed -n 2p)
-abs_builddir=$(echo "$vars" | sed -n 3p)
+# UNIT_TESTS and AM_TESTS_ENVIRONMENT as Makefile.am has them (GNU make's
+# $(info) prints them unexpanded by any shell)
+mkvar() {
+	printf 'print-var:\n\t@: $(info $(%s))\n' "$1" |
+		$make -s --no-print-directory -f Makefile -f - print-var
+}
+tests=${VG_TESTS:-$(mkvar UNIT_TESTS)}
 [ -n "$tests" ] || { echo "valgrind.sh: no unit tests found" >&2; exit 2; }
+tests_env=$(mkvar AM_TESTS_ENVIRONMENT)
 
-# build the test programs without running them
+# build the tree (the tests may load the TLS/DNS modules) and the test
+# programs, without running them
 # shellcheck disable=SC2086
-$make -j"$(nproc 2>/dev/null || echo 2)" $tests >/dev/null || {
+$make -j"$(nproc 2>/dev/null || echo 2)" all $tests >/dev/null || {
 	echo "valgrind.sh: building $tests failed" >&2
 	echo "valgrind: 0 passed, 1 failed"
 	exit 1
 }
 
-# what AM_TESTS_ENVIRONMENT gives the tests
-export top_srcdir=$abs_srcdir top_builddir=$abs_builddir
-export PLUGINDIR=$abs_builddir/plugins FAKESRV=$abs_builddir/tests/hostile/fakesrv
+# what `make check` gives the tests (top_srcdir, PLUGINDIR, ...)
+eval "$tests_env"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailprobe-vg.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
