@@ -31,6 +31,7 @@ struct mbox_check {
 	const char *require_cap;
 	struct caps caps;           /* filled by the protocol's steps */
 	char greeting[512];
+	char raw[CONN_LINE_MAX + 1];   /* the last line read, as sent (for -e) */
 	int preauth;                /* IMAP PREAUTH: already logged in */
 	int logged_in;
 };

@@ -70,6 +70,7 @@ imap_read(struct imap_check *m, struct err *e)
 
 	if (conn_read_line(&m->mb.p.conn, line, sizeof(line), &len, e) < 0)
 		return -1;
+	memcpy(m->mb.raw, line, len + 1);
 	if (imap_resp_parse(line, len, &m->r, e) < 0) {
 		err_set_reply(e, line, len);
 		return -1;
@@ -160,7 +161,7 @@ imap_step_banner(struct imap_check *m, struct err *e)
 	}
 	if (imap_code_caps(m->r.code, &m->mb.caps, e) < 0)
 		return -1;
-	textcheck_greeting(&m->mb.tc, &m->mb.p, m->r.text);
+	textcheck_greeting(&m->mb.tc, &m->mb.p, m->mb.raw);
 	return 0;
 }
 
@@ -347,9 +348,14 @@ imap_banner(struct mbox_check *mb, struct err *e)
 static int
 imap_capability(struct mbox_check *mb, struct err *e)
 {
-	/* the greeting's [CAPABILITY ...] spares a round trip */
-	if (mb->caps.n > 0)
+	/* the greeting's [CAPABILITY ...] spares a round trip: the phase is
+	 * still reported (0 s), so the perfdata labels stay the same */
+	if (mb->caps.n > 0) {
+		phase_begin(&mb->p.phases, "capability");
+		phase_end(&mb->p.phases);
+		mb->p.phases.p[phase_index(&mb->p.phases, "capability")].secs = 0;
 		return 0;
+	}
 	return imap_step_capability((struct imap_check *)mb, "capability", e);
 }
 

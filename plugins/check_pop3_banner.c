@@ -61,6 +61,7 @@ pop3_status(struct pop3_check *m, struct err *e)
 
 	if (conn_read_line(&m->mb.p.conn, line, sizeof(line), &len, e) < 0)
 		return -1;
+	memcpy(m->mb.raw, line, len + 1);
 	if (pop3_status_parse(line, len, &m->ok, &t, &tl, e) < 0) {
 		err_set_reply(e, line, len);
 		return -1;
@@ -104,7 +105,7 @@ pop3_step_banner(struct pop3_check *m, struct err *e)
 	}
 	if (pop3_apop_timestamp(m->text, strlen(m->text), m->apop, sizeof(m->apop)))
 		result_detail(&m->mb.p.res, "APOP timestamp in the greeting: %s", m->apop);
-	textcheck_greeting(&m->mb.tc, &m->mb.p, m->text);
+	textcheck_greeting(&m->mb.tc, &m->mb.p, m->mb.raw);
 	return 0;
 }
 
