@@ -1,6 +1,8 @@
 /* b64.c - see b64.h */
 #include <config.h>
 
+#include <string.h>
+
 #include "b64.h"
 
 static const char b64_alphabet[] =
@@ -81,4 +83,22 @@ b64_decode(const char *in, size_t n, unsigned char *out, size_t cap)
 	if (pad > 2 || bits >= 6)
 		return -1;
 	return (long)o;
+}
+
+long
+b64_sasl_plain(const char *user, const char *pass, char *out, size_t cap)
+{
+	unsigned char raw[1024];
+	size_t ul = strlen(user), pl = strlen(pass);
+	long n;
+
+	if (ul + pl + 2 > sizeof(raw))
+		return -1;
+	raw[0] = '\0';
+	memcpy(raw + 1, user, ul);
+	raw[1 + ul] = '\0';
+	memcpy(raw + 2 + ul, pass, pl);
+	n = b64_encode(raw, ul + pl + 2, out, cap);
+	explicit_bzero(raw, sizeof(raw));
+	return n;
 }

@@ -16,4 +16,9 @@ long b64_encode(const void *in, size_t n, char *out, size_t cap);
  * bytes written, or -1 on an invalid character or too small an OUT. */
 long b64_decode(const char *in, size_t n, unsigned char *out, size_t cap);
 
+/* The RFC 4616 PLAIN message (empty authzid NUL USER NUL PASS), base64
+ * encoded into OUT. Returns its length, or -1 when OUT is too small or the
+ * credentials are longer than 1000 bytes together. Wipes its scratch copy. */
+long b64_sasl_plain(const char *user, const char *pass, char *out, size_t cap);
+
 #endif

@@ -223,21 +223,17 @@ imap_quote(const char *in, char *out, size_t cap)
 static int
 imap_step_login(struct imap_check *m, struct err *e)
 {
-	char raw[1024], enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 64];
+	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 64];
 	char qu[600], qp[600];
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass;
 	size_t ul = strlen(user), pl = strlen(pass);
 	int rc = -1;
 
 	phase_begin(&m->mb.p.phases, "login");
-	if (ul + pl + 2 > sizeof(raw))
+	if (ul + pl + 2 > 1000)
 		return err_set(e, ERR_USAGE, "user name and password too long");
 	if (caps_has(&m->mb.caps, "AUTH=PLAIN")) {
-		raw[0] = '\0';
-		memcpy(raw + 1, user, ul);
-		raw[1 + ul] = '\0';
-		memcpy(raw + 2 + ul, pass, pl);
-		b64_encode(raw, ul + pl + 2, enc, sizeof(enc));
+		b64_sasl_plain(user, pass, enc, sizeof(enc));
 		if (caps_has(&m->mb.caps, "SASL-IR")) {
 			snprintf(cmd, sizeof(cmd), "AUTHENTICATE PLAIN %s", enc);
 			if (imap_cmd(m, cmd, strlen("AUTHENTICATE PLAIN "), e) < 0)
@@ -283,7 +279,6 @@ imap_step_login(struct imap_check *m, struct err *e)
 		rc = 0;
 	}
 out:
-	explicit_bzero(raw, sizeof(raw));
 	explicit_bzero(enc, sizeof(enc));
 	explicit_bzero(cmd, sizeof(cmd));
 	explicit_bzero(qp, sizeof(qp));

@@ -183,21 +183,17 @@ pop3_sasl_has(const struct pop3_check *m, const char *mech)
 static int
 pop3_step_login(struct pop3_check *m, struct err *e)
 {
-	char raw[1024], enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
+	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass, *how;
 	size_t ul = strlen(user), pl = strlen(pass);
 	int rc = -1;
 
 	phase_begin(&m->mb.p.phases, "login");
-	if (ul + pl + 2 > sizeof(raw) || strpbrk(user, "\r\n") || strpbrk(pass, "\r\n"))
+	if (ul + pl + 2 > 1000 || strpbrk(user, "\r\n") || strpbrk(pass, "\r\n"))
 		return err_set(e, ERR_USAGE, "user name or password cannot be sent");
 	if (pop3_sasl_has(m, "PLAIN")) {
 		how = "AUTH PLAIN";
-		raw[0] = '\0';
-		memcpy(raw + 1, user, ul);
-		raw[1 + ul] = '\0';
-		memcpy(raw + 2 + ul, pass, pl);
-		b64_encode(raw, ul + pl + 2, enc, sizeof(enc));
+		b64_sasl_plain(user, pass, enc, sizeof(enc));
 		snprintf(cmd, sizeof(cmd), "AUTH PLAIN %s", enc);
 		if (pop3_cmd(m, cmd, strlen("AUTH PLAIN "), e) < 0)
 			goto out;
@@ -227,7 +223,6 @@ pop3_step_login(struct pop3_check *m, struct err *e)
 	result_detail(&m->mb.p.res, "logged in as %s with %s", user, how);
 	rc = 0;
 out:
-	explicit_bzero(raw, sizeof(raw));
 	explicit_bzero(enc, sizeof(enc));
 	explicit_bzero(cmd, sizeof(cmd));
 	return rc;

@@ -609,7 +609,7 @@ static int
 smtp_step_auth(struct smtp_check *s, struct err *e)
 {
 	const char *mech = s->authtype;
-	char raw[1024], enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
+	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
 	size_t ul = strlen(s->p.authuser), pl = strlen(s->p.authpass);
 	int rc = -1;
 
@@ -622,15 +622,11 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 	if (!smtp_ext_auth_has(&s->ext, mech))
 		return err_set(e, ERR_MISSING_FEATURE, "AUTH %s not offered (offered: %s)",
 		    mech, s->ext.auth[0] ? s->ext.auth : "none");
-	if (ul + pl + 2 > sizeof(raw))
+	if (ul + pl + 2 > 1000)
 		return err_set(e, ERR_USAGE, "user name and password too long");
 	if (strcmp(mech, "PLAIN") == 0) {
 		/* RFC 4616: authzid NUL authcid NUL passwd, as the initial response */
-		raw[0] = '\0';
-		memcpy(raw + 1, s->p.authuser, ul);
-		raw[1 + ul] = '\0';
-		memcpy(raw + 2 + ul, s->p.authpass, pl);
-		b64_encode(raw, ul + pl + 2, enc, sizeof(enc));
+		b64_sasl_plain(s->p.authuser, s->p.authpass, enc, sizeof(enc));
 		snprintf(cmd, sizeof(cmd), "AUTH PLAIN %s", enc);
 		if (conn_send_secret(&s->p.conn, cmd, strlen("AUTH PLAIN "), e) < 0 ||
 		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
@@ -677,7 +673,6 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->p.authuser, mech);
 	rc = rc < 0 ? -1 : 0;
 out:
-	explicit_bzero(raw, sizeof(raw));
 	explicit_bzero(enc, sizeof(enc));
 	explicit_bzero(cmd, sizeof(cmd));
 	return rc;
