@@ -5,8 +5,9 @@
 
 #include "b64.h"
 
+/* the 64 digits, then the pad character at [64] */
 static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 
 long
 b64_encode(const void *in, size_t n, char *out, size_t cap)
@@ -29,7 +30,7 @@ b64_encode(const void *in, size_t n, char *out, size_t cap)
 
 		out[o++] = b64_alphabet[(v >> 18) & 63];
 		out[o++] = b64_alphabet[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? b64_alphabet[(v >> 6) & 63] : '=';
+		out[o++] = b64_alphabet[i + 1 < n ? (v >> 6) & 63 : 64];
 		out[o++] = '=';
 	}
 	out[o] = '\0';

@@ -26,6 +26,13 @@ caps_add(struct caps *c, const char *s, size_t len, struct err *e)
 		len--;
 	if (len == 0)
 		return 0;
+	{
+		size_t i;
+
+		for (i = 0; i < len; i++)
+			if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+				return err_set(e, ERR_PROTO, "capability contains control characters");
+	}
 	if (c->n >= CAPS_MAX || c->used + len + 1 > CAPS_STORE)
 		return err_set(e, ERR_PROTO,
 		    "capability list too long (more than %d entries or %d bytes)",

@@ -227,13 +227,14 @@ conn_send(struct conn *c, const char *line, size_t show, struct err *e)
 	if (show < n) {
 		char masked[CONN_LINE_MAX + 4];
 
-		memcpy(masked, line, show);
-		memcpy(masked + show, "***", 3);
+		/* a length-carrying buffer, logged with its length */
+		memcpy(masked, line, show);   /* NOLINT(bugprone-not-null-terminated-result) */
+		memcpy(masked + show, "***", 3);   /* NOLINT(bugprone-not-null-terminated-result) */
 		conn_log(c, "C: ", masked, show + 3);
 	} else {
 		conn_log(c, "C: ", line, n);
 	}
-	memcpy(buf, line, n);
+	memcpy(buf, line, n);   /* NOLINT(bugprone-not-null-terminated-result): CRLF follows */
 	buf[n] = '\r';
 	buf[n + 1] = '\n';
 	return conn_write(c, buf, n + 2, e);

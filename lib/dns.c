@@ -491,7 +491,7 @@ dns_tlsa(struct dns *d, const char *host, int port, const struct deadline *dl,
 		}
 		return -1;
 	}
-	*secure = ldns_pkt_ad(pkt);
+	*secure = ldns_pkt_ad(pkt) ? 1 : 0;
 	rc = dns_pkt_tlsa(pkt, out, max, n, e);
 	ldns_pkt_free(pkt);
 	return rc;
@@ -508,7 +508,7 @@ dns_wire_tlsa(const unsigned char *wire, size_t len, struct dns_tlsa *out,
 	*secure = 0;
 	if (ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK || pkt == NULL)
 		return err_set(e, ERR_DNS, "malformed DNS answer");
-	*secure = ldns_pkt_ad(pkt);
+	*secure = ldns_pkt_ad(pkt) ? 1 : 0;
 	rc = dns_pkt_tlsa(pkt, out, max, n, e);
 	ldns_pkt_free(pkt);
 	return rc;

@@ -26,6 +26,16 @@ imap_status_name(enum imap_status s)
 	return "NONE";
 }
 
+/* Length of the word at P, up to a blank or END: never reads past END
+ * (the line need not be NUL-terminated). */
+static size_t
+imap_word_len(const char *p, const char *end)
+{
+	const char *sp = memchr(p, ' ', (size_t)(end - p));
+
+	return sp ? (size_t)(sp - p) : (size_t)(end - p);
+}
+
 static int
 imap_copy(char *dst, size_t cap, const char *s, size_t n)
 {
@@ -63,9 +73,7 @@ imap_resp_parse(const char *line, size_t len, struct imap_resp *r,
 		return 0;
 	}
 	/* tag or "*" */
-	n = strcspn(p, " ");
-	if (n > (size_t)(end - p))
-		n = (size_t)(end - p);
+	n = imap_word_len(p, end);
 	if (n == 1 && *p == '*') {
 		r->kind = IMAP_UNTAGGED;
 	} else {
@@ -84,9 +92,7 @@ imap_resp_parse(const char *line, size_t len, struct imap_resp *r,
 	p++;
 	/* status word or untagged keyword */
 	w = p;
-	n = strcspn(p, " ");
-	if (n > (size_t)(end - p))
-		n = (size_t)(end - p);
+	n = imap_word_len(p, end);
 	if (n == 0)
 		return err_set(e, ERR_PROTO, "malformed response (empty keyword)");
 	for (i = 0; i < sizeof(imap_statuses) / sizeof(imap_statuses[0]); i++) {
@@ -107,9 +113,7 @@ imap_resp_parse(const char *line, size_t len, struct imap_resp *r,
 			size_t n2;
 
 			w2++;
-			n2 = strcspn(w2, " ");
-			if (n2 > (size_t)(end - w2))
-				n2 = (size_t)(end - w2);
+			n2 = imap_word_len(w2, end);
 			p = w2;
 			w = w2;
 			n = n2;

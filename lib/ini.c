@@ -12,7 +12,7 @@
 #include "sbuf.h"
 
 #define INI_LINE_MAX 4096
-#define INI_FILE_MAX (1024 * 1024)
+#define INI_FILE_MAX ((size_t)1024 * 1024)
 
 static const char *ini_trim(char *s, size_t *n);
 static int ini_read_file(const char *path, struct sbuf *out, struct err *e);
@@ -109,7 +109,7 @@ ini_read_file(const char *path, struct sbuf *out, struct err *e)
 	if (f == NULL)
 		return err_sys(e, ERR_USAGE, errno, "cannot read extra-opts file %s: %s",
 		    path, strerror(errno));
-	if (fstat(fileno(f), &st) == 0 && st.st_size > INI_FILE_MAX) {
+	if (fstat(fileno(f), &st) == 0 && (size_t)st.st_size > INI_FILE_MAX) {
 		fclose(f);
 		return err_set(e, ERR_USAGE, "extra-opts file %s is too large", path);
 	}

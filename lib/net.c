@@ -254,6 +254,7 @@ net_connect(const struct net_addrs *addrs, const struct deadline *dl,
 		peer->port = ntohs(((struct sockaddr_in6 *)&addrs->a[i].ss)->sin6_port);
 	else
 		peer->port = ntohs(((struct sockaddr_in *)&addrs->a[i].ss)->sin_port);
+	memset(&ls, 0, sizeof(ls));
 	if (getsockname(fd, (struct sockaddr *)&ls, &llen) == 0) {
 		memcpy(&peer->local.ss, &ls, llen);
 		peer->local.len = llen;

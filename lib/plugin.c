@@ -775,8 +775,8 @@ plugin_connect(struct plugin *p, struct err *e)
 	}
 	phase_begin(&p->phases, "connect");
 	if (addrs.n == 1 && !literal)
-		snprintf(p->target, sizeof(p->target), addrs.a[0].family == AF_INET6 ?
-		    "%s[%s]:%d" : "%s[%s]:%d", p->host, addrs.a[0].text, p->port);
+		snprintf(p->target, sizeof(p->target), "%s[%s]:%d", p->host,
+		    addrs.a[0].text, p->port);
 	fd = net_connect(&addrs, &p->dl, &p->peer, e);
 	if (fd < 0)
 		return -1;

@@ -71,17 +71,22 @@ pop3_capa_feed(struct caps *c, const char *line, size_t len, struct err *e)
 int
 pop3_apop_timestamp(const char *greeting, size_t len, char *out, size_t cap)
 {
-	const char *lt = memchr(greeting, '<', len), *gt, *at;
+	const char *p = greeting, *end = greeting + len;
 
-	if (lt == NULL)
-		return 0;
-	gt = memchr(lt, '>', len - (size_t)(lt - greeting));
-	if (gt == NULL)
-		return 0;
-	at = memchr(lt, '@', (size_t)(gt - lt));
-	if (at == NULL || (size_t)(gt - lt + 2) > cap)
-		return 0;
-	memcpy(out, lt, (size_t)(gt - lt + 1));
-	out[gt - lt + 1] = '\0';
-	return 1;
+	/* RFC 1939 §7: the first <...@...> in the greeting ("+OK <ready>
+	 * <1896.697170952@dbc.mtview.ca.us>" has it second) */
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const char *gt = memchr(p, '>', (size_t)(end - p));
+		const char *at = gt ? memchr(p, '@', (size_t)(gt - p)) : NULL;
+
+		if (gt == NULL)
+			return 0;
+		if (at != NULL && (size_t)(gt - p + 2) <= cap) {
+			memcpy(out, p, (size_t)(gt - p + 1));
+			out[gt - p + 1] = '\0';
+			return 1;
+		}
+		p = gt;
+	}
+	return 0;
 }

@@ -65,7 +65,7 @@ textcheck_unescape(const char *s)
 	for (; *s; s++) {
 		if (*s == '\\' && s[1]) {
 			s++;
-			*o++ = *s == 'r' ? '\r' : *s == 'n' ? '\n' : *s == 't' ? '\t' : *s;
+			*o++ = (char)(*s == 'r' ? '\r' : *s == 'n' ? '\n' : *s == 't' ? '\t' : *s);
 		} else {
 			*o++ = *s;
 		}

@@ -364,8 +364,8 @@ tls_collect(struct tls *t)
 		if (ASN1_TIME_diff(&day, &sec, NULL, X509_get0_notAfter(cert)))
 			in->days_left = day + sec / 86400.0;
 		if (X509_digest(cert, EVP_sha256(), md, &mdlen)) {
-			for (i = 0; i < mdlen && i * 3 + 3 <= sizeof(in->fingerprint); i++)
-				snprintf(in->fingerprint + i * 3, 4, "%02X%s", md[i],
+			for (i = 0; i < mdlen && (size_t)i * 3 + 3 <= sizeof(in->fingerprint); i++)
+				snprintf(in->fingerprint + (size_t)i * 3, 4, "%02X%s", md[i],
 				    i + 1 < mdlen ? ":" : "");
 		}
 		/* expiry is judged even when nothing else is verified */

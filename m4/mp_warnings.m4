@@ -15,11 +15,16 @@ AC_DEFUN([MP_WARNING_FLAGS], [
 AC_DEFUN([MP_SANITIZERS], [
   SAN_CFLAGS=""
   SAN_LDFLAGS=""
+  # modules are checked for undefined symbols, except under the sanitizers,
+  # whose runtime the executable brings
+  EXT_NOUNDEF="-Wl,--no-undefined"
   AC_ARG_ENABLE([sanitizers],
     [AS_HELP_STRING([--enable-sanitizers], [build with AddressSanitizer and UndefinedBehaviorSanitizer])],
     [AS_IF([test "x$enableval" = xyes], [
       SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-      SAN_LDFLAGS="-fsanitize=address,undefined"])])
+      SAN_LDFLAGS="-fsanitize=address,undefined"
+      EXT_NOUNDEF=""])])
+  AC_SUBST([EXT_NOUNDEF])
   AC_SUBST([SAN_CFLAGS])
   AC_SUBST([SAN_LDFLAGS])
 ])

@@ -33,7 +33,7 @@
 #define SMTP_HEADERS_MAX 32
 #define SMTP_CMDS_MAX 16
 #define SMTP_EXPECT_MAX 16
-#define SMTP_BODY_MAX (10 * 1024 * 1024)
+#define SMTP_BODY_MAX (10L * 1024 * 1024)
 
 enum {
 	OPT_RCPT = OPT_PLUGIN_BASE,
@@ -210,7 +210,7 @@ smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e)
 		return err_set(e, ERR_USAGE, "--expect-reply needs PHASE=CODES, e.g. rcpt=5xx");
 	x = &s->expects[s->nexpects];
 	x->phase = smtp_phase_index(arg, (size_t)(eq - arg));
-	if (x->phase < 0 || x->phase < 3)
+	if (x->phase < 3)   /* not dns, connect, tls: they have no reply */
 		return err_set(e, ERR_USAGE, "--expect-reply: unknown phase '%.*s' "
 		    "(banner, ehlo, starttls, auth, mail, rcpt, data, datasent, quit)",
 		    (int)(eq - arg), arg);
@@ -829,7 +829,7 @@ smtp_build_message(struct smtp_check *s, struct err *e)
 			return err_set(e, ERR_USAGE, "cannot read --body-file %s: %s",
 			    s->body_file, strerror(errno));
 		}
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < SMTP_BODY_MAX)
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < (size_t)SMTP_BODY_MAX)
 			sbuf_addn(&raw, buf, n);
 		fclose(f);
 		if (raw.len && raw.s[raw.len - 1] != '\n')
