@@ -441,9 +441,9 @@ smtp_read_reply_p(struct smtp_check *s, struct err *e)
 
 /* After a failure inside a pipelined group, read the replies still on
  * their way so that QUIT gets its own reply. Returns -1 when the session
- * must be dropped instead: the server said 354 to a DATA we no longer
- * want, and hanging up is the only way to deliver nothing (RFC 5321
- * §3.3). Best effort: errors here add nothing to the verdict. */
+ * must be dropped instead (a 354 we did not ask for: hanging up is the
+ * only way to deliver nothing, RFC 5321 §3.3). Best effort: errors here
+ * add nothing to the verdict. */
 static int
 smtp_drain(struct smtp_check *s)
 {
@@ -705,21 +705,23 @@ smtp_step_commands(struct smtp_check *s, struct err *e)
 	return 0;
 }
 
-/* MAIL, every RCPT and (unless --no-data) DATA, pipelined when offered. */
+/* MAIL and every RCPT, pipelined when offered (RFC 2920), then DATA on its
+ * own once a recipient was accepted: DATA inside the group would be
+ * answered 354 even when every RCPT was refused, and the only way out of
+ * that is to hang up. */
 static int
 smtp_step_envelope(struct smtp_check *s, struct err *e)
 {
 	char cmd[CONN_LINE_MAX];
 	int pipe = (s->ext.flags & SMTP_EXT_PIPELINING) && !s->no_pipelining;
-	int send_data = !s->no_data;
 	int i, rc;
 
 	phase_begin(&s->p.phases, "mail");
+	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
 	if (pipe) {
 		struct sbuf group;
 
 		sbuf_init(&group);
-		snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
 		conn_log(&s->p.conn, "C: ", cmd, strlen(cmd));
 		sbuf_printf(&group, "%s\r\n", cmd);
 		for (i = 0; i < s->nrcpt; i++) {
@@ -727,28 +729,24 @@ smtp_step_envelope(struct smtp_check *s, struct err *e)
 			conn_log(&s->p.conn, "C: ", cmd, strlen(cmd));
 			sbuf_printf(&group, "%s\r\n", cmd);
 		}
-		if (send_data) {
-			conn_log(&s->p.conn, "C: ", "DATA", 4);
-			sbuf_add(&group, "DATA\r\n");
-		}
 		rc = group.failed ? err_set(e, ERR_INTERNAL, "out of memory") :
 		    conn_write(&s->p.conn, group.s, group.len, e);
 		sbuf_free(&group);
 		if (rc < 0)
 			return -1;
-		s->pending = 1 + s->nrcpt + send_data;
-	} else {
-		snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
-		if (conn_send_line(&s->p.conn, cmd, e) < 0)
-			return -1;
+		s->pending = 1 + s->nrcpt;
+	} else if (conn_send_line(&s->p.conn, cmd, e) < 0) {
+		return -1;
 	}
 	if (smtp_read_reply_p(s, e) < 0)
 		return -1;
 	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
 	rc = smtp_judge(s, "mail", cmd, "2", e);
 	if (rc != 0)
-		return rc < 0 ? -1 : 0;   /* with PIPELINING the rest is refused too */
+		return rc < 0 ? -1 : 0;   /* with PIPELINING the RCPTs are refused too */
 
+	/* with PIPELINING the server answers the whole group at once, so its
+	 * time for the RCPTs mostly shows in `mail` */
 	phase_begin(&s->p.phases, "rcpt");
 	for (i = 0; i < s->nrcpt; i++) {
 		snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->rcpt[i]);
@@ -761,24 +759,12 @@ smtp_step_envelope(struct smtp_check *s, struct err *e)
 		if (rc == 0)
 			s->rcpt_ok++;
 	}
-	if (s->stop && s->rcpt_ok == 0 && !pipe)
-		return 0;
-	if (!send_data)
+	if (s->no_data || s->stop || s->rcpt_ok == 0)
 		return 0;
 
 	phase_begin(&s->p.phases, "data");
-	if ((!pipe && conn_send_line(&s->p.conn, "DATA", e) < 0) ||
-	    smtp_read_reply_p(s, e) < 0)
+	if (smtp_cmd(s, "DATA", e) < 0)
 		return -1;
-	if (s->reply.code == 354 && (s->stop || s->rcpt_ok == 0)) {
-		/* no accepted recipient, yet the server wants data: end it empty */
-		if (conn_write(&s->p.conn, ".\r\n", 3, e) < 0 ||
-		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
-			return -1;
-		return 0;
-	}
-	if (s->stop)
-		return 0;
 	rc = smtp_judge(s, "data", "DATA", "3", e);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;

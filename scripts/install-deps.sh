@@ -10,6 +10,10 @@ PACKAGES=(
 	libssl-dev libldns-dev ldnsutils openssl ca-certificates
 	postfix dovecot-core dovecot-imapd dovecot-pop3d nsd unbound
 	iproute2 util-linux procps valgrind python3
+	# the test suite's other tools: fuzzing, static analysis, the real
+	# monitoring daemons and the Debian package build
+	clang libclang-rt-14-dev clang-tidy cppcheck
+	icinga2 nagios4-core debhelper lintian curl jq
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -89,14 +89,15 @@ grep -E '^(FAIL|ERROR|XPASS): |^# [A-Z]+: ' check.out
 passed=0
 failed=0
 for t in $tests; do
-	trs=$t.trs
+	base=${t%.test}   # automake names X.test's results X.trs and X.log
+	trs=$base.trs
 	if [ -f "$trs" ] && grep -q '^:global-test-result: PASS' "$trs" &&
-	   ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$t.log"; then
+	   ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$base.log"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
-		echo "-- $t.log:"
-		grep -E -A 30 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|^not ok|Bail out' "$t.log" 2>/dev/null | head -n 60
+		echo "-- $base.log:"
+		grep -E -A 30 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|^not ok|Bail out' "$base.log" 2>/dev/null | head -n 60
 	fi
 done
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
