@@ -120,6 +120,10 @@ two      MX    10 mail.lab.test.
 two      MX    20 mail2.lab.test.
 host2    A     127.0.0.2
 nowhere  A     127.0.0.5
+; an MX whose name does not resolve (no record for missing.lab.test)
+dangling MX    10 missing.lab.test.
+; an unsigned sub-zone: delegated without a DS, so its answers are insecure
+insecure NS    ns.lab.test.
 EOF
 		# 50 MX records to 63-octet labels: far over 1232 bytes, so NSD sets TC over UDP
 		for ((i = 1; i <= 50; i++)); do
@@ -149,6 +153,22 @@ EOF
 		printf '_pop3._tcp SRV 0 0 0 .\n'
 		[ ! -f "$d/extra.rr" ] || cat "$d/extra.rr"
 	} >"$d/lab.test.zone"
+
+	# the unsigned sub-zone, with the same TLSA as mail.lab.test's: it
+	# matches, but no validating resolver can vouch for it
+	{
+		cat <<'EOF'
+$ORIGIN insecure.lab.test.
+$TTL 300
+@        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300
+@        NS    ns.lab.test.
+mail     A     127.0.0.1
+EOF
+		cert=${LAB_PKI_DIR:-$LAB_DIR/pki}/good.crt
+		if [ -n "$LAB_DNS_TLSA_PORT" ] && [ -f "$cert" ]; then
+			printf '_%s._tcp.mail TLSA 3 1 1 %s\n' "$LAB_DNS_TLSA_PORT" "$(lab_dns_spki_sha256 "$cert")"
+		fi
+	} >"$d/insecure.zone"
 
 	cat >"$d/127.zone" <<'EOF'
 $ORIGIN 127.in-addr.arpa.
@@ -212,6 +232,9 @@ zone:
 zone:
 	name: "127.in-addr.arpa"
 	zonefile: "$d/127.zone"
+zone:
+	name: "insecure.lab.test"
+	zonefile: "$d/insecure.zone"
 EOF
 }
 
@@ -261,7 +284,7 @@ server:
 remote-control:
 	control-enable: no
 EOF
-		for z in . lab.test. 127.in-addr.arpa.; do
+		for z in . lab.test. insecure.lab.test. 127.in-addr.arpa.; do
 			printf 'stub-zone:\n\tname: "%s"\n\tstub-addr: 127.0.0.1@%s\n\tstub-prime: no\n\tstub-first: no\n' \
 				"$z" "$n"
 		done
