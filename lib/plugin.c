@@ -403,6 +403,8 @@ plugin_help(const struct plugin *p)
 	    "errors and the plugin's own faults only).\n");
 	if (p->examples)
 		printf("\nExamples:\n%s", p->examples);
+	if (p->compat)
+		printf("\nCompatibility:\n%s", p->compat);
 }
 
 static void
@@ -446,6 +448,11 @@ plugin_man(const struct plugin *p)
 			}
 			putchar('\n');
 		}
+	}
+	if (p->compat) {
+		printf(".SH COMPATIBILITY\n.nf\n");
+		opts_man_text(stdout, p->compat);
+		printf("\n.fi\n");
 	}
 	printf(".SH SEE ALSO\ncheck_smtp_tx(1), check_imap_banner(1), check_pop3_banner(1)\n");
 }

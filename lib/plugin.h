@@ -43,6 +43,7 @@ struct plugin {
 	const char *synopsis;      /* one usage line, without the name */
 	const char *description;   /* what it checks */
 	const char *examples;      /* example command lines, with comments */
+	const char *compat;        /* table: the options of the tool it replaces */
 	const struct opt_spec *opts;   /* the plugin's own options */
 	opt_handler handler;       /* called for the plugin's own options */
 	void *ctx;                 /* passed to handler */

@@ -268,6 +268,15 @@ pop3_setup(struct pop3_check *m)
 	    "      implicit TLS on 995; UIDL and TOP must be announced\n"
 	    "  check_pop3_banner -H pop.example.org -s -U probe --authfile /etc/nagios/pop.auth\n"
 	    "      a real login and QUIT\n";
+	m->mb.p.compat =
+	    "  check_pop, check_spop (check_tcp)   this plugin\n"
+	    "  -H -p -4 -6 -w -c -t -D       the same\n"
+	    "  -e STRING                     -e: the greeting must contain it\n"
+	    "  -M ok|warn|crit               -M: state when -e does not match\n"
+	    "  -E                            -E: escapes in --send and -e\n"
+	    "  -s STRING (send)              --send STRING (-s is implicit TLS here)\n"
+	    "  -S, --ssl                     -s/--tls (-S is STARTTLS here)\n"
+	    "  -r ok|warn|crit (refuse)      --refuse (-r is --proxy here)\n";
 	m->mb.p.opts = pop3_opts;
 	m->mb.p.handler = pop3_option;
 	m->mb.p.ctx = m;

@@ -978,6 +978,23 @@ smtp_setup(struct smtp_check *s)
 	    "      open-relay test: OK when relaying is refused, CRITICAL when accepted\n"
 	    "  check_smtp_tx -H 192.0.2.25 -w 2 -c 5 --critical-phase=banner=3 -t 20:WARNING\n"
 	    "      thresholds on the total and on one phase; a timeout is only WARNING\n";
+	s->p.compat =
+	    "  check_smtp (monitoring-plugins 2.3, 2.4, 3.0)  check_smtp_tx\n"
+	    "  -H -p -4 -6 -w -c            the same (-w/-c on the total time)\n"
+	    "  -t SEC[:STATE]               the same, one deadline for the whole run\n"
+	    "  -e STRING                    -e: banner or EHLO reply must contain it (else WARNING)\n"
+	    "  -C COMMAND -R REGEX          -C/-R: sent after EHLO; a reply not matching is WARNING\n"
+	    "  -f FROM                      -f: MAIL FROM (add --rcpt for the whole transaction)\n"
+	    "  -F FQDN                      -F/--helo (--fqdn too)\n"
+	    "  -A LOGIN -U USER -P PASS     -A PLAIN|LOGIN -U -P (or --authfile); needs -S or -s\n"
+	    "  -L                           -L: LHLO (LMTP)\n"
+	    "  -q                           -q: accepted; a server hanging up on QUIT is OK anyway\n"
+	    "  -s, --ssl                    -s/--tls/--ssl: implicit TLS (port 465)\n"
+	    "  -S, --starttls               -S: STARTTLS\n"
+	    "  --sni                        --sni[=NAME]\n"
+	    "  -D WARN[,CRIT]               -D: certificate days (implies -S without -s)\n"
+	    "  -r, --proxy                  -r/--proxy[=v1|v2]\n"
+	    "  --extra-opts, -v             the same (-v shows the transcript)\n";
 	s->p.opts = smtp_opts;
 	s->p.handler = smtp_option;
 	s->p.ctx = s;

@@ -1338,6 +1338,9 @@ lab_write_env() {
 		esac
 		printf 'export %s=%q\n' "$v" "${!v}" >>"$f"
 	done
+	# OpenSSL (and so the plugins) trust the lab CA in a shell that loads
+	# this file: a command line needs no --ca-file to verify the lab
+	[ -z "${LAB_CA_FILE:-}" ] || printf 'export SSL_CERT_FILE=%q\n' "$LAB_CA_FILE" >>"$f"
 	echo "$f"
 }
 
