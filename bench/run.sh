@@ -116,14 +116,15 @@ fi
 
 # throughput: messages per second at 5 in parallel, bounded in count and time
 N=${BENCH_MESSAGES:-400}
+# the same message size as smtpping's default (-s 10: 10 KiB)
 ours_rate=$("$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -f probe@lab.test --rcpt probe@lab.test \
-	--count "$N" --parallel 5 -t 60 | sed -n 's/.*| rate=\([0-9.]*\).*/\1/p')
+	--size 10240 --count "$N" --parallel 5 -t 60 | sed -n 's/.*| rate=\([0-9.]*\).*/\1/p')
 t0=$EPOCHREALTIME
 timeout 60 smtpping -q -P 5 -c "$N" -w 0 -p "$LAB_SMTP_PORT" -S probe@lab.test -H probe.lab.test \
 	probe@lab.test @"$H" >/dev/null 2>&1
 t1=$EPOCHREALTIME
 theirs_rate=$(awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", n / (b - a) }')
-rows+=("$(printf '| --count %d --parallel 5 vs smtpping -P 5 -c %d | %.1f / %.1f messages/s (%s) | | | | >= 1.1x |' \
+rows+=("$(printf '| --count %d --parallel 5 --size 10240 vs smtpping -P 5 -c %d (10 KiB) | %.1f / %.1f messages/s (%s) | | | | >= 1.1x |' \
 	"$N" "$N" "${ours_rate:-0}" "$theirs_rate" "$(ratio "${ours_rate:-0}" "$theirs_rate")")")
 
 # --all-mx over two MX hosts that each greet after 300 ms
