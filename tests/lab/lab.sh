@@ -1057,7 +1057,13 @@ lab_dovecot_start() {
 # lab_dovecot_launch: lab_dovecot_start without the wait for the greeting (lab_dovecot_wait), so that
 # Postfix can start meanwhile.
 lab_dovecot_launch() {
-	local rc pki d conf addrs uid gid i v mp st dh=
+	local rc pki d conf addrs uid gid i v mp st dh= login_mode=
+	# LAB_DOVECOT_LOGIN=performance: Dovecot's high-performance login mode
+	# (pre-forked login processes serving many connections) instead of its
+	# default, one new login process per connection (bench uses both)
+	[ "${LAB_DOVECOT_LOGIN:-}" != performance ] ||
+		login_mode=$'  service_count = 0\n  process_min_avail = 2'
+
 	lab_need_root || return 77
 	lab_have_dovecot || return 77
 	lab_need_init || return 1
@@ -1158,6 +1164,7 @@ userdb {
 }
 # The listener names override Dovecot's built-in ones (143, 993, 110, 995 on every address).
 service imap-login {
+$login_mode
   inet_listener imap {
     address = $addrs
     port = $LAB_IMAP_PORT
@@ -1169,6 +1176,7 @@ service imap-login {
   }
 }
 service pop3-login {
+$login_mode
   inet_listener pop3 {
     address = $addrs
     port = $LAB_POP3_PORT
