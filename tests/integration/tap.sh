@@ -142,9 +142,9 @@ run_plugin() {
 	fi
 	t0=$(tap_now_us)
 	if [ "$RUN_ISOLATED" = 1 ] || { [ "$RUN_ISOLATED" = auto ] && [ "$TAP_ISOLATION" = yes ]; }; then
-		lab_resolv_isolated timeout -k 5 30 "$bin" "$@" </dev/null >"$outf" 2>"$errf"
+		lab_resolv_isolated timeout -k 5 30 ${PLUGIN_WRAPPER:-} "$bin" "$@" </dev/null >"$outf" 2>"$errf"
 	else
-		timeout -k 5 30 "$bin" "$@" </dev/null >"$outf" 2>"$errf"
+		timeout -k 5 30 ${PLUGIN_WRAPPER:-} "$bin" "$@" </dev/null >"$outf" 2>"$errf"
 	fi
 	RC=$?
 	t1=$(tap_now_us)
