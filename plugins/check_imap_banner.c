@@ -134,8 +134,9 @@ imap_refused(struct imap_check *m, const char *what, struct err *e)
 }
 
 static int
-imap_step_banner(struct imap_check *m, struct err *e)
+imap_step_banner(struct mbox_check *mb, struct err *e)
 {
+	struct imap_check *m = (struct imap_check *)mb;
 	phase_begin(&m->mb.p.phases, "banner");
 	if (imap_read(m, e) < 0)
 		return -1;
@@ -182,8 +183,9 @@ imap_step_capability(struct imap_check *m, const char *phase, struct err *e)
 }
 
 static int
-imap_step_starttls(struct imap_check *m, struct err *e)
+imap_step_starttls(struct mbox_check *mb, struct err *e)
 {
+	struct imap_check *m = (struct imap_check *)mb;
 	phase_begin(&m->mb.p.phases, "starttls");
 	if (!caps_has(&m->mb.caps, "STARTTLS"))
 		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered");
@@ -221,8 +223,9 @@ imap_quote(const char *in, char *out, size_t cap)
 }
 
 static int
-imap_step_login(struct imap_check *m, struct err *e)
+imap_step_login(struct mbox_check *mb, struct err *e)
 {
+	struct imap_check *m = (struct imap_check *)mb;
 	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 64];
 	char qu[600], qp[600];
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass;
@@ -286,8 +289,9 @@ out:
 }
 
 static int
-imap_step_logout(struct imap_check *m, struct err *e)
+imap_step_logout(struct mbox_check *mb, struct err *e)
 {
+	struct imap_check *m = (struct imap_check *)mb;
 	phase_begin(&m->mb.p.phases, "logout");
 	if (imap_cmd(m, "LOGOUT", (size_t)-1, e) < 0) {
 		if (e->kind == ERR_CLOSED) {
@@ -344,12 +348,6 @@ imap_setup(struct imap_check *m)
 
 /* The steps as mbox_main calls them. */
 static int
-imap_banner(struct mbox_check *mb, struct err *e)
-{
-	return imap_step_banner((struct imap_check *)mb, e);
-}
-
-static int
 imap_capability(struct mbox_check *mb, struct err *e)
 {
 	/* the greeting's [CAPABILITY ...] spares a round trip: the phase is
@@ -363,27 +361,9 @@ imap_capability(struct mbox_check *mb, struct err *e)
 	return imap_step_capability((struct imap_check *)mb, "capability", e);
 }
 
-static int
-imap_starttls(struct mbox_check *mb, struct err *e)
-{
-	return imap_step_starttls((struct imap_check *)mb, e);
-}
-
-static int
-imap_login(struct mbox_check *mb, struct err *e)
-{
-	return imap_step_login((struct imap_check *)mb, e);
-}
-
-static int
-imap_logout(struct mbox_check *mb, struct err *e)
-{
-	return imap_step_logout((struct imap_check *)mb, e);
-}
-
 static const struct mbox_proto imap_proto = {
 	"imaps", "imap", 993, "STARTTLS",
-	imap_banner, imap_capability, imap_starttls, imap_login, imap_logout
+	imap_step_banner, imap_capability, imap_step_starttls, imap_step_login, imap_step_logout
 };
 
 int

@@ -92,8 +92,9 @@ pop3_refused(struct pop3_check *m, const char *what, struct err *e)
 }
 
 static int
-pop3_step_banner(struct pop3_check *m, struct err *e)
+pop3_step_banner(struct mbox_check *mb, struct err *e)
 {
+	struct pop3_check *m = (struct pop3_check *)mb;
 	phase_begin(&m->mb.p.phases, "banner");
 	if (pop3_status(m, e) < 0)
 		return -1;
@@ -144,8 +145,9 @@ pop3_step_capa(struct pop3_check *m, const char *phase, struct err *e)
 }
 
 static int
-pop3_step_stls(struct pop3_check *m, struct err *e)
+pop3_step_stls(struct mbox_check *mb, struct err *e)
 {
+	struct pop3_check *m = (struct pop3_check *)mb;
 	phase_begin(&m->mb.p.phases, "starttls");
 	if (m->have_capa && !caps_has(&m->mb.caps, "STLS"))
 		return err_set(e, ERR_MISSING_FEATURE, "STLS not offered");
@@ -181,8 +183,9 @@ pop3_sasl_has(const struct pop3_check *m, const char *mech)
 }
 
 static int
-pop3_step_login(struct pop3_check *m, struct err *e)
+pop3_step_login(struct mbox_check *mb, struct err *e)
 {
+	struct pop3_check *m = (struct pop3_check *)mb;
 	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass, *how;
 	size_t ul = strlen(user), pl = strlen(pass);
@@ -229,8 +232,9 @@ out:
 }
 
 static int
-pop3_step_quit(struct pop3_check *m, struct err *e)
+pop3_step_quit(struct mbox_check *mb, struct err *e)
 {
+	struct pop3_check *m = (struct pop3_check *)mb;
 	phase_begin(&m->mb.p.phases, "logout");
 	if (pop3_cmd(m, "QUIT", (size_t)-1, e) < 0) {
 		if (e->kind == ERR_CLOSED) {
@@ -286,38 +290,14 @@ pop3_setup(struct pop3_check *m)
 
 /* The steps as mbox_main calls them. */
 static int
-pop3_banner(struct mbox_check *mb, struct err *e)
-{
-	return pop3_step_banner((struct pop3_check *)mb, e);
-}
-
-static int
 pop3_capability(struct mbox_check *mb, struct err *e)
 {
 	return pop3_step_capa((struct pop3_check *)mb, "capability", e);
 }
 
-static int
-pop3_starttls(struct mbox_check *mb, struct err *e)
-{
-	return pop3_step_stls((struct pop3_check *)mb, e);
-}
-
-static int
-pop3_login(struct mbox_check *mb, struct err *e)
-{
-	return pop3_step_login((struct pop3_check *)mb, e);
-}
-
-static int
-pop3_logout(struct mbox_check *mb, struct err *e)
-{
-	return pop3_step_quit((struct pop3_check *)mb, e);
-}
-
 static const struct mbox_proto pop3_proto = {
 	"pop3s", "pop3", 995, "STLS",
-	pop3_banner, pop3_capability, pop3_starttls, pop3_login, pop3_logout
+	pop3_step_banner, pop3_capability, pop3_step_stls, pop3_step_login, pop3_step_quit
 };
 
 int
