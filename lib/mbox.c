@@ -74,8 +74,13 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 		struct err le;
 
 		err_clear(&le);
-		if (proto->logout(m, &le) < 0 && ok)
-			plugin_fail(&m->p, &le);
+		if (proto->logout(m, &le) < 0) {
+			if (le.kind == ERR_CLOSED)   /* hanging up on LOGOUT/QUIT is fine */
+				result_detail(&m->p.res, "server closed the connection before "
+				    "answering %s", proto->logout_name);
+			else if (ok)
+				plugin_fail(&m->p, &le);
+		}
 	}
 	phase_end(&m->p.phases);
 	if (ok)

@@ -17,6 +17,7 @@ struct mbox_proto {
 	const char *plain_service;  /* "imap", "pop3" */
 	int tls_port;               /* 993, 995 */
 	const char *starttls_name;  /* "STARTTLS", "STLS": for the summary */
+	const char *logout_name;    /* "LOGOUT", "QUIT" */
 	/* the steps; each returns 0 or -1 with *e set */
 	int (*banner)(struct mbox_check *m, struct err *e);
 	int (*capability)(struct mbox_check *m, struct err *e);

@@ -137,6 +137,7 @@ static int
 imap_step_banner(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
+
 	phase_begin(&m->mb.p.phases, "banner");
 	if (imap_read(m, e) < 0)
 		return -1;
@@ -186,6 +187,7 @@ static int
 imap_step_starttls(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
+
 	phase_begin(&m->mb.p.phases, "starttls");
 	if (!caps_has(&m->mb.caps, "STARTTLS"))
 		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered");
@@ -226,6 +228,7 @@ static int
 imap_step_login(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
+
 	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 64];
 	char qu[600], qp[600];
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass;
@@ -292,16 +295,10 @@ static int
 imap_step_logout(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
+
 	phase_begin(&m->mb.p.phases, "logout");
-	if (imap_cmd(m, "LOGOUT", (size_t)-1, e) < 0) {
-		if (e->kind == ERR_CLOSED) {
-			result_detail(&m->mb.p.res, "server closed the connection before "
-			    "answering LOGOUT");
-			err_clear(e);
-			return 0;
-		}
+	if (imap_cmd(m, "LOGOUT", (size_t)-1, e) < 0)
 		return -1;
-	}
 	if (m->r.status != IMAP_OK)
 		result_detail(&m->mb.p.res, "LOGOUT answered %s", imap_status_name(m->r.status));
 	return 0;
@@ -362,7 +359,7 @@ imap_capability(struct mbox_check *mb, struct err *e)
 }
 
 static const struct mbox_proto imap_proto = {
-	"imaps", "imap", 993, "STARTTLS",
+	"imaps", "imap", 993, "STARTTLS", "LOGOUT",
 	imap_step_banner, imap_capability, imap_step_starttls, imap_step_login, imap_step_logout
 };
 

@@ -95,6 +95,7 @@ static int
 pop3_step_banner(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
+
 	phase_begin(&m->mb.p.phases, "banner");
 	if (pop3_status(m, e) < 0)
 		return -1;
@@ -148,6 +149,7 @@ static int
 pop3_step_stls(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
+
 	phase_begin(&m->mb.p.phases, "starttls");
 	if (m->have_capa && !caps_has(&m->mb.caps, "STLS"))
 		return err_set(e, ERR_MISSING_FEATURE, "STLS not offered");
@@ -186,6 +188,7 @@ static int
 pop3_step_login(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
+
 	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass, *how;
 	size_t ul = strlen(user), pl = strlen(pass);
@@ -235,16 +238,10 @@ static int
 pop3_step_quit(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
+
 	phase_begin(&m->mb.p.phases, "logout");
-	if (pop3_cmd(m, "QUIT", (size_t)-1, e) < 0) {
-		if (e->kind == ERR_CLOSED) {
-			result_detail(&m->mb.p.res, "server closed the connection before "
-			    "answering QUIT");
-			err_clear(e);
-			return 0;
-		}
+	if (pop3_cmd(m, "QUIT", (size_t)-1, e) < 0)
 		return -1;
-	}
 	if (!m->ok)
 		result_detail(&m->mb.p.res, "QUIT answered -ERR %s", m->text);
 	return 0;
@@ -296,7 +293,7 @@ pop3_capability(struct mbox_check *mb, struct err *e)
 }
 
 static const struct mbox_proto pop3_proto = {
-	"pop3s", "pop3", 995, "STLS",
+	"pop3s", "pop3", 995, "STLS", "QUIT",
 	pop3_step_banner, pop3_capability, pop3_step_stls, pop3_step_login, pop3_step_quit
 };
 
