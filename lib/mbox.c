@@ -2,7 +2,6 @@
 #include <config.h>
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "mbox.h"
@@ -18,15 +17,7 @@ mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
 	sbuf_printf(&t, "%s: %s in %.3f s", m->p.target,
 	    m->logged_in ? "logged in and out" : m->preauth ? "PREAUTH greeting" :
 	    "greeting and capabilities", deadline_elapsed(&m->p.dl));
-	if (m->p.have_tls_info) {
-		const struct tls_info *in = &m->p.tls_info;
-
-		sbuf_printf(&t, ", %s%s%s", in->protocol, m->p.starttls ? " via " : "",
-		    m->p.starttls ? proto->starttls_name : "");
-		if (!(in->problems & TLS_P_NO_CERT))
-			sbuf_printf(&t, in->days_left < 0 ? ", certificate expired %ld days ago" :
-			    ", certificate %ld days left", labs((long)in->days_left));
-	}
+	plugin_tls_summary(&m->p, proto->starttls_name, &t);
 	result_ok(&m->p.res, "%s: %s", sbuf_str(&t), m->greeting);
 	sbuf_free(&t);
 }

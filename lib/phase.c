@@ -48,6 +48,16 @@ phase_end(struct phase_set *ps)
 	ps->cur = -1;
 }
 
+void
+phase_skip(struct phase_set *ps, const char *name)
+{
+	int i = phase_index(ps, name);
+
+	phase_end(ps);
+	if (i >= 0)
+		ps->p[i].ran = 1;
+}
+
 double
 phase_running_secs(const struct phase_set *ps)
 {

@@ -42,6 +42,11 @@ void phase_begin(struct phase_set *ps, const char *name);
 /* Stop the running phase and add its time. */
 void phase_end(struct phase_set *ps);
 
+/* End the running phase and record NAME as done in no time (its work was
+ * done by an earlier step, e.g. capabilities read from the greeting), so
+ * that the perfdata labels stay the same from run to run. */
+void phase_skip(struct phase_set *ps, const char *name);
+
 /* Seconds spent in the running phase so far (0 when none). */
 double phase_running_secs(const struct phase_set *ps);
 

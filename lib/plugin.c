@@ -862,6 +862,20 @@ plugin_fcrdns(struct plugin *p)
 }
 
 void
+plugin_tls_summary(const struct plugin *p, const char *via, struct sbuf *out)
+{
+	const struct tls_info *in = &p->tls_info;
+
+	if (!p->have_tls_info)
+		return;
+	sbuf_printf(out, ", %s%s%s", in->protocol, p->starttls ? " via " : "",
+	    p->starttls ? via : "");
+	if (!(in->problems & TLS_P_NO_CERT))
+		sbuf_printf(out, in->days_left < 0 ? ", certificate expired %ld days ago" :
+		    ", certificate %ld days left", labs((long)in->days_left));
+}
+
+void
 plugin_fail(struct plugin *p, const struct err *e)
 {
 	enum state st = plugin_err_state(p, e);

@@ -156,6 +156,11 @@ void plugin_fcrdns(struct plugin *p);
 /* Upgrade p->conn to TLS (after STARTTLS/STLS, or for -s). */
 int plugin_upgrade(struct plugin *p, struct err *e);
 
+/* Append ", TLSv1.3[ via NAME], certificate N days left" (or "expired N
+ * days ago") to OUT when the run used TLS; VIA names the upgrade command
+ * (STARTTLS, STLS) when -S was used. */
+void plugin_tls_summary(const struct plugin *p, const char *via, struct sbuf *out);
+
 /* Record error E as the problem of the run: the target, the cause in
  * plain words, and the phase it struck in. */
 void plugin_fail(struct plugin *p, const struct err *e);

@@ -350,9 +350,7 @@ imap_capability(struct mbox_check *mb, struct err *e)
 	/* the greeting's [CAPABILITY ...] spares a round trip: the phase is
 	 * still reported (0 s), so the perfdata labels stay the same */
 	if (mb->caps.n > 0) {
-		phase_begin(&mb->p.phases, "capability");
-		phase_end(&mb->p.phases);
-		mb->p.phases.p[phase_index(&mb->p.phases, "capability")].secs = 0;
+		phase_skip(&mb->p.phases, "capability");
 		return 0;
 	}
 	return imap_step_capability((struct imap_check *)mb, "capability", e);

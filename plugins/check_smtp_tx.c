@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,23 +371,33 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 
 /* ------------------------------------------------------------ helpers */
 
+/* ERR_REJECTED with our words (FMT) and the last reply as the server's
+ * words; CODE decides the state (4xx WARNING, else CRITICAL). Returns -1. */
+static int
+smtp_reply_error(struct smtp_check *s, struct err *e, int code, const char *fmt, ...)
+{
+	char tmp[ERR_REPLY_MAX];
+	va_list ap;
+
+	err_clear(e);
+	e->kind = ERR_REJECTED;
+	e->reply_code = code;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)s->reply.len, s->reply.text);
+	err_set_reply(e, tmp, strlen(tmp));
+	return -1;
+}
+
 /* The last reply as an error about WHAT: ERR_REJECTED with its code. */
 static int
 smtp_rejected(struct smtp_check *s, const char *what, struct err *e)
 {
-	char tmp[ERR_REPLY_MAX];
-
-	err_clear(e);
-	e->kind = ERR_REJECTED;
-	e->reply_code = s->reply.code;
 	if (s->reply.code == 421)
-		snprintf(e->msg, sizeof(e->msg), "service not available (421) in phase %s",
+		return smtp_reply_error(s, e, 421, "service not available (421) in phase %s",
 		    phase_current(&s->p.phases));
-	else
-		snprintf(e->msg, sizeof(e->msg), "%s rejected", what);
-	snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)s->reply.len, s->reply.text);
-	err_set_reply(e, tmp, strlen(tmp));
-	return -1;
+	return smtp_reply_error(s, e, s->reply.code, "%s rejected", what);
 }
 
 /* Judge the last reply in PHASE to WHAT: OK when it is one of the codes
@@ -409,21 +420,14 @@ smtp_judge(struct smtp_check *s, const char *phase, const char *what,
 		return 1;
 	}
 	if (x == 0) {
-		char tmp[ERR_REPLY_MAX];
 		int i;
 
-		err_clear(e);
-		e->kind = ERR_REJECTED;
-		e->reply_code = 500;   /* an unexpected answer is CRITICAL */
 		for (i = 0; i < s->nexpects; i++)
 			if (strcmp(smtp_phases[s->expects[i].phase], phase) == 0)
 				break;
-		snprintf(e->msg, sizeof(e->msg), "%s answered %d but %s was expected",
+		/* an unexpected answer is CRITICAL, whatever its class */
+		return smtp_reply_error(s, e, 500, "%s answered %d but %s was expected",
 		    what, s->reply.code, s->expects[i].codes);
-		snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code,
-		    (int)s->reply.len, s->reply.text);
-		err_set_reply(e, tmp, strlen(tmp));
-		return -1;
 	}
 	if (good)
 		return 0;
@@ -655,16 +659,8 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 		}
 	}
 	if (s->reply.code == 535 && smtp_expected(s, "auth", 535) != 1) {
-		char tmp[ERR_REPLY_MAX];
-
-		err_clear(e);
-		e->kind = ERR_REJECTED;
-		e->reply_code = 535;
-		snprintf(e->msg, sizeof(e->msg), "authentication failed for %s (AUTH %s)",
+		smtp_reply_error(s, e, 535, "authentication failed for %.128s (AUTH %s)",
 		    s->p.authuser, mech);
-		snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)s->reply.len,
-		    s->reply.text);
-		err_set_reply(e, tmp, strlen(tmp));
 		goto out;
 	}
 	snprintf(cmd, sizeof(cmd), "AUTH %s", mech);
@@ -932,14 +928,7 @@ smtp_summary(struct smtp_check *s)
 	else
 		sbuf_printf(&t, "%s accepted", s->lmtp ? "LHLO" : s->used_helo ? "HELO" : "EHLO");
 	sbuf_printf(&t, " in %.3f s", deadline_elapsed(&s->p.dl));
-	if ((s->p.tls != NULL)) {
-		const struct tls_info *in = tls_get_info(s->p.tls);
-
-		sbuf_printf(&t, ", %s%s", in->protocol, s->p.starttls ? " via STARTTLS" : "");
-		if (!(in->problems & TLS_P_NO_CERT))
-			sbuf_printf(&t, in->days_left < 0 ? ", certificate expired %ld days ago" :
-			    ", certificate %ld days left", labs((long)in->days_left));
-	}
+	plugin_tls_summary(&s->p, "STARTTLS", &t);
 	if (s->p.authuser && s->p.authpass)
 		sbuf_printf(&t, ", authenticated as %s", s->p.authuser);
 	result_ok(&s->p.res, "%s: %s: %s", s->p.target, sbuf_str(&t), s->banner);
