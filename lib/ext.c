@@ -14,14 +14,14 @@
 
 struct ext_module {
 	const char *file;          /* "mailprobe_tls.so" */
-	const char *symbol;        /* "mailprobe_tls_v2" */
+	const char *symbol;        /* "mailprobe_tls_v3" */
 	const char *what;          /* "TLS" */
 	const void *table;         /* after a successful load */
 	char error[ERR_MSG_MAX];   /* after a failed one */
 };
 
-static struct ext_module ext_tls_mod = { "mailprobe_tls.so", "mailprobe_tls_v2", "TLS", NULL, "" };
-static struct ext_module ext_dns_mod = { "mailprobe_dns.so", "mailprobe_dns_v2", "DNS", NULL, "" };
+static struct ext_module ext_tls_mod = { "mailprobe_tls.so", "mailprobe_tls_v3", "TLS", NULL, "" };
+static struct ext_module ext_dns_mod = { "mailprobe_dns.so", "mailprobe_dns_v3", "DNS", NULL, "" };
 #define ext_tls ((const struct mp_ext_tls *)ext_tls_mod.table)
 #define ext_dns ((const struct mp_ext_dns *)ext_dns_mod.table)
 
@@ -126,6 +126,12 @@ tls_problem_words(unsigned problems, double days_left, const char *not_before,
 		    cert_names, other_text, out, cap);
 	else if (cap)
 		snprintf(out, cap, "%s", ext_tls_mod.error);
+}
+
+int
+tls_cert_file(const char *path, struct tls_info *out, struct err *e)
+{
+	return ext_load(&ext_tls_mod, e) ? ext_tls->tls_cert_file(path, out, e) : -1;
 }
 
 struct dns *

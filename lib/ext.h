@@ -26,6 +26,7 @@
 #define tls_get_info tlsimpl_get_info
 #define tls_free tlsimpl_free
 #define tls_problem_words tlsimpl_problem_words
+#define tls_cert_file tlsimpl_cert_file
 #define dns_new dnsimpl_new
 #define dns_free dnsimpl_free
 #define dns_mx dnsimpl_mx
@@ -43,7 +44,7 @@
 #include "tls.h"
 
 /* Bumped when a table or a struct it passes changes. */
-#define MP_EXT_VERSION 2
+#define MP_EXT_VERSION 3
 
 struct mp_ext_tls {
 	int version;
@@ -54,6 +55,7 @@ struct mp_ext_tls {
 	void (*tls_free)(struct tls *);
 	void (*tls_problem_words)(unsigned, double, const char *, const char *,
 	    const char *, const char *, const char *, char *, size_t);
+	int (*tls_cert_file)(const char *, struct tls_info *, struct err *);
 };
 
 struct mp_ext_dns {
@@ -87,7 +89,7 @@ struct mp_ext_dns {
 	sizeof(struct dns_tlsa) * 29u + sizeof(struct deadline) * 37u))
 
 /* Each module's one exported symbol. */
-extern const struct mp_ext_tls mailprobe_tls_v2;
-extern const struct mp_ext_dns mailprobe_dns_v2;
+extern const struct mp_ext_tls mailprobe_tls_v3;
+extern const struct mp_ext_dns mailprobe_dns_v3;
 
 #endif

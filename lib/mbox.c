@@ -22,6 +22,23 @@ mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
 	sbuf_free(&t);
 }
 
+/* --require-tls: the plaintext session must not invite a password. */
+static void
+mbox_posture(struct mbox_check *m, const struct mbox_proto *proto)
+{
+	if (proto->plain_must_have && !caps_has(&m->caps, proto->plain_must_have))
+		result_problem(&m->p.res, STATE_WARNING, "%s: no %s before %s: the "
+		    "server invites a plaintext login", m->p.target,
+		    proto->plain_must_have, proto->starttls_name);
+	else if (proto->plain_must_not && caps_has(&m->caps, proto->plain_must_not))
+		result_problem(&m->p.res, STATE_WARNING, "%s: %s is offered before %s: "
+		    "the password may be sent in clear", m->p.target,
+		    proto->plain_must_not, proto->starttls_name);
+	else
+		result_detail(&m->p.res, "no plaintext login offered before %s",
+		    proto->starttls_name);
+}
+
 int
 mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
     char **argv)
@@ -50,6 +67,8 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 		rc = textcheck_send(&m->tc, &m->p, &e);
 	if (MBOX_GO)
 		rc = proto->capability(m, &e);
+	if (MBOX_GO && m->p.require_tls && !m->p.implicit_tls)
+		mbox_posture(m, proto);
 	if (MBOX_GO && m->p.starttls)
 		rc = proto->starttls(m, &e);
 	if (MBOX_GO && m->require_cap)

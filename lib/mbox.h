@@ -18,6 +18,10 @@ struct mbox_proto {
 	int tls_port;               /* 993, 995 */
 	const char *starttls_name;  /* "STARTTLS", "STLS": for the summary */
 	const char *logout_name;    /* "LOGOUT", "QUIT" */
+	/* --require-tls before TLS: a capability that must be there (IMAP's
+	 * LOGINDISABLED) or must not (POP3's USER), or NULL */
+	const char *plain_must_have;
+	const char *plain_must_not;
 	/* the steps; each returns 0 or -1 with *e set */
 	int (*banner)(struct mbox_check *m, struct err *e);
 	int (*capability)(struct mbox_check *m, struct err *e);

@@ -96,7 +96,23 @@ const struct opt_spec plugin_common_opts[] = {
 	  "Verify the certificate against the DNSSEC-validated TLSA records of "
 	  "_PORT._tcp.HOST (RFC 6698/7671/7672); a matching record replaces "
 	  "PKIX verification. Without TLSA records the check says so and goes "
-	  "on (CRITICAL with --dane=required)." },
+	  "on (CRITICAL with --dane=required). Every record that matches no "
+	  "certificate the server sent is named. --dane=rollover (also "
+	  "required,rollover) adds: a second key must be published (a record "
+	  "for the next key, or a CA record), else WARNING, because replacing "
+	  "the only key breaks DANE until DNS catches up (RFC 7671 §8.1)." },
+	{ OPT_REQUIRE_TLS, "require-tls", no_argument, NULL,
+	  "Security posture (implies -S unless -s): the plaintext session must "
+	  "not invite secrets. SMTP: no STARTTLS on a plain port is CRITICAL; "
+	  "AUTH offered before STARTTLS is WARNING; on a submission port (587, "
+	  "or when -U is given) MAIL FROM accepted before STARTTLS is WARNING. "
+	  "IMAP without LOGINDISABLED, or POP3 offering USER, before TLS is "
+	  "WARNING." },
+	{ OPT_EXPECT_CERT_FILE, "expect-cert-file", required_argument, "PEM",
+	  "The server must serve the certificate in this file (the first "
+	  "certificate in it: a full chain or key+certificate file works). "
+	  "Another one is WARNING naming both notAfter dates: typically renewed "
+	  "on disk but the server not reloaded. Implies -S without -s." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default) or json: one JSON object, same exit code." },
 	{ OPT_JSON, "json", no_argument, NULL, "Same as --output=json." },
@@ -348,12 +364,27 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		p->fcrdns = 1;
 		return 0;
 	case OPT_DANE:
+		p->dane = 1;
 		if (arg == NULL)
-			p->dane = 1;
-		else if (strcmp(arg, "required") == 0)
+			return 0;
+		if (strcmp(arg, "required") == 0) {
 			p->dane = 2;
-		else
-			return err_set(e, ERR_USAGE, "--dane takes no value or 'required'");
+		} else if (strcmp(arg, "rollover") == 0) {
+			p->dane_rollover = 1;
+		} else if (strcmp(arg, "required,rollover") == 0 ||
+		    strcmp(arg, "rollover,required") == 0) {
+			p->dane = 2;
+			p->dane_rollover = 1;
+		} else {
+			return err_set(e, ERR_USAGE, "--dane takes no value, 'required', "
+			    "'rollover' or 'required,rollover'");
+		}
+		return 0;
+	case OPT_REQUIRE_TLS:
+		p->require_tls = 1;
+		return 0;
+	case OPT_EXPECT_CERT_FILE:
+		p->expect_cert_file = arg;
 		return 0;
 	case OPT_TLS_MIN:
 		if (strcmp(arg, "1.2") == 0)
@@ -594,6 +625,71 @@ plugin_tlsa(struct plugin *p, struct err *e)
 	return 0;
 }
 
+/* "3 1 1 0a1b2c3d4e5f6071..." for messages. */
+static void
+plugin_tlsa_text(const struct dns_tlsa *r, char *out, size_t cap)
+{
+	size_t i, o;
+
+	o = (size_t)snprintf(out, cap, "%u %u %u ", r->usage, r->selector, r->mtype);
+	for (i = 0; i < r->len && i < 8 && o + 3 < cap; i++)
+		o += (size_t)snprintf(out + o, cap - o, "%02x", r->data[i]);
+	if (r->len > 8 && o + 4 < cap)
+		snprintf(out + o, cap - o, "...");
+}
+
+/* --dane: name each TLSA record that matches nothing the server sent, and
+ * with --dane=rollover insist on a second key: a record that does not
+ * match the current certificate (the next key, published ahead), or a CA
+ * record (usage 0/2), which survives a new leaf key (RFC 7671 §8.1). */
+static void
+plugin_tlsa_each(struct plugin *p, const struct tls_info *in)
+{
+	const char *base = p->sni ? p->sni : p->host;
+	char rec[64];
+	int i, spare = 0, n = in->ntlsa < p->ntlsa ? in->ntlsa : p->ntlsa;
+
+	for (i = 0; i < n; i++) {
+		plugin_tlsa_text(&p->tlsa[i], rec, sizeof(rec));
+		if (p->tlsa[i].usage == 0 || p->tlsa[i].usage == 2)
+			spare++;
+		if (in->tlsa_match[i])
+			continue;
+		spare++;
+		result_detail(&p->res, "DANE: TLSA %s of _%d._tcp.%s matches no certificate "
+		    "the server sent (a next key published ahead, or a stale record)", rec,
+		    p->port, base);
+	}
+	if (p->dane_rollover && spare == 0)
+		result_problem(&p->res, STATE_WARNING, "%s: DANE: no second key published: "
+		    "%s TLSA record%s of _%d._tcp.%s match%s only the current certificate, "
+		    "so replacing it breaks DANE until DNS catches up (publish the next "
+		    "key first, RFC 7671 §8.1)", p->target, n == 1 ? "the one" : "all",
+		    n == 1 ? "" : "s", p->port, base, n == 1 ? "es" : "");
+}
+
+/* --expect-cert-file: is the certificate served the one on disk? */
+static void
+plugin_expect_cert(struct plugin *p, const struct tls_info *in)
+{
+	const struct tls_info *f = &p->expect_cert;
+
+	if (strcmp(in->fingerprint, f->fingerprint) == 0) {
+		result_detail(&p->res, "certificate is the one in %s", p->expect_cert_file);
+		return;
+	}
+	if (f->not_after_epoch > in->not_after_epoch)
+		result_problem(&p->res, STATE_WARNING, "%s: serves an older certificate than "
+		    "%s (notAfter %s served, %s on disk): renewed but not reloaded?",
+		    p->target, p->expect_cert_file, in->not_after, f->not_after);
+	else
+		result_problem(&p->res, STATE_WARNING, "%s: serves a certificate other than "
+		    "the one in %s (notAfter %s served, %s on disk)", p->target,
+		    p->expect_cert_file, in->not_after, f->not_after);
+	result_detail(&p->res, "certificate in %s: subject %s; SHA-256 %s",
+	    p->expect_cert_file, f->subject, f->fingerprint);
+}
+
 int
 plugin_upgrade(struct plugin *p, struct err *e)
 {
@@ -659,6 +755,10 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	}
 	if (in->dane > 0)
 		result_detail(&p->res, "DANE: the certificate matches TLSA %s", in->dane_match);
+	if (p->ntlsa > 0)
+		plugin_tlsa_each(p, in);
+	if (p->expect_cert_file && !(in->problems & TLS_P_NO_CERT))
+		plugin_expect_cert(p, in);
 	else if (p->dane && p->ntlsa > 0 && in->dane_usable == 0)
 		result_problem(&p->res, STATE_CRITICAL, "DANE: none of the %d TLSA records "
 		    "is usable", p->ntlsa);
@@ -727,8 +827,20 @@ plugin_check_tls_opts(struct plugin *p, int tls_port)
 {
 	if (p->starttls && p->implicit_tls)
 		plugin_usage_error(p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
-	if ((p->cert_warn.set || p->cert_crit.set || p->dane) && !p->implicit_tls)
+	if ((p->cert_warn.set || p->cert_crit.set || p->dane || p->require_tls ||
+	    p->expect_cert_file) && !p->implicit_tls)
 		p->starttls = 1;
+	if (p->expect_cert_file) {
+		struct err e;
+
+		err_clear(&e);
+		if (tls_cert_file(p->expect_cert_file, &p->expect_cert, &e) < 0) {
+			char msg[ERR_MSG_MAX + 32];
+
+			snprintf(msg, sizeof(msg), "--expect-cert-file: %s", e.msg);
+			plugin_usage_error(p, msg);
+		}
+	}
 	if (p->srv_domain && p->host)
 		plugin_usage_error(p, "-H and --srv exclude each other");
 	if (p->srv_domain)

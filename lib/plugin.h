@@ -32,6 +32,8 @@ enum {
 	OPT_DNS_SERVER,
 	OPT_FCRDNS,
 	OPT_DANE,
+	OPT_REQUIRE_TLS,
+	OPT_EXPECT_CERT_FILE,
 	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* lib/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
@@ -71,6 +73,10 @@ struct plugin {
 	const char *dns_server;    /* --dns-server, or NULL: /etc/resolv.conf */
 	int fcrdns;                /* --fcrdns */
 	int dane;                  /* --dane: 1, --dane=required: 2 */
+	int dane_rollover;         /* --dane=rollover: a second key must be published */
+	int require_tls;           /* --require-tls: posture assertions */
+	const char *expect_cert_file;   /* --expect-cert-file */
+	struct tls_info expect_cert;    /* ... its certificate */
 	int use_ldns;              /* resolve names through lib/dns */
 	struct dns *dns;           /* the resolver, made on first use */
 	struct net_addrs addrs;    /* set before plugin_connect to skip resolving */
@@ -130,9 +136,10 @@ void plugin_start(struct plugin *p);
 int plugin_srv(struct plugin *p, const char *tls_service,
     const char *plain_service);
 
-/* Usage checks of the TLS options: -S and -s exclude each other; -D and
- * --dane without -s imply -S; --dane needs a host name. Sets the default
- * port (DEFAULT_PORT, or TLS_PORT with -s). */
+/* Usage checks of the TLS options: -S and -s exclude each other; -D,
+ * --dane, --require-tls and --expect-cert-file without -s imply -S;
+ * --dane needs a host name; the --expect-cert-file certificate must be
+ * readable. Sets the default port (DEFAULT_PORT, or TLS_PORT with -s). */
 void plugin_check_tls_opts(struct plugin *p, int tls_port);
 
 /* Usage checks shared by the plugins that log in: -U needs a password,

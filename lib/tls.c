@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -334,6 +335,86 @@ tls_san_text(X509 *cert, char *out, size_t cap)
 	GENERAL_NAMES_free(gens);
 }
 
+/* The facts of one certificate: names, validity, fingerprint. */
+static void
+tls_cert_facts(X509 *cert, struct tls_info *in)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	int day = 0, sec = 0;
+
+	tls_name_text(X509_get_subject_name(cert), in->subject, sizeof(in->subject));
+	tls_name_text(X509_get_issuer_name(cert), in->issuer, sizeof(in->issuer));
+	tls_san_text(cert, in->names, sizeof(in->names));
+	tls_time_text(X509_get0_notBefore(cert), in->not_before,
+	    sizeof(in->not_before), NULL);
+	tls_time_text(X509_get0_notAfter(cert), in->not_after,
+	    sizeof(in->not_after), &in->not_after_epoch);
+	if (ASN1_TIME_diff(&day, &sec, NULL, X509_get0_notAfter(cert)))
+		in->days_left = day + sec / 86400.0;
+	if (X509_digest(cert, EVP_sha256(), md, &mdlen)) {
+		for (i = 0; i < mdlen && (size_t)i * 3 + 3 <= sizeof(in->fingerprint); i++)
+			snprintf(in->fingerprint + (size_t)i * 3, 4, "%02X%s", md[i],
+			    i + 1 < mdlen ? ":" : "");
+	}
+}
+
+/* Does TLSA record R (RFC 6698 §2.1) match certificate X? Selector 0 is
+ * the whole certificate, 1 its SubjectPublicKeyInfo; matching type 0 the
+ * DER itself, 1 SHA-256, 2 SHA-512. */
+static int
+tls_tlsa_matches(const struct tls_tlsa *r, X509 *x)
+{
+	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	int len, ok = 0;
+
+	if (r->selector == 0)
+		len = i2d_X509(x, &der);
+	else if (r->selector == 1)
+		len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
+	else
+		return 0;
+	if (len <= 0)
+		return 0;
+	if (r->mtype == 0)
+		ok = (size_t)len == r->len && memcmp(der, r->data, r->len) == 0;
+	else if ((r->mtype == 1 || r->mtype == 2) && EVP_Digest(der, (size_t)len, md,
+	    &mdlen, r->mtype == 1 ? EVP_sha256() : EVP_sha512(), NULL))
+		ok = mdlen == r->len && memcmp(md, r->data, mdlen) == 0;
+	OPENSSL_free(der);
+	return ok;
+}
+
+/* For each TLSA record: does it match what the server sent? Usages 1 and 3
+ * name the leaf; 0 and 2 a CA, which may also come from the local store
+ * (the verified chain). This is reported apart from OpenSSL's verdict so
+ * that a record matching nothing (a next key published ahead of a
+ * rollover, or one left behind) can be named. */
+static void
+tls_tlsa_each(struct tls *t, X509 *leaf)
+{
+	STACK_OF(X509) *sent = SSL_get_peer_cert_chain(t->ssl);
+	STACK_OF(X509) *built = SSL_get0_verified_chain(t->ssl);
+	int i, j;
+
+	t->info.ntlsa = t->o.ntlsa < TLS_TLSA_MAX ? t->o.ntlsa : TLS_TLSA_MAX;
+	for (i = 0; i < t->info.ntlsa; i++) {
+		const struct tls_tlsa *r = &t->o.tlsa[i];
+		int m = 0;
+
+		if (r->usage == 1 || r->usage == 3) {
+			m = leaf != NULL && tls_tlsa_matches(r, leaf);
+		} else if (r->usage == 0 || r->usage == 2) {
+			for (j = 0; !m && sent && j < sk_X509_num(sent); j++)
+				m = tls_tlsa_matches(r, sk_X509_value(sent, j));
+			for (j = 0; !m && built && j < sk_X509_num(built); j++)
+				m = tls_tlsa_matches(r, sk_X509_value(built, j));
+		}
+		t->info.tlsa_match[i] = (unsigned char)m;
+	}
+}
+
 static void
 tls_collect(struct tls *t)
 {
@@ -347,27 +428,12 @@ tls_collect(struct tls *t)
 	in->chain_len = chain ? sk_X509_num(chain) : 0;
 	in->version_ok = !((t->o.min_version == 13 && v < TLS1_3_VERSION) ||
 	    (t->o.min_version == 12 && v < TLS1_2_VERSION));
+	if (t->o.ntlsa > 0)
+		tls_tlsa_each(t, cert);
 	if (cert == NULL) {
 		in->problems |= TLS_P_NO_CERT;
 	} else {
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned int mdlen = 0, i;
-		int day = 0, sec = 0;
-
-		tls_name_text(X509_get_subject_name(cert), in->subject, sizeof(in->subject));
-		tls_name_text(X509_get_issuer_name(cert), in->issuer, sizeof(in->issuer));
-		tls_san_text(cert, in->names, sizeof(in->names));
-		tls_time_text(X509_get0_notBefore(cert), in->not_before,
-		    sizeof(in->not_before), NULL);
-		tls_time_text(X509_get0_notAfter(cert), in->not_after,
-		    sizeof(in->not_after), &in->not_after_epoch);
-		if (ASN1_TIME_diff(&day, &sec, NULL, X509_get0_notAfter(cert)))
-			in->days_left = day + sec / 86400.0;
-		if (X509_digest(cert, EVP_sha256(), md, &mdlen)) {
-			for (i = 0; i < mdlen && (size_t)i * 3 + 3 <= sizeof(in->fingerprint); i++)
-				snprintf(in->fingerprint + (size_t)i * 3, 4, "%02X%s", md[i],
-				    i + 1 < mdlen ? ":" : "");
-		}
+		tls_cert_facts(cert, in);
 		/* expiry is judged even when nothing else is verified */
 		if (in->days_left < 0)
 			in->problems |= TLS_P_EXPIRED;
@@ -565,4 +631,28 @@ tls_free(struct tls *t)
 	SSL_CTX_free(t->ctx);
 	ERR_clear_error();
 	free(t);
+}
+
+int
+tls_cert_file(const char *path, struct tls_info *out, struct err *e)
+{
+	BIO *b;
+	X509 *x;
+	char buf[256];
+
+	memset(out, 0, sizeof(*out));
+	ERR_clear_error();
+	b = BIO_new_file(path, "r");
+	if (b == NULL)
+		return err_sys(e, ERR_USAGE, errno, "cannot read %s: %s", path,
+		    strerror(errno ? errno : ENOENT));
+	/* skips other PEM blocks (a private key before the certificate) */
+	x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (x == NULL)
+		return err_set(e, ERR_USAGE, "%s holds no PEM certificate (%s)", path,
+		    tls_errstr(buf, sizeof(buf), "no CERTIFICATE block"));
+	tls_cert_facts(x, out);
+	X509_free(x);
+	return 0;
 }

@@ -39,6 +39,7 @@ struct tls_opts {
 };
 
 #define TLS_TEXT 512
+#define TLS_TLSA_MAX 16   /* as DNS_TLSA_MAX */
 
 /* What the handshake proved, for output and thresholds. */
 struct tls_info {
@@ -61,6 +62,11 @@ struct tls_info {
 	int dane_usable;            /* TLSA records OpenSSL could use */
 	int dane;                   /* 1 matched, -1 none matched, 0 not used */
 	char dane_match[TLS_TEXT];  /* the record that matched, "3 1 1 ab12..." */
+	int ntlsa;                  /* the TLSA records given (tls_opts.ntlsa) */
+	/* per record: 1 when it matches a certificate the server sent (usage
+	 * 1/3: the leaf; 0/2: any certificate of the chain), else 0. A record
+	 * matching nothing is a next key published ahead, or a stale one. */
+	unsigned char tlsa_match[TLS_TLSA_MAX];
 };
 
 struct tls;
@@ -79,6 +85,12 @@ const struct tls_info *tls_get_info(const struct tls *t);
 
 /* Send close_notify (best effort, no waiting) and free. NULL is fine. */
 void tls_free(struct tls *t);
+
+/* The first certificate in the PEM file PATH (other PEM blocks, e.g. a
+ * private key, are skipped; a full chain file gives its leaf): subject,
+ * issuer, names, validity, days_left and fingerprint of *OUT are filled,
+ * the rest zeroed. ERR_USAGE with the reason when it cannot be read. */
+int tls_cert_file(const char *path, struct tls_info *out, struct err *e);
 
 /* Verification problems, as bits of tls_info.problems. */
 enum {

@@ -357,7 +357,7 @@ imap_capability(struct mbox_check *mb, struct err *e)
 }
 
 static const struct mbox_proto imap_proto = {
-	"imaps", "imap", 993, "STARTTLS", "LOGOUT",
+	"imaps", "imap", 993, "STARTTLS", "LOGOUT", "LOGINDISABLED", NULL,
 	imap_step_banner, imap_capability, imap_step_starttls, imap_step_login, imap_step_logout
 };
 

@@ -293,7 +293,7 @@ pop3_capability(struct mbox_check *mb, struct err *e)
 }
 
 static const struct mbox_proto pop3_proto = {
-	"pop3s", "pop3", 995, "STLS", "QUIT",
+	"pop3s", "pop3", 995, "STLS", "QUIT", NULL, "USER",
 	pop3_step_banner, pop3_capability, pop3_step_stls, pop3_step_login, pop3_step_quit
 };
 

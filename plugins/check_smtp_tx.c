@@ -49,11 +49,12 @@ enum {
 	OPT_ALL_MX,
 	OPT_COUNT,
 	OPT_INTERVAL,
-	OPT_PARALLEL
+	OPT_PARALLEL,
+	OPT_RELAY_TEST
 };
 
 static const char *const smtp_phases[] = {
-	"dns", "connect", "tls", "banner", "ehlo", "starttls", "auth",
+	"dns", "connect", "tls", "banner", "ehlo", "starttls", "relay", "auth",
 	"mail", "rcpt", "data", "datasent", "quit", NULL
 };
 
@@ -109,6 +110,11 @@ static const struct opt_spec smtp_opts[] = {
 	{ OPT_PARALLEL, "parallel", required_argument, "P",
 	  "With --count: keep P sessions open at once, in this one process "
 	  "(default 1)." },
+	{ OPT_RELAY_TEST, "relay-test", required_argument, "ADDR",
+	  "Open-relay test before any AUTH: MAIL FROM (-f, else <>) and RCPT TO "
+	  "ADDR, an address in a domain the server must not relay to, then RSET. "
+	  "Refused (5xx) is OK, accepted is CRITICAL (open relay), 4xx WARNING "
+	  "(inconclusive). Phase relay. The rest of the check goes on." },
 	{ 'C', "command", required_argument, "COMMAND",
 	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
 	{ 'R', "response", required_argument, "REGEX",
@@ -152,6 +158,7 @@ struct smtp_check {
 	const char *mx_domain;
 	int all_mx;
 	int want_auth;
+	const char *relay_test;
 	long count, parallel;
 	double interval;
 
@@ -294,6 +301,12 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		return 0;
 	case OPT_NO_DATA:
 		s->no_data = 1;
+		return 0;
+	case OPT_RELAY_TEST:
+		if (strpbrk(arg, "<> \r\n") || strchr(arg, '@') == NULL)
+			return err_set(e, ERR_USAGE, "--relay-test takes a bare address "
+			    "(user@domain), without <> or blanks");
+		s->relay_test = arg;
 		return 0;
 	case OPT_HEADER: {
 		const char *colon = strchr(arg, ':'), *q;
@@ -584,8 +597,9 @@ smtp_step_starttls(struct smtp_check *s, struct err *e)
 	phase_begin(&s->p.phases, "starttls");
 	if (!(s->ext.flags & SMTP_EXT_STARTTLS)) {
 		err_clear(e);
-		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered%s",
-		    s->used_helo ? " (server refused EHLO)" : "");
+		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered%s%s",
+		    s->used_helo ? " (server refused EHLO)" : "",
+		    s->p.require_tls ? " (--require-tls)" : "");
 	}
 	if (smtp_cmd(s, "STARTTLS", e) < 0)
 		return -1;
@@ -605,6 +619,83 @@ smtp_step_starttls(struct smtp_check *s, struct err *e)
 	/* RFC 3207 §4.2: forget what we knew, ask again */
 	memset(&s->ext, 0, sizeof(s->ext));
 	if (smtp_step_ehlo(s, "starttls", e) < 0)
+		return -1;
+	return 0;
+}
+
+/* --require-tls, before STARTTLS: what the plaintext session invites.
+ * STARTTLS itself missing is found by the STARTTLS step (-S is implied). */
+static int
+smtp_step_posture(struct smtp_check *s, struct err *e)
+{
+	char cmd[CONN_LINE_MAX];
+
+	if (s->ext.flags & SMTP_EXT_AUTH)
+		result_problem(&s->p.res, STATE_WARNING, "%s: AUTH is offered before "
+		    "STARTTLS (AUTH %s): passwords may be sent in clear", s->p.target,
+		    s->ext.auth[0] ? s->ext.auth : "");
+	else
+		result_detail(&s->p.res, "no AUTH before STARTTLS");
+	if (s->p.port != 587 && !s->want_auth)
+		return 0;
+	/* a submission port: mail must not be taken before TLS */
+	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
+	if (smtp_cmd(s, cmd, e) < 0)
+		return -1;
+	if (s->reply.code / 100 == 2) {
+		result_problem(&s->p.res, STATE_WARNING, "%s: MAIL FROM accepted before "
+		    "STARTTLS on a submission port (%d %.*s)", s->p.target, s->reply.code,
+		    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+		if (smtp_cmd(s, "RSET", e) < 0)
+			return -1;
+	} else if (s->reply.code == 421) {
+		return smtp_rejected(s, "MAIL FROM", e);
+	} else {
+		result_detail(&s->p.res, "MAIL FROM before STARTTLS refused: %d %.*s",
+		    s->reply.code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+	}
+	return 0;
+}
+
+/* --relay-test ADDR: without authentication, a recipient in a foreign
+ * domain must be refused. RSET afterwards, so nothing is ever sent. */
+static int
+smtp_step_relay(struct smtp_check *s, struct err *e)
+{
+	char cmd[CONN_LINE_MAX];
+	int code;
+
+	phase_begin(&s->p.phases, "relay");
+	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
+	if (smtp_cmd(s, cmd, e) < 0)
+		return -1;
+	if (s->reply.code == 421)
+		return smtp_rejected(s, "MAIL FROM", e);
+	if (s->reply.code / 100 != 2) {
+		result_problem(&s->p.res, STATE_WARNING, "%s: relay test not possible: "
+		    "MAIL FROM:<%s> answered %d %.*s", s->p.target, s->from ? s->from : "",
+		    s->reply.code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+		return smtp_cmd(s, "RSET", e) < 0 ? -1 : 0;
+	}
+	snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->relay_test);
+	if (smtp_cmd(s, cmd, e) < 0)
+		return -1;
+	code = s->reply.code;
+	if (code == 421)
+		return smtp_rejected(s, "RCPT TO", e);
+	if (code / 100 == 5)
+		result_detail(&s->p.res, "relay test: RCPT TO <%s> refused without "
+		    "authentication: %d %.*s", s->relay_test, code,
+		    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+	else if (code / 100 == 2)
+		result_problem(&s->p.res, STATE_CRITICAL, "%s: open relay: RCPT TO <%s> "
+		    "accepted without authentication (%d %.*s)", s->p.target, s->relay_test,
+		    code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+	else
+		result_problem(&s->p.res, STATE_WARNING, "%s: relay test inconclusive: "
+		    "RCPT TO <%s> answered %d %.*s", s->p.target, s->relay_test, code,
+		    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+	if (smtp_cmd(s, "RSET", e) < 0)
 		return -1;
 	return 0;
 }
@@ -1011,8 +1102,12 @@ smtp_session(struct smtp_check *s)
 	if (rc == 0 && !s->stop && s->expect && !strstr(sbuf_str(&s->seen), s->expect))
 		result_problem(&s->p.res, STATE_WARNING, "%s: expected '%s' not found in "
 		    "the banner or EHLO reply", s->p.target, s->expect);
+	if (rc == 0 && !s->stop && s->p.require_tls && !s->p.implicit_tls)
+		rc = smtp_step_posture(s, &e);
 	if (rc == 0 && !s->stop && s->p.starttls)
 		rc = smtp_step_starttls(s, &e);
+	if (rc == 0 && !s->stop && s->relay_test)
+		rc = smtp_step_relay(s, &e);
 	if (rc == 0 && !s->stop && s->require_ext)
 		rc = caps_require(&s->ext.kw, s->require_ext, "extension", &e);
 	if (rc == 0 && !s->stop && s->want_auth)
@@ -1125,6 +1220,8 @@ smtp_thread(void *arg)
 }
 
 struct smtp_mxhost {
+	struct tls_info tls;       /* the certificate it served, when have_tls */
+	int have_tls;
 	struct net_addrs addrs;
 	int resolved;
 	struct err err;
@@ -1132,6 +1229,53 @@ struct smtp_mxhost {
 	pthread_t th;
 	int started;
 };
+
+/* --all-mx: the hosts of one domain should serve current certificates.
+ * A host whose certificate is for the same names (or subject) as a peer's
+ * but ends earlier and differs was most likely not reloaded after a
+ * renewal: WARNING. Hosts with certificates of their own are not compared. */
+static void
+smtp_cert_consistency(struct smtp_check *s, const struct dns_mxset *mx,
+    const struct smtp_mxhost *h)
+{
+	int i, j, n = 0, distinct = 0, first = -1;
+
+	for (i = 0; i < mx->n; i++) {
+		int newest = -1, seen = 0;
+
+		if (!h[i].have_tls)
+			continue;
+		n++;
+		if (first < 0)
+			first = i;
+		for (j = 0; j < mx->n; j++) {
+			if (j == i || !h[j].have_tls)
+				continue;
+			if (j < i && strcmp(h[j].tls.fingerprint, h[i].tls.fingerprint) == 0)
+				seen = 1;
+			if (strcmp(h[j].tls.fingerprint, h[i].tls.fingerprint) == 0 ||
+			    h[j].tls.not_after_epoch <= h[i].tls.not_after_epoch)
+				continue;
+			if (strcmp(h[j].tls.names, h[i].tls.names) != 0 &&
+			    strcmp(h[j].tls.subject, h[i].tls.subject) != 0)
+				continue;
+			if (newest < 0 || h[j].tls.not_after_epoch > h[newest].tls.not_after_epoch)
+				newest = j;
+		}
+		distinct += !seen;
+		if (newest >= 0)
+			result_problem(&s->p.res, STATE_WARNING, "MX %s serves an older "
+			    "certificate than %s (notAfter %s, %s there): renewed but not "
+			    "reloaded?", mx->mx[i].name, mx->mx[newest].name,
+			    h[i].tls.not_after, h[newest].tls.not_after);
+	}
+	if (n > 1 && distinct == 1)
+		result_detail(&s->p.res, "certificates: all %d MX hosts serve the same one "
+		    "(notAfter %s)", n, h[first].tls.not_after);
+	else if (n > 1)
+		result_detail(&s->p.res, "certificates: the %d MX hosts serve %d different "
+		    "ones", n, distinct);
+}
 
 /* --mx: look up the MX set, resolve every host, then check the first that
  * answers (falling through on connection failures), or all of them at once
@@ -1281,8 +1425,13 @@ smtp_run_mx(struct smtp_check *s)
 			sbuf_printf(&s->p.res.transcript, "-- MX %s\n", mx.mx[i].name);
 		result_merge(&s->p.res, &c->p.res);
 		smtp_perf_append(&s->p.res, &c->p.res);
+		if (c->p.have_tls_info && !(c->p.tls_info.problems & TLS_P_NO_CERT)) {
+			h[i].tls = c->p.tls_info;
+			h[i].have_tls = 1;
+		}
 		smtp_clone_free(c);
 	}
+	smtp_cert_consistency(s, &mx, h);
 	result_ok(&s->p.res, "all %d MX hosts of %s passed in %.3f s", mx.n, s->mx_domain,
 	    deadline_elapsed(&s->p.dl));
 }

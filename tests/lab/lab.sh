@@ -12,6 +12,7 @@
 #   lab_postfix_conf 'k = v'        add a main.cf line (before lab_postfix_start)
 #   lab_postfix_user NAME           add NAME@lab.test as a Maildir mailbox (before lab_postfix_start)
 #   lab_postfix_listener ADDR:PORT [-o k=v ...]   add an smtpd listener to master.cf
+#   lab_postfix_service NAME CMD [-o k=v ...]     add an internal (unix) service to master.cf
 #   lab_postfix_start               start the private Postfix, wait for its 220 banner
 #   lab_pki                         test CA + good/expiring/expired/wronghost/selfsigned certificates
 #                                   in $LAB_PKI_DIR; exports LAB_CA_FILE
@@ -557,6 +558,26 @@ lab_postfix_listener() {
 		lab_postfix_check_listeners || return 1
 	fi
 	return 0
+}
+
+# lab_postfix_service NAME COMMAND [-o k=v ...]: an extra internal (unix socket) service in
+# master.cf, e.g. a second trivial-rewrite with its own transports that one listener uses through
+# -o rewrite_service_name=NAME. Never an inet service: listeners go through lab_postfix_listener.
+lab_postfix_service() {
+	local name=${1:-} cmd=${2:-} line
+	shift 2 || { lab_log "lab_postfix_service: want NAME COMMAND"; return 1; }
+	if ! [[ $name =~ ^[a-z][a-z0-9-]*$ && $cmd =~ ^[a-z][a-z0-9-]*$ ]]; then
+		lab_log "lab_postfix_service: bad service name or command '$name' '$cmd'"
+		return 1
+	fi
+	lab_postfix_prepare || return 1
+	line="$name unix - - n - - $cmd"
+	while [ $# -gt 0 ]; do
+		[ "$1" = -o ] && [ $# -ge 2 ] || { lab_log "lab_postfix_service: want -o name=value"; return 1; }
+		line+=$'\n'"  -o $2"
+		shift 2
+	done
+	printf '%s\n' "$line" >>"$LAB_POSTFIX_DIR/listeners"
 }
 
 lab_postfix_write_main() {
