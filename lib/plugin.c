@@ -364,7 +364,8 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		p->fcrdns = 1;
 		return 0;
 	case OPT_DANE:
-		p->dane = 1;
+		if (p->dane == 0)   /* a bare --dane never undoes =required */
+			p->dane = 1;
 		if (arg == NULL)
 			return 0;
 		if (strcmp(arg, "required") == 0) {
