@@ -1107,16 +1107,6 @@ smtp_clone_free(struct smtp_check *c)
 	free(c);
 }
 
-static void
-smtp_perf_append(struct result *dst, const struct result *src)
-{
-	if (src->perf.len == 0)
-		return;
-	if (dst->perf.len)
-		sbuf_addc(&dst->perf, ' ');
-	sbuf_add(&dst->perf, sbuf_str(&src->perf));
-}
-
 static void *
 smtp_thread(void *arg)
 {
@@ -1227,7 +1217,7 @@ smtp_run_mx(struct smtp_check *s)
 		result_merge(&s->p.res, &h[chosen].c->p.res);
 		sbuf_reset(&s->p.res.ok_text);
 		sbuf_add(&s->p.res.ok_text, sbuf_str(&h[chosen].c->p.res.ok_text));
-		smtp_perf_append(&s->p.res, &h[chosen].c->p.res);
+		result_merge_perf(&s->p.res, &h[chosen].c->p.res);
 		for (i = 0; i < s->p.phases.n; i++) {
 			const struct phase *cp = &h[chosen].c->p.phases.p[i];
 
@@ -1280,7 +1270,7 @@ smtp_run_mx(struct smtp_check *s)
 		if (c->p.res.transcript.len)
 			sbuf_printf(&s->p.res.transcript, "-- MX %s\n", mx.mx[i].name);
 		result_merge(&s->p.res, &c->p.res);
-		smtp_perf_append(&s->p.res, &c->p.res);
+		result_merge_perf(&s->p.res, &c->p.res);
 		smtp_clone_free(c);
 	}
 	result_ok(&s->p.res, "all %d MX hosts of %s passed in %.3f s", mx.n, s->mx_domain,
