@@ -384,9 +384,26 @@ test_odd(void)
 	result_free(&r);
 }
 
+/* The checker above can fail: interleaved families, a second TYPE, text
+ * after # EOF, no # EOF. */
+static void
+test_checker(void)
+{
+	ok(grouping_error("# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\n# EOF\n") == NULL,
+	    "checker: grouped text passes");
+	ok(grouping_error("# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na{x=\"1\"} 2\n# EOF\n")
+	    != NULL, "checker: an interleaved sample fails");
+	ok(grouping_error("# TYPE a gauge\na 1\n# TYPE a gauge\na 2\n# EOF\n") != NULL,
+	    "checker: a second TYPE line fails");
+	ok(grouping_error("# TYPE a gauge\na 1\n# EOF\na 2\n") != NULL,
+	    "checker: text after # EOF fails");
+	ok(grouping_error("# TYPE a gauge\na 1\n") != NULL, "checker: no # EOF fails");
+}
+
 int
 main(void)
 {
+	test_checker();
 	test_escaping();
 	test_names();
 	test_numbers();
