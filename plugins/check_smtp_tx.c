@@ -966,7 +966,10 @@ smtp_setup(struct smtp_check *s)
 	    "      --expect-reply rcpt=5xx\n"
 	    "      open-relay test: OK when relaying is refused, CRITICAL when accepted\n"
 	    "  check_smtp_tx -H 192.0.2.25 -w 2 -c 5 --critical-phase=banner=3 -t 20:WARNING\n"
-	    "      thresholds on the total and on one phase; a timeout is only WARNING\n";
+	    "      thresholds on the total and on one phase; a timeout is only WARNING\n"
+	    "  check_smtp_tx --mx example.org --all-mx -S --output=openmetrics\n"
+	    "      every MX host, as OpenMetrics text for the node_exporter textfile\n"
+	    "      collector (per-host samples labelled mx=\"HOST\"); same exit code\n";
 	s->p.compat =
 	    "  check_smtp (monitoring-plugins 2.3, 2.4, 3.0)  check_smtp_tx\n"
 	    "  -H -p -4 -6 -w -c            the same (-w/-c on the total time)\n"
