@@ -129,7 +129,7 @@ void
 phase_report(const struct phase_set *ps, double total, struct result *r,
     const char *prefix)
 {
-	char what[320], label[300];
+	char what[320];
 	int i;
 
 	for (i = 0; i < ps->n; i++) {
@@ -137,15 +137,14 @@ phase_report(const struct phase_set *ps, double total, struct result *r,
 
 		if (!p->ran)
 			continue;
-		snprintf(label, sizeof(label), "%s%s%s", prefix ? prefix : "",
-		    prefix ? "_" : "", p->name);
-		result_perf(r, label, p->secs, "s", &p->warn, &p->crit, 0, NAN);
+		result_perf_host(r, prefix, p->name, p->secs, "s", &p->warn,
+		    &p->crit, 0, NAN);
 		snprintf(what, sizeof(what), "%s%sphase %s took", prefix ? prefix : "",
 		    prefix ? ": " : "", p->name);
 		phase_check(r, what, p->secs, &p->warn, &p->crit);
 	}
-	snprintf(label, sizeof(label), "%s%stime", prefix ? prefix : "", prefix ? "_" : "");
-	result_perf(r, label, total, "s", &ps->total_warn, &ps->total_crit, 0, NAN);
+	result_perf_host(r, prefix, "time", total, "s", &ps->total_warn,
+	    &ps->total_crit, 0, NAN);
 	snprintf(what, sizeof(what), "%s%stotal time", prefix ? prefix : "", prefix ? ": " : "");
 	phase_check(r, what, total, &ps->total_warn, &ps->total_crit);
 }

@@ -16,6 +16,7 @@
 
 #include "conn.h"
 #include "ini.h"
+#include "metrics.h"
 #include "net.h"
 #include "plugin.h"
 
@@ -24,6 +25,7 @@ static void plugin_help(const struct plugin *p);
 static void plugin_man(const struct plugin *p);
 static int plugin_tlsa(struct plugin *p, struct err *e);
 static void plugin_backstop(int sig);
+static void plugin_print_metrics(const struct plugin *p, FILE *f);
 
 const struct opt_spec plugin_common_opts[] = {
 	/* hidden: prints the man page, made from the same tables as --help */
@@ -114,7 +116,13 @@ const struct opt_spec plugin_common_opts[] = {
 	  "Another one is WARNING naming both notAfter dates: typically renewed "
 	  "on disk but the server not reloaded. Implies -S without -s." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
-	  "nagios (default) or json: one JSON object, same exit code." },
+	  "nagios (default); json: one JSON object; openmetrics: the state "
+	  "and the perfdata as OpenMetrics gauges (mailprobe_state, "
+	  "mailprobe_phase_seconds{phase=...}, mailprobe_time_seconds, "
+	  "mailprobe_cert_days, ...; --all-mx adds mx=\"HOST\"), ending in "
+	  "'# EOF', for the node_exporter textfile collector, whose parser "
+	  "reads '# UNIT' and '# EOF' as comments. The exit code is the same "
+	  "in every format." },
 	{ OPT_JSON, "json", no_argument, NULL, "Same as --output=json." },
 	{ OPT_EXTRA_OPTS, "extra-opts", optional_argument, "[SECTION][@FILE]",
 	  "Read options from an ini file (default section: the plugin's name; "
@@ -299,14 +307,17 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		return phase_threshold(&p->phases, arg, 1, e);
 	case OPT_OUTPUT:
 		if (strcmp(arg, "json") == 0)
-			p->json = 1;
+			p->output = PLUGIN_OUT_JSON;
+		else if (strcmp(arg, "openmetrics") == 0)
+			p->output = PLUGIN_OUT_OPENMETRICS;
 		else if (strcmp(arg, "nagios") == 0)
-			p->json = 0;
+			p->output = PLUGIN_OUT_NAGIOS;
 		else
-			return err_set(e, ERR_USAGE, "--output must be nagios or json, not '%.32s'", arg);
+			return err_set(e, ERR_USAGE, "--output must be nagios, json or "
+			    "openmetrics, not '%.32s'", arg);
 		return 0;
 	case OPT_JSON:
-		p->json = 1;
+		p->output = PLUGIN_OUT_JSON;
 		return 0;
 	case 'S':
 		p->starttls = 1;
@@ -459,7 +470,9 @@ plugin_man(const struct plugin *p)
 	    "\\fB\\-\\-version\\fR, as monitoring\\-plugins do).\n");
 	printf(".SH OUTPUT\nLine 1: \\fISERVICE STATE \\- text | perfdata\\fR; "
 	    "then long output, one fact per line; with \\fB\\-v\\fR the protocol "
-	    "transcript (secrets replaced by ***).\n");
+	    "transcript (secrets replaced by ***). \\fB\\-\\-output=json\\fR prints "
+	    "one JSON object instead, \\fB\\-\\-output=openmetrics\\fR the state "
+	    "and the perfdata as OpenMetrics text; the exit status is the same.\n");
 	if (p->examples) {
 		printf(".SH EXAMPLES\n");
 		for (line = p->examples; *line; line = nl + 1) {
@@ -738,8 +751,6 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	 * days ago is -3, in the text and in the perfdata alike */
 	days = (long)in->days_left;
 	if (!(in->problems & TLS_P_NO_CERT)) {
-		char label[300];
-
 		result_detail(&p->res, "certificate: subject %s; issuer %s", in->subject,
 		    in->issuer);
 		result_detail(&p->res, "certificate names: %s", in->names[0] ? in->names : "none");
@@ -749,10 +760,8 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		else
 			result_detail(&p->res, "certificate valid until %s (%ld days left); "
 			    "SHA-256 %s", in->not_after, days, in->fingerprint);
-		snprintf(label, sizeof(label), "%s%scert_days", p->perf_prefix ?
-		    p->perf_prefix : "", p->perf_prefix ? "_" : "");
-		result_perf(&p->res, label, (double)days, "", &p->cert_warn, &p->cert_crit,
-		    NAN, NAN);
+		result_perf_host(&p->res, p->perf_prefix, "cert_days", (double)days, "",
+		    &p->cert_warn, &p->cert_crit, NAN, NAN);
 	}
 	if (in->dane > 0)
 		result_detail(&p->res, "DANE: the certificate matches TLSA %s", in->dane_match);
@@ -1140,6 +1149,23 @@ plugin_print_json(const struct plugin *p, double total, FILE *f)
 	sbuf_free(&tmp);
 }
 
+/* --output=openmetrics: the perfdata facts for Prometheus (lib/metrics.h). */
+static void
+plugin_print_metrics(const struct plugin *p, FILE *f)
+{
+	struct metrics_target t;
+	struct sbuf m;
+
+	t.plugin = p->name;
+	t.service = p->service;
+	t.host = p->host;
+	t.port = p->host ? p->port : 0;
+	sbuf_init(&m);
+	metrics_format(&m, &t, &p->res);
+	fputs(sbuf_str(&m), f);
+	sbuf_free(&m);
+}
+
 int
 plugin_finish(struct plugin *p)
 {
@@ -1151,8 +1177,10 @@ plugin_finish(struct plugin *p)
 	phase_report(&p->phases, total, &p->res, NULL);
 	s = result_state(&p->res);
 	alarm(0);
-	if (p->json)
+	if (p->output == PLUGIN_OUT_JSON)
 		plugin_print_json(p, total, stdout);
+	else if (p->output == PLUGIN_OUT_OPENMETRICS)
+		plugin_print_metrics(p, stdout);
 	else
 		result_print(&p->res, stdout);
 	fflush(stdout);

@@ -38,6 +38,13 @@ enum {
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
 
+/* --output */
+enum plugin_output {
+	PLUGIN_OUT_NAGIOS = 0,     /* status line, long output (default) */
+	PLUGIN_OUT_JSON,           /* one JSON object */
+	PLUGIN_OUT_OPENMETRICS     /* OpenMetrics text (lib/metrics.h) */
+};
+
 struct plugin {
 	/* set by the plugin before plugin_parse */
 	const char *name;          /* "check_smtp_tx" */
@@ -60,7 +67,7 @@ struct plugin {
 	double timeout;            /* seconds, default 10 */
 	enum state timeout_state;  /* default CRITICAL */
 	int verbose;
-	int json;
+	enum plugin_output output;
 	int starttls;              /* -S */
 	int implicit_tls;          /* -s */
 	const char *sni;           /* --sni=NAME, or NULL: the host name */
@@ -180,8 +187,9 @@ void plugin_close(struct plugin *p);
  * 4xx rejections WARNING, 5xx CRITICAL, 421 CRITICAL). */
 enum state plugin_err_state(const struct plugin *p, const struct err *e);
 
-/* Stop timing, add the phase perfdata and thresholds, print, free and
- * return the exit code. */
+/* Stop timing, add the phase perfdata and thresholds, print (in the
+ * --output format), free and return the exit code, which the format does
+ * not change. */
 int plugin_finish(struct plugin *p);
 
 #endif

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -12,6 +13,7 @@
 
 static void perf_label(struct sbuf *out, const char *label);
 static void perf_number(struct sbuf *out, double v, const char *uom);
+static struct perf_item *result_item_new(struct result *r);
 
 const char *
 state_name(enum state s)
@@ -75,6 +77,9 @@ result_free(struct result *r)
 	sbuf_free(&r->details);
 	sbuf_free(&r->transcript);
 	sbuf_free(&r->perf);
+	free(r->items);
+	r->items = NULL;
+	r->nitems = r->capitems = 0;
 }
 
 void
@@ -232,14 +237,86 @@ perf_format(struct sbuf *out, const char *label, double value,
 		out->s[--out->len] = '\0';
 }
 
+/* A zeroed slot at the end of R's items, or NULL (counted as lost). */
+static struct perf_item *
+result_item_new(struct result *r)
+{
+	struct perf_item *it;
+
+	if (r->nitems == r->capitems) {
+		int cap = r->capitems ? r->capitems * 2 : 16;
+
+		it = realloc(r->items, (size_t)cap * sizeof(*it));
+		if (it == NULL) {
+			r->items_lost++;
+			return NULL;
+		}
+		r->items = it;
+		r->capitems = cap;
+	}
+	it = &r->items[r->nitems++];
+	memset(it, 0, sizeof(*it));
+	return it;
+}
+
+void
+result_perf_host(struct result *r, const char *host, const char *label,
+    double value, const char *uom, const struct range *warn,
+    const struct range *crit, double min, double max)
+{
+	struct perf_item *it;
+	struct sbuf full;
+
+	if (r->perf.len > 0)
+		sbuf_addc(&r->perf, ' ');
+	if (host) {
+		sbuf_init(&full);
+		sbuf_printf(&full, "%s_%s", host, label);
+		perf_format(&r->perf, sbuf_str(&full), value, uom, warn, crit, min, max);
+		sbuf_free(&full);
+	} else {
+		perf_format(&r->perf, label, value, uom, warn, crit, min, max);
+	}
+	it = result_item_new(r);
+	if (it == NULL)
+		return;
+	snprintf(it->host, sizeof(it->host), "%s", host ? host : "");
+	snprintf(it->label, sizeof(it->label), "%s", label);
+	it->value = value;
+	snprintf(it->uom, sizeof(it->uom), "%s", uom ? uom : "");
+	if (warn && warn->set)
+		snprintf(it->warn, sizeof(it->warn), "%s", warn->text);
+	if (crit && crit->set)
+		snprintf(it->crit, sizeof(it->crit), "%s", crit->text);
+	it->min = min;
+	it->max = max;
+}
+
 void
 result_perf(struct result *r, const char *label, double value,
     const char *uom, const struct range *warn, const struct range *crit,
     double min, double max)
 {
-	if (r->perf.len > 0)
-		sbuf_addc(&r->perf, ' ');
-	perf_format(&r->perf, label, value, uom, warn, crit, min, max);
+	result_perf_host(r, NULL, label, value, uom, warn, crit, min, max);
+}
+
+void
+result_merge_perf(struct result *dst, const struct result *src)
+{
+	struct perf_item *it;
+	int i;
+
+	if (src->perf.len > 0) {
+		if (dst->perf.len > 0)
+			sbuf_addc(&dst->perf, ' ');
+		sbuf_add(&dst->perf, sbuf_str(&src->perf));
+	}
+	for (i = 0; i < src->nitems; i++) {
+		it = result_item_new(dst);
+		if (it != NULL)
+			*it = src->items[i];
+	}
+	dst->items_lost += src->items_lost;
 }
 
 void

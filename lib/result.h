@@ -36,6 +36,21 @@ struct result_problem {
 	char text[RESULT_PROBLEM_LEN];
 };
 
+/* One perfdata item kept as data as well as in the perfdata text, so that
+ * other output formats (lib/metrics) never parse the text back. */
+#define PERF_LABEL_MAX 64
+#define PERF_HOST_MAX 256
+
+struct perf_item {
+	char host[PERF_HOST_MAX];      /* one host of several (--all-mx), or "" */
+	char label[PERF_LABEL_MAX];    /* without the host prefix: "banner", "time" */
+	double value;
+	char uom[8];                   /* "s", or "" */
+	char warn[RANGE_TEXT_MAX];     /* threshold text as given, or "" */
+	char crit[RANGE_TEXT_MAX];
+	double min, max;               /* NaN: not given */
+};
+
 struct result {
 	const char *service;           /* "SMTP", "IMAP", "POP3" (static) */
 	struct result_problem problems[RESULT_PROBLEMS_MAX];
@@ -45,6 +60,9 @@ struct result {
 	struct sbuf details;           /* long output lines */
 	struct sbuf transcript;        /* -v protocol transcript */
 	struct sbuf perf;              /* perfdata, space separated */
+	struct perf_item *items;       /* the same perfdata as data (owned) */
+	int nitems, capitems;
+	int items_lost;                /* items not stored: out of memory */
 };
 
 void result_init(struct result *r, const char *service);
@@ -71,6 +89,16 @@ enum state result_state(const struct result *r);
 void result_perf(struct result *r, const char *label, double value,
     const char *uom, const struct range *warn, const struct range *crit,
     double min, double max);
+
+/* The same for one host of several: the perfdata label becomes
+ * HOST_LABEL, the stored item keeps HOST and LABEL apart. HOST NULL is
+ * result_perf. */
+void result_perf_host(struct result *r, const char *host, const char *label,
+    double value, const char *uom, const struct range *warn,
+    const struct range *crit, double min, double max);
+
+/* Append SRC's perfdata (text and items) to DST's. */
+void result_merge_perf(struct result *dst, const struct result *src);
 
 /* Format one perfdata item into OUT (pure; used by result_perf). */
 void perf_format(struct sbuf *out, const char *label, double value,

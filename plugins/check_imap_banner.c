@@ -326,7 +326,9 @@ imap_setup(struct imap_check *m)
 	    "  check_imap_banner -H imap.example.org -s --require-cap IMAP4rev1,IDLE\n"
 	    "      implicit TLS on 993; IDLE must be announced\n"
 	    "  check_imap_banner -H imap.example.org -s -U probe --authfile /etc/nagios/imap.auth\n"
-	    "      a real login and LOGOUT\n";
+	    "      a real login and LOGOUT\n"
+	    "  check_imap_banner -H imap.example.org -s --output=openmetrics\n"
+	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n";
 	m->mb.p.compat =
 	    "  check_imap, check_simap (check_tcp)   this plugin\n"
 	    "  -H -p -4 -6 -w -c -t -D       the same\n"

@@ -268,7 +268,9 @@ pop3_setup(struct pop3_check *m)
 	    "  check_pop3_banner -H pop.example.org -s --require-cap UIDL,TOP\n"
 	    "      implicit TLS on 995; UIDL and TOP must be announced\n"
 	    "  check_pop3_banner -H pop.example.org -s -U probe --authfile /etc/nagios/pop.auth\n"
-	    "      a real login and QUIT\n";
+	    "      a real login and QUIT\n"
+	    "  check_pop3_banner -H pop.example.org -s --output=openmetrics\n"
+	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n";
 	m->mb.p.compat =
 	    "  check_pop, check_spop (check_tcp)   this plugin\n"
 	    "  -H -p -4 -6 -w -c -t -D       the same\n"

@@ -1057,7 +1057,10 @@ smtp_setup(struct smtp_check *s)
 	    "      --expect-reply rcpt=5xx\n"
 	    "      open-relay test: OK when relaying is refused, CRITICAL when accepted\n"
 	    "  check_smtp_tx -H 192.0.2.25 -w 2 -c 5 --critical-phase=banner=3 -t 20:WARNING\n"
-	    "      thresholds on the total and on one phase; a timeout is only WARNING\n";
+	    "      thresholds on the total and on one phase; a timeout is only WARNING\n"
+	    "  check_smtp_tx --mx example.org --all-mx -S --output=openmetrics\n"
+	    "      every MX host, as OpenMetrics text for the node_exporter textfile\n"
+	    "      collector (per-host samples labelled mx=\"HOST\"); same exit code\n";
 	s->p.compat =
 	    "  check_smtp (monitoring-plugins 2.3, 2.4, 3.0)  check_smtp_tx\n"
 	    "  -H -p -4 -6 -w -c            the same (-w/-c on the total time)\n"
@@ -1200,16 +1203,6 @@ smtp_clone_free(struct smtp_check *c)
 	result_free(&c->p.res);
 	sbuf_free(&c->seen);
 	free(c);
-}
-
-static void
-smtp_perf_append(struct result *dst, const struct result *src)
-{
-	if (src->perf.len == 0)
-		return;
-	if (dst->perf.len)
-		sbuf_addc(&dst->perf, ' ');
-	sbuf_add(&dst->perf, sbuf_str(&src->perf));
 }
 
 static void *
@@ -1371,7 +1364,7 @@ smtp_run_mx(struct smtp_check *s)
 		result_merge(&s->p.res, &h[chosen].c->p.res);
 		sbuf_reset(&s->p.res.ok_text);
 		sbuf_add(&s->p.res.ok_text, sbuf_str(&h[chosen].c->p.res.ok_text));
-		smtp_perf_append(&s->p.res, &h[chosen].c->p.res);
+		result_merge_perf(&s->p.res, &h[chosen].c->p.res);
 		for (i = 0; i < s->p.phases.n; i++) {
 			const struct phase *cp = &h[chosen].c->p.phases.p[i];
 
@@ -1424,7 +1417,7 @@ smtp_run_mx(struct smtp_check *s)
 		if (c->p.res.transcript.len)
 			sbuf_printf(&s->p.res.transcript, "-- MX %s\n", mx.mx[i].name);
 		result_merge(&s->p.res, &c->p.res);
-		smtp_perf_append(&s->p.res, &c->p.res);
+		result_merge_perf(&s->p.res, &c->p.res);
 		if (c->p.have_tls_info && !(c->p.tls_info.problems & TLS_P_NO_CERT)) {
 			h[i].tls = c->p.tls_info;
 			h[i].have_tls = 1;

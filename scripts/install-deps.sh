@@ -14,6 +14,8 @@ PACKAGES=(
 	# monitoring daemons and the Debian package build
 	clang libclang-rt-14-dev clang-tidy cppcheck
 	icinga2 nagios4-core debhelper lintian curl jq
+	# --output=openmetrics is checked with a real OpenMetrics parser
+	python3-prometheus-client
 )
 
 if [ "$(id -u)" -ne 0 ]; then
