@@ -159,6 +159,7 @@ struct smtp_check {
 	int all_mx;
 	int want_auth;
 	const char *relay_test;
+	int relay_refused;         /* --relay-test: the foreign RCPT was refused (5xx) */
 	long count, parallel;
 	double interval;
 
@@ -683,6 +684,7 @@ smtp_step_relay(struct smtp_check *s, struct err *e)
 	code = s->reply.code;
 	if (code == 421)
 		return smtp_rejected(s, "RCPT TO", e);
+	s->relay_refused = code / 100 == 5;
 	if (code / 100 == 5)
 		result_detail(&s->p.res, "relay test: RCPT TO <%s> refused without "
 		    "authentication: %d %.*s", s->relay_test, code,
@@ -1022,6 +1024,8 @@ smtp_summary(struct smtp_check *s)
 	plugin_tls_summary(&s->p, "STARTTLS", &t);
 	if (s->p.authuser && s->p.authpass)
 		sbuf_printf(&t, ", authenticated as %s", s->p.authuser);
+	if (s->relay_refused)
+		sbuf_printf(&t, ", relaying to %s refused", s->relay_test);
 	result_ok(&s->p.res, "%s: %s: %s", s->p.target, sbuf_str(&t), s->banner);
 	sbuf_free(&t);
 }
