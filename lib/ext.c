@@ -14,14 +14,14 @@
 
 struct ext_module {
 	const char *file;          /* "mailprobe_tls.so" */
-	const char *symbol;        /* "mailprobe_tls_v2" */
+	const char *symbol;        /* "mailprobe_tls_v3" */
 	const char *what;          /* "TLS" */
 	const void *table;         /* after a successful load */
 	char error[ERR_MSG_MAX];   /* after a failed one */
 };
 
-static struct ext_module ext_tls_mod = { "mailprobe_tls.so", "mailprobe_tls_v2", "TLS", NULL, "" };
-static struct ext_module ext_dns_mod = { "mailprobe_dns.so", "mailprobe_dns_v2", "DNS", NULL, "" };
+static struct ext_module ext_tls_mod = { "mailprobe_tls.so", "mailprobe_tls_v3", "TLS", NULL, "" };
+static struct ext_module ext_dns_mod = { "mailprobe_dns.so", "mailprobe_dns_v3", "DNS", NULL, "" };
 #define ext_tls ((const struct mp_ext_tls *)ext_tls_mod.table)
 #define ext_dns ((const struct mp_ext_dns *)ext_dns_mod.table)
 
@@ -195,4 +195,11 @@ dns_mx_sort(struct dns_mxset *s)
 {
 	if (ext_load(&ext_dns_mod, NULL))
 		ext_dns->dns_mx_sort(s);
+}
+
+int
+dns_txt(struct dns *d, const char *name, const struct deadline *dl,
+    struct dns_txt *out, int max, int *n, struct err *e)
+{
+	return ext_load(&ext_dns_mod, e) ? ext_dns->dns_txt(d, name, dl, out, max, n, e) : -1;
 }
