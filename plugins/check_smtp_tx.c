@@ -999,7 +999,10 @@ smtp_setup(struct smtp_check *s)
 	    "      --expect-reply rcpt=5xx\n"
 	    "      open-relay test: OK when relaying is refused, CRITICAL when accepted\n"
 	    "  check_smtp_tx -H 192.0.2.25 -w 2 -c 5 --critical-phase=banner=3 -t 20:WARNING\n"
-	    "      thresholds on the total and on one phase; a timeout is only WARNING\n";
+	    "      thresholds on the total and on one phase; a timeout is only WARNING\n"
+	    "  check_smtp_tx --mx example.org --all-mx --mta-sts --tls-rpt -D 30,7\n"
+	    "      mail security posture: every MX over STARTTLS, the MTA-STS policy\n"
+	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n";
 	s->p.compat =
 	    "  check_smtp (monitoring-plugins 2.3, 2.4, 3.0)  check_smtp_tx\n"
 	    "  -H -p -4 -6 -w -c            the same (-w/-c on the total time)\n"
