@@ -11,6 +11,7 @@
 #include "https.h"
 
 #define HTTPS_HEADERS_MAX 100
+#define HTTPS_BODY_MAX (16u << 20)   /* the largest max_body accepted */
 
 static long https_read(struct conn *c, char *buf, size_t n, struct err *e);
 static int https_read_n(struct conn *c, char *buf, size_t n, struct err *e);
@@ -174,6 +175,10 @@ https_body(struct conn *c, const struct https_req *q, struct https_resp *r,
 	char line[CONN_LINE_MAX];
 	size_t n;
 
+	/* max_body + 1 must neither wrap nor ask for more than a policy needs */
+	if (q->max_body > HTTPS_BODY_MAX)
+		return err_set(e, ERR_INTERNAL, "body limit %zu over %u", q->max_body,
+		    HTTPS_BODY_MAX);
 	r->body = malloc(q->max_body + 1);
 	if (r->body == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");

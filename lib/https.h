@@ -25,7 +25,7 @@ struct https_req {
 	const char *ca_file;     /* trust anchors, or NULL: the system store */
 	const char *ca_path;
 	const char *media_type;  /* required Content-Type ("text/plain"), or NULL */
-	size_t max_body;         /* more is an error */
+	size_t max_body;         /* more is an error; at most 16 MiB */
 };
 
 struct https_resp {
