@@ -562,3 +562,54 @@ dns_srv(struct dns *d, const char *name, const struct deadline *dl,
 	qsort(out, (size_t)*n, sizeof(out[0]), dns_srv_cmp);
 	return 0;
 }
+
+int
+dns_txt(struct dns *d, const char *name, const struct deadline *dl,
+    struct dns_txt *out, int max, int *n, struct err *e)
+{
+	ldns_rr_list *l;
+	ldns_pkt *pkt;
+	size_t i, j, cnt;
+
+	*n = 0;
+	if (dns_query(d, name, LDNS_RR_TYPE_TXT, dl, &pkt, e) < 0) {
+		if (e->kind == ERR_RESOLVE) {
+			err_clear(e);
+			return 0;   /* NXDOMAIN: no record */
+		}
+		return -1;
+	}
+	l = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_TXT, LDNS_SECTION_ANSWER);
+	cnt = l ? ldns_rr_list_rr_count(l) : 0;
+	for (i = 0; i < cnt && *n < max; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		struct dns_txt *t = &out[*n];
+
+		t->len = 0;
+		t->truncated = 0;
+		/* each rdf is one character-string: a length octet, then the bytes */
+		for (j = 0; j < ldns_rr_rd_count(rr); j++) {
+			const ldns_rdf *rd = ldns_rr_rdf(rr, j);
+			const uint8_t *p;
+			size_t k;
+
+			if (rd == NULL || ldns_rdf_size(rd) < 1)
+				continue;
+			p = ldns_rdf_data(rd);
+			k = p[0];
+			if (k > ldns_rdf_size(rd) - 1)
+				k = ldns_rdf_size(rd) - 1;
+			if (k > sizeof(t->text) - 1 - t->len) {
+				k = sizeof(t->text) - 1 - t->len;
+				t->truncated = 1;
+			}
+			memcpy(t->text + t->len, p + 1, k);
+			t->len += k;
+		}
+		t->text[t->len] = '\0';
+		(*n)++;
+	}
+	ldns_rr_list_deep_free(l);
+	ldns_pkt_free(pkt);
+	return 0;
+}

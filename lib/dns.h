@@ -20,8 +20,16 @@
 #define DNS_TLSA_DATA_MAX 2048
 #define DNS_PTR_MAX 8
 #define DNS_SRV_MAX 16
+#define DNS_TXT_MAX 16
+#define DNS_TXT_LEN 2048
 
 struct dns;
+
+struct dns_txt {
+	size_t len;                /* bytes in text (may hold NULs) */
+	int truncated;             /* the record was longer than DNS_TXT_LEN - 1 */
+	char text[DNS_TXT_LEN];    /* the character-strings joined, NUL after len */
+};
 
 struct dns_mx {
 	unsigned pref;
@@ -78,6 +86,14 @@ int dns_tlsa(struct dns *d, const char *host, int port,
 /* SRV records of NAME, sorted by priority then weight (high first). */
 int dns_srv(struct dns *d, const char *name, const struct deadline *dl,
     struct dns_srv *out, int max, int *n, struct err *e);
+
+/* TXT records of NAME, each record's character-strings joined (RFC 7208
+ * §3.3 style). NXDOMAIN and NODATA are *n = 0 and success: an absent
+ * record is a finding for the caller, not a resolver failure. SERVFAIL,
+ * REFUSED and timeouts are errors with the usual words. Records beyond
+ * MAX are dropped. */
+int dns_txt(struct dns *d, const char *name, const struct deadline *dl,
+    struct dns_txt *out, int max, int *n, struct err *e);
 
 /* Pure: the MX records of a wire-format answer (for tests and fuzzing). */
 int dns_wire_mx(const unsigned char *wire, size_t len, struct dns_mxset *out,

@@ -202,3 +202,10 @@ dns_mx_sort(struct dns_mxset *s)
 	if (ext_load(&ext_dns_mod, NULL))
 		ext_dns->dns_mx_sort(s);
 }
+
+int
+dns_txt(struct dns *d, const char *name, const struct deadline *dl,
+    struct dns_txt *out, int max, int *n, struct err *e)
+{
+	return ext_load(&ext_dns_mod, e) ? ext_dns->dns_txt(d, name, dl, out, max, n, e) : -1;
+}

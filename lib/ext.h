@@ -37,6 +37,7 @@
 #define dns_wire_mx dnsimpl_wire_mx
 #define dns_wire_tlsa dnsimpl_wire_tlsa
 #define dns_mx_sort dnsimpl_mx_sort
+#define dns_txt dnsimpl_txt
 #endif
 
 #include "conn.h"
@@ -78,6 +79,8 @@ struct mp_ext_dns {
 	int (*dns_wire_tlsa)(const unsigned char *, size_t, struct dns_tlsa *,
 	    int, int *, int *, struct err *);
 	void (*dns_mx_sort)(struct dns_mxset *);
+	int (*dns_txt)(struct dns *, const char *, const struct deadline *,
+	    struct dns_txt *, int, int *, struct err *);
 };
 
 /* A fingerprint of the structs both sides must agree on. */
@@ -86,7 +89,8 @@ struct mp_ext_dns {
 	sizeof(struct conn) * 7u + sizeof(struct err) * 11u + \
 	sizeof(struct tls_info) * 13u + sizeof(struct tls_opts) * 17u + \
 	sizeof(struct net_addrs) * 19u + sizeof(struct dns_mxset) * 23u + \
-	sizeof(struct dns_tlsa) * 29u + sizeof(struct deadline) * 37u))
+	sizeof(struct dns_tlsa) * 29u + sizeof(struct deadline) * 37u + \
+	sizeof(struct dns_txt) * 43u))
 
 /* Each module's one exported symbol. */
 extern const struct mp_ext_tls mailprobe_tls_v3;

@@ -158,6 +158,7 @@ plugin_init(struct plugin *p)
 	p->family = AF_UNSPEC;
 	p->timeout = 10;
 	p->timeout_state = STATE_CRITICAL;
+	p->untrusted_state = STATE_CRITICAL;
 	result_init(&p->res, p->service);
 	phase_set_init(&p->phases, p->phase_names);
 }
@@ -774,7 +775,7 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		    "is usable", p->ntlsa);
 	if (!in->verified) {
 		p->tls_untrusted = 1;
-		result_problem(&p->res, STATE_CRITICAL, "%s: %s (phase %s)", p->target,
+		result_problem(&p->res, p->untrusted_state, "%s: %s (phase %s)", p->target,
 		    in->verify_msg, phase_current(&p->phases));
 	} else if (in->days_left < 0) {
 		/* verification off (--verify=none, or DANE-EE): expiry still counts */

@@ -108,6 +108,8 @@ struct plugin {
 	int have_tls_info;
 	const char *perf_prefix;   /* one host of several: labels become PREFIX_label */
 	int tls_untrusted;         /* verification failed: send nothing secret */
+	enum state untrusted_state;   /* the state of that failure (CRITICAL;
+	                                 WARNING for an MTA-STS policy in testing) */
 	char target[512];          /* "host[addr]:port", for messages */
 
 	/* run state */

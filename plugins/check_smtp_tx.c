@@ -25,6 +25,8 @@
 #include "b64.h"
 #include "conn.h"
 #include "dns.h"
+#include "https.h"
+#include "mtasts.h"
 #include "net.h"
 #include "plugin.h"
 #include "smtp.h"
@@ -50,12 +52,15 @@ enum {
 	OPT_COUNT,
 	OPT_INTERVAL,
 	OPT_PARALLEL,
-	OPT_RELAY_TEST
+	OPT_RELAY_TEST,
+	OPT_MTA_STS,
+	OPT_MTA_STS_PORT,
+	OPT_TLS_RPT
 };
 
 static const char *const smtp_phases[] = {
 	"dns", "connect", "tls", "banner", "ehlo", "starttls", "relay", "auth",
-	"mail", "rcpt", "data", "datasent", "quit", NULL
+	"mail", "rcpt", "data", "datasent", "quit", "mta_sts", NULL
 };
 
 static const struct opt_spec smtp_opts[] = {
@@ -115,6 +120,23 @@ static const struct opt_spec smtp_opts[] = {
 	  "ADDR, an address in a domain the server must not relay to, then RSET. "
 	  "Refused (5xx) is OK, accepted is CRITICAL (open relay), 4xx WARNING "
 	  "(inconclusive). Phase relay. The rest of the check goes on." },
+	{ OPT_MTA_STS, "mta-sts", no_argument, NULL,
+	  "With --mx: check the domain's MTA-STS (RFC 8461): the TXT record "
+	  "_mta-sts.DOMAIN, the policy fetched from https://mta-sts.DOMAIN/"
+	  ".well-known/mta-sts.txt (verified certificate, no redirects, "
+	  "text/plain, at most 64 KiB), every MX name against the policy's mx "
+	  "patterns, and the certificate of each MX host checked (implies -S; "
+	  "the certificate must be valid for the MX name). In mode enforce a "
+	  "failure is CRITICAL, in testing WARNING, in none only noted. No "
+	  "policy published, or one that cannot be fetched or parsed, is "
+	  "CRITICAL. Perfdata: mta_sts (the fetch time) and sts_max_age." },
+	{ OPT_MTA_STS_PORT, "mta-sts-port", required_argument, "PORT",
+	  "Fetch the MTA-STS policy from this port instead of 443: for tests, "
+	  "or a policy host reached through a port forward." },
+	{ OPT_TLS_RPT, "tls-rpt", no_argument, NULL,
+	  "With --mx: the domain must publish an SMTP TLS Reporting record "
+	  "(RFC 8460): _smtp._tls.DOMAIN TXT \"v=TLSRPTv1; rua=...\" with mailto: "
+	  "or https: URIs. Missing or malformed is WARNING." },
 	{ 'C', "command", required_argument, "COMMAND",
 	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
 	{ 'R', "response", required_argument, "REGEX",
@@ -157,6 +179,9 @@ struct smtp_check {
 	int lmtp;
 	const char *mx_domain;
 	int all_mx;
+	int mta_sts, tls_rpt;
+	long mta_sts_port;
+	struct smtp_sts *sts;      /* --mta-sts: the policy found (shared by clones) */
 	int want_auth;
 	const char *relay_test;
 	int relay_refused;         /* --relay-test: the foreign RCPT was refused (5xx) */
@@ -369,6 +394,14 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		return 0;
 	case OPT_ALL_MX:
 		s->all_mx = 1;
+		return 0;
+	case OPT_MTA_STS:
+		s->mta_sts = 1;
+		return 0;
+	case OPT_MTA_STS_PORT:
+		return opts_int("--mta-sts-port", arg, 1, 65535, &s->mta_sts_port, e);
+	case OPT_TLS_RPT:
+		s->tls_rpt = 1;
 		return 0;
 	case OPT_COUNT:
 		return opts_int("--count", arg, 1, 1000000, &s->count, e);
@@ -1064,7 +1097,10 @@ smtp_setup(struct smtp_check *s)
 	    "      thresholds on the total and on one phase; a timeout is only WARNING\n"
 	    "  check_smtp_tx --mx example.org --all-mx -S --output=openmetrics\n"
 	    "      every MX host, as OpenMetrics text for the node_exporter textfile\n"
-	    "      collector (per-host samples labelled mx=\"HOST\"); same exit code\n";
+	    "      collector (per-host samples labelled mx=\"HOST\"); same exit code\n"
+	    "  check_smtp_tx --mx example.org --all-mx --mta-sts --tls-rpt -D 30,7\n"
+	    "      mail security posture: every MX over STARTTLS, the MTA-STS policy\n"
+	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n";
 	s->p.compat =
 	    "  check_smtp (monitoring-plugins 2.3, 2.4, 3.0)  check_smtp_tx\n"
 	    "  -H -p -4 -6 -w -c            the same (-w/-c on the total time)\n"
@@ -1216,6 +1252,207 @@ smtp_thread(void *arg)
 	return NULL;
 }
 
+/* ------------------------------------------------------------ MTA-STS, TLS-RPT */
+
+/* --mta-sts: what the policy says, for the checks after the sessions. */
+struct smtp_sts {
+	int policy;                /* 1: a policy was fetched and parsed */
+	struct mtasts_policy pol;
+	enum state fail;           /* the state of a violation: by the mode */
+};
+
+/* The records of a dns_txt answer as the parsers of lib/mtasts take them. */
+static void
+smtp_txt_list(const struct dns_txt *t, int n, const char **rec, size_t *len)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		rec[i] = t[i].text;
+		len[i] = t[i].len;
+	}
+}
+
+/* --tls-rpt (RFC 8460 §3): _smtp._tls.DOMAIN; anything amiss is WARNING. */
+static void
+smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
+{
+	char name[DNS_NAME_MAX + 16], why[256];
+	const char *rec[DNS_TXT_MAX];
+	size_t len[DNS_TXT_MAX];
+	struct tlsrpt_txt rpt;
+	struct err e;
+	int n = 0, rc;
+
+	err_clear(&e);
+	snprintf(name, sizeof(name), "_smtp._tls.%s", s->mx_domain);
+	if (dns_txt(s->p.dns, name, &s->p.dl, txt, DNS_TXT_MAX, &n, &e) < 0) {
+		result_problem(&s->p.res, e.kind == ERR_TIMEOUT ? s->p.timeout_state :
+		    STATE_WARNING, "cannot look up the TLS-RPT record at %s: %s", name, e.msg);
+		return;
+	}
+	smtp_txt_list(txt, n, rec, len);
+	rc = tlsrpt_txt_parse(rec, len, n, &rpt, why, sizeof(why));
+	if (rc == 0)
+		result_problem(&s->p.res, STATE_WARNING, "no TLS-RPT record at %s", name);
+	else if (rc < 0)
+		result_problem(&s->p.res, STATE_WARNING, "TLS-RPT record at %s is "
+		    "invalid: %s", name, why);
+	else
+		result_detail(&s->p.res, "TLS-RPT %s: rua=%s", name, rpt.rua);
+}
+
+/* --mta-sts and --tls-rpt, before the sessions: the records, the policy
+ * (phase mta_sts), and every MX name of MX against its patterns. Sets the
+ * state a certificate failure of an MX host gets in the sessions. */
+static void
+smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
+{
+	static struct smtp_sts sts;
+	static struct dns_txt txt[DNS_TXT_MAX];
+	char name[DNS_NAME_MAX + 16], host[DNS_NAME_MAX + 16], url[DNS_NAME_MAX + 64];
+	char why[256];
+	const char *rec[DNS_TXT_MAX];
+	size_t len[DNS_TXT_MAX];
+	struct mtasts_txt id;
+	struct https_req q;
+	struct https_resp r;
+	struct sbuf pats;
+	struct err e;
+	int i, n = 0, rc, port = s->mta_sts_port ? (int)s->mta_sts_port : 443;
+
+	err_clear(&e);
+	memset(&r, 0, sizeof(r));
+	if (s->tls_rpt) {
+		phase_begin(&s->p.phases, "dns");
+		smtp_tlsrpt(s, txt);
+	}
+	phase_end(&s->p.phases);
+	if (!s->mta_sts)
+		return;
+	memset(&sts, 0, sizeof(sts));
+	s->sts = &sts;
+	phase_begin(&s->p.phases, "mta_sts");
+	snprintf(name, sizeof(name), "_mta-sts.%s", s->mx_domain);
+	if (dns_txt(s->p.dns, name, &s->p.dl, txt, DNS_TXT_MAX, &n, &e) < 0) {
+		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
+		    "the MTA-STS record at %s: %s", name, e.msg);
+		goto out;
+	}
+	smtp_txt_list(txt, n, rec, len);
+	rc = mtasts_txt_parse(rec, len, n, &id, why, sizeof(why));
+	if (rc == 0) {
+		result_problem(&s->p.res, STATE_CRITICAL, "no MTA-STS policy published: "
+		    "no v=STSv1 TXT record at %s", name);
+		goto out;
+	}
+	if (rc < 0) {
+		result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS record at %s is "
+		    "invalid: %s", name, why);
+		goto out;
+	}
+	result_detail(&s->p.res, "MTA-STS record %s: id %s", name, id.id);
+
+	/* RFC 8461 §3.3: HTTPS GET, verified, no redirects, text/plain */
+	snprintf(host, sizeof(host), "mta-sts.%s", s->mx_domain);
+	if (port == 443)
+		snprintf(url, sizeof(url), "https://%s/.well-known/mta-sts.txt", host);
+	else
+		snprintf(url, sizeof(url), "https://%s:%d/.well-known/mta-sts.txt", host, port);
+	memset(&q, 0, sizeof(q));
+	q.host = host;
+	q.port = port;
+	q.path = "/.well-known/mta-sts.txt";
+	q.family = s->p.family;
+	q.dns = s->p.dns;
+	q.ca_file = s->p.ca_file;
+	q.ca_path = s->p.ca_path;
+	q.media_type = "text/plain";
+	q.max_body = MTASTS_POLICY_MAX;
+	if (https_get(&q, &s->p.dl, &r, &e) < 0) {
+		if (e.kind == ERR_RESOLVE)
+			result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy %s cannot "
+			    "be fetched: %s", url, e.msg);
+		else
+			result_problem(&s->p.res, plugin_err_state(&s->p, &e), "MTA-STS policy "
+			    "%s cannot be fetched: %s: %s", url, r.target, e.msg);
+		goto out;
+	}
+	if (r.have_tls)
+		result_detail(&s->p.res, "MTA-STS policy host %s: %s, certificate %s, "
+		    "valid until %s", r.target, r.tls.protocol, r.tls.subject,
+		    r.tls.not_after);
+	if (mtasts_policy_parse(r.body, r.len, &sts.pol, why, sizeof(why)) < 0) {
+		result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy of %s is "
+		    "invalid: %s", s->mx_domain, why);
+		goto out;
+	}
+	sts.policy = 1;
+	sts.fail = sts.pol.mode == MTASTS_ENFORCE ? STATE_CRITICAL : STATE_WARNING;
+	/* a certificate failure of an MX host weighs what the mode says */
+	s->p.untrusted_state = sts.fail;
+	sbuf_init(&pats);
+	for (i = 0; i < sts.pol.nmx; i++)
+		sbuf_printf(&pats, "%s%s", i ? ", " : "", sts.pol.mx[i]);
+	result_detail(&s->p.res, "MTA-STS policy %s: mode %s, max_age %ld s, mx %s", url,
+	    mtasts_mode_name(sts.pol.mode), sts.pol.max_age, pats.len ? sbuf_str(&pats) :
+	    "(none)");
+	result_perf(&s->p.res, "sts_max_age", (double)sts.pol.max_age, "s", NULL, NULL,
+	    0, (double)MTASTS_MAX_AGE_MAX);
+	if (sts.pol.mode == MTASTS_NONE)
+		result_detail(&s->p.res, "MTA-STS mode none: the policy is switched off; "
+		    "nothing is enforced");
+	/* every MX name, whether or not a session goes to it (RFC 8461 §4.1) */
+	for (i = 0; i < mx->n; i++) {
+		int k = mtasts_policy_match(&sts.pol, mx->mx[i].name);
+
+		if (k >= 0)
+			result_detail(&s->p.res, "MTA-STS: MX %s matches mx %s", mx->mx[i].name,
+			    sts.pol.mx[k]);
+		else if (sts.pol.mode == MTASTS_NONE)
+			result_detail(&s->p.res, "MTA-STS: MX %s matches no mx pattern (mode "
+			    "none: not enforced)", mx->mx[i].name);
+		else
+			result_problem(&s->p.res, sts.fail, "MTA-STS policy of %s (mode %s): "
+			    "MX %s matches none of its mx patterns (%s)", s->mx_domain,
+			    mtasts_mode_name(sts.pol.mode), mx->mx[i].name, sbuf_str(&pats));
+	}
+	sbuf_free(&pats);
+out:
+	https_resp_free(&r);
+	phase_end(&s->p.phases);
+}
+
+/* --mta-sts, after the session C with MX host NAME: its certificate must
+ * be valid for its name (RFC 8461 §4.2). */
+static void
+smtp_sts_host(struct smtp_check *s, const struct smtp_check *c, const char *name)
+{
+	const struct smtp_sts *sts = s->sts;
+
+	if (!s->mta_sts || sts == NULL || !sts->policy || !c->p.have_tls_info)
+		return;
+	if (c->p.tls_info.verified)
+		result_detail(&s->p.res, "MTA-STS: MX %s presents a certificate valid for "
+		    "its name", name);
+	else if (sts->pol.mode == MTASTS_NONE)
+		result_detail(&s->p.res, "MTA-STS: MX %s presents no certificate valid for "
+		    "its name (mode none: not enforced)", name);
+	else
+		result_problem(&s->p.res, sts->fail, "MTA-STS policy of %s (mode %s): MX %s "
+		    "presents no certificate valid for its name", s->mx_domain,
+		    mtasts_mode_name(sts->pol.mode), name);
+}
+
+/* The status line of a run that passed names the policy. */
+static void
+smtp_sts_ok(struct smtp_check *s)
+{
+	if (s->sts && s->sts->policy)
+		sbuf_printf(&s->p.res.ok_text, "; MTA-STS mode %s, max_age %ld s",
+		    mtasts_mode_name(s->sts->pol.mode), s->sts->pol.max_age);
+}
+
 struct smtp_mxhost {
 	struct tls_info tls;       /* the certificate it served, when have_tls */
 	int have_tls;
@@ -1328,6 +1565,8 @@ smtp_run_mx(struct smtp_check *s)
 			    "(CNAME), which RFC 2181 §10.3 forbids", mx.mx[i].name, s->mx_domain);
 	}
 	phase_end(&s->p.phases);
+	if (s->mta_sts || s->tls_rpt)
+		smtp_sts_policy(s, &mx);
 
 	if (!s->all_mx) {
 		for (i = 0; i < mx.n && chosen < 0; i++) {
@@ -1364,6 +1603,7 @@ smtp_run_mx(struct smtp_check *s)
 			result_problem(&s->p.res, STATE_WARNING, "%s: the preferred MX %s "
 			    "cannot be reached; %s (preference %u) answered", s->mx_domain,
 			    mx.mx[0].name, mx.mx[chosen].name, mx.mx[chosen].pref);
+		smtp_sts_host(s, h[chosen].c, mx.mx[chosen].name);
 		/* the chosen session's verdict and phases become the run's */
 		result_merge(&s->p.res, &h[chosen].c->p.res);
 		sbuf_reset(&s->p.res.ok_text);
@@ -1417,6 +1657,7 @@ smtp_run_mx(struct smtp_check *s)
 		sbuf_free(&line);
 		phase_report(&c->p.phases, c->elapsed, &c->p.res, mx.mx[i].name);
 		result_merge_details(&s->p.res, &c->p.res, "  ");
+		smtp_sts_host(s, c, mx.mx[i].name);
 		sbuf_reset(&c->p.res.details);
 		if (c->p.res.transcript.len)
 			sbuf_printf(&s->p.res.transcript, "-- MX %s\n", mx.mx[i].name);
@@ -1633,6 +1874,21 @@ main(int argc, char **argv)
 		plugin_usage_error(&s->p, "--all-mx needs --mx DOMAIN");
 	if (s->mx_domain)
 		s->p.use_ldns = 1;
+	if ((s->mta_sts || s->tls_rpt) && !s->mx_domain)
+		plugin_usage_error(&s->p, "--mta-sts and --tls-rpt check a domain: give "
+		    "--mx DOMAIN");
+	if (s->mta_sts_port && !s->mta_sts)
+		plugin_usage_error(&s->p, "--mta-sts-port goes with --mta-sts");
+	if (s->mta_sts) {
+		/* RFC 8461 §4.2: STARTTLS, and a certificate valid for the MX name */
+		if (s->p.implicit_tls)
+			plugin_usage_error(&s->p, "--mta-sts checks STARTTLS on port 25: "
+			    "drop -s");
+		if (s->p.verify != TLS_VERIFY_FULL || s->p.sni)
+			plugin_usage_error(&s->p, "--mta-sts verifies each MX certificate "
+			    "for the MX name: drop --verify and --sni");
+		s->p.starttls = 1;
+	}
 	plugin_check_tls_opts(&s->p, 465);
 	if (s->authtype && !s->p.authuser)
 		plugin_usage_error(&s->p, "-A needs a user (-U) and a password");
@@ -1655,6 +1911,7 @@ main(int argc, char **argv)
 	if (s->mx_domain) {
 		s->p.host = s->mx_domain;   /* for the JSON output */
 		smtp_run_mx(s);
+		smtp_sts_ok(s);
 		dns_free(s->p.dns);
 		s->p.dns = NULL;
 	} else if (s->count) {

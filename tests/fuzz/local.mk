@@ -32,7 +32,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_ini \
 	tests/fuzz/fuzz_b64 \
 	tests/fuzz/fuzz_line_reader \
-	tests/fuzz/fuzz_dns
+	tests/fuzz/fuzz_dns \
+	tests/fuzz/fuzz_mtasts
 
 # Compile and link one target: $(FUZZ_BUILD) -o $@ SOURCE
 FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN)
@@ -88,6 +89,11 @@ tests/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c $(FUZZ_DEPS)
 	  `test -f tests/fuzz/fuzz_dns.c || echo '$(srcdir)/'`tests/fuzz/fuzz_dns.c \
 	  $(FUZZ_LIB) $(FUZZ_LINK)
 
+tests/fuzz/fuzz_mtasts: tests/fuzz/fuzz_mtasts.c $(FUZZ_DEPS)
+	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
+	  `test -f tests/fuzz/fuzz_mtasts.c || echo '$(srcdir)/'`tests/fuzz/fuzz_mtasts.c \
+	  $(FUZZ_LIB) $(FUZZ_LINK)
+
 # run.sh leaves <target>.log and, on a failure, <target>-crash-<sha1> (or
 # -leak-, -timeout-, -oom-) next to the binaries.
 CLEANFILES += $(FUZZ_TARGETS) $(FUZZ_LIB) tests/fuzz/*.log \
@@ -106,6 +112,8 @@ FUZZ_DIST = \
 	tests/fuzz/fuzz_imap.c \
 	tests/fuzz/fuzz_ini.c \
 	tests/fuzz/fuzz_line_reader.c \
+	tests/fuzz/fuzz_mtasts.c \
+	tests/fuzz/fuzz_mtasts.dict \
 	tests/fuzz/fuzz_pop3.c \
 	tests/fuzz/fuzz_range.c \
 	tests/fuzz/fuzz_smtp_reply.c \
@@ -179,6 +187,12 @@ FUZZ_DIST = \
 	tests/fuzz/corpus/fuzz_line_reader/small-cap \
 	tests/fuzz/corpus/fuzz_line_reader/smtp-session-crlf \
 	tests/fuzz/corpus/fuzz_line_reader/split-crlf-at-buffer \
+	tests/fuzz/corpus/fuzz_mtasts/match-wildcard \
+	tests/fuzz/corpus/fuzz_mtasts/policy-bad \
+	tests/fuzz/corpus/fuzz_mtasts/policy-enforce \
+	tests/fuzz/corpus/fuzz_mtasts/policy-none-unterminated \
+	tests/fuzz/corpus/fuzz_mtasts/policy-testing \
+	tests/fuzz/corpus/fuzz_mtasts/txt-set \
 	tests/fuzz/corpus/fuzz_pop3/apop-greeting \
 	tests/fuzz/corpus/fuzz_pop3/apop-small-cap \
 	tests/fuzz/corpus/fuzz_pop3/apop-tricky \
