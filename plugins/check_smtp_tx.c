@@ -629,6 +629,13 @@ smtp_step_starttls(struct smtp_check *s, struct err *e)
 	int rc;
 
 	phase_begin(&s->p.phases, "starttls");
+	if (!(s->ext.flags & SMTP_EXT_STARTTLS) && s->p.untrusted_state != STATE_CRITICAL) {
+		/* a policy (MTA-STS testing) says what a TLS failure weighs */
+		result_problem(&s->p.res, s->p.untrusted_state, "%s: STARTTLS not offered",
+		    s->p.target);
+		s->stop = 1;
+		return 0;
+	}
 	if (!(s->ext.flags & SMTP_EXT_STARTTLS)) {
 		err_clear(e);
 		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered%s%s",
@@ -1378,10 +1385,23 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 			    "%s cannot be fetched: %s: %s", url, r.target, e.msg);
 		goto out;
 	}
-	if (r.have_tls)
+	if (r.have_tls) {
+		long days = (long)r.tls.days_left;
+
 		result_detail(&s->p.res, "MTA-STS policy host %s: %s, certificate %s, "
 		    "valid until %s", r.target, r.tls.protocol, r.tls.subject,
 		    r.tls.not_after);
+		/* -D counts for the policy host too: when its certificate lapses,
+		 * senders can no longer refresh the policy */
+		if (range_alert(&s->p.cert_crit, (double)days))
+			result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy host %s: "
+			    "certificate expires in %ld days (critical below %.0f, notAfter %s)",
+			    host, days, s->p.cert_crit.start, r.tls.not_after);
+		else if (range_alert(&s->p.cert_warn, (double)days))
+			result_problem(&s->p.res, STATE_WARNING, "MTA-STS policy host %s: "
+			    "certificate expires in %ld days (warning below %.0f, notAfter %s)",
+			    host, days, s->p.cert_warn.start, r.tls.not_after);
+	}
 	if (mtasts_policy_parse(r.body, r.len, &sts.pol, why, sizeof(why)) < 0) {
 		result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy of %s is "
 		    "invalid: %s", s->mx_domain, why);

@@ -8,6 +8,8 @@
 #                               one virtual host (before lab_https_start); KIND is
 #                                 policy    FILE served as /.well-known/mta-sts.txt, text/plain
 #                                 html      FILE served there as text/html
+#                                 chunked   FILE as for policy, but sent with Transfer-Encoding:
+#                                           chunked (a sub_filter makes nginx drop Content-Length)
 #                                 redirect  a 301 from there to https://HOST:PORT/moved.txt
 #                                 missing   404 for everything
 #                               every HOST gets a certificate of the lab CA for its name; a name
@@ -38,7 +40,7 @@ lab_https_site() {
 	local host=$1 kind=$2 file=${3:-}
 	lab_need_init || return 1
 	case $kind in
-	policy | html) [ -f "$file" ] || { lab_log "lab_https_site: no file '$file'"; return 1; } ;;
+	policy | html | chunked) [ -f "$file" ] || { lab_log "lab_https_site: no file '$file'"; return 1; } ;;
 	redirect | missing) ;;
 	*) lab_log "lab_https_site: unknown kind '$kind'"; return 1 ;;
 	esac
@@ -123,6 +125,12 @@ EOF
 				t=text/plain
 				[ "$kind" = html ] && t=text/html
 				printf '\t\tlocation = /.well-known/mta-sts.txt { default_type %s; }\n' "$t"
+				printf '\t\tlocation / { return 404; }\n'
+				;;
+			chunked)
+				# a body filter: nginx no longer knows the length and sends it chunked
+				printf '\t\tlocation = /.well-known/mta-sts.txt { default_type text/plain;\n'
+				printf '\t\t\tsub_filter_types text/plain; sub_filter mailprobe-never-there x; }\n'
 				printf '\t\tlocation / { return 404; }\n'
 				;;
 			redirect)
