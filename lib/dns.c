@@ -223,6 +223,22 @@ dns_query(struct dns *d, const char *name, ldns_rr_type t,
 	return 0;
 }
 
+/* dns_query for lookups where a name that does not exist simply has no
+ * records (PTR, TLSA, TXT): 1 with *out NULL on NXDOMAIN, 0 with an
+ * answer, -1 on a real failure. */
+static int
+dns_query_opt(struct dns *d, const char *name, ldns_rr_type t,
+    const struct deadline *dl, ldns_pkt **out, struct err *e)
+{
+	*out = NULL;
+	if (dns_query(d, name, t, dl, out, e) == 0)
+		return 0;
+	if (e->kind != ERR_RESOLVE)
+		return -1;
+	err_clear(e);
+	return 1;
+}
+
 static int
 dns_mx_cmp(const void *a, const void *b)
 {
@@ -421,15 +437,10 @@ dns_ptr(struct dns *d, const struct net_addr *a, const struct deadline *dl,
 	ldns_rdf_deep_free(rev);
 	if (revs == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot build the reverse name of %s", a->text);
-	rc = dns_query(d, revs, LDNS_RR_TYPE_PTR, dl, &pkt, e);
+	rc = dns_query_opt(d, revs, LDNS_RR_TYPE_PTR, dl, &pkt, e);
 	free(revs);
-	if (rc < 0) {
-		if (e->kind == ERR_RESOLVE) {
-			err_clear(e);
-			return 0;   /* NXDOMAIN: no PTR */
-		}
-		return -1;
-	}
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;   /* NXDOMAIN: no PTR */
 	l = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_PTR, LDNS_SECTION_ANSWER);
 	cnt = l ? ldns_rr_list_rr_count(l) : 0;
 	for (i = 0; i < cnt && *n < max; i++)
@@ -484,13 +495,9 @@ dns_tlsa(struct dns *d, const char *host, int port, const struct deadline *dl,
 	*n = 0;
 	*secure = 0;
 	snprintf(name, sizeof(name), "_%d._tcp.%s", port, host);
-	if (dns_query(d, name, LDNS_RR_TYPE_TLSA, dl, &pkt, e) < 0) {
-		if (e->kind == ERR_RESOLVE) {
-			err_clear(e);
-			return 0;   /* NXDOMAIN: no TLSA */
-		}
-		return -1;
-	}
+	rc = dns_query_opt(d, name, LDNS_RR_TYPE_TLSA, dl, &pkt, e);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;   /* NXDOMAIN: no TLSA */
 	*secure = ldns_pkt_ad(pkt) ? 1 : 0;
 	rc = dns_pkt_tlsa(pkt, out, max, n, e);
 	ldns_pkt_free(pkt);
@@ -570,15 +577,12 @@ dns_txt(struct dns *d, const char *name, const struct deadline *dl,
 	ldns_rr_list *l;
 	ldns_pkt *pkt;
 	size_t i, j, cnt;
+	int rc;
 
 	*n = 0;
-	if (dns_query(d, name, LDNS_RR_TYPE_TXT, dl, &pkt, e) < 0) {
-		if (e->kind == ERR_RESOLVE) {
-			err_clear(e);
-			return 0;   /* NXDOMAIN: no record */
-		}
-		return -1;
-	}
+	rc = dns_query_opt(d, name, LDNS_RR_TYPE_TXT, dl, &pkt, e);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;   /* NXDOMAIN: no record */
 	l = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_TXT, LDNS_SECTION_ANSWER);
 	cnt = l ? ldns_rr_list_rr_count(l) : 0;
 	for (i = 0; i < cnt && *n < max; i++) {

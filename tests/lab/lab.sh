@@ -16,6 +16,7 @@
 #   lab_postfix_start               start the private Postfix, wait for its 220 banner
 #   lab_pki                         test CA + good/expiring/expired/wronghost/selfsigned certificates
 #                                   in $LAB_PKI_DIR; exports LAB_CA_FILE
+#   lab_pki_issue NAME SAN [DAYS [DIR]]   one more certificate of the lab CA (NAME.key/.crt/.pem)
 #   lab_postfix_std_listeners       STARTTLS, submission, SMTPS, bad-certificate and PROXY listeners
 #                                   (LAB_*_PORT, see the function)
 #   lab_dovecot_start               private Dovecot: IMAP/POP3 (+TLS) ports, SASL socket for Postfix,
@@ -970,6 +971,37 @@ EOF
 	fi
 	: >"$d/done"
 	return 0
+}
+
+# lab_pki_issue NAME SAN [DAYS [DIR]]: one more server certificate of the lab CA (after lab_pki):
+# DIR/NAME.key, NAME.crt and NAME.pem (key + certificate, as Postfix's chain files want; DIR is
+# $LAB_PKI_DIR by default), with subjectAltName SAN ("DNS:a.lab.test,DNS:b.lab.test"), valid from a
+# day ago for DAYS days (default 365). A new key every time, as a renewal makes.
+lab_pki_issue() {
+	local name=$1 san=$2 days=${3:-365} dir=${4:-${LAB_PKI_DIR:-}} now cn
+	[ -n "$dir" ] && [ -f "${LAB_PKI_DIR:-}/ca.cnf" ] || { lab_log "lab_pki_issue: call lab_pki first"; return 1; }
+	[[ $name =~ ^[A-Za-z0-9_-]+$ && $days =~ ^[0-9]+$ ]] || { lab_log "lab_pki_issue: bad name or days"; return 1; }
+	cn=${san%%,*}
+	cn=${cn#*:}
+	now=$(printf '%(%s)T' -1)
+	printf '[ issue_ext ]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = serverAuth\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\nsubjectAltName = %s\n' \
+		"$san" >"$dir/$name.ext" || return 1
+	(
+		cd "$dir" || exit 1
+		umask 077
+		openssl req -config "$LAB_PKI_DIR/ca.cnf" -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+			-noenc -keyout "$name.key" -out "$name.csr" -subj "/CN=$cn" || exit 1
+		openssl ca -config "$LAB_PKI_DIR/ca.cnf" -batch -notext -in "$name.csr" -out "$name.crt" \
+			-startdate "$(lab_utc_time $((now - 86400)))" \
+			-enddate "$(lab_utc_time $((now + days * 86400)))" \
+			-extfile "$name.ext" -extensions issue_ext || exit 1
+		cat "$name.key" "$name.crt" >"$name.pem" || exit 1
+		chmod 644 "$name.crt"
+	) </dev/null >"$dir/$name.log" 2>&1 || {
+		lab_log "lab_pki_issue: making $name failed:"
+		sed 's/^/lab:   /' "$dir/$name.log" >&2
+		return 1
+	}
 }
 
 # ------------------------------------------------------------------------------ standard listeners

@@ -52,37 +52,13 @@ lab_https_site() {
 	echo "$host $kind" >>"$LAB_DIR/https/sites"
 }
 
-# A certificate of the lab CA naming every site (SAN DNS:host,...).
+# A certificate of the lab CA naming every site (SAN DNS:host,...): $d/https.key, https.crt.
 lab_https_cert() {
-	local d=$1 san="" host kind now
+	local d=$1 san="" host kind
 	while read -r host kind; do
 		san+="${san:+,}DNS:$host"
 	done <"$d/sites"
-	cat >"$d/cert.cnf" <<EOF
-[ https_ext ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = $san
-EOF
-	now=$(printf '%(%s)T' -1)
-	(
-		cd "$d" || exit 1
-		umask 077
-		openssl req -config "$LAB_PKI_DIR/ca.cnf" -new -newkey ec \
-			-pkeyopt ec_paramgen_curve:prime256v1 -noenc -keyout https.key -out https.csr \
-			-subj "/CN=mailprobe lab policy hosts" || exit 1
-		openssl ca -config "$LAB_PKI_DIR/ca.cnf" -batch -notext -in https.csr -out https.crt \
-			-startdate "$(lab_utc_time $((now - 86400)))" \
-			-enddate "$(lab_utc_time $((now + 365 * 86400)))" \
-			-extfile cert.cnf -extensions https_ext || exit 1
-	) </dev/null >"$d/openssl.log" 2>&1 || {
-		lab_log "lab_https: making the certificate failed:"
-		sed 's/^/lab:   /' "$d/openssl.log" >&2
-		return 1
-	}
+	lab_pki_issue https "$san" 365 "$d"
 }
 
 lab_https_conf() {
