@@ -1,7 +1,8 @@
 /*
  * fakesrv - a tiny scripted, misbehaving mail server for the mailprobe tests.
  *
- *   fakesrv [-a ADDR] [-p PORT] [-P PORTFILE] [-i IDLE] [-x smtp|imap|pop3] [-v] SCENARIO [ARG]
+ *   fakesrv [-a ADDR] [-p PORT] [-P PORTFILE] [-i IDLE] [-x smtp|imap|pop3] [-K DIR] [-v]
+ *           SCENARIO [ARG]
  *
  * Listens on ADDR (default 127.0.0.1; only 127.0.0.0/8 and ::1 are accepted) and PORT (default 0:
  * the kernel picks one), writes the bound port number to PORTFILE (atomically, once listening; to
@@ -20,6 +21,11 @@
  *   DOT        SMTP: after the message's final "."
  * Reply texts may span lines ('\n' separates them, each is sent with CRLF); "%T" becomes the tag
  * of the IMAP command being answered.
+ *
+ * HTTPS policy server (MTA-STS, RFC 8461 §3.3): `fakesrv -K DIR http FAULT[:N]` does an implicit
+ * TLS handshake with DIR/key.pem and DIR/chain.pem (-K works for every scenario), reads the GET
+ * request up to its empty line and answers with FAULT (`fakesrv -h` lists them; "good" is the
+ * well-behaved baseline). The policy it serves is FAKESRV_POLICY (mode enforce, mx *.lab.test).
  *
  * Adding a scenario: write `static void sc_NAME(struct client *c)` (c->fd is the connection,
  * c->arg the optional argument) with the helpers below (send_str, send_line, read_line, drain,
@@ -687,8 +693,8 @@ static void sc_close(struct client *c)
 	(void)c;
 }
 
-/* 1 KiB of binary (NUL bytes included) instead of a greeting, then wait. */
-static void sc_garbage(struct client *c)
+/* 1 KiB of binary, NUL bytes included (always the same bytes). 0 or -1. */
+static int send_junk(struct client *c)
 {
 	unsigned char junk[1024];
 	unsigned int x = 0x2545F491u;
@@ -700,7 +706,13 @@ static void sc_garbage(struct client *c)
 		x ^= x << 5;
 		junk[i] = (i % 7 == 0) ? 0 : (unsigned char)(x >> 24);
 	}
-	if (send_all(c, junk, sizeof junk) < 0)
+	return send_all(c, junk, sizeof junk);
+}
+
+/* 1 KiB of binary (NUL bytes included) instead of a greeting, then wait. */
+static void sc_garbage(struct client *c)
+{
+	if (send_junk(c) < 0)
 		return;
 	drain(c);
 }
@@ -864,6 +876,290 @@ static void sc_tlschain(struct client *c)
 	session(c, &s);
 }
 
+/* ------------------------------------------------------------------ HTTPS policy server */
+
+/* What the "http" scenarios serve as an MTA-STS policy: valid for the lab's MX names. */
+#define FAKESRV_POLICY "version: STSv1\r\nmode: enforce\r\nmx: *.lab.test\r\nmax_age: 86400\r\n"
+/* Sent after FAKESRV_POLICY where a fault cuts the body short: a policy that is valid without it. */
+#define FAKESRV_POLICY_MORE "mx: backup.lab.test\r\n"
+
+/* Read the request line and headers up to the empty line. 0, or -1 when the client went away. */
+static int http_read_request(struct client *c)
+{
+	char line[LINE_MAX_LEN];
+	long n;
+	int i;
+
+	for (i = 0; (n = read_line(c, line, sizeof line)) > 0; i++)
+		logmsg("C: %s", line);
+	if (n < 0) {
+		logmsg("the request ended after %d lines", i);
+		return -1;
+	}
+	return 0;
+}
+
+/* Status line, headers (each line ending in CRLF, may be ""), the empty line. 0 or -1. */
+static int http_head(struct client *c, const char *status, const char *headers)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof buf, "HTTP/1.1 %s\r\n%sConnection: close\r\n\r\n", status, headers);
+	logmsg("S: HTTP/1.1 %s", status);
+	return send_str(c, buf);
+}
+
+/* A 200 text/plain head with Content-Length len. 0 or -1. */
+static int http_ok_head(struct client *c, size_t len)
+{
+	char h[128];
+
+	snprintf(h, sizeof h, "Content-Type: text/plain\r\nContent-Length: %zu\r\n", len);
+	return http_head(c, "200 OK", h);
+}
+
+/* n bytes of 'x' lines (64 bytes each, the last one shorter). 0 or -1. */
+static int http_filler(struct client *c, size_t n)
+{
+	char chunk[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof chunk; i++)
+		chunk[i] = (i % 64 == 63) ? '\n' : 'x';
+	while (n > 0) {
+		size_t k = n < sizeof chunk ? n : sizeof chunk;
+
+		if (send_all(c, chunk, k) < 0)
+			return -1;
+		n -= k;
+	}
+	return 0;
+}
+
+/* One line of n bytes of 'x', without its CRLF. 0 or -1. */
+static int http_filler_line(struct client *c, size_t n)
+{
+	char chunk[4096];
+
+	memset(chunk, 'x', sizeof chunk);
+	while (n > 0) {
+		size_t k = n < sizeof chunk ? n : sizeof chunk;
+
+		if (send_all(c, chunk, k) < 0)
+			return -1;
+		n -= k;
+	}
+	return 0;
+}
+
+/* Close cleanly: close_notify, then FIN. */
+static void http_close_clean(struct client *c)
+{
+	if (c->ssl && c->fd >= 0)
+		SSL_shutdown(c->ssl);
+	c->tls_clean = 0;
+	if (c->fd >= 0) {
+		shutdown(c->fd, SHUT_WR);
+		drain(c);
+	}
+}
+
+/* The faults of sc_http; param: 0 none, 1 required, 2 optional. */
+static const struct http_fault {
+	const char *name;
+	int param;
+} http_faults[] = {
+	{ "good", 0 }, { "goodchunked", 0 }, { "silent", 0 }, { "garbage", 0 },
+	{ "longstatus", 2 }, { "longheader", 2 }, { "headers", 2 }, { "clen", 1 },
+	{ "smuggle", 0 }, { "big", 2 }, { "bigchunked", 2 }, { "chunk", 1 }, { "drip", 2 },
+	{ "reset", 0 }, { "eofreset", 0 }, { "eofcut", 0 }, { "status", 2 }, { "notype", 0 },
+};
+
+/* Check an http ARG before listening, so that a typo ends fakesrv at once. */
+static void http_check_arg(const char *arg)
+{
+	size_t i, n = strcspn(arg, ":");
+
+	for (i = 0; i < sizeof http_faults / sizeof http_faults[0]; i++) {
+		if (strlen(http_faults[i].name) != n || strncmp(arg, http_faults[i].name, n) != 0)
+			continue;
+		if (http_faults[i].param == 0 && arg[n] == ':')
+			die("http: fault %s takes no parameter", http_faults[i].name);
+		if (http_faults[i].param == 1 && arg[n] != ':')
+			die("http: fault %s needs a parameter (%s:...)", http_faults[i].name,
+			    http_faults[i].name);
+		return;
+	}
+	die("http: unknown fault '%s' (fakesrv -h lists them)", arg);
+}
+
+/*
+ * ARG is FAULT[:PARAM]: after the TLS handshake (-K) and the GET request,
+ *   good            200, text/plain, Content-Length, FAKESRV_POLICY (the baseline)
+ *   goodchunked     the same, chunked (one chunk a line)
+ *   silent          nothing at all
+ *   garbage         1 KiB of binary (NUL bytes included) and CRLF instead of a status line
+ *   longstatus[:N]  a status line of N bytes (default 5000)
+ *   longheader[:N]  a 200 with a header line of N bytes (default 921600)
+ *   headers[:MS]    a 200, then header lines forever, MS ms apart (default 0)
+ *   clen:N          Content-Length N, then FAKESRV_POLICY (more or fewer bytes), clean close
+ *   smuggle         the exact Content-Length of FAKESRV_POLICY, then FAKESRV_POLICY_MORE
+ *   big[:N]         no length, N bytes (default 70000), clean close (read-to-close)
+ *   bigchunked[:N]  chunked, 4096-byte chunks summing to N bytes (default 70000)
+ *   chunk:TEXT      chunked, TEXT as the first chunk-size line, then wait
+ *   drip[:MS]       the good answer one byte every MS ms (default 100)
+ *   reset           Content-Length of the whole policy, half of it, TCP reset
+ *   eofreset        no length, FAKESRV_POLICY, then a TCP reset before FAKESRV_POLICY_MORE
+ *   eofcut          no length, FAKESRV_POLICY, then a FIN without close_notify
+ *   status[:TEXT]   TEXT as status (default "500 Internal Server Error"), a text/plain body
+ *   notype          a 200 with the policy but no Content-Type
+ */
+static void sc_http(struct client *c)
+{
+	static const char pol[] = FAKESRV_POLICY;
+	const size_t plen = sizeof pol - 1;
+	char fault[32], h[256];
+	const char *colon = strchr(c->arg, ':'), *param = colon ? colon + 1 : NULL;
+	size_t n = colon ? (size_t)(colon - c->arg) : strlen(c->arg);
+
+	if (n >= sizeof fault)   /* http_check_arg knows better */
+		return;
+	memcpy(fault, c->arg, n);
+	fault[n] = '\0';
+	if (http_read_request(c) < 0)
+		return;
+	logmsg("http fault %s%s%s", fault, param ? " " : "", param ? param : "");
+	if (strcmp(fault, "good") == 0) {
+		if (http_ok_head(c, plen) == 0 && send_all(c, pol, plen) == 0)
+			http_close_clean(c);
+	} else if (strcmp(fault, "goodchunked") == 0) {
+		const char *p = pol;
+
+		if (http_head(c, "200 OK", "Content-Type: text/plain; charset=utf-8\r\n"
+		    "Transfer-Encoding: chunked\r\n") < 0)
+			return;
+		while (*p) {
+			size_t k = strcspn(p, "\n") + 1;
+
+			snprintf(h, sizeof h, "%zx\r\n", k);
+			if (send_str(c, h) < 0 || send_all(c, p, k) < 0 || send_str(c, "\r\n") < 0)
+				return;
+			p += k;
+		}
+		if (send_str(c, "0\r\n\r\n") == 0)
+			http_close_clean(c);
+	} else if (strcmp(fault, "silent") == 0) {
+		drain(c);
+	} else if (strcmp(fault, "garbage") == 0) {
+		if (send_junk(c) == 0 && send_str(c, "\r\n") == 0)
+			drain(c);
+	} else if (strcmp(fault, "longstatus") == 0) {
+		size_t len = (size_t)arg_num(param, 5000, 20, 1L << 30);
+
+		if (send_str(c, "HTTP/1.1 200 ") == 0 && http_filler_line(c, len - 13) == 0 &&
+		    send_str(c, "\r\n") == 0)
+			drain(c);
+	} else if (strcmp(fault, "longheader") == 0) {
+		size_t len = (size_t)arg_num(param, 921600, 20, 1L << 30);
+
+		if (send_str(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Big: ") == 0 &&
+		    http_filler_line(c, len - 7) == 0 && send_str(c, "\r\n\r\n") == 0 &&
+		    send_all(c, pol, plen) == 0)
+			http_close_clean(c);
+	} else if (strcmp(fault, "headers") == 0) {
+		long ms = arg_num(param, 0, 0, 60000);
+		unsigned long i;
+
+		if (send_str(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n") < 0)
+			return;
+		logmsg("S: (header lines forever, %ld ms a line)", ms);
+		for (i = 0;; i++) {
+			snprintf(h, sizeof h, "X-Fake-%08lu: padding padding padding\r\n", i);
+			if (send_str(c, h) < 0)
+				return;
+			if (ms > 0)
+				sleep_ms(ms);
+		}
+	} else if (strcmp(fault, "clen") == 0) {
+		snprintf(h, sizeof h, "Content-Type: text/plain\r\nContent-Length: %s\r\n", param);
+		if (http_head(c, "200 OK", h) == 0 && send_all(c, pol, plen) == 0)
+			http_close_clean(c);
+	} else if (strcmp(fault, "smuggle") == 0) {
+		if (http_ok_head(c, plen) == 0 && send_all(c, pol, plen) == 0 &&
+		    send_str(c, FAKESRV_POLICY_MORE) == 0)
+			http_close_clean(c);
+	} else if (strcmp(fault, "big") == 0) {
+		size_t len = (size_t)arg_num(param, 70000, 1, 1L << 30);
+
+		if (http_head(c, "200 OK", "Content-Type: text/plain\r\n") == 0 &&
+		    send_all(c, pol, plen) == 0 && http_filler(c, len > plen ? len - plen : 0) == 0)
+			http_close_clean(c);
+	} else if (strcmp(fault, "bigchunked") == 0) {
+		size_t left = (size_t)arg_num(param, 70000, 1, 1L << 30);
+
+		if (http_head(c, "200 OK", "Content-Type: text/plain\r\n"
+		    "Transfer-Encoding: chunked\r\n") < 0)
+			return;
+		while (left > 0) {
+			size_t k = left < 4096 ? left : 4096;
+
+			snprintf(h, sizeof h, "%zx\r\n", k);
+			if (send_str(c, h) < 0 || http_filler(c, k) < 0 || send_str(c, "\r\n") < 0)
+				return;
+			left -= k;
+		}
+		if (send_str(c, "0\r\n\r\n") == 0)
+			http_close_clean(c);
+	} else if (strcmp(fault, "chunk") == 0) {
+		if (http_head(c, "200 OK", "Content-Type: text/plain\r\n"
+		    "Transfer-Encoding: chunked\r\n") == 0 && send_line(c, param) == 0 &&
+		    send_all(c, pol, plen) == 0)
+			drain(c);
+	} else if (strcmp(fault, "drip") == 0) {
+		long ms = arg_num(param, 100, 1, 60000);
+		char all[512];
+		int k = snprintf(all, sizeof all, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+		    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", plen, pol);
+		int i;
+
+		logmsg("dripping the answer, %ld ms a byte", ms);
+		for (i = 0; i < k; i++) {
+			if (send_all(c, all + i, 1) < 0)
+				return;
+			sleep_ms(ms);
+		}
+		http_close_clean(c);
+	} else if (strcmp(fault, "reset") == 0) {
+		if (http_ok_head(c, plen) == 0 && send_all(c, pol, plen / 2) == 0) {
+			sleep_ms(300);
+			reset_now(c);
+		}
+	} else if (strcmp(fault, "eofreset") == 0 || strcmp(fault, "eofcut") == 0) {
+		if (http_head(c, "200 OK", "Content-Type: text/plain\r\n") < 0 ||
+		    send_all(c, pol, plen) < 0)
+			return;
+		sleep_ms(300);
+		if (strcmp(fault, "eofreset") == 0)
+			reset_now(c);
+		else
+			shutdown(c->fd, SHUT_WR);   /* the FIN of a cut cable: no close_notify */
+		/* main() closes the rest; c->tls_clean stays 0 */
+		drain(c);
+	} else if (strcmp(fault, "status") == 0) {
+		static const char body[] = "policy server failure\r\n";
+
+		snprintf(h, sizeof h, "Content-Type: text/plain\r\nContent-Length: %zu\r\n",
+		    sizeof body - 1);
+		if (http_head(c, param ? param : "500 Internal Server Error", h) == 0 &&
+		    send_str(c, body) == 0)
+			http_close_clean(c);
+	} else if (strcmp(fault, "notype") == 0) {
+		snprintf(h, sizeof h, "Content-Length: %zu\r\n", plen);
+		if (http_head(c, "200 OK", h) == 0 && send_all(c, pol, plen) == 0)
+			http_close_clean(c);
+	}
+}
+
 struct scenario {
 	const char *name;
 	int arg;                   /* 0: none, 1: required, 2: optional */
@@ -890,6 +1186,7 @@ static const struct scenario scenarios[] = {
 	{ "starttls", 1, sc_starttls, "STARTTLS/STLS go-ahead, then plain|inject|stall" },
 	{ "hello_stall", 0, sc_hello_stall, "implicit TLS: read the ClientHello, never answer" },
 	{ "tlschain", 1, sc_tlschain, "implicit TLS with DIR/key.pem and DIR/chain.pem, a session" },
+	{ "http",    1, sc_http,    "FAULT[:P]: an HTTP(S) policy server (use -K DIR), see below" },
 };
 
 #define N_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
@@ -900,8 +1197,8 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: fakesrv [-a ADDR] [-p PORT] [-P PORTFILE] [-i IDLE] [-x smtp|imap|pop3] [-v]"
-	      " SCENARIO [ARG]\n"
+	fputs("usage: fakesrv [-a ADDR] [-p PORT] [-P PORTFILE] [-i IDLE] [-x smtp|imap|pop3] [-K DIR]"
+	      " [-v] SCENARIO [ARG]\n"
 	      "ADDR must be in 127.0.0.0/8 or ::1 (default 127.0.0.1); PORT 0 lets the kernel pick.\n"
 	      "AT is BANNER, BODY (SMTP, after the first message line), DOT (SMTP, after the final\n"
 	      "dot), * (every command) or a command verb; \"%T\" in a TEXT is the IMAP tag.\n"
@@ -910,6 +1207,11 @@ static void usage(FILE *f)
 		fprintf(f, "  %-11s %-5s %s\n", scenarios[i].name,
 		        scenarios[i].arg == 1 ? "ARG" : scenarios[i].arg == 2 ? "[ARG]" : "",
 		        scenarios[i].help);
+	fputs("http faults (after the GET request): good, goodchunked, silent, garbage,\n"
+	      "  longstatus[:BYTES], longheader[:BYTES], headers[:MS], clen:N, smuggle, big[:BYTES],\n"
+	      "  bigchunked[:BYTES], chunk:TEXT, drip[:MS], reset, eofreset, eofcut, status[:TEXT],\n"
+	      "  notype (the comment above sc_http in fakesrv.c says what each sends)\n"
+	      "-K DIR: implicit TLS with DIR/key.pem and DIR/chain.pem before any scenario\n", f);
 }
 
 static long parse_num(const char *s, long min, long max, const char *what)
@@ -988,7 +1290,7 @@ static void write_portfile(const char *path, int port)
 	free(tmp);
 }
 
-/* The server context for tlschain: DIR/chain.pem (leaf first) and DIR/key.pem. */
+/* The server context for tlschain and -K: DIR/chain.pem (leaf first) and DIR/key.pem. */
 static SSL_CTX *tls_server_ctx(const char *dir)
 {
 	char chain[4096], key[4096];
@@ -1009,13 +1311,13 @@ static SSL_CTX *tls_server_ctx(const char *dir)
 
 int main(int argc, char **argv)
 {
-	const char *addr = "127.0.0.1", *portfile = NULL;
+	const char *addr = "127.0.0.1", *portfile = NULL, *tls_dir = NULL;
 	const struct scenario *sc = NULL;
 	int port = 0, bound = 0, lfd, opt, idle = -1, nargs, one = 1;
 	SSL_CTX *tls_ctx = NULL;
 	size_t i;
 
-	while ((opt = getopt(argc, argv, "+a:p:P:i:x:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "+a:p:P:i:x:K:vh")) != -1) {
 		switch (opt) {
 		case 'a': addr = optarg; break;
 		case 'p': port = (int)parse_num(optarg, 0, 65535, "port"); break;
@@ -1029,6 +1331,7 @@ int main(int argc, char **argv)
 				die("bad protocol '%s' (smtp, imap or pop3)", optarg);
 			proto = (enum proto)i;
 			break;
+		case 'K': tls_dir = optarg; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -1048,8 +1351,14 @@ int main(int argc, char **argv)
 		die("scenario %s needs an argument", sc->name);
 	if (nargs > (sc->arg ? 1 : 0))
 		die("too many arguments");
+	if (sc->serve == sc_tlschain && tls_dir)
+		die("-K and tlschain both start TLS: give one of them");
 	if (sc->serve == sc_tlschain)
 		tls_ctx = tls_server_ctx(argv[optind + 1]);
+	if (tls_dir)
+		tls_ctx = tls_server_ctx(tls_dir);
+	if (sc->serve == sc_http)
+		http_check_arg(argv[optind + 1]);
 
 	signal(SIGPIPE, SIG_IGN);
 	lfd = listen_on(addr, port, &bound);
@@ -1080,7 +1389,8 @@ int main(int argc, char **argv)
 		c->idle_ms = idle > 0 ? idle * 1000 : -1;
 		c->tls_ctx = tls_ctx;
 		logmsg("connection");
-		sc->serve(c);
+		if (tls_dir == NULL || tls_accept(c) == 0)
+			sc->serve(c);
 		if (c->ssl) {
 			if (c->tls_clean && c->fd >= 0)
 				SSL_shutdown(c->ssl);
