@@ -161,6 +161,7 @@ plugin_init(struct plugin *p)
 	p->untrusted_state = STATE_CRITICAL;
 	result_init(&p->res, p->service);
 	phase_set_init(&p->phases, p->phase_names);
+	sbuf_init(&p->json_extra);
 }
 
 static int
@@ -1126,6 +1127,7 @@ plugin_print_json(const struct plugin *p, double total, FILE *f)
 		}
 		sbuf_addc(&j, '}');
 	}
+	sbuf_add(&j, sbuf_str(&p->json_extra));
 	sbuf_add(&j, ",\"perfdata\":");
 	sbuf_json_str(&j, sbuf_str(&r->perf));
 	sbuf_add(&j, ",\"details\":[");
@@ -1186,6 +1188,7 @@ plugin_finish(struct plugin *p)
 		result_print(&p->res, stdout);
 	fflush(stdout);
 	result_free(&p->res);
+	sbuf_free(&p->json_extra);
 	extra_opts_free(p->argv_orig, p->argv_alloc);
 	if (p->authpass) {
 		explicit_bzero(p->authpass, strlen(p->authpass));

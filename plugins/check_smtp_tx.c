@@ -1224,6 +1224,7 @@ smtp_clone(const struct smtp_check *t, const char *host,
 		return NULL;
 	memcpy(c, t, sizeof(*c));
 	result_init(&c->p.res, c->p.service);
+	sbuf_init(&c->p.json_extra);   /* the run's JSON is the parent's alone */
 	for (i = 0; i < c->p.phases.n; i++) {
 		c->p.phases.p[i].ran = 0;
 		c->p.phases.p[i].secs = 0;
@@ -1307,6 +1308,13 @@ smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
 		    "invalid: %s", name, why);
 	else
 		result_detail(&s->p.res, "TLS-RPT %s: rua=%s", name, rpt.rua);
+	sbuf_printf(&s->p.json_extra, ",\"tls_rpt\":{\"valid\":%s", rc > 0 ? "true" :
+	    "false");
+	if (rc > 0) {
+		sbuf_add(&s->p.json_extra, ",\"rua\":");
+		sbuf_json_str(&s->p.json_extra, rpt.rua);
+	}
+	sbuf_addc(&s->p.json_extra, '}');
 }
 
 /* --mta-sts and --tls-rpt, before the sessions: the records, the policy
@@ -1419,6 +1427,16 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 	    "(none)");
 	result_perf(&s->p.res, "sts_max_age", (double)sts.pol.max_age, "s", NULL, NULL,
 	    0, (double)MTASTS_MAX_AGE_MAX);
+	sbuf_add(&s->p.json_extra, ",\"mta_sts\":{\"id\":");
+	sbuf_json_str(&s->p.json_extra, id.id);
+	sbuf_printf(&s->p.json_extra, ",\"mode\":\"%s\",\"max_age\":%ld,\"mx\":[",
+	    mtasts_mode_name(sts.pol.mode), sts.pol.max_age);
+	for (i = 0; i < sts.pol.nmx; i++) {
+		if (i)
+			sbuf_addc(&s->p.json_extra, ',');
+		sbuf_json_str(&s->p.json_extra, sts.pol.mx[i]);
+	}
+	sbuf_add(&s->p.json_extra, "]}");
 	if (sts.pol.mode == MTASTS_NONE)
 		result_detail(&s->p.res, "MTA-STS mode none: the policy is switched off; "
 		    "nothing is enforced");
@@ -1476,6 +1494,9 @@ smtp_sts_ok(struct smtp_check *s)
 struct smtp_mxhost {
 	struct tls_info tls;       /* the certificate it served, when have_tls */
 	int have_tls;
+	int checked;               /* a session ran: its verdict below */
+	enum state state;
+	char summary[RESULT_PROBLEM_LEN];
 	struct net_addrs addrs;
 	int resolved;
 	struct err err;
@@ -1531,14 +1552,68 @@ smtp_cert_consistency(struct smtp_check *s, const struct dns_mxset *mx,
 		    "ones", n, distinct);
 }
 
+/* Keep what the session C found for host H: for the JSON output and the
+ * certificate comparison. */
+static void
+smtp_mx_record(struct smtp_mxhost *h, const struct smtp_check *c)
+{
+	struct sbuf t;
+
+	sbuf_init(&t);
+	result_summary(&c->p.res, &t);
+	snprintf(h->summary, sizeof(h->summary), "%s", sbuf_str(&t));
+	sbuf_free(&t);
+	h->checked = 1;
+	h->state = result_state(&c->p.res);
+	if (c->p.have_tls_info && !(c->p.tls_info.problems & TLS_P_NO_CERT)) {
+		h->tls = c->p.tls_info;
+		h->have_tls = 1;
+	}
+}
+
+/* --output=json: "mx":{"domain", "implicit", "hosts":[...]} (SPEC §2). */
+static void
+smtp_json_mx(struct smtp_check *s, const struct dns_mxset *mx,
+    const struct smtp_mxhost *h)
+{
+	struct sbuf *j = &s->p.json_extra;
+	int i;
+
+	sbuf_add(j, ",\"mx\":{\"domain\":");
+	sbuf_json_str(j, s->mx_domain);
+	sbuf_printf(j, ",\"null_mx\":%s,\"implicit\":%s,\"hosts\":[",
+	    mx->null_mx ? "true" : "false", mx->implicit ? "true" : "false");
+	for (i = 0; i < mx->n; i++) {
+		sbuf_printf(j, "%s{\"pref\":%u,\"name\":", i ? "," : "", mx->mx[i].pref);
+		sbuf_json_str(j, mx->mx[i].name);
+		sbuf_printf(j, ",\"resolved\":%s,\"checked\":%s", h[i].resolved ? "true" :
+		    "false", h[i].checked ? "true" : "false");
+		if (!h[i].resolved) {
+			sbuf_add(j, ",\"error\":");
+			sbuf_json_str(j, h[i].err.msg);
+		}
+		if (h[i].checked) {
+			sbuf_printf(j, ",\"state\":\"%s\",\"summary\":", state_name(h[i].state));
+			sbuf_json_str(j, h[i].summary);
+		}
+		if (h[i].have_tls) {
+			sbuf_add(j, ",\"cert_not_after\":");
+			sbuf_json_str(j, h[i].tls.not_after);
+			sbuf_add(j, ",\"cert_sha256\":");
+			sbuf_json_str(j, h[i].tls.fingerprint);
+		}
+		sbuf_addc(j, '}');
+	}
+	sbuf_add(j, "]}");
+}
+
 /* --mx: look up the MX set, resolve every host, then check the first that
  * answers (falling through on connection failures), or all of them at once
- * with --all-mx. The verdict goes into s->p.res. */
-static void
-smtp_run_mx(struct smtp_check *s)
+ * with --all-mx. The verdict goes into s->p.res, each host's into H.
+ * Returns 1 when the MX set was found (0: the lookup failed). */
+static int
+smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 {
-	static struct dns_mxset mx;
-	static struct smtp_mxhost h[DNS_MX_MAX];
 	struct sbuf list;
 	struct err e;
 	int i, chosen = -1, resolved = 0;
@@ -1546,68 +1621,69 @@ smtp_run_mx(struct smtp_check *s)
 	err_clear(&e);
 	phase_begin(&s->p.phases, "dns");
 	if (plugin_dns(&s->p, &e) == NULL || dns_mx(s->p.dns, s->mx_domain, &s->p.dl,
-	    &mx, &e) < 0) {
+	    mx, &e) < 0) {
 		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
 		    "the MX records of %s: %s", s->mx_domain, e.msg);
-		return;
+		return 0;
 	}
-	if (mx.null_mx) {
+	if (mx->null_mx) {
 		result_problem(&s->p.res, STATE_CRITICAL, "%s accepts no mail: null MX "
 		    "(RFC 7505)", s->mx_domain);
-		return;
+		return 1;
 	}
 	sbuf_init(&list);
-	for (i = 0; i < mx.n; i++)
-		sbuf_printf(&list, "%s%u %s", i ? ", " : "", mx.mx[i].pref, mx.mx[i].name);
-	if (mx.implicit)
+	for (i = 0; i < mx->n; i++)
+		sbuf_printf(&list, "%s%u %s", i ? ", " : "", mx->mx[i].pref, mx->mx[i].name);
+	if (mx->implicit)
 		result_detail(&s->p.res, "MX %s: none; the domain is its own implicit MX "
 		    "(RFC 5321 §5.1)", s->mx_domain);
 	else
 		result_detail(&s->p.res, "MX %s: %s%s", s->mx_domain, sbuf_str(&list),
-		    mx.dropped ? " (more not shown)" : "");
+		    mx->dropped ? " (more not shown)" : "");
 	sbuf_free(&list);
-	result_perf(&s->p.res, "mx_count", mx.n + mx.dropped, "", NULL, NULL, 0, NAN);
+	result_perf(&s->p.res, "mx_count", mx->n + mx->dropped, "", NULL, NULL, 0, NAN);
 
-	for (i = 0; i < mx.n; i++) {
+	for (i = 0; i < mx->n; i++) {
 		int cname = 0;
 
 		memset(&h[i], 0, sizeof(h[i]));
-		if (net_is_literal(mx.mx[i].name))
+		if (net_is_literal(mx->mx[i].name))
 			result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an address "
-			    "literal, not a host name", mx.mx[i].name, s->mx_domain);
-		if (dns_addrs(s->p.dns, mx.mx[i].name, s->p.port, s->p.family, &s->p.dl,
+			    "literal, not a host name", mx->mx[i].name, s->mx_domain);
+		if (dns_addrs(s->p.dns, mx->mx[i].name, s->p.port, s->p.family, &s->p.dl,
 		    &h[i].addrs, &cname, &h[i].err) == 0) {
 			h[i].resolved = 1;
 			resolved++;
 		}
 		if (cname)
 			result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an alias "
-			    "(CNAME), which RFC 2181 §10.3 forbids", mx.mx[i].name, s->mx_domain);
+			    "(CNAME), which RFC 2181 §10.3 forbids", mx->mx[i].name, s->mx_domain);
 	}
 	phase_end(&s->p.phases);
 	if (s->mta_sts || s->tls_rpt)
-		smtp_sts_policy(s, &mx);
+		smtp_sts_policy(s, mx);
 
 	if (!s->all_mx) {
-		for (i = 0; i < mx.n && chosen < 0; i++) {
+		for (i = 0; i < mx->n && chosen < 0; i++) {
 			struct smtp_check *c;
 
 			if (!h[i].resolved) {
-				result_detail(&s->p.res, "MX %s: %s", mx.mx[i].name, h[i].err.msg);
+				result_detail(&s->p.res, "MX %s: %s", mx->mx[i].name, h[i].err.msg);
 				continue;
 			}
-			c = smtp_clone(s, mx.mx[i].name, &h[i].addrs);
+			c = smtp_clone(s, mx->mx[i].name, &h[i].addrs);
 			if (c == NULL)
 				break;
 			smtp_session(c);
-			if (c->failed_at_connect && i + 1 < mx.n) {
+			if (c->failed_at_connect && i + 1 < mx->n) {
 				struct sbuf why;
 
 				sbuf_init(&why);
 				result_summary(&c->p.res, &why);
 				result_detail(&s->p.res, "MX %s: %s; trying the next MX",
-				    mx.mx[i].name, sbuf_str(&why));
+				    mx->mx[i].name, sbuf_str(&why));
 				sbuf_free(&why);
+				smtp_mx_record(&h[i], c);
 				smtp_clone_free(c);
 				continue;
 			}
@@ -1617,13 +1693,13 @@ smtp_run_mx(struct smtp_check *s)
 		if (chosen < 0) {
 			result_problem(&s->p.res, STATE_CRITICAL, "no MX host of %s could be "
 			    "%s", s->mx_domain, resolved ? "checked" : "resolved");
-			return;
+			return 1;
 		}
 		if (chosen > 0)
 			result_problem(&s->p.res, STATE_WARNING, "%s: the preferred MX %s "
 			    "cannot be reached; %s (preference %u) answered", s->mx_domain,
-			    mx.mx[0].name, mx.mx[chosen].name, mx.mx[chosen].pref);
-		smtp_sts_host(s, h[chosen].c, mx.mx[chosen].name);
+			    mx->mx[0].name, mx->mx[chosen].name, mx->mx[chosen].pref);
+		smtp_sts_host(s, h[chosen].c, mx->mx[chosen].name);
 		/* the chosen session's verdict and phases become the run's */
 		result_merge(&s->p.res, &h[chosen].c->p.res);
 		sbuf_reset(&s->p.res.ok_text);
@@ -1641,30 +1717,31 @@ smtp_run_mx(struct smtp_check *s)
 			s->p.tls_info = h[chosen].c->p.tls_info;
 			s->p.have_tls_info = 1;
 		}
+		smtp_mx_record(&h[chosen], h[chosen].c);
 		smtp_clone_free(h[chosen].c);
-		return;
+		return 1;
 	}
 
 	/* --all-mx: every host at once; wall time is the slowest host's */
-	for (i = 0; i < mx.n; i++) {
+	for (i = 0; i < mx->n; i++) {
 		if (!h[i].resolved)
 			continue;
-		h[i].c = smtp_clone(s, mx.mx[i].name, &h[i].addrs);
+		h[i].c = smtp_clone(s, mx->mx[i].name, &h[i].addrs);
 		if (h[i].c)
-			h[i].c->p.perf_prefix = mx.mx[i].name;
+			h[i].c->p.perf_prefix = mx->mx[i].name;
 		if (h[i].c && pthread_create(&h[i].th, NULL, smtp_thread, h[i].c) == 0)
 			h[i].started = 1;
 		else if (h[i].c)
 			smtp_session(h[i].c);   /* no thread: do it here */
 	}
-	for (i = 0; i < mx.n; i++) {
+	for (i = 0; i < mx->n; i++) {
 		struct smtp_check *c = h[i].c;
 		struct sbuf line;
 
 		if (h[i].started)
 			pthread_join(h[i].th, NULL);
 		if (!h[i].resolved) {
-			result_problem(&s->p.res, STATE_CRITICAL, "MX %s: %s", mx.mx[i].name,
+			result_problem(&s->p.res, STATE_CRITICAL, "MX %s: %s", mx->mx[i].name,
 			    h[i].err.msg);
 			continue;
 		}
@@ -1672,26 +1749,34 @@ smtp_run_mx(struct smtp_check *s)
 			continue;
 		sbuf_init(&line);
 		result_summary(&c->p.res, &line);
-		result_detail(&s->p.res, "MX %u %s: %s - %s", mx.mx[i].pref, mx.mx[i].name,
+		result_detail(&s->p.res, "MX %u %s: %s - %s", mx->mx[i].pref, mx->mx[i].name,
 		    state_name(result_state(&c->p.res)), sbuf_str(&line));
 		sbuf_free(&line);
-		phase_report(&c->p.phases, c->elapsed, &c->p.res, mx.mx[i].name);
+		phase_report(&c->p.phases, c->elapsed, &c->p.res, mx->mx[i].name);
 		result_merge_details(&s->p.res, &c->p.res, "  ");
-		smtp_sts_host(s, c, mx.mx[i].name);
+		smtp_sts_host(s, c, mx->mx[i].name);
 		sbuf_reset(&c->p.res.details);
 		if (c->p.res.transcript.len)
-			sbuf_printf(&s->p.res.transcript, "-- MX %s\n", mx.mx[i].name);
+			sbuf_printf(&s->p.res.transcript, "-- MX %s\n", mx->mx[i].name);
 		result_merge(&s->p.res, &c->p.res);
 		result_merge_perf(&s->p.res, &c->p.res);
-		if (c->p.have_tls_info && !(c->p.tls_info.problems & TLS_P_NO_CERT)) {
-			h[i].tls = c->p.tls_info;
-			h[i].have_tls = 1;
-		}
+		smtp_mx_record(&h[i], c);
 		smtp_clone_free(c);
 	}
-	smtp_cert_consistency(s, &mx, h);
-	result_ok(&s->p.res, "all %d MX hosts of %s passed in %.3f s", mx.n, s->mx_domain,
+	smtp_cert_consistency(s, mx, h);
+	result_ok(&s->p.res, "all %d MX hosts of %s passed in %.3f s", mx->n, s->mx_domain,
 	    deadline_elapsed(&s->p.dl));
+	return 1;
+}
+
+static void
+smtp_run_mx(struct smtp_check *s)
+{
+	static struct dns_mxset mx;
+	static struct smtp_mxhost h[DNS_MX_MAX];
+
+	if (smtp_mx_check(s, &mx, h) && s->p.output == PLUGIN_OUT_JSON)
+		smtp_json_mx(s, &mx, h);
 }
 
 /* --count: the runs share one deadline, one process and these totals. */
