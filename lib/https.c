@@ -231,12 +231,15 @@ https_body(struct conn *c, const struct https_req *q, struct https_resp *r,
 			} else {
 				got = https_read(c, r->body + r->len, q->max_body - r->len, e);
 			}
-			if (got < 0 && e->kind == ERR_CLOSED) {
-				err_clear(e);
-				got = 0;
+			if (got < 0) {
+				/* a reset, or a close without close_notify: truncated */
+				char why[ERR_MSG_MAX];
+
+				snprintf(why, sizeof(why), "%s", e->msg);
+				return err_set(e, ERR_PROTO, "the body (no length given) ended "
+				    "without a TLS close_notify after %zu bytes, so it may be "
+				    "cut short: %s", r->len, why);
 			}
-			if (got < 0)
-				return -1;
 			if (got == 0)
 				break;
 			r->len += (size_t)got;
@@ -275,6 +278,9 @@ https_get(const struct https_req *q, const struct deadline *dl,
 	o.verify = TLS_VERIFY_FULL;
 	o.ca_file = q->ca_file;
 	o.ca_path = q->ca_path;
+	/* a body without a length ends with the connection: only a TLS
+	 * close_notify proves that it was not cut short (RFC 9112 §9.8) */
+	o.strict_eof = 1;
 	t = tls_new(&o, e);
 	if (t == NULL)
 		goto out;

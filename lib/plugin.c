@@ -544,6 +544,11 @@ plugin_start(struct plugin *p)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = plugin_backstop;
 	sigaction(SIGALRM, &sa, NULL);
+	/* a write to a connection the server has reset (OpenSSL writes with
+	 * write(2), e.g. its close_notify) must be an error to report, not a
+	 * signal that kills the plugin before it prints anything */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 	alarm((unsigned)ceil(p->timeout) + 1);
 }
 
@@ -663,10 +668,17 @@ plugin_tlsa_each(struct plugin *p, const struct tls_info *in)
 {
 	const char *base = p->sni ? p->sni : p->host;
 	char rec[64];
-	int i, spare = 0, n = in->ntlsa < p->ntlsa ? in->ntlsa : p->ntlsa;
+	int i, spare = 0, u = 0, n = in->ntlsa < p->ntlsa ? in->ntlsa : p->ntlsa;
 
 	for (i = 0; i < n; i++) {
 		plugin_tlsa_text(&p->tlsa[i], rec, sizeof(rec));
+		if (!in->tlsa_usable[i]) {
+			/* an unknown usage, selector or matching type: no key at all */
+			result_detail(&p->res, "DANE: TLSA %s of _%d._tcp.%s is not usable "
+			    "(unsupported usage, selector or matching type)", rec, p->port, base);
+			continue;
+		}
+		u++;
 		if (p->tlsa[i].usage == 0 || p->tlsa[i].usage == 2)
 			spare++;
 		if (in->tlsa_match[i])
@@ -676,12 +688,13 @@ plugin_tlsa_each(struct plugin *p, const struct tls_info *in)
 		    "the server sent (a next key published ahead, or a stale record)", rec,
 		    p->port, base);
 	}
-	if (p->dane_rollover && spare == 0)
+	if (p->dane_rollover && u > 0 && spare == 0)
 		result_problem(&p->res, STATE_WARNING, "%s: DANE: no second key published: "
-		    "%s TLSA record%s of _%d._tcp.%s match%s only the current certificate, "
-		    "so replacing it breaks DANE until DNS catches up (publish the next "
-		    "key first, RFC 7671 §8.1)", p->target, n == 1 ? "the one" : "all",
-		    n == 1 ? "" : "s", p->port, base, n == 1 ? "es" : "");
+		    "%s usable TLSA record%s of _%d._tcp.%s match%s only the current "
+		    "certificate, so replacing it breaks DANE until DNS catches up "
+		    "(publish the next key first, RFC 7671 §8.1)", p->target,
+		    u == 1 ? "the one" : "all", u == 1 ? "" : "s", p->port, base,
+		    u == 1 ? "es" : "");
 }
 
 /* --expect-cert-file: is the certificate served the one on disk? */
@@ -767,14 +780,19 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	}
 	if (in->dane > 0)
 		result_detail(&p->res, "DANE: the certificate matches TLSA %s", in->dane_match);
+	else if (p->dane && p->ntlsa > 0 && in->dane_usable == 0)
+		result_problem(&p->res, STATE_CRITICAL, "DANE: none of the %d TLSA records "
+		    "is usable", p->ntlsa);
 	if (p->ntlsa > 0)
 		plugin_tlsa_each(p, in);
 	if (p->expect_cert_file && !(in->problems & TLS_P_NO_CERT))
 		plugin_expect_cert(p, in);
-	else if (p->dane && p->ntlsa > 0 && in->dane_usable == 0)
-		result_problem(&p->res, STATE_CRITICAL, "DANE: none of the %d TLSA records "
-		    "is usable", p->ntlsa);
-	if (!in->verified) {
+	if (!in->verified && p->untrusted_state == STATE_OK) {
+		/* a policy that is switched off (MTA-STS mode none): noted only */
+		p->tls_untrusted = 1;
+		result_detail(&p->res, "%s: %s (phase %s; not enforced)", p->target,
+		    in->verify_msg, phase_current(&p->phases));
+	} else if (!in->verified) {
 		p->tls_untrusted = 1;
 		result_problem(&p->res, p->untrusted_state, "%s: %s (phase %s)", p->target,
 		    in->verify_msg, phase_current(&p->phases));

@@ -28,6 +28,7 @@ struct tls {
 	char name[256];         /* the name (or IP) verified */
 	char other[128];        /* words for TLS_P_OTHER */
 	int started;
+	int broken;             /* a fatal I/O error: no close_notify may follow */
 };
 
 static long tls_read(void *ctx, int fd, void *buf, size_t n, short *events,
@@ -82,8 +83,10 @@ tls_new(const struct tls_opts *o, struct err *e)
 		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
 		goto fail;
 	}
-	/* a peer that drops the TCP connection is "closed", not a TLS error */
-	SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	/* a peer that drops the TCP connection is "closed", not a TLS error
+	 * (mail servers often hang up after QUIT without close_notify) */
+	if (!o->strict_eof)
+		SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	/* the trust store is loaded only when something will be verified */
 	if (o->verify != TLS_VERIFY_NONE) {
 		int ok;
@@ -139,8 +142,11 @@ tls_new(const struct tls_opts *o, struct err *e)
 			const struct tls_tlsa *r = &o->tlsa[i];
 
 			if (SSL_dane_tlsa_add(t->ssl, r->usage, r->selector, r->mtype,
-			    r->data, r->len) > 0)
+			    r->data, r->len) > 0) {
 				t->info.dane_usable++;
+				if (i < TLS_TLSA_MAX)
+					t->info.tlsa_usable[i] = 1;
+			}
 		}
 		ERR_clear_error();
 	}
@@ -563,12 +569,14 @@ tls_io_error(struct tls *t, int rc, short *events, struct err *e, const char *wh
 		if (ERR_peek_last_error() == 0) {
 			if (errno == 0)
 				return 0;
+			t->broken = 1;   /* OpenSSL: no SSL_shutdown after this */
 			return err_sys(e, ERR_CLOSED, errno, "connection %s: %s",
 			    errno == ECONNRESET ? "reset by server" : "failed",
 			    strerror(errno));
 		}
 		/* fall through */
 	default:
+		t->broken = 1;
 		return err_set(e, ERR_TLS, "TLS %s failed: %s", what,
 		    tls_errstr(buf, sizeof(buf), "protocol error"));
 	}
@@ -624,7 +632,7 @@ tls_free(struct tls *t)
 	if (t == NULL)
 		return;
 	if (t->ssl) {
-		if (t->started)
+		if (t->started && !t->broken)
 			(void)SSL_shutdown(t->ssl);   /* close_notify, no wait */
 		SSL_free(t->ssl);
 	}

@@ -36,6 +36,9 @@ struct tls_opts {
 	const struct tls_tlsa *tlsa;   /* validated TLSA records for DANE, or NULL */
 	int ntlsa;
 	const char *dane_base;  /* the TLSA base domain (the host name) */
+	int strict_eof;         /* the stream must end with close_notify: a TCP
+	                         * close without one is an error (a body read to
+	                         * the end, which an attacker could cut short) */
 };
 
 #define TLS_TEXT 512
@@ -67,6 +70,7 @@ struct tls_info {
 	 * 1/3: the leaf; 0/2: any certificate of the chain), else 0. A record
 	 * matching nothing is a next key published ahead, or a stale one. */
 	unsigned char tlsa_match[TLS_TLSA_MAX];
+	unsigned char tlsa_usable[TLS_TLSA_MAX];   /* OpenSSL took the record */
 };
 
 struct tls;
