@@ -125,7 +125,8 @@ static const struct opt_spec smtp_opts[] = {
 	  "_mta-sts.DOMAIN, the policy fetched from https://mta-sts.DOMAIN/"
 	  ".well-known/mta-sts.txt (verified certificate, no redirects, "
 	  "text/plain, at most 64 KiB), every MX name against the policy's mx "
-	  "patterns, and the certificate of each MX host checked (implies -S; "
+	  "patterns, and the certificate of the MX host checked (every MX host "
+	  "with --all-mx; implies -S; "
 	  "the certificate must be valid for the MX name). In mode enforce a "
 	  "failure is CRITICAL, in testing WARNING, in none only noted. No "
 	  "policy published, or one that cannot be fetched or parsed, is "
@@ -147,6 +148,14 @@ static const struct opt_spec smtp_opts[] = {
 	  "Accepted for check_smtp compatibility: a server that closes before "
 	  "answering QUIT is already OK." },
 	OPT_END
+};
+
+/* --mta-sts: what the policy says, for the checks after the sessions. */
+struct smtp_sts {
+	int policy;                /* 1: a policy was fetched and parsed */
+	struct mtasts_policy pol;
+	enum state fail;           /* a violation: enforce CRITICAL, testing
+	                            * WARNING, none OK (only noted) */
 };
 
 struct smtp_expect {
@@ -329,7 +338,8 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		s->no_data = 1;
 		return 0;
 	case OPT_RELAY_TEST:
-		if (strpbrk(arg, "<> \r\n") || strchr(arg, '@') == NULL)
+		if (strpbrk(arg, "<> \r\n") || strchr(arg, '@') == NULL || arg[0] == '@' ||
+		    strchr(arg, '@')[1] == '\0')
 			return err_set(e, ERR_USAGE, "--relay-test takes a bare address "
 			    "(user@domain), without <> or blanks");
 		s->relay_test = arg;
@@ -629,10 +639,15 @@ smtp_step_starttls(struct smtp_check *s, struct err *e)
 	int rc;
 
 	phase_begin(&s->p.phases, "starttls");
-	if (!(s->ext.flags & SMTP_EXT_STARTTLS) && s->p.untrusted_state != STATE_CRITICAL) {
-		/* a policy (MTA-STS testing) says what a TLS failure weighs */
-		result_problem(&s->p.res, s->p.untrusted_state, "%s: STARTTLS not offered",
-		    s->p.target);
+	if (!(s->ext.flags & SMTP_EXT_STARTTLS) && s->sts && s->sts->policy) {
+		/* the MTA-STS mode says what this weighs (RFC 8461 §5) */
+		if (s->sts->fail == STATE_OK)
+			result_detail(&s->p.res, "%s: STARTTLS not offered (MTA-STS mode none: "
+			    "not enforced)", s->p.target);
+		else
+			result_problem(&s->p.res, s->sts->fail, "%s: STARTTLS not offered, "
+			    "which the MTA-STS policy requires (mode %s)", s->p.target,
+			    mtasts_mode_name(s->sts->pol.mode));
 		s->stop = 1;
 		return 0;
 	}
@@ -724,8 +739,9 @@ smtp_step_relay(struct smtp_check *s, struct err *e)
 	code = s->reply.code;
 	if (code == 421)
 		return smtp_rejected(s, "RCPT TO", e);
-	s->relay_refused = code / 100 == 5;
-	if (code / 100 == 5)
+	/* 501: the address itself was refused (syntax), not the relaying */
+	s->relay_refused = code / 100 == 5 && code != 501;
+	if (s->relay_refused)
 		result_detail(&s->p.res, "relay test: RCPT TO <%s> refused without "
 		    "authentication: %d %.*s", s->relay_test, code,
 		    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
@@ -1262,12 +1278,6 @@ smtp_thread(void *arg)
 
 /* ------------------------------------------------------------ MTA-STS, TLS-RPT */
 
-/* --mta-sts: what the policy says, for the checks after the sessions. */
-struct smtp_sts {
-	int policy;                /* 1: a policy was fetched and parsed */
-	struct mtasts_policy pol;
-	enum state fail;           /* the state of a violation: by the mode */
-};
 
 /* The records of a dns_txt answer as the parsers of lib/mtasts take them. */
 static void
@@ -1416,7 +1426,8 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 		goto out;
 	}
 	sts.policy = 1;
-	sts.fail = sts.pol.mode == MTASTS_ENFORCE ? STATE_CRITICAL : STATE_WARNING;
+	sts.fail = sts.pol.mode == MTASTS_ENFORCE ? STATE_CRITICAL :
+	    sts.pol.mode == MTASTS_TESTING ? STATE_WARNING : STATE_OK;
 	/* a certificate failure of an MX host weighs what the mode says */
 	s->p.untrusted_state = sts.fail;
 	sbuf_init(&pats);
@@ -1425,7 +1436,7 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 	result_detail(&s->p.res, "MTA-STS policy %s: mode %s, max_age %ld s, mx %s", url,
 	    mtasts_mode_name(sts.pol.mode), sts.pol.max_age, pats.len ? sbuf_str(&pats) :
 	    "(none)");
-	result_perf(&s->p.res, "sts_max_age", (double)sts.pol.max_age, "s", NULL, NULL,
+	result_perf(&s->p.res, "sts_max_age", (double)sts.pol.max_age, "", NULL, NULL,
 	    0, (double)MTASTS_MAX_AGE_MAX);
 	sbuf_add(&s->p.json_extra, ",\"mta_sts\":{\"id\":");
 	sbuf_json_str(&s->p.json_extra, id.id);
@@ -1700,6 +1711,9 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 			    "cannot be reached; %s (preference %u) answered", s->mx_domain,
 			    mx->mx[0].name, mx->mx[chosen].name, mx->mx[chosen].pref);
 		smtp_sts_host(s, h[chosen].c, mx->mx[chosen].name);
+		for (i = chosen + 1; s->mta_sts && i < mx->n; i++)
+			result_detail(&s->p.res, "MTA-STS: the certificate of MX %s was not "
+			    "checked (--all-mx checks every MX host)", mx->mx[i].name);
 		/* the chosen session's verdict and phases become the run's */
 		result_merge(&s->p.res, &h[chosen].c->p.res);
 		sbuf_reset(&s->p.res.ok_text);
@@ -1992,6 +2006,11 @@ main(int argc, char **argv)
 		if (s->p.verify != TLS_VERIFY_FULL || s->p.sni)
 			plugin_usage_error(&s->p, "--mta-sts verifies each MX certificate "
 			    "for the MX name: drop --verify and --sni");
+		if (s->p.dane)
+			plugin_usage_error(&s->p, "--mta-sts judges each MX certificate by "
+			    "PKIX and the MX name, which a DANE match would replace "
+			    "(RFC 8461 §2 leaves hosts with DANE to DANE): check --dane in "
+			    "a run of its own");
 		s->p.starttls = 1;
 	}
 	plugin_check_tls_opts(&s->p, 465);
