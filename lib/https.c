@@ -1,6 +1,7 @@
 /* https.c - see https.h. */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,9 +191,14 @@ https_body(struct conn *c, const struct https_req *q, struct https_resp *r,
 
 			if (conn_read_line(c, line, sizeof(line), &n, e) < 0)
 				return -1;
+			/* hex digits only: strtoull alone would take a sign, blanks
+			 * and a 0x prefix (RFC 9112 §7.1: chunk-size = 1*HEXDIG) */
+			if (!isxdigit((unsigned char)line[0]))
+				return err_set(e, ERR_PROTO, "malformed chunk size");
 			errno = 0;
 			size = strtoull(line, &end, 16);
-			if (errno || end == line || (*end && *end != ';' && *end != ' '))
+			if (errno || end == line || (*end && *end != ';' && *end != ' ' &&
+			    *end != '\t') || (line[0] == '0' && (line[1] == 'x' || line[1] == 'X')))
 				return err_set(e, ERR_PROTO, "malformed chunk size");
 			if (size == 0)
 				break;

@@ -69,6 +69,9 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 		rc = proto->capability(m, &e);
 	if (MBOX_GO && m->p.require_tls && !m->p.implicit_tls)
 		mbox_posture(m, proto);
+	else if (MBOX_GO && m->p.require_tls)
+		result_detail(&m->p.res, "--require-tls: implicit TLS, nothing is said "
+		    "before TLS");
 	if (MBOX_GO && m->p.starttls)
 		rc = proto->starttls(m, &e);
 	if (MBOX_GO && m->require_cap)

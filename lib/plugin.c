@@ -862,8 +862,12 @@ plugin_check_tls_opts(struct plugin *p, int tls_port)
 		p->starttls = 1;
 	if (p->expect_cert_file) {
 		struct err e;
+		struct stat st;
 
 		err_clear(&e);
+		if (stat(p->expect_cert_file, &st) == 0 && S_ISDIR(st.st_mode))
+			plugin_usage_error(p, "--expect-cert-file: that is a directory; give "
+			    "the certificate file (PEM)");
 		if (tls_cert_file(p->expect_cert_file, &p->expect_cert, &e) < 0) {
 			char msg[ERR_MSG_MAX + 32];
 

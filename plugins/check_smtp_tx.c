@@ -700,7 +700,8 @@ smtp_step_posture(struct smtp_check *s, struct err *e)
 		return -1;
 	if (s->reply.code / 100 == 2) {
 		result_problem(&s->p.res, STATE_WARNING, "%s: MAIL FROM accepted before "
-		    "STARTTLS on a submission port (%d %.*s)", s->p.target, s->reply.code,
+		    "STARTTLS %s (%d %.*s)", s->p.target, s->p.port == 587 ?
+		    "on the submission port" : "where users log in (-U)", s->reply.code,
 		    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 		if (smtp_cmd(s, "RSET", e) < 0)
 			return -1;
@@ -1170,6 +1171,9 @@ smtp_session(struct smtp_check *s)
 		    "the banner or EHLO reply", s->p.target, s->expect);
 	if (rc == 0 && !s->stop && s->p.require_tls && !s->p.implicit_tls)
 		rc = smtp_step_posture(s, &e);
+	else if (rc == 0 && s->p.require_tls)
+		result_detail(&s->p.res, "--require-tls: implicit TLS, nothing is said "
+		    "before TLS");
 	if (rc == 0 && !s->stop && s->p.starttls)
 		rc = smtp_step_starttls(s, &e);
 	if (rc == 0 && !s->stop && s->relay_test)
@@ -1291,6 +1295,18 @@ smtp_txt_list(const struct dns_txt *t, int n, const char **rec, size_t *len)
 	}
 }
 
+/* A record too long for a struct dns_txt cannot be judged. */
+static int
+smtp_txt_truncated(const struct dns_txt *t, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].truncated)
+			return 1;
+	return 0;
+}
+
 /* --tls-rpt (RFC 8460 §3): _smtp._tls.DOMAIN; anything amiss is WARNING. */
 static void
 smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
@@ -1310,6 +1326,11 @@ smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
 		return;
 	}
 	smtp_txt_list(txt, n, rec, len);
+	if (smtp_txt_truncated(txt, n)) {
+		result_problem(&s->p.res, STATE_WARNING, "a TXT record at %s is longer than "
+		    "%d bytes: not read whole", name, DNS_TXT_LEN - 1);
+		return;
+	}
 	rc = tlsrpt_txt_parse(rec, len, n, &rpt, why, sizeof(why));
 	if (rc == 0)
 		result_problem(&s->p.res, STATE_WARNING, "no TLS-RPT record at %s", name);
@@ -1365,6 +1386,11 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 		goto out;
 	}
 	smtp_txt_list(txt, n, rec, len);
+	if (smtp_txt_truncated(txt, n)) {
+		result_problem(&s->p.res, STATE_CRITICAL, "a TXT record at %s is longer "
+		    "than %d bytes: not read whole", name, DNS_TXT_LEN - 1);
+		goto out;
+	}
 	rc = mtasts_txt_parse(rec, len, n, &id, why, sizeof(why));
 	if (rc == 0) {
 		result_problem(&s->p.res, STATE_CRITICAL, "no MTA-STS policy published: "
