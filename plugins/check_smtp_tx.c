@@ -105,7 +105,10 @@ static const struct opt_spec smtp_opts[] = {
 	  "makes the check fall through to the next, and says so (WARNING)." },
 	{ OPT_ALL_MX, "all-mx", no_argument, NULL,
 	  "With --mx: check every MX host, concurrently; one long-output line per "
-	  "host, perfdata prefixed with the host name, the worst state wins." },
+	  "host, perfdata prefixed with the host name, the worst state wins. "
+	  "Their certificates are compared: one that ends more than 7 days "
+	  "before a peer's certificate for the same names is WARNING (renewed "
+	  "but not reloaded?)." },
 	{ OPT_COUNT, "count", required_argument, "N",
 	  "Repeat the whole transaction N times (as smtpping does) and report "
 	  "min/avg/max per phase, messages per second (perfdata rate) and the "
@@ -1532,6 +1535,7 @@ struct smtp_mxhost {
 	struct tls_info tls;       /* the certificate it served, when have_tls */
 	int have_tls;
 	int checked;               /* a session ran: its verdict below */
+	int stale;                 /* serves an older certificate than a peer */
 	enum state state;
 	char summary[RESULT_PROBLEM_LEN];
 	struct net_addrs addrs;
@@ -1542,13 +1546,20 @@ struct smtp_mxhost {
 	int started;
 };
 
+/* How much earlier a host's certificate may end than a peer's for the
+ * same names before it counts as stale: hosts that renew on their own
+ * (each its own ACME client) differ by a day or two; a host that missed
+ * a renewal by a whole renewal cycle (weeks). */
+#define SMTP_CERT_SLACK (7 * 86400)
+
 /* --all-mx: the hosts of one domain should serve current certificates.
  * A host whose certificate is for the same names (or subject) as a peer's
- * but ends earlier and differs was most likely not reloaded after a
- * renewal: WARNING. Hosts with certificates of their own are not compared. */
+ * but ends more than SMTP_CERT_SLACK earlier was most likely not reloaded
+ * after a renewal: WARNING. Hosts with certificates of their own are not
+ * compared. */
 static void
 smtp_cert_consistency(struct smtp_check *s, const struct dns_mxset *mx,
-    const struct smtp_mxhost *h)
+    struct smtp_mxhost *h)
 {
 	int i, j, n = 0, distinct = 0, first = -1;
 
@@ -1566,7 +1577,7 @@ smtp_cert_consistency(struct smtp_check *s, const struct dns_mxset *mx,
 			if (j < i && strcmp(h[j].tls.fingerprint, h[i].tls.fingerprint) == 0)
 				seen = 1;
 			if (strcmp(h[j].tls.fingerprint, h[i].tls.fingerprint) == 0 ||
-			    h[j].tls.not_after_epoch <= h[i].tls.not_after_epoch)
+			    h[j].tls.not_after_epoch <= h[i].tls.not_after_epoch + SMTP_CERT_SLACK)
 				continue;
 			if (strcmp(h[j].tls.names, h[i].tls.names) != 0 &&
 			    strcmp(h[j].tls.subject, h[i].tls.subject) != 0)
@@ -1575,11 +1586,14 @@ smtp_cert_consistency(struct smtp_check *s, const struct dns_mxset *mx,
 				newest = j;
 		}
 		distinct += !seen;
-		if (newest >= 0)
-			result_problem(&s->p.res, STATE_WARNING, "MX %s serves an older "
-			    "certificate than %s (notAfter %s, %s there): renewed but not "
-			    "reloaded?", mx->mx[i].name, mx->mx[newest].name,
-			    h[i].tls.not_after, h[newest].tls.not_after);
+		if (newest < 0)
+			continue;
+		result_problem(&s->p.res, STATE_WARNING, "MX %s serves an older "
+		    "certificate than %s (notAfter %s, %s there): renewed but not "
+		    "reloaded?", mx->mx[i].name, mx->mx[newest].name,
+		    h[i].tls.not_after, h[newest].tls.not_after);
+		h[i].stale = 1;
+		h[i].state = state_worst(h[i].state, STATE_WARNING);
 	}
 	if (n > 1 && distinct == 1)
 		result_detail(&s->p.res, "certificates: all %d MX hosts serve the same one "
@@ -1638,6 +1652,7 @@ smtp_json_mx(struct smtp_check *s, const struct dns_mxset *mx,
 			sbuf_json_str(j, h[i].tls.not_after);
 			sbuf_add(j, ",\"cert_sha256\":");
 			sbuf_json_str(j, h[i].tls.fingerprint);
+			sbuf_printf(j, ",\"cert_stale\":%s", h[i].stale ? "true" : "false");
 		}
 		sbuf_addc(j, '}');
 	}
