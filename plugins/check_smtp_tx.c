@@ -1550,7 +1550,7 @@ struct smtp_mxhost {
  * same names before it counts as stale: hosts that renew on their own
  * (each its own ACME client) differ by a day or two; a host that missed
  * a renewal by a whole renewal cycle (weeks). */
-#define SMTP_CERT_SLACK (7 * 86400)
+#define SMTP_CERT_SLACK ((int64_t)7 * 86400)
 
 /* --all-mx: the hosts of one domain should serve current certificates.
  * A host whose certificate is for the same names (or subject) as a peer's
