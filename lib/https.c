@@ -21,6 +21,8 @@ static int https_head(struct conn *c, const struct https_req *q,
 static int https_body(struct conn *c, const struct https_req *q,
     struct https_resp *r, long long clen, int chunked, struct err *e);
 static const char *https_trim(char *s);
+static int https_line(struct conn *c, char *line, size_t cap, size_t *n,
+    struct err *e);
 
 /* Raw bytes: first what the line reader buffered, then the transport. */
 static long
@@ -68,6 +70,18 @@ https_read_n(struct conn *c, char *buf, size_t n, struct err *e)
 	return 0;
 }
 
+/* A line after the status line: a deadline that strikes here met a server
+ * that had begun to answer, which conn's "no response" would deny. */
+static int
+https_line(struct conn *c, char *line, size_t cap, size_t *n, struct err *e)
+{
+	if (conn_read_line(c, line, cap, n, e) == 0)
+		return 0;
+	if (e->kind == ERR_TIMEOUT)
+		err_set(e, ERR_TIMEOUT, "reply incomplete");
+	return -1;
+}
+
 static const char *
 https_trim(char *s)
 {
@@ -110,7 +124,7 @@ https_head(struct conn *c, const struct https_req *q, struct https_resp *r,
 		if (i >= HTTPS_HEADERS_MAX)
 			return err_set(e, ERR_PROTO, "more than %d header lines",
 			    HTTPS_HEADERS_MAX);
-		if (conn_read_line(c, line, sizeof(line), &n, e) < 0)
+		if (https_line(c, line, sizeof(line), &n, e) < 0)
 			return -1;
 		if (n == 0)
 			break;
@@ -189,7 +203,7 @@ https_body(struct conn *c, const struct https_req *q, struct https_resp *r,
 			char *end;
 			unsigned long long size;
 
-			if (conn_read_line(c, line, sizeof(line), &n, e) < 0)
+			if (https_line(c, line, sizeof(line), &n, e) < 0)
 				return -1;
 			/* hex digits only: strtoull alone would take a sign, blanks
 			 * and a 0x prefix (RFC 9112 §7.1: chunk-size = 1*HEXDIG) */
@@ -208,14 +222,14 @@ https_body(struct conn *c, const struct https_req *q, struct https_resp *r,
 			if (https_read_n(c, r->body + r->len, (size_t)size, e) < 0)
 				return -1;
 			r->len += (size_t)size;
-			if (conn_read_line(c, line, sizeof(line), &n, e) < 0)
+			if (https_line(c, line, sizeof(line), &n, e) < 0)
 				return -1;
 			if (n != 0)
 				return err_set(e, ERR_PROTO, "malformed chunk end");
 		}
 		/* trailers, up to the empty line */
 		do {
-			if (conn_read_line(c, line, sizeof(line), &n, e) < 0)
+			if (https_line(c, line, sizeof(line), &n, e) < 0)
 				return -1;
 		} while (n != 0);
 	} else if (clen >= 0) {
