@@ -50,6 +50,17 @@ struct textcheck {
 	"-r (refuse) are --send, -s and --refuse here, because -S is STARTTLS, " \
 	"-s implicit TLS and -r --proxy in this suite."
 
+/* The rows of the --help compatibility table that check_imap and check_pop
+ * share (both are check_tcp underneath); the plugin writes the header. */
+#define TEXTCHECK_COMPAT_ROWS \
+	"  -H -p -4 -6 -w -c -t -D       the same\n" \
+	"  -e STRING                     -e: the greeting must contain it\n" \
+	"  -M ok|warn|crit               -M: state when -e does not match\n" \
+	"  -E                            -E: escapes in --send and -e\n" \
+	"  -s STRING (send)              --send STRING (-s is implicit TLS here)\n" \
+	"  -S, --ssl                     -s/--tls (-S is STARTTLS here)\n" \
+	"  -r ok|warn|crit (refuse)      --refuse (-r is --proxy here)\n"
+
 int textcheck_option(struct textcheck *tc, struct plugin *p, int id,
     const char *arg, struct err *e);
 

@@ -273,13 +273,7 @@ pop3_setup(struct pop3_check *m)
 	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n";
 	m->mb.p.compat =
 	    "  check_pop, check_spop (check_tcp)   this plugin\n"
-	    "  -H -p -4 -6 -w -c -t -D       the same\n"
-	    "  -e STRING                     -e: the greeting must contain it\n"
-	    "  -M ok|warn|crit               -M: state when -e does not match\n"
-	    "  -E                            -E: escapes in --send and -e\n"
-	    "  -s STRING (send)              --send STRING (-s is implicit TLS here)\n"
-	    "  -S, --ssl                     -s/--tls (-S is STARTTLS here)\n"
-	    "  -r ok|warn|crit (refuse)      --refuse (-r is --proxy here)\n";
+	    TEXTCHECK_COMPAT_ROWS;
 	m->mb.p.opts = pop3_opts;
 	m->mb.p.handler = pop3_option;
 	m->mb.p.ctx = m;

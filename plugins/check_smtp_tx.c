@@ -523,6 +523,13 @@ smtp_drain(struct smtp_check *s)
 	return 0;
 }
 
+/* "MAIL FROM:<sender>" (-f, else the null sender) into CMD. */
+static void
+smtp_mail_cmd(const struct smtp_check *s, char *cmd, size_t cap)
+{
+	snprintf(cmd, cap, "MAIL FROM:<%s>", s->from ? s->from : "");
+}
+
 static int
 smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e)
 {
@@ -698,7 +705,7 @@ smtp_step_posture(struct smtp_check *s, struct err *e)
 	if (s->p.port != 587 && !s->want_auth)
 		return 0;
 	/* a submission port: mail must not be taken before TLS */
-	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
+	smtp_mail_cmd(s, cmd, sizeof(cmd));
 	if (smtp_cmd(s, cmd, e) < 0)
 		return -1;
 	if (s->reply.code / 100 == 2) {
@@ -726,15 +733,15 @@ smtp_step_relay(struct smtp_check *s, struct err *e)
 	int code;
 
 	phase_begin(&s->p.phases, "relay");
-	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
+	smtp_mail_cmd(s, cmd, sizeof(cmd));
 	if (smtp_cmd(s, cmd, e) < 0)
 		return -1;
 	if (s->reply.code == 421)
 		return smtp_rejected(s, "MAIL FROM", e);
 	if (s->reply.code / 100 != 2) {
 		result_problem(&s->p.res, STATE_WARNING, "%s: relay test not possible: "
-		    "MAIL FROM:<%s> answered %d %.*s", s->p.target, s->from ? s->from : "",
-		    s->reply.code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+		    "%s answered %d %.*s", s->p.target, cmd, s->reply.code,
+		    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 		return smtp_cmd(s, "RSET", e) < 0 ? -1 : 0;
 	}
 	snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->relay_test);
@@ -866,7 +873,7 @@ smtp_step_envelope(struct smtp_check *s, struct err *e)
 	int i, rc;
 
 	phase_begin(&s->p.phases, "mail");
-	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
+	smtp_mail_cmd(s, cmd, sizeof(cmd));
 	if (pipe) {
 		struct sbuf group;
 
@@ -889,7 +896,7 @@ smtp_step_envelope(struct smtp_check *s, struct err *e)
 	}
 	if (smtp_read_reply_p(s, e) < 0)
 		return -1;
-	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", s->from ? s->from : "");
+	smtp_mail_cmd(s, cmd, sizeof(cmd));
 	rc = smtp_judge(s, "mail", cmd, "2", e);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;   /* with PIPELINING the RCPTs are refused too */
@@ -1286,28 +1293,19 @@ smtp_thread(void *arg)
 /* ------------------------------------------------------------ MTA-STS, TLS-RPT */
 
 
-/* The records of a dns_txt answer as the parsers of lib/mtasts take them. */
-static void
+/* The records of a dns_txt answer as the parsers of lib/mtasts take them.
+ * Returns 1 when one was too long to be read whole: it cannot be judged. */
+static int
 smtp_txt_list(const struct dns_txt *t, int n, const char **rec, size_t *len)
 {
-	int i;
+	int i, truncated = 0;
 
 	for (i = 0; i < n; i++) {
 		rec[i] = t[i].text;
 		len[i] = t[i].len;
+		truncated |= t[i].truncated;
 	}
-}
-
-/* A record too long for a struct dns_txt cannot be judged. */
-static int
-smtp_txt_truncated(const struct dns_txt *t, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (t[i].truncated)
-			return 1;
-	return 0;
+	return truncated;
 }
 
 /* --tls-rpt (RFC 8460 §3): _smtp._tls.DOMAIN; anything amiss is WARNING. */
@@ -1328,8 +1326,7 @@ smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
 		    STATE_WARNING, "cannot look up the TLS-RPT record at %s: %s", name, e.msg);
 		return;
 	}
-	smtp_txt_list(txt, n, rec, len);
-	if (smtp_txt_truncated(txt, n)) {
+	if (smtp_txt_list(txt, n, rec, len)) {
 		result_problem(&s->p.res, STATE_WARNING, "a TXT record at %s is longer than "
 		    "%d bytes: not read whole", name, DNS_TXT_LEN - 1);
 		return;
@@ -1388,8 +1385,7 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 		    "the MTA-STS record at %s: %s", name, e.msg);
 		goto out;
 	}
-	smtp_txt_list(txt, n, rec, len);
-	if (smtp_txt_truncated(txt, n)) {
+	if (smtp_txt_list(txt, n, rec, len)) {
 		result_problem(&s->p.res, STATE_CRITICAL, "a TXT record at %s is longer "
 		    "than %d bytes: not read whole", name, DNS_TXT_LEN - 1);
 		goto out;

@@ -47,6 +47,16 @@
 
 lab_log() { printf 'lab: %s\n' "$*" >&2; }
 
+# lab_dump_logs FILE...: each non-empty FILE on stderr, under a "---- FILE" line.
+lab_dump_logs() {
+	local f
+	for f; do
+		[ -s "$f" ] || continue
+		lab_log "---- $f"
+		sed 's/^/lab:   /' "$f" >&2
+	done
+}
+
 # Return 77 (automake's "skip") with a message unless we are root.
 lab_need_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -762,12 +772,7 @@ lab_postfix_check_listeners() {
 }
 
 lab_postfix_dump_log() {
-	local f
-	for f in "$LAB_POSTFIX_DIR/start.log" "$LAB_POSTFIX_LOG"; do
-		[ -s "$f" ] || continue
-		lab_log "---- $f"
-		sed 's/^/lab:   /' "$f" >&2
-	done
+	lab_dump_logs "$LAB_POSTFIX_DIR/start.log" "$LAB_POSTFIX_LOG"
 }
 
 # lab_postfix_start: write main.cf/master.cf, start Postfix, wait for the banner on $LAB_SMTP_PORT.
@@ -1294,12 +1299,7 @@ lab_dovecot_wait() {
 }
 
 lab_dovecot_dump_log() {
-	local f
-	for f in "$LAB_DOVECOT_DIR/start.log" "$LAB_DOVECOT_LOG"; do
-		[ -s "$f" ] || continue
-		lab_log "---- $f"
-		sed 's/^/lab:   /' "$f" >&2
-	done
+	lab_dump_logs "$LAB_DOVECOT_DIR/start.log" "$LAB_DOVECOT_LOG"
 }
 
 # lab_dovecot_signal: SIGTERM to the recorded master (pid and start time), no waiting; remembers it

@@ -143,18 +143,18 @@ lab_https_start() {
 	nginx=$(lab_https_nginx)
 	if ! "$nginx" -t -e "$d/error.log" -p "$d" -c "$d/nginx.conf" </dev/null >"$d/check.log" 2>&1; then
 		lab_log "lab_https: nginx refuses the configuration:"
-		sed 's/^/lab:   /' "$d/check.log" >&2
+		lab_dump_logs "$d/check.log"
 		return 1
 	fi
 	"$nginx" -e "$d/error.log" -p "$d" -c "$d/nginx.conf" </dev/null >>"$d/stderr.log" 2>&1 &
 	pid=$!
 	lab_register_pid "$pid" nginx || {
-		sed 's/^/lab:   /' "$d/stderr.log" "$d/error.log" >&2
+		lab_dump_logs "$d/stderr.log" "$d/error.log"
 		return 1
 	}
 	if ! lab_wait_port 127.0.0.1 "$LAB_HTTPS_PORT" 5; then
 		lab_log "lab_https: nginx does not listen on 127.0.0.1:$LAB_HTTPS_PORT"
-		sed 's/^/lab:   /' "$d/stderr.log" "$d/error.log" >&2
+		lab_dump_logs "$d/stderr.log" "$d/error.log"
 		return 1
 	fi
 	if ! lab_check_loopback_only "$pid"; then
