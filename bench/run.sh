@@ -23,6 +23,8 @@ need swaks "apt-get install swaks"
 need smtpping "apt-get install smtpping"
 [ -x "$MP/check_smtp" ] || { echo "bench: $MP/check_smtp is missing (apt-get install monitoring-plugins-standard)" >&2; exit 1; }
 [ -x "$RUNSTAT" ] || { echo "bench: build bench/runstat first (make bench does)" >&2; exit 1; }
+[ -x "${FLOOR:-$top_builddir/bench/floor}" ] && [ -x "${FLOOR_TLS:-$top_builddir/bench/floor-tls}" ] ||
+	{ echo "bench: build bench/floor and bench/floor-tls first (make bench does)" >&2; exit 1; }
 
 # shellcheck source=/dev/null
 . "$top_srcdir/tests/lab/lab.sh"
@@ -76,6 +78,7 @@ pair() {
 	mow=$(printf '%s\n' "${ow[@]}" | median); mtw=$(printf '%s\n' "${tw[@]}" | median)
 	moc=$(printf '%s\n' "${oc[@]}" | median); mtc=$(printf '%s\n' "${tc[@]}" | median)
 	mor=$(printf '%s\n' "${orss[@]}" | median); mtr=$(printf '%s\n' "${trss[@]}" | median)
+	last_tw=$mtw
 	oi=$(instr "${ours[@]}"); ti=$(instr "${theirs[@]}")
 	rows+=("$(printf '| %s | %.1f / %.1f ms (%s) | %.1f / %.1f ms (%s) | %.1f / %.1f MB (%s) | %.2f / %.2f M (%s) | %s |' \
 		"$name" "$(awk -v x="$mow" 'BEGIN{print x/1000}')" "$(awk -v x="$mtw" 'BEGIN{print x/1000}')" "$(ratio "$mow" "$mtw")" \
@@ -84,6 +87,24 @@ pair() {
 		"$(awk -v x="${oi:-0}" 'BEGIN{print x/1e6}')" "$(awk -v x="${ti:-0}" 'BEGIN{print x/1e6}')" "$(ratio "${oi:-0}" "${ti:-0}")" "$goal")")
 	echo "bench: $name done" >&2
 }
+
+# floor WHAT -- CMD...: the least time any client can take for what the pair just measured
+# does (bench/floor.c: no options, checks or output), against theirs in that pair; the
+# goal's ratio cannot go below the floor's.
+floor() {
+	local what=$1; shift 2
+	local w=() i s x rc m
+	for ((i = 0; i < RUNS; i++)); do
+		s=$("$RUNSTAT" "$@" 2>&1 >/dev/null); read -r x _ _ rc <<<"$s"
+		[ "$rc" = 0 ] || { echo "bench: floor failed (exit $rc): $*" >&2; return 1; }
+		w+=("$x")
+	done
+	m=$(printf '%s\n' "${w[@]}" | median)
+	rows+=("$(printf '| floor: %s | %.1f ms (%s of theirs above) | | | | what bounds the ratio |' \
+		"$what" "$(awk -v x="$m" 'BEGIN{print x/1000}')" "$(ratio "$m" "$last_tw")")")
+}
+FLOOR=${FLOOR:-$top_builddir/bench/floor}
+FLOOR_TLS=${FLOOR_TLS:-$top_builddir/bench/floor-tls}
 
 S=$PLUGINDIR/check_smtp_tx
 I=$PLUGINDIR/check_imap_banner
@@ -94,6 +115,7 @@ tls=(--ca-file "$LAB_CA_FILE" --sni mail.lab.test)
 pair "SMTP banner+EHLO+QUIT vs check_smtp" "instr <= 0.5x, RSS and wall <= 1.0x" -- \
 	"$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -- \
 	"$MP/check_smtp" -H $H -p "$LAB_SMTP_PORT"
+floor "starting a process that does nothing (/bin/true)" -- /bin/true
 pair "SMTP STARTTLS (full verification) vs check_smtp -S (none)" "<= 1.0x instr, RSS, wall" -- \
 	"$S" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S "${tls[@]}" -F probe.lab.test -- \
 	"$MP/check_smtp" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S
@@ -103,17 +125,27 @@ pair "SMTP whole transaction, plain, vs swaks" "-" -- \
 pair "SMTP whole transaction, STARTTLS+AUTH, vs swaks" "wall <= 0.1x" -- \
 	"$S" -H $H -p "$LAB_SUBMISSION_PORT" -S "${tls[@]}" -F probe.lab.test -U "$LAB_USER" -P "$LAB_PASS" -f "$LAB_USER" --rcpt "$LAB_USER" -- \
 	swaks --server "$H:$LAB_SUBMISSION_PORT" --tls --helo probe.lab.test --auth PLAIN --auth-user "$LAB_USER" --auth-password "$LAB_PASS" --from "$LAB_USER" --to "$LAB_USER" --silent 2
+floor "check_smtp -S alone (banner, EHLO, STARTTLS, no AUTH, no message)" -- \
+	"$MP/check_smtp" -H $H -p "$LAB_SUBMISSION_PORT" -S
 # IMAP/POP3: MODE names the Dovecot login mode the rows ran against
 imap_pop_rows() {
 	local mode=$1
 	pair "IMAP banner vs check_imap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
 		"$I" -H $H -p "$LAB_IMAP_PORT" -- "$MP/check_imap" -H $H -p "$LAB_IMAP_PORT"
+	floor "connect, greeting, LOGOUT and its reply (SPEC: a check reads it)" -- \
+		"$FLOOR" $H "$LAB_IMAP_PORT" "A1 LOGOUT" "A1 "
 	pair "IMAPS banner vs check_simap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
 		"$I" -H $H -p "$LAB_IMAPS_PORT" -s "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
+	floor "connect and TLS handshake, nothing verified, nothing read" -- \
+		"$FLOOR_TLS" $H "$LAB_IMAPS_PORT"
 	pair "POP3 banner vs check_pop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
 		"$P" -H $H -p "$LAB_POP3_PORT" -- "$MP/check_pop" -H $H -p "$LAB_POP3_PORT"
+	floor "connect, greeting, QUIT and its reply (no CAPA)" -- \
+		"$FLOOR" $H "$LAB_POP3_PORT" QUIT "+OK"
 	pair "POP3S banner vs check_spop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
 		"$P" -H $H -p "$LAB_POP3S_PORT" -s "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
+	floor "connect and TLS handshake, nothing verified, nothing read" -- \
+		"$FLOOR_TLS" $H "$LAB_POP3S_PORT"
 }
 if [ -n "${LAB_IMAP_PORT:-}" ]; then
 	# Dovecot's default login mode forks a new imap-login/pop3-login process for every
