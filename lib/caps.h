@@ -17,9 +17,9 @@
 
 struct caps {
 	int n;
+	size_t used;                /* bytes of store in use */
 	uint16_t off[CAPS_MAX];
-	char store[CAPS_STORE];
-	size_t used;
+	char store[CAPS_STORE];     /* last: a run touches only what it uses */
 };
 
 void caps_init(struct caps *c);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -76,7 +77,9 @@ tcp_pending(void *ctx)
 void
 conn_init(struct conn *c, int fd, const struct deadline *dl)
 {
-	memset(c, 0, sizeof(*c));
+	/* everything but rbuf, which is never read beyond rlen: clearing its
+	 * 16 KB cost four page faults per connection */
+	memset(c, 0, offsetof(struct conn, rbuf));
 	c->fd = fd;
 	c->dl = dl;
 	c->tp = &tcp_transport;

@@ -33,10 +33,10 @@ struct conn {
 	const struct conn_transport *tp;
 	void *tp_ctx;
 	const struct deadline *dl;
-	char rbuf[CONN_RBUF];
 	size_t rpos, rlen;          /* unread bytes are rbuf[rpos..rlen) */
 	struct sbuf *transcript;    /* NULL: no transcript */
 	uint64_t bytes_in, bytes_out;
+	char rbuf[CONN_RBUF];       /* last, and not cleared by conn_init */
 };
 
 /* Wrap connected socket FD (non-blocking) with plain TCP I/O. */

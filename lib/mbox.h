@@ -34,11 +34,11 @@ struct mbox_check {
 	struct plugin p;            /* first: the protocols embed mbox_check first */
 	struct textcheck tc;
 	const char *require_cap;
-	struct caps caps;           /* filled by the protocol's steps */
-	char greeting[512];
-	char raw[CONN_LINE_MAX + 1];   /* the last line read, as sent (for -e) */
 	int preauth;                /* IMAP PREAUTH: already logged in */
 	int logged_in;
+	char greeting[512];
+	char raw[CONN_LINE_MAX + 1];   /* the last line read, as sent (for -e) */
+	struct caps caps;           /* filled by the protocol's steps */
 };
 
 /* Parse the options, run the session, print, and return the exit code. */

@@ -23,8 +23,8 @@ struct net_addr {
 };
 
 struct net_addrs {
+	int n;                     /* first: a run touches n and a[0], not a[15] */
 	struct net_addr a[NET_ADDRS_MAX];
-	int n;
 };
 
 /* Where a connection went: filled by net_connect. */

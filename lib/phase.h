@@ -23,11 +23,11 @@ struct phase {
 };
 
 struct phase_set {
-	struct phase p[PHASE_MAX];
 	int n;
 	int cur;              /* index of the running phase, -1 when none */
 	int64_t cur_start_us;
 	struct range total_warn, total_crit;  /* -w / -c on `time` */
+	struct phase p[PHASE_MAX];   /* last: a run uses only the first n */
 };
 
 /* Declare the phases, NULL-terminated list of static names. */

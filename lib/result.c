@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,8 @@ state_parse(const char *text, enum state *out)
 void
 result_init(struct result *r, const char *service)
 {
-	memset(r, 0, sizeof(*r));
+	/* everything but the problem texts (see struct result) */
+	memset(r, 0, offsetof(struct result, problems));
 	r->service = service;
 	sbuf_init(&r->ok_text);
 	sbuf_init(&r->details);
@@ -371,18 +373,31 @@ result_summary(const struct result *r, struct sbuf *out)
 }
 
 void
-result_print(const struct result *r, FILE *f)
+result_format(const struct result *r, struct sbuf *out)
 {
 	struct sbuf line;
 
 	sbuf_init(&line);
 	result_summary(r, &line);
-	fprintf(f, "%s %s - %s", r->service, state_name(result_state(r)),
+	sbuf_printf(out, "%s %s - %s", r->service, state_name(result_state(r)),
 	    sbuf_str(&line));
-	if (r->perf.len)
-		fprintf(f, " | %s", sbuf_str(&r->perf));
-	fputc('\n', f);
-	fputs(sbuf_str(&r->details), f);
-	fputs(sbuf_str(&r->transcript), f);
+	if (r->perf.len) {
+		sbuf_add(out, " | ");
+		sbuf_add(out, sbuf_str(&r->perf));
+	}
+	sbuf_addc(out, '\n');
+	sbuf_add(out, sbuf_str(&r->details));
+	sbuf_add(out, sbuf_str(&r->transcript));
 	sbuf_free(&line);
+}
+
+void
+result_print(const struct result *r, FILE *f)
+{
+	struct sbuf out;
+
+	sbuf_init(&out);
+	result_format(r, &out);
+	fputs(sbuf_str(&out), f);
+	sbuf_free(&out);
 }

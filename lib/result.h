@@ -53,7 +53,6 @@ struct perf_item {
 
 struct result {
 	const char *service;           /* "SMTP", "IMAP", "POP3" (static) */
-	struct result_problem problems[RESULT_PROBLEMS_MAX];
 	int nproblems;
 	int dropped;                   /* problems beyond RESULT_PROBLEMS_MAX */
 	struct sbuf ok_text;           /* summary when nothing is wrong */
@@ -63,6 +62,9 @@ struct result {
 	struct perf_item *items;       /* the same perfdata as data (owned) */
 	int nitems, capitems;
 	int items_lost;                /* items not stored: out of memory */
+	/* last, and not cleared by result_init: only problems[0..nproblems)
+	 * are ever read, so a run touches none of the 8 KB it does not use */
+	struct result_problem problems[RESULT_PROBLEMS_MAX];
 };
 
 void result_init(struct result *r, const char *service);
@@ -113,7 +115,9 @@ void result_merge(struct result *dst, const struct result *src);
 void result_merge_details(struct result *dst, const struct result *src,
     const char *indent);
 
-/* Print line 1 (status + perfdata), the long output and the transcript. */
+/* Line 1 (status + perfdata), the long output and the transcript: appended
+ * to OUT by result_format, written to F by result_print. */
+void result_format(const struct result *r, struct sbuf *out);
 void result_print(const struct result *r, FILE *f);
 
 /* The status text of line 1, without service and state. */
