@@ -61,50 +61,58 @@ instr() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/d
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 rows=()
+floor_what= floor_cmd=()
+# floor WHAT -- CMD...: measure CMD in the next pair's alternation too and add its row below:
+# the least time any client can take for what that pair does (bench/floor.c: no options,
+# checks or output), against theirs in that pair. The goal's ratio cannot go below it.
+floor() {
+	floor_what=$1; shift 2
+	floor_cmd=("$@")
+}
+FLOOR=${FLOOR:-$top_builddir/bench/floor}
+FLOOR_TLS=${FLOOR_TLS:-$top_builddir/bench/floor-tls}
+
 # pair NAME GOAL -- OURS... -- THEIRS...
 pair() {
 	local name=$1 goal=$2; shift 3
 	local ours=() theirs=() i s
 	while [ "$1" != "--" ]; do ours+=("$1"); shift; done; shift
 	theirs=("$@")
-	local ow=() oc=() orss=() tw=() tc=() trss=()
+	local ow=() oc=() orss=() tw=() tc=() trss=() fw=() rc floor_ok=1
 	for ((i = 0; i < RUNS; i++)); do
 		s=$("$RUNSTAT" "${ours[@]}" 2>&1 >/dev/null); read -r w c m _ <<<"$s"
 		ow+=("$w"); oc+=("$c"); orss+=("$m")
 		s=$("$RUNSTAT" "${theirs[@]}" 2>&1 >/dev/null); read -r w c m _ <<<"$s"
 		tw+=("$w"); tc+=("$c"); trss+=("$m")
+		[ ${#floor_cmd[@]} -gt 0 ] || continue
+		s=$("$RUNSTAT" "${floor_cmd[@]}" 2>&1 >/dev/null); read -r w _ _ rc <<<"$s"
+		[ "$rc" = 0 ] || floor_ok=0
+		fw+=("$w")
 	done
 	local mow moc mor mtw mtc mtr oi ti
 	mow=$(printf '%s\n' "${ow[@]}" | median); mtw=$(printf '%s\n' "${tw[@]}" | median)
 	moc=$(printf '%s\n' "${oc[@]}" | median); mtc=$(printf '%s\n' "${tc[@]}" | median)
 	mor=$(printf '%s\n' "${orss[@]}" | median); mtr=$(printf '%s\n' "${trss[@]}" | median)
-	last_tw=$mtw
 	oi=$(instr "${ours[@]}"); ti=$(instr "${theirs[@]}")
 	rows+=("$(printf '| %s | %.1f / %.1f ms (%s) | %.1f / %.1f ms (%s) | %.1f / %.1f MB (%s) | %.2f / %.2f M (%s) | %s |' \
 		"$name" "$(awk -v x="$mow" 'BEGIN{print x/1000}')" "$(awk -v x="$mtw" 'BEGIN{print x/1000}')" "$(ratio "$mow" "$mtw")" \
 		"$(awk -v x="$moc" 'BEGIN{print x/1000}')" "$(awk -v x="$mtc" 'BEGIN{print x/1000}')" "$(ratio "$moc" "$mtc")" \
 		"$(awk -v x="$mor" 'BEGIN{print x/1024}')" "$(awk -v x="$mtr" 'BEGIN{print x/1024}')" "$(ratio "$mor" "$mtr")" \
 		"$(awk -v x="${oi:-0}" 'BEGIN{print x/1e6}')" "$(awk -v x="${ti:-0}" 'BEGIN{print x/1e6}')" "$(ratio "${oi:-0}" "${ti:-0}")" "$goal")")
+	if [ ${#floor_cmd[@]} -gt 0 ]; then
+		local mfw
+		mfw=$(printf '%s\n' "${fw[@]}" | median)
+		if [ $floor_ok = 1 ]; then
+			rows+=("$(printf '| floor: %s | %.1f ms (%s of theirs above) | | | | what bounds the ratio |' \
+				"$floor_what" "$(awk -v x="$mfw" 'BEGIN{print x/1000}')" "$(ratio "$mfw" "$mtw")")")
+		else
+			echo "bench: floor failed: ${floor_cmd[*]}" >&2
+		fi
+		floor_what= floor_cmd=()
+	fi
 	echo "bench: $name done" >&2
 }
 
-# floor WHAT -- CMD...: the least time any client can take for what the pair just measured
-# does (bench/floor.c: no options, checks or output), against theirs in that pair; the
-# goal's ratio cannot go below the floor's.
-floor() {
-	local what=$1; shift 2
-	local w=() i s x rc m
-	for ((i = 0; i < RUNS; i++)); do
-		s=$("$RUNSTAT" "$@" 2>&1 >/dev/null); read -r x _ _ rc <<<"$s"
-		[ "$rc" = 0 ] || { echo "bench: floor failed (exit $rc): $*" >&2; return 1; }
-		w+=("$x")
-	done
-	m=$(printf '%s\n' "${w[@]}" | median)
-	rows+=("$(printf '| floor: %s | %.1f ms (%s of theirs above) | | | | what bounds the ratio |' \
-		"$what" "$(awk -v x="$m" 'BEGIN{print x/1000}')" "$(ratio "$m" "$last_tw")")")
-}
-FLOOR=${FLOOR:-$top_builddir/bench/floor}
-FLOOR_TLS=${FLOOR_TLS:-$top_builddir/bench/floor-tls}
 
 S=$PLUGINDIR/check_smtp_tx
 I=$PLUGINDIR/check_imap_banner
@@ -112,40 +120,40 @@ P=$PLUGINDIR/check_pop3_banner
 H=127.0.0.1
 tls=(--ca-file "$LAB_CA_FILE" --sni mail.lab.test)
 
+floor "starting a process that does nothing (/bin/true)" -- /bin/true
 pair "SMTP banner+EHLO+QUIT vs check_smtp" "instr <= 0.5x, RSS and wall <= 1.0x" -- \
 	"$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -- \
 	"$MP/check_smtp" -H $H -p "$LAB_SMTP_PORT"
-floor "starting a process that does nothing (/bin/true)" -- /bin/true
 pair "SMTP STARTTLS (full verification) vs check_smtp -S (none)" "<= 1.0x instr, RSS, wall" -- \
 	"$S" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S "${tls[@]}" -F probe.lab.test -- \
 	"$MP/check_smtp" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S
 pair "SMTP whole transaction, plain, vs swaks" "-" -- \
 	"$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -f probe@lab.test --rcpt probe@lab.test -- \
 	swaks --server "$H:$LAB_SMTP_PORT" --helo probe.lab.test --from probe@lab.test --to probe@lab.test --silent 2
+floor "check_smtp -S alone (banner, EHLO, STARTTLS, no AUTH, no message)" -- \
+	"$MP/check_smtp" -H $H -p "$LAB_SUBMISSION_PORT" -S
 pair "SMTP whole transaction, STARTTLS+AUTH, vs swaks" "wall <= 0.1x" -- \
 	"$S" -H $H -p "$LAB_SUBMISSION_PORT" -S "${tls[@]}" -F probe.lab.test -U "$LAB_USER" -P "$LAB_PASS" -f "$LAB_USER" --rcpt "$LAB_USER" -- \
 	swaks --server "$H:$LAB_SUBMISSION_PORT" --tls --helo probe.lab.test --auth PLAIN --auth-user "$LAB_USER" --auth-password "$LAB_PASS" --from "$LAB_USER" --to "$LAB_USER" --silent 2
-floor "check_smtp -S alone (banner, EHLO, STARTTLS, no AUTH, no message)" -- \
-	"$MP/check_smtp" -H $H -p "$LAB_SUBMISSION_PORT" -S
 # IMAP/POP3: MODE names the Dovecot login mode the rows ran against
 imap_pop_rows() {
 	local mode=$1
-	pair "IMAP banner vs check_imap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$I" -H $H -p "$LAB_IMAP_PORT" -- "$MP/check_imap" -H $H -p "$LAB_IMAP_PORT"
 	floor "connect, greeting, LOGOUT and its reply (SPEC: a check reads it)" -- \
 		"$FLOOR" $H "$LAB_IMAP_PORT" "A1 LOGOUT" "A1 "
-	pair "IMAPS banner vs check_simap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$I" -H $H -p "$LAB_IMAPS_PORT" -s "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
+	pair "IMAP banner vs check_imap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$I" -H $H -p "$LAB_IMAP_PORT" -- "$MP/check_imap" -H $H -p "$LAB_IMAP_PORT"
 	floor "connect and TLS handshake, nothing verified, nothing read" -- \
 		"$FLOOR_TLS" $H "$LAB_IMAPS_PORT"
-	pair "POP3 banner vs check_pop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$P" -H $H -p "$LAB_POP3_PORT" -- "$MP/check_pop" -H $H -p "$LAB_POP3_PORT"
+	pair "IMAPS banner vs check_simap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$I" -H $H -p "$LAB_IMAPS_PORT" -s "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
 	floor "connect, greeting, QUIT and its reply (no CAPA)" -- \
 		"$FLOOR" $H "$LAB_POP3_PORT" QUIT "+OK"
-	pair "POP3S banner vs check_spop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$P" -H $H -p "$LAB_POP3S_PORT" -s "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
+	pair "POP3 banner vs check_pop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$P" -H $H -p "$LAB_POP3_PORT" -- "$MP/check_pop" -H $H -p "$LAB_POP3_PORT"
 	floor "connect and TLS handshake, nothing verified, nothing read" -- \
 		"$FLOOR_TLS" $H "$LAB_POP3S_PORT"
+	pair "POP3S banner vs check_spop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$P" -H $H -p "$LAB_POP3S_PORT" -s "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
 }
 if [ -n "${LAB_IMAP_PORT:-}" ]; then
 	# Dovecot's default login mode forks a new imap-login/pop3-login process for every
