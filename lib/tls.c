@@ -94,6 +94,73 @@ tls_load_strings(void)
 static void tls_load_strings(void) { }
 #endif
 
+/*
+ * The ciphers a PEM block's "DEK-Info:" header can name. A trust-anchor file
+ * that also holds a key encrypted in the traditional format must still load
+ * (the key is skipped, not decrypted), and PEM looks the cipher up in the
+ * legacy name table that tls_new() leaves empty. tls_new() adds these 30
+ * names (not the 888 of every cipher) when a file fails for want of them.
+ */
+static void
+tls_add_pem_ciphers(void)
+{
+	static const EVP_CIPHER *(*const pem[])(void) = {
+		EVP_aes_128_cbc, EVP_aes_192_cbc, EVP_aes_256_cbc,
+#ifndef OPENSSL_NO_DES
+		EVP_des_ede3_cbc, EVP_des_cbc,
+#endif
+#ifndef OPENSSL_NO_CAMELLIA
+		EVP_camellia_128_cbc, EVP_camellia_192_cbc, EVP_camellia_256_cbc,
+#endif
+#ifndef OPENSSL_NO_ARIA
+		EVP_aria_128_cbc, EVP_aria_192_cbc, EVP_aria_256_cbc,
+#endif
+#ifndef OPENSSL_NO_SEED
+		EVP_seed_cbc,
+#endif
+#ifndef OPENSSL_NO_BF
+		EVP_bf_cbc,
+#endif
+#ifndef OPENSSL_NO_CAST
+		EVP_cast5_cbc,
+#endif
+#ifndef OPENSSL_NO_RC2
+		EVP_rc2_cbc,
+#endif
+#ifndef OPENSSL_NO_IDEA
+		EVP_idea_cbc,
+#endif
+	};
+	static int added;
+	size_t i;
+
+	if (added)
+		return;
+	added = 1;
+	for (i = 0; i < sizeof(pem) / sizeof(pem[0]); i++)
+		EVP_add_cipher(pem[i]());
+}
+
+/* Load the trust anchors into CTX: 1 when done. */
+static int
+tls_load_anchors(SSL_CTX *ctx, const struct tls_opts *o)
+{
+	const char *file, *dir;
+
+	if (o->ca_file || o->ca_path)
+		return SSL_CTX_load_verify_locations(ctx, o->ca_file, o->ca_path);
+	/* The system store as a hashed directory: OpenSSL reads only the
+	 * issuers it needs, where the default paths would parse the whole
+	 * bundle (~150 certificates) on every run. SSL_CERT_FILE /
+	 * SSL_CERT_DIR still apply. */
+	file = getenv(X509_get_default_cert_file_env());
+	dir = getenv(X509_get_default_cert_dir_env());
+	if (file && *file)
+		return SSL_CTX_load_verify_file(ctx, file);
+	return SSL_CTX_load_verify_dir(ctx, dir && *dir ? dir :
+	    X509_get_default_cert_dir());
+}
+
 /* Last OpenSSL error as text, or FALLBACK. */
 static const char *
 tls_errstr(char *buf, size_t cap, const char *fallback)
@@ -133,9 +200,9 @@ tls_new(const struct tls_opts *o, struct err *e)
 	 * - NO_ADD_ALL_CIPHERS: the legacy name table of ~150 ciphers (888
 	 *   names, 1.3 M, and as much again copying them into the provider
 	 *   name map) serves only EVP_get_cipherbyname(): encrypted PEM keys,
-	 *   PKCS#12, CMS. libssl fetches its ciphers from the provider by their
-	 *   canonical names, so the TLS cipher suites stay the same (86 with
-	 *   "ALL", checked). The digest table stays: certificate verification
+	 *   PKCS#12, CMS (see tls_add_pem_ciphers() for PEM files). libssl
+	 *   fetches its ciphers from the provider by their canonical names,
+	 *   so the TLS cipher suites stay the same (86 with "ALL", checked). The digest table stays: certificate verification
 	 *   looks signature digests up there (without it every certificate is
 	 *   "CA signature digest algorithm too weak").
 	 * - the error strings: see tls_load_strings().
@@ -155,23 +222,16 @@ tls_new(const struct tls_opts *o, struct err *e)
 		SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	/* the trust store is loaded only when something will be verified */
 	if (o->verify != TLS_VERIFY_NONE) {
-		int ok;
+		unsigned long first;
+		int ok = tls_load_anchors(t->ctx, o);
 
-		if (o->ca_file || o->ca_path) {
-			ok = SSL_CTX_load_verify_locations(t->ctx, o->ca_file, o->ca_path);
-		} else {
-			/* The system store as a hashed directory: OpenSSL reads
-			 * only the issuers it needs, where the default paths
-			 * would parse the whole bundle (~150 certificates) on
-			 * every run. SSL_CERT_FILE / SSL_CERT_DIR still apply. */
-			const char *file = getenv(X509_get_default_cert_file_env());
-			const char *dir = getenv(X509_get_default_cert_dir_env());
-
-			if (file && *file)
-				ok = SSL_CTX_load_verify_file(t->ctx, file);
-			else
-				ok = SSL_CTX_load_verify_dir(t->ctx, dir && *dir ? dir :
-				    X509_get_default_cert_dir());
+		first = ERR_peek_error();
+		if (ok != 1 && ERR_GET_LIB(first) == ERR_LIB_PEM &&
+		    ERR_GET_REASON(first) == PEM_R_UNSUPPORTED_ENCRYPTION) {
+			/* a key in the file names a cipher: tls_add_pem_ciphers() */
+			ERR_clear_error();
+			tls_add_pem_ciphers();
+			ok = tls_load_anchors(t->ctx, o);
 		}
 		if (ok != 1) {
 			err_set(e, ERR_USAGE, "cannot load trust anchors from %s: %s",
