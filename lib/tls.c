@@ -51,8 +51,9 @@ static const struct conn_transport tls_transport = {
  * that only a failure prints. They are skipped at start-up and loaded here,
  * on the first error that needs them. OpenSSL 3 refuses a later
  * OPENSSL_INIT_LOAD_*_STRINGS once NO_LOAD was given; the per-library
- * loaders (deprecated in 3.0, still exported) do load their tables. Without those
- * loaders (OPENSSL_NO_DEPRECATED_3_0) the strings load at start-up as usual.
+ * loaders (deprecated in 3.0, still exported) do load their tables.
+ * Without those loaders (OPENSSL_NO_DEPRECATED_3_0) the strings load at
+ * start-up as usual.
  */
 #ifndef OPENSSL_NO_DEPRECATED_3_0
 #define TLS_INIT_STRINGS (OPENSSL_INIT_NO_LOAD_SSL_STRINGS | \
