@@ -203,9 +203,10 @@ tls_new(const struct tls_opts *o, struct err *e)
 	 *   name map) serves only EVP_get_cipherbyname(): encrypted PEM keys,
 	 *   PKCS#12, CMS (see tls_add_pem_ciphers() for PEM files). libssl
 	 *   fetches its ciphers from the provider by their canonical names,
-	 *   so the TLS cipher suites stay the same (86 with "ALL", checked). The digest table stays: certificate verification
-	 *   looks signature digests up there (without it every certificate is
-	 *   "CA signature digest algorithm too weak").
+	 *   so the TLS cipher suites stay the same (86 with "ALL", checked).
+	 *   The digest table stays: certificate verification looks signature
+	 *   digests up there (without it every certificate is "CA signature
+	 *   digest algorithm too weak").
 	 * - the error strings: see tls_load_strings().
 	 */
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_ADD_ALL_CIPHERS,
