@@ -12,6 +12,8 @@ top_builddir=${top_builddir:-$top_srcdir}
 PLUGINDIR=${PLUGINDIR:-$top_builddir/plugins}
 FAKESRV=${FAKESRV:-$top_builddir/tests/hostile/fakesrv}
 RUNSTAT=${RUNSTAT:-$top_builddir/bench/runstat}
+FLOOR=${FLOOR:-$top_builddir/bench/floor}
+FLOOR_TLS=${FLOOR_TLS:-$top_builddir/bench/floor-tls}
 export MAILPROBE_EXT_DIR=${MAILPROBE_EXT_DIR:-$top_builddir/lib/.libs}
 RUNS=${BENCH_RUNS:-15}
 MP=/usr/lib/nagios/plugins
@@ -23,7 +25,7 @@ need swaks "apt-get install swaks"
 need smtpping "apt-get install smtpping"
 [ -x "$MP/check_smtp" ] || { echo "bench: $MP/check_smtp is missing (apt-get install monitoring-plugins-standard)" >&2; exit 1; }
 [ -x "$RUNSTAT" ] || { echo "bench: build bench/runstat first (make bench does)" >&2; exit 1; }
-[ -x "${FLOOR:-$top_builddir/bench/floor}" ] && [ -x "${FLOOR_TLS:-$top_builddir/bench/floor-tls}" ] ||
+[ -x "$FLOOR" ] && [ -x "$FLOOR_TLS" ] ||
 	{ echo "bench: build bench/floor and bench/floor-tls first (make bench does)" >&2; exit 1; }
 
 # shellcheck source=/dev/null
@@ -69,9 +71,6 @@ floor() {
 	floor_what=$1; shift 2
 	floor_cmd=("$@")
 }
-FLOOR=${FLOOR:-$top_builddir/bench/floor}
-FLOOR_TLS=${FLOOR_TLS:-$top_builddir/bench/floor-tls}
-
 # pair NAME GOAL -- OURS... -- THEIRS...
 pair() {
 	local name=$1 goal=$2; shift 3
@@ -112,7 +111,6 @@ pair() {
 	fi
 	echo "bench: $name done" >&2
 }
-
 
 S=$PLUGINDIR/check_smtp_tx
 I=$PLUGINDIR/check_imap_banner

@@ -918,30 +918,15 @@ static int http_ok_head(struct client *c, size_t len)
 	return http_head(c, "200 OK", h);
 }
 
-/* n bytes of 'x' lines (64 bytes each, the last one shorter). 0 or -1. */
-static int http_filler(struct client *c, size_t n)
+/* n bytes of 'x': lines of 64 bytes (the last one shorter) when LINES,
+ * else one line without its CRLF. 0 or -1. */
+static int http_filler(struct client *c, size_t n, int lines)
 {
 	char chunk[4096];
 	size_t i;
 
 	for (i = 0; i < sizeof chunk; i++)
-		chunk[i] = (i % 64 == 63) ? '\n' : 'x';
-	while (n > 0) {
-		size_t k = n < sizeof chunk ? n : sizeof chunk;
-
-		if (send_all(c, chunk, k) < 0)
-			return -1;
-		n -= k;
-	}
-	return 0;
-}
-
-/* One line of n bytes of 'x', without its CRLF. 0 or -1. */
-static int http_filler_line(struct client *c, size_t n)
-{
-	char chunk[4096];
-
-	memset(chunk, 'x', sizeof chunk);
+		chunk[i] = (lines && i % 64 == 63) ? '\n' : 'x';
 	while (n > 0) {
 		size_t k = n < sizeof chunk ? n : sizeof chunk;
 
@@ -1056,14 +1041,14 @@ static void sc_http(struct client *c)
 	} else if (strcmp(fault, "longstatus") == 0) {
 		size_t len = (size_t)arg_num(param, 5000, 20, 1L << 30);
 
-		if (send_str(c, "HTTP/1.1 200 ") == 0 && http_filler_line(c, len - 13) == 0 &&
+		if (send_str(c, "HTTP/1.1 200 ") == 0 && http_filler(c, len - 13, 0) == 0 &&
 		    send_str(c, "\r\n") == 0)
 			drain(c);
 	} else if (strcmp(fault, "longheader") == 0) {
 		size_t len = (size_t)arg_num(param, 921600, 20, 1L << 30);
 
 		if (send_str(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Big: ") == 0 &&
-		    http_filler_line(c, len - 7) == 0 && send_str(c, "\r\n\r\n") == 0 &&
+		    http_filler(c, len - 7, 0) == 0 && send_str(c, "\r\n\r\n") == 0 &&
 		    send_all(c, pol, plen) == 0)
 			http_close_clean(c);
 	} else if (strcmp(fault, "headers") == 0) {
@@ -1092,7 +1077,7 @@ static void sc_http(struct client *c)
 		size_t len = (size_t)arg_num(param, 70000, 1, 1L << 30);
 
 		if (http_head(c, "200 OK", "Content-Type: text/plain\r\n") == 0 &&
-		    send_all(c, pol, plen) == 0 && http_filler(c, len > plen ? len - plen : 0) == 0)
+		    send_all(c, pol, plen) == 0 && http_filler(c, len > plen ? len - plen : 0, 1) == 0)
 			http_close_clean(c);
 	} else if (strcmp(fault, "bigchunked") == 0) {
 		size_t left = (size_t)arg_num(param, 70000, 1, 1L << 30);
@@ -1104,7 +1089,7 @@ static void sc_http(struct client *c)
 			size_t k = left < 4096 ? left : 4096;
 
 			snprintf(h, sizeof h, "%zx\r\n", k);
-			if (send_str(c, h) < 0 || http_filler(c, k) < 0 || send_str(c, "\r\n") < 0)
+			if (send_str(c, h) < 0 || http_filler(c, k, 1) < 0 || send_str(c, "\r\n") < 0)
 				return;
 			left -= k;
 		}
