@@ -733,6 +733,12 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	int literal = name && net_is_literal(name);
 
 	p->tls_untrusted = 0;
+	/* checked before OpenSSL is loaded: a session that failed here needs none
+	 * of it, and under a slow loader the verdict must not wait for it */
+	if (conn_buffered(c) > 0)
+		return err_set(e, ERR_PROTO, "server sent %zu unexpected bytes before the "
+		    "TLS handshake (refusing: plaintext injected after the go-ahead "
+		    "could be taken as encrypted)", conn_buffered(c));
 	memset(&o, 0, sizeof(o));
 	o.sni = name;
 	o.verify_ip = literal ? name : NULL;

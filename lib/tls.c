@@ -624,10 +624,6 @@ tls_start(struct tls *t, struct conn *c, struct err *e)
 {
 	char buf[256];
 
-	if (conn_buffered(c) > 0)
-		return err_set(e, ERR_PROTO, "server sent %zu unexpected bytes before the "
-		    "TLS handshake (refusing: plaintext injected after the go-ahead "
-		    "could be taken as encrypted)", conn_buffered(c));
 	if (SSL_set_fd(t->ssl, c->fd) != 1)
 		return err_set(e, ERR_INTERNAL, "cannot attach TLS to the socket");
 	ERR_clear_error();
