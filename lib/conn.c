@@ -261,6 +261,13 @@ conn_buffered(const struct conn *c)
 	return (c->rlen - c->rpos) + c->tp->pending(c->tp_ctx);
 }
 
+const char *
+conn_peek(const struct conn *c, size_t *n)
+{
+	*n = c->rlen - c->rpos;
+	return c->rbuf + c->rpos;
+}
+
 void
 conn_discard(struct conn *c)
 {

@@ -65,6 +65,11 @@ int conn_send_secret(struct conn *c, const char *line, size_t show, struct err *
  * After a STARTTLS go-ahead this must be 0. */
 size_t conn_buffered(const struct conn *c);
 
+/* The bytes received but not yet consumed that sit in our own buffer (not
+ * the transport's): *N of them at the pointer returned, which stays valid
+ * until the next read or discard. For quoting unsolicited data. */
+const char *conn_peek(const struct conn *c, size_t *n);
+
 /* Drop what is buffered (after the caller has reported it). */
 void conn_discard(struct conn *c);
 

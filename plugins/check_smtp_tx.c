@@ -208,10 +208,12 @@ struct smtp_check {
 	int stop;                  /* an expected refusal ended the transaction */
 	struct smtp_reply reply;   /* the last reply */
 	char banner[512];
+	int greeted;               /* the banner (greeting) was read */
 	struct smtp_ext ext;
 	int used_helo;
 	struct sbuf seen;          /* banner + EHLO text, for --expect */
 	int rcpt_ok;               /* recipients accepted */
+	unsigned char rcpt_acc[SMTP_RCPT_MAX];   /* which of them (LMTP's replies) */
 	int pending;               /* pipelined replies not read yet */
 	char queue_id[128];
 	char token[64];
@@ -229,6 +231,9 @@ static int smtp_step_envelope(struct smtp_check *s, struct err *e);
 static int smtp_step_data(struct smtp_check *s, struct err *e);
 static int smtp_step_quit(struct smtp_check *s, struct err *e);
 static int smtp_read_reply_p(struct smtp_check *s, struct err *e);
+static int smtp_unsolicited(struct smtp_check *s, struct err *e);
+static int smtp_lmtp_replies(struct smtp_check *s, struct err *e);
+static int smtp_greeting_quiet(struct smtp_check *s);
 
 /* ------------------------------------------------------------ options */
 
@@ -595,6 +600,7 @@ smtp_step_banner(struct smtp_check *s, struct err *e)
 	phase_begin(&s->p.phases, "banner");
 	if (smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 		return -1;
+	s->greeted = 1;
 	err_sanitize(s->banner, sizeof(s->banner), s->reply.text,
 	    smtp_reply_line1_len(&s->reply));
 	sbuf_addn(&s->seen, s->reply.text, s->reply.len);
@@ -613,12 +619,42 @@ smtp_step_banner(struct smtp_check *s, struct err *e)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Bytes the server sent after its banner, before our first EHLO: a reply
+ * to no command (RFC 5321 §4.3.1: after the greeting it is the client's
+ * turn). Read on, it would be taken as EHLO's reply and every later reply
+ * as the one before it, so it is a protocol violation, quoted from its
+ * first line. Only what is already buffered counts: a banner of several
+ * lines is one reply, read whole by smtp_read_reply. Returns -1. */
+static int
+smtp_unsolicited(struct smtp_check *s, struct err *e)
+{
+	size_t n = conn_buffered(&s->p.conn), have, l1;
+	const char *b = conn_peek(&s->p.conn, &have);
+	const char *nl = memchr(b, '\n', have);
+
+	l1 = nl ? (size_t)(nl - b) : have;
+	if (l1 > 0 && b[l1 - 1] == '\r')
+		l1--;
+	if (have > 0)
+		conn_log(&s->p.conn, "S: ", b, l1);
+	err_set(e, ERR_PROTO, "server sent %zu unsolicited bytes after the banner, "
+	    "before our %s", n, s->lmtp ? "LHLO" : "EHLO");
+	if (l1 > 0)
+		err_set_reply(e, b, l1);
+	conn_discard(&s->p.conn);
+	return -1;
+}
+
 static int
 smtp_step_ehlo(struct smtp_check *s, const char *phase, struct err *e)
 {
 	char cmd[400];
 	int rc;
 
+	/* the first EHLO: nothing may have come after the banner (after
+	 * STARTTLS plugin_upgrade has made sure of it before the handshake) */
+	if (strcmp(phase, "ehlo") == 0 && conn_buffered(&s->p.conn) > 0)
+		return smtp_unsolicited(s, e);
 	phase_begin(&s->p.phases, phase);
 	snprintf(cmd, sizeof(cmd), "%s %s", s->lmtp ? "LHLO" : "EHLO", s->helo);
 	if (smtp_cmd(s, cmd, e) < 0)
@@ -912,8 +948,10 @@ smtp_step_envelope(struct smtp_check *s, struct err *e)
 		rc = smtp_judge(s, "rcpt", cmd, "2", e);
 		if (rc < 0)
 			return -1;
-		if (rc == 0)
+		if (rc == 0) {
 			s->rcpt_ok++;
+			s->rcpt_acc[i] = 1;
+		}
 	}
 	if (s->no_data || s->stop || s->rcpt_ok == 0)
 		return 0;
@@ -1023,6 +1061,36 @@ smtp_queue_id(struct smtp_check *s)
 	}
 }
 
+/* LMTP (RFC 2033 §4.2): after the final dot one reply for each accepted
+ * recipient, in the order of the RCPTs. Each is judged like a RCPT's reply
+ * (in phase datasent, for --expect-reply), naming the recipient; when one
+ * fails, those still on their way are left to smtp_drain (s->pending). */
+static int
+smtp_lmtp_replies(struct smtp_check *s, struct err *e)
+{
+	char what[CONN_LINE_MAX];
+	int i, rc, first = 1;
+
+	s->pending = s->rcpt_ok;
+	for (i = 0; i < s->nrcpt; i++) {
+		if (!s->rcpt_acc[i])
+			continue;
+		if (smtp_read_reply_p(s, e) < 0)
+			return -1;
+		snprintf(what, sizeof(what), "message for <%s>", s->rcpt[i]);
+		rc = smtp_judge(s, "datasent", what, "2", e);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+		if (first)
+			smtp_queue_id(s);
+		first = 0;
+		result_detail(&s->p.res, "message accepted for <%s>: %d %.*s", s->rcpt[i],
+		    s->reply.code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+	}
+	result_detail(&s->p.res, "token: %s", s->token);
+	return 0;
+}
+
 static int
 smtp_step_data(struct smtp_check *s, struct err *e)
 {
@@ -1039,7 +1107,11 @@ smtp_step_data(struct smtp_check *s, struct err *e)
 		rc = conn_write(&s->p.conn, s->msg.s, s->msg.len, e);
 		s->p.conn.transcript = t;
 	}
-	if (rc < 0 || smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
+	if (rc < 0)
+		return -1;
+	if (s->lmtp)
+		return smtp_lmtp_replies(s, e);
+	if (smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 		return -1;
 	rc = smtp_judge(s, "datasent", "message", "2", e);
 	if (rc != 0)
@@ -1048,6 +1120,33 @@ smtp_step_data(struct smtp_check *s, struct err *e)
 	result_detail(&s->p.res, "message accepted: %d %.*s", s->reply.code,
 	    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 	result_detail(&s->p.res, "token: %s", s->token);
+	return 0;
+}
+
+/* A session abandoned before its banner was read (implicit TLS whose
+ * certificate failed verification): read the greeting now, within a second
+ * at most and without judging it, so that QUIT gets its own reply. Returns
+ * -1 when it did not come: then QUIT is not sent. */
+static int
+smtp_greeting_quiet(struct smtp_check *s)
+{
+	struct deadline sub = s->p.dl;
+	const struct deadline *keep = s->p.conn.dl;
+	struct err e;
+	int rc;
+
+	phase_begin(&s->p.phases, "banner");
+	if (sub.end_us - deadline_now_us() > 1000000)
+		sub.end_us = deadline_now_us() + 1000000;
+	err_clear(&e);
+	s->p.conn.dl = &sub;
+	rc = smtp_read_reply(&s->p.conn, &s->reply, &e);
+	s->p.conn.dl = keep;
+	if (rc < 0)
+		return -1;
+	s->greeted = 1;
+	err_sanitize(s->banner, sizeof(s->banner), s->reply.text,
+	    smtp_reply_line1_len(&s->reply));
 	return 0;
 }
 
@@ -1211,6 +1310,9 @@ smtp_session(struct smtp_check *s)
 		if (smtp_drain(s) < 0) {
 			result_detail(&s->p.res, "connection dropped without QUIT so that "
 			    "the server discards the unfinished message");
+		} else if (!s->greeted && smtp_greeting_quiet(s) < 0) {
+			result_detail(&s->p.res, "session abandoned before the greeting "
+			    "came: connection dropped without QUIT");
 		} else if (rc < 0 || s->stop) {
 			/* say goodbye; a failure here adds nothing to the verdict */
 			if (s->stop && s->rcpt_ok)
