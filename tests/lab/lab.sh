@@ -1107,6 +1107,10 @@ lab_loopback_net8() {
 #   LAB_DOVECOT_SELFSIGNED_ADDR=127.0.0.6
 # (the good/expiring/expired certificates name 127.0.0.1 and mail.lab.test, not 127.0.0.3...: use
 # --sni mail.lab.test with them.)
+# LMTP (RFC 2033), when dovecot-lmtpd is installed (else LAB_LMTP_PORT is empty): LAB_LMTP_PORT on
+# $LAB_ADDR, plaintext, delivering to the same Maildirs; LAB_LMTP_FULL_USER=full@lab.test is a
+# mailbox known to LMTP only whose quota is 1 KB, so a larger message is refused for it after the
+# final dot (552 5.2.2) while the other recipients take it.
 lab_dovecot_start() {
 	lab_dovecot_launch || return $?
 	lab_dovecot_wait
@@ -1116,6 +1120,7 @@ lab_dovecot_start() {
 # Postfix can start meanwhile.
 lab_dovecot_launch() {
 	local rc pki d conf addrs uid gid i v mp st dh= login_mode=
+	local protocols='imap pop3'
 	# LAB_DOVECOT_LOGIN=performance: Dovecot's high-performance login mode
 	# (pre-forked login processes serving many connections) instead of its
 	# default, one new login process per connection (bench uses both)
@@ -1142,6 +1147,14 @@ lab_dovecot_launch() {
 	gid=$(id -g nobody 2>/dev/null || echo 65534)
 	chown "$uid:$gid" "$LAB_MAIL_DIR" || return 1
 	lab_free_ports LAB_IMAP_PORT LAB_IMAPS_PORT LAB_POP3_PORT LAB_POP3S_PORT || return 1
+	LAB_LMTP_PORT=
+	LAB_LMTP_FULL_USER=
+	if [ -x /usr/lib/dovecot/lmtp ]; then
+		lab_free_ports LAB_LMTP_PORT || return 1
+		LAB_LMTP_FULL_USER=full@$LAB_DOMAIN
+		protocols+=' lmtp'
+	fi
+	export LAB_LMTP_PORT LAB_LMTP_FULL_USER
 	addrs=$LAB_ADDR
 	LAB_DOVECOT_REMOTE_ADDR=
 	LAB_DOVECOT_EXPIRING_ADDR=
@@ -1179,7 +1192,7 @@ base_dir = $d/run
 state_dir = $d/state
 log_path = $LAB_DOVECOT_LOG
 hostname = $LAB_HOST
-protocols = imap pop3
+protocols = $protocols
 listen = $LAB_ADDR
 login_greeting = Dovecot (mailprobe lab) ready.
 shutdown_clients = yes
@@ -1209,6 +1222,31 @@ local ${!v} {
 }
 EOF
 		done
+	fi
+	if [ -n "$LAB_LMTP_PORT" ]; then
+		# the over-quota mailbox: a userdb of its own before the static one (LMTP looks up
+		# users in the userdb only), the quota plugin for LMTP deliveries alone
+		printf '%s::%s:%s::%s::userdb_quota_rule=*:storage=1K\n' "$LAB_LMTP_FULL_USER" "$uid" "$gid" \
+			"$LAB_MAIL_DIR/full" >"$d/userdb-lmtp" &&
+			chown root:dovecot "$d/userdb-lmtp" && chmod 640 "$d/userdb-lmtp" || return 1
+		cat >>"$conf" <<EOF
+userdb {
+  driver = passwd-file
+  args = username_format=%u $d/userdb-lmtp
+}
+protocol lmtp {
+  mail_plugins = \$mail_plugins quota
+}
+plugin {
+  quota = maildir:User quota
+}
+service lmtp {
+  inet_listener lmtp {
+    address = $LAB_ADDR
+    port = $LAB_LMTP_PORT
+  }
+}
+EOF
 	fi
 	# shellcheck disable=SC2153 # the ports were set by lab_free_port above
 	cat >>"$conf" <<EOF
