@@ -146,7 +146,9 @@ static const struct opt_spec smtp_opts[] = {
 	{ 'R', "response", required_argument, "REGEX",
 	  "Extended regular expression the reply to the matching -C must "
 	  "match; a mismatch is WARNING." },
-	{ 'L', "lmtp", no_argument, NULL, "Speak LMTP: LHLO instead of EHLO." },
+	{ 'L', "lmtp", no_argument, NULL, "Speak LMTP: LHLO instead of EHLO, and "
+	  "one reply per accepted recipient after the message (RFC 2033), each judged "
+	  "like a RCPT reply (--expect-reply datasent=...)." },
 	{ 'q', "ignore-quit-failure", no_argument, NULL,
 	  "Accepted for check_smtp compatibility: a server that closes before "
 	  "answering QUIT is already OK." },
