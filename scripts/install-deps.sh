@@ -65,6 +65,7 @@ cyrus_unpack() {
 	mkdir -p "$CYRUS_ROOT.new"
 	for p in "$tmp"/*.deb; do
 		dpkg-deb -x "$p" "$CYRUS_ROOT.new"
+		# shellcheck disable=SC2016 # dpkg-deb's format, not the shell's
 		dpkg-deb --show --showformat='${Package} ${Version}\n' "$p" >>"$CYRUS_ROOT.new/.mailprobe-unpacked"
 	done
 	rm -rf -- "$tmp" "$CYRUS_ROOT"

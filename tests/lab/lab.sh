@@ -1391,7 +1391,7 @@ lab_summary() {
 				"$LAB_DOVECOT_WRONGHOST_ADDR" "$LAB_DOVECOT_SELFSIGNED_ADDR"
 	fi
 	if [ -n "${LAB_CYRUS_IMAP_PORT:-}" ]; then
-		# shellcheck disable=SC2016 # names the variable, not the password
+		# shellcheck disable=SC2016,SC2153 # names the variable, not the password; set by lab_cyrus_start
 		printf 'Cyrus %s: IMAP %s, IMAPS %s, POP3 %s, POP3S %s; user %s (password: $LAB_CYRUS_PASS)\n' \
 			"$a" "$LAB_CYRUS_IMAP_PORT" "$LAB_CYRUS_IMAPS_PORT" "$LAB_CYRUS_POP3_PORT" \
 			"$LAB_CYRUS_POP3S_PORT" "$LAB_CYRUS_USER"

@@ -97,7 +97,7 @@ lab_cyrus_dump_log() {
 }
 
 lab_cyrus_start() {
-	local rc d libdir a=$LAB_ADDR pid st i n sp realm user banner
+	local rc d libdir a=$LAB_ADDR pid st i sp realm user banner
 	lab_need_root || return 77
 	lab_cyrus_have
 	rc=$?
@@ -116,7 +116,8 @@ lab_cyrus_start() {
 	libdir=$(lab_cyrus_libdir) || return 1
 	# conf/*: what Cyrus' mkimap makes in a configdirectory
 	mkdir -p "$d/conf/db" "$d/conf/socket" "$d/conf/log" "$d/conf/msg" "$d/conf/ptclient" \
-		"$d/conf/quota" "$d/conf/user" "$d/conf/sieve" "$d/conf/sync" "$d/spool" "$d/sieve" "$d/tls" "$d/dev" "$d/run" || return 1
+		"$d/conf/quota" "$d/conf/user" "$d/conf/sieve" "$d/conf/sync" "$d/spool" "$d/sieve" \
+		"$d/tls" "$d/dev" "$d/run" || return 1
 	chmod 755 "$d" "$d/dev" || return 1
 	lab_free_ports LAB_CYRUS_IMAP_PORT LAB_CYRUS_IMAPS_PORT LAB_CYRUS_POP3_PORT \
 		LAB_CYRUS_POP3S_PORT || return 1
@@ -210,7 +211,7 @@ EOF
 		mount --rbind "$dev" /dev || exit 125
 		exec "$@"' lab-cyrus "$d/dev" \
 		env LD_LIBRARY_PATH="$libdir" \
-		${LAB_CYRUS_WRAPPER:-} "$(lab_cyrus_bin master)" -C "$d/imapd.conf" -M "$d/cyrus.conf" -p "$d/run/master.pid" \
+		"$(lab_cyrus_bin master)" -C "$d/imapd.conf" -M "$d/cyrus.conf" -p "$d/run/master.pid" \
 		</dev/null >>"$d/start.log" 2>&1 &
 	pid=$!
 	st=$(lab_pid_starttime "$pid") || { lab_log "cyrus master exited at once"; lab_cyrus_dump_log; return 1; }
