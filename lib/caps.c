@@ -125,9 +125,15 @@ caps_require(const struct caps *c, const char *list, const char *what,
 
 	sbuf_init(&miss);
 	n = caps_missing(c, list, &miss);
-	if (n > 0)
-		rc = err_set(e, ERR_MISSING_FEATURE, "required %s%s not offered: %s", what,
-		    n > 1 ? "s" : "", sbuf_str(&miss));
+	if (n > 0) {
+		/* plural: "extensions", "capabilities" */
+		size_t wl = strlen(what);
+		int y = wl > 0 && what[wl - 1] == 'y';
+
+		rc = err_set(e, ERR_MISSING_FEATURE, "required %.*s%s not offered: %s",
+		    (int)(n > 1 && y ? wl - 1 : wl), what, n > 1 ? (y ? "ies" : "s") : "",
+		    sbuf_str(&miss));
+	}
 	sbuf_free(&miss);
 	return rc;
 }

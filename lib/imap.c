@@ -163,10 +163,16 @@ imap_caps_parse(const char *s, size_t len, struct caps *c, struct err *e)
 }
 
 int
+imap_code_is_caps(const char *code)
+{
+	return strncasecmp(code, "CAPABILITY", 10) == 0 &&
+	    (code[10] == ' ' || code[10] == '\0');
+}
+
+int
 imap_code_caps(const char *code, struct caps *c, struct err *e)
 {
-	if (strncasecmp(code, "CAPABILITY", 10) != 0 ||
-	    (code[10] != ' ' && code[10] != '\0'))
+	if (!imap_code_is_caps(code))
 		return 0;
 	if (imap_caps_parse(code + 10, strlen(code + 10), c, e) < 0)
 		return -1;

@@ -44,6 +44,9 @@ const char *imap_status_name(enum imap_status s);
 /* Parse space-separated capability atoms into *c (appending). */
 int imap_caps_parse(const char *s, size_t len, struct caps *c, struct err *e);
 
+/* 1 when CODE (a resp-text-code) is "CAPABILITY" or "CAPABILITY ...". */
+int imap_code_is_caps(const char *code);
+
 /* If CODE is "CAPABILITY ...", parse its atoms into *c and return 1;
  * 0 when it is another code; -1 on error. */
 int imap_code_caps(const char *code, struct caps *c, struct err *e);

@@ -7,6 +7,9 @@
 #include "mbox.h"
 
 static void mbox_summary(struct mbox_check *m, const struct mbox_proto *proto);
+static void mbox_posture(struct mbox_check *m, const struct mbox_proto *proto);
+static int mbox_require(struct mbox_check *m, const struct mbox_proto *proto,
+    const char *list, int defer, struct err *e);
 
 static void
 mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
@@ -22,21 +25,69 @@ mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
 	sbuf_free(&t);
 }
 
-/* --require-tls: the plaintext session must not invite a password. */
+/* --require-tls: the plaintext session must not invite a password. APOP
+ * (RFC 1939 §7: the greeting's timestamp) sends no password, but an MD5 of
+ * timestamp and password that an eavesdropper can guess the password from
+ * offline. */
 static void
 mbox_posture(struct mbox_check *m, const struct mbox_proto *proto)
 {
-	if (proto->plain_must_have && !caps_has(&m->caps, proto->plain_must_have))
+	int found = 0;
+
+	if (proto->plain_must_have && !caps_has(&m->caps, proto->plain_must_have)) {
 		result_problem(&m->p.res, STATE_WARNING, "%s: no %s before %s: the "
 		    "server invites a plaintext login", m->p.target,
 		    proto->plain_must_have, proto->starttls_name);
-	else if (proto->plain_must_not && caps_has(&m->caps, proto->plain_must_not))
+		found = 1;
+	} else if (proto->plain_must_not && caps_has(&m->caps, proto->plain_must_not)) {
 		result_problem(&m->p.res, STATE_WARNING, "%s: %s is offered before %s: "
 		    "the password may be sent in clear", m->p.target,
 		    proto->plain_must_not, proto->starttls_name);
-	else
+		found = 1;
+	}
+	if (m->apop) {
+		result_problem(&m->p.res, STATE_WARNING, "%s: APOP is offered before %s "
+		    "(timestamp in the greeting): it exposes an MD5 of the password to "
+		    "offline guessing", m->p.target, proto->starttls_name);
+		found = 1;
+	}
+	if (!found)
 		result_detail(&m->p.res, "no plaintext login offered before %s",
 		    proto->starttls_name);
+}
+
+/* --require-cap: the entries of LIST missing from the list at hand are
+ * judged against what the server advertises where it matters. With DEFER
+ * (a login follows) they are kept in m->cap_missing, to be judged after the
+ * login. Otherwise, when the list at hand was not the answer to a
+ * capability command in this state (a greeting's code can be partial, and
+ * after a login the list may have grown), the capabilities are asked for
+ * once more first. Returns -1 with *e set (ERR_MISSING_FEATURE) when some
+ * are still missing. */
+static int
+mbox_require(struct mbox_check *m, const struct mbox_proto *proto,
+    const char *list, int defer, struct err *e)
+{
+	struct sbuf miss;
+	int rc = 0;
+
+	sbuf_init(&miss);
+	if (caps_missing(&m->caps, list, &miss) == 0)
+		goto out;
+	if (defer) {
+		sbuf_reset(&m->cap_missing);
+		sbuf_add(&m->cap_missing, sbuf_str(&miss));
+		goto out;
+	}
+	if (m->caps_from != MBOX_CAPS_ASKED && proto->recapability &&
+	    proto->recapability(m, e) < 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = caps_require(&m->caps, sbuf_str(&miss), "capability", e);
+out:
+	sbuf_free(&miss);
+	return rc;
 }
 
 int
@@ -47,6 +98,7 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	int rc, want_login, ok;
 
 	caps_init(&m->caps);
+	sbuf_init(&m->cap_missing);
 	plugin_init(&m->p);
 	plugin_parse(&m->p, argc, argv);
 	textcheck_validate(&m->tc, &m->p);
@@ -74,10 +126,16 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 		    "before TLS");
 	if (MBOX_GO && m->p.starttls)
 		rc = proto->starttls(m, &e);
+	/* --require-cap: judged after the login when there is one (a server
+	 * may list some capabilities only then, as Cyrus does IDLE) */
 	if (MBOX_GO && m->require_cap)
-		rc = caps_require(&m->caps, m->require_cap, "capability", &e);
-	if (MBOX_GO && want_login && !m->preauth)
+		rc = mbox_require(m, proto, m->require_cap, want_login && !m->preauth, &e);
+	if (MBOX_GO && want_login && !m->preauth) {
+		m->caps_from = MBOX_CAPS_NONE;   /* the login step sets it when the reply lists them */
 		rc = proto->login(m, &e);
+		if (MBOX_GO && m->cap_missing.len > 0)
+			rc = mbox_require(m, proto, sbuf_str(&m->cap_missing), 0, &e);
+	}
 #undef MBOX_GO
 	if (rc == -1)
 		textcheck_fail(&m->tc, &m->p, &e);
@@ -112,5 +170,6 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	plugin_close(&m->p);
 	rc = plugin_finish(&m->p);
 	textcheck_free(&m->tc);
+	sbuf_free(&m->cap_missing);
 	return rc;
 }

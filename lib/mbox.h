@@ -8,9 +8,18 @@
 
 #include "caps.h"
 #include "plugin.h"
+#include "sbuf.h"
 #include "textcheck.h"
 
 struct mbox_check;
+
+/* Where the capability list at hand (mbox_check.caps) came from. */
+enum mbox_caps_from {
+	MBOX_CAPS_NONE = 0,   /* no list for the current state (e.g. one from before login) */
+	MBOX_CAPS_CODE,       /* sent unasked, as a greeting's or a login reply's [CAPABILITY]
+	                       * code: possibly partial (Cyrus lists only some in its greeting) */
+	MBOX_CAPS_ASKED       /* the answer to CAPABILITY / CAPA in the current state */
+};
 
 struct mbox_proto {
 	const char *tls_service;    /* SRV names (RFC 6186): "imaps", "pop3s" */
@@ -28,6 +37,10 @@ struct mbox_proto {
 	int (*starttls)(struct mbox_check *m, struct err *e);
 	int (*login)(struct mbox_check *m, struct err *e);
 	int (*logout)(struct mbox_check *m, struct err *e);
+	/* ask for the capabilities (again) in the current state and set
+	 * caps_from to MBOX_CAPS_ASKED; used by --require-cap when a required
+	 * one is missing from a list that was not asked for; NULL: cannot */
+	int (*recapability)(struct mbox_check *m, struct err *e);
 };
 
 struct mbox_check {
@@ -36,8 +49,12 @@ struct mbox_check {
 	const char *require_cap;
 	int preauth;                /* IMAP PREAUTH: already logged in */
 	int logged_in;
+	int apop;                   /* POP3: the greeting carries an APOP timestamp */
 	char greeting[512];
 	char raw[CONN_LINE_MAX + 1];   /* the last line read, as sent (for -e) */
+	enum mbox_caps_from caps_from;   /* set by the protocol's steps */
+	struct sbuf cap_missing;    /* --require-cap entries left to judge after login
+	                             * (mbox_main owns and frees it) */
 	struct caps caps;           /* filled by the protocol's steps */
 };
 

@@ -108,8 +108,8 @@ const struct opt_spec plugin_common_opts[] = {
 	  "not invite secrets. SMTP: no STARTTLS on a plain port is CRITICAL; "
 	  "AUTH offered before STARTTLS is WARNING; on a submission port (587, "
 	  "or when -U is given) MAIL FROM accepted before STARTTLS is WARNING. "
-	  "IMAP without LOGINDISABLED, or POP3 offering USER, before TLS is "
-	  "WARNING." },
+	  "IMAP without LOGINDISABLED, or POP3 offering USER or APOP (a "
+	  "timestamp in the greeting), before TLS is WARNING." },
 	{ OPT_EXPECT_CERT_FILE, "expect-cert-file", required_argument, "PEM",
 	  "The server must serve the certificate in this file (the first "
 	  "certificate in it: a full chain or key+certificate file works). "

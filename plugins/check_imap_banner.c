@@ -31,8 +31,10 @@ static const struct opt_spec imap_opts[] = {
 	{ OPT_ALLOW_PREAUTH, "allow-preauth", no_argument, NULL,
 	  "A PREAUTH greeting (already logged in) is OK instead of WARNING." },
 	{ OPT_REQUIRE_CAP, "require-cap", required_argument, "LIST",
-	  "Capabilities the server must announce (after STARTTLS when -S), "
-	  "e.g. IMAP4rev1,IDLE; missing ones are CRITICAL." },
+	  "Capabilities the server must announce (after STARTTLS when -S; before "
+	  "or after the login when logging in, as some are listed only after it), "
+	  "e.g. IMAP4rev1,IDLE; missing ones are CRITICAL. One missing from the "
+	  "greeting's list is asked for with CAPABILITY." },
 	TEXTCHECK_OPTS,
 	OPT_END
 };
@@ -107,6 +109,7 @@ imap_cmd(struct imap_check *m, const char *cmd, size_t show, struct err *e)
 			return 0;   /* the caller sends what is asked for */
 		if (strcmp(m->r.keyword, "CAPABILITY") == 0) {
 			caps_init(&m->mb.caps);
+			m->mb.caps_from = MBOX_CAPS_CODE;   /* MBOX_CAPS_ASKED when we asked */
 			if (imap_caps_parse(m->r.text, strlen(m->r.text), &m->mb.caps, e) < 0)
 				return -1;
 		} else if (m->r.status == IMAP_BYE && strcasecmp(cmd, "LOGOUT") != 0) {
@@ -161,8 +164,15 @@ imap_step_banner(struct mbox_check *mb, struct err *e)
 	default:
 		return err_set(e, ERR_PROTO, "greeting is neither OK, PREAUTH nor BYE");
 	}
-	if (imap_code_caps(m->r.code, &m->mb.caps, e) < 0)
+	switch (imap_code_caps(m->r.code, &m->mb.caps, e)) {
+	case -1:
 		return -1;
+	case 1:
+		m->mb.caps_from = MBOX_CAPS_CODE;
+		break;
+	default:
+		break;
+	}
 	textcheck_greeting(&m->mb.tc, &m->mb.p, m->mb.raw);
 	return 0;
 }
@@ -180,7 +190,20 @@ imap_step_capability(struct imap_check *m, const char *phase, struct err *e)
 	imap_code_caps(m->r.code, &m->mb.caps, e);
 	if (m->mb.caps.n == 0)
 		return err_set(e, ERR_PROTO, "CAPABILITY returned no capabilities");
+	m->mb.caps_from = MBOX_CAPS_ASKED;
 	return 0;
+}
+
+/* The tagged OK of a login: a [CAPABILITY ...] code in it is the list for
+ * the logged-in state (RFC 9051 §6.2.2), replacing the one from before. */
+static int
+imap_login_caps(struct imap_check *m, struct err *e)
+{
+	if (!imap_code_is_caps(m->r.code))
+		return 0;
+	caps_init(&m->mb.caps);
+	m->mb.caps_from = MBOX_CAPS_CODE;
+	return imap_code_caps(m->r.code, &m->mb.caps, e) < 0 ? -1 : 0;
 }
 
 static int
@@ -282,7 +305,7 @@ imap_step_login(struct mbox_check *mb, struct err *e)
 	else {
 		m->mb.logged_in = 1;
 		result_detail(&m->mb.p.res, "logged in as %s with %s", user, cmd);
-		rc = 0;
+		rc = imap_login_caps(m, e);
 	}
 out:
 	explicit_bzero(enc, sizeof(enc));
@@ -352,9 +375,17 @@ imap_capability(struct mbox_check *mb, struct err *e)
 	return imap_step_capability((struct imap_check *)mb, "capability", e);
 }
 
+/* --require-cap: ask again (after a partial greeting list, or after login) */
+static int
+imap_recapability(struct mbox_check *mb, struct err *e)
+{
+	return imap_step_capability((struct imap_check *)mb, "capability", e);
+}
+
 static const struct mbox_proto imap_proto = {
 	"imaps", "imap", 993, "STARTTLS", "LOGOUT", "LOGINDISABLED", NULL,
-	imap_step_banner, imap_capability, imap_step_starttls, imap_step_login, imap_step_logout
+	imap_step_banner, imap_capability, imap_step_starttls, imap_step_login, imap_step_logout,
+	imap_recapability
 };
 
 int

@@ -25,8 +25,9 @@ static const char *const pop3_phases[] = {
 
 static const struct opt_spec pop3_opts[] = {
 	{ OPT_REQUIRE_CAP, "require-cap", required_argument, "LIST",
-	  "CAPA entries the server must announce (after STLS when -S), e.g. "
-	  "UIDL,TOP; missing ones are CRITICAL." },
+	  "CAPA entries the server must announce (after STLS when -S; before or "
+	  "after the login when logging in), e.g. UIDL,TOP; missing ones are "
+	  "CRITICAL." },
 	TEXTCHECK_OPTS,
 	OPT_END
 };
@@ -105,8 +106,10 @@ pop3_step_banner(struct mbox_check *mb, struct err *e)
 		err_set_reply(e, m->text, strlen(m->text));
 		return -1;
 	}
-	if (pop3_apop_timestamp(m->text, strlen(m->text), m->apop, sizeof(m->apop)))
+	if (pop3_apop_timestamp(m->text, strlen(m->text), m->apop, sizeof(m->apop))) {
+		m->mb.apop = 1;   /* --require-tls: APOP offered before STLS */
 		result_detail(&m->mb.p.res, "APOP timestamp in the greeting: %s", m->apop);
+	}
 	textcheck_greeting(&m->mb.tc, &m->mb.p, m->mb.raw);
 	return 0;
 }
@@ -124,6 +127,7 @@ pop3_step_capa(struct pop3_check *m, const char *phase, struct err *e)
 	m->have_capa = 0;
 	if (pop3_cmd(m, "CAPA", (size_t)-1, e) < 0)
 		return -1;
+	m->mb.caps_from = MBOX_CAPS_ASKED;   /* whatever the answer: asking again tells no more */
 	if (!m->ok) {
 		/* RFC 1939 servers lack CAPA: not a failure by itself */
 		result_detail(&m->mb.p.res, "CAPA not supported: -ERR %s", m->text);
@@ -290,7 +294,8 @@ pop3_capability(struct mbox_check *mb, struct err *e)
 
 static const struct mbox_proto pop3_proto = {
 	"pop3s", "pop3", 995, "STLS", "QUIT", NULL, "USER",
-	pop3_step_banner, pop3_capability, pop3_step_stls, pop3_step_login, pop3_step_quit
+	pop3_step_banner, pop3_capability, pop3_step_stls, pop3_step_login, pop3_step_quit,
+	pop3_capability   /* --require-cap after login: CAPA in the TRANSACTION state */
 };
 
 int

@@ -25,6 +25,8 @@
 #   lab_start                       all of the above and lab_postfix_start (after lab_init)
 #   lab_summary                     a few lines naming the lab's ports
 #   lab_nsd_start                   (later issue)
+#   (more components in files of their own, sourced after this one: lab_dns.sh, lab_https.sh,
+#   lab_cyrus.sh - a private Cyrus IMAP/POP3 server)
 #   lab_register_pid PID NAME       lab_stop will stop PID (started by the caller)
 #   lab_kill_pid PID                stop one registered pid now
 #   lab_stop                        stop everything lab_* started, remove $LAB_DIR unless LAB_KEEP=1
@@ -274,6 +276,13 @@ lab_stop() {
 			read -r kind a b c <<<"${lines[i]}"
 			case $kind in
 			stop)
+				# a component of its own file (lab_cyrus.sh...) stopped by a shell that
+				# did not source it (tests/lab/lab.sh stop ENVFILE)
+				if ! declare -F "lab_${a}_stop" >/dev/null && [[ $a =~ ^[a-z0-9]+$ ]] &&
+					[ -f "$(dirname "${BASH_SOURCE[0]}")/lab_$a.sh" ]; then
+					# shellcheck source=/dev/null
+					. "$(dirname "${BASH_SOURCE[0]}")/lab_$a.sh"
+				fi
 				if declare -F "lab_${a}_stop" >/dev/null; then
 					"lab_${a}_stop"
 				else
@@ -1419,6 +1428,12 @@ lab_summary() {
 				"$LAB_DOVECOT_REMOTE_ADDR" "$LAB_DOVECOT_EXPIRING_ADDR" "$LAB_DOVECOT_EXPIRED_ADDR" \
 				"$LAB_DOVECOT_WRONGHOST_ADDR" "$LAB_DOVECOT_SELFSIGNED_ADDR"
 	fi
+	if [ -n "${LAB_CYRUS_IMAP_PORT:-}" ]; then
+		# shellcheck disable=SC2016,SC2153 # names the variable, not the password; set by lab_cyrus_start
+		printf 'Cyrus %s: IMAP %s, IMAPS %s, POP3 %s, POP3S %s; user %s (password: $LAB_CYRUS_PASS)\n' \
+			"$a" "$LAB_CYRUS_IMAP_PORT" "$LAB_CYRUS_IMAPS_PORT" "$LAB_CYRUS_POP3_PORT" \
+			"$LAB_CYRUS_POP3S_PORT" "$LAB_CYRUS_USER"
+	fi
 	[ -z "${LAB_CA_FILE:-}" ] || printf 'CA: %s\n' "$LAB_CA_FILE"
 }
 
@@ -1463,6 +1478,12 @@ lab_main() {
 			# shellcheck source=/dev/null
 			. "$(dirname "${BASH_SOURCE[0]}")/lab_dns.sh"
 			lab_dns_start >&2 || lab_log "DNS not started; the rest of the lab is up"
+		fi
+		# Cyrus IMAP/POP3 beside Dovecot, when scripts/install-deps.sh unpacked it
+		if [ -f "$(dirname "${BASH_SOURCE[0]}")/lab_cyrus.sh" ]; then
+			# shellcheck source=/dev/null
+			. "$(dirname "${BASH_SOURCE[0]}")/lab_cyrus.sh"
+			lab_cyrus_start >&2 || lab_log "Cyrus not started; the rest of the lab is up"
 		fi
 		lab_write_env
 		;;

@@ -284,6 +284,11 @@ test_caps(void)
 	is_int(c.n, 2, "two capabilities");
 	is_int(imap_code_caps("CAPABILITY", &c, &e), 1, "CAPABILITY with no atoms -> 1");
 	is_int(c.n, 2, "nothing added (imap_code_caps appends)");
+	ok(imap_code_is_caps("CAPABILITY IMAP4rev1 IDLE"), "imap_code_is_caps: CAPABILITY list");
+	ok(imap_code_is_caps("capability"), "imap_code_is_caps: bare, lower case");
+	ok(!imap_code_is_caps("CAPABILITYX A"), "imap_code_is_caps: CAPABILITYX is not");
+	ok(!imap_code_is_caps(""), "imap_code_is_caps: empty code is not");
+	ok(!imap_code_is_caps("READ-WRITE"), "imap_code_is_caps: READ-WRITE is not");
 
 	/* the untagged CAPABILITY response */
 	parse("* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED", &e);

@@ -180,6 +180,19 @@ test_capa(void)
 	is_int(caps_missing(&c, "UIDL,EXPIRE,LOGIN-DELAY", &s), 2, "two caps missing");
 	is_str(sbuf_str(&s), "EXPIRE,LOGIN-DELAY", "missing EXPIRE,LOGIN-DELAY");
 	sbuf_reset(&s);
+	{
+		err_clear(&e);
+		is_int(caps_require(&c, "UIDL,TOP", "capability", &e), 0, "caps_require: all there -> 0");
+		is_int(caps_require(&c, "UIDL,EXPIRE", "capability", &e), -1, "caps_require: one missing -> -1");
+		is_int(e.kind, ERR_MISSING_FEATURE, "caps_require: ERR_MISSING_FEATURE");
+		is_str(e.msg, "required capability not offered: EXPIRE", "caps_require: one capability");
+		caps_require(&c, "EXPIRE,LOGIN-DELAY", "capability", &e);
+		is_str(e.msg, "required capabilities not offered: EXPIRE,LOGIN-DELAY",
+		    "caps_require: plural of capability");
+		caps_require(&c, "EXPIRE,LOGIN-DELAY", "extension", &e);
+		is_str(e.msg, "required extensions not offered: EXPIRE,LOGIN-DELAY",
+		    "caps_require: plural of extension");
+	}
 	caps_join(&c, &s, ",");
 	is_str(sbuf_str(&s), "CAPA,TOP,UIDL,RESP-CODES,PIPELINING,AUTH-RESP-CODE,"
 	    "STLS,USER,SASL", "caps_join joins first words");
