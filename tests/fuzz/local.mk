@@ -10,7 +10,12 @@
 # fuzzers, in place of the dlopen() forwarders of lib/ext.c.
 #
 # Only POSIX make here: automake runs with -Wall -Werror (no %-rules, no
-# $(filter ...)).
+# $(filter ...)). So the targets share one POSIX inference rule, ".c:" (make
+# PROG from PROG.c; it takes the place of make's built-in one, which no other
+# target of this Makefile uses: automake writes an explicit rule for each of
+# its programs), and one prerequisite line adds the fuzz library. A new
+# target is one more line in FUZZ_TARGETS (and its files in FUZZ_DIST, its
+# name in run.sh's TARGETS).
 
 FUZZ_CC = clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -56,43 +61,11 @@ $(FUZZ_LIB): $(lib_libmailprobe_a_SOURCES) $(FUZZ_EXTRA_SRCS) config.h
 	done; \
 	rm -f $@ && $(AR) cr $@ $@.tmp/*.o && $(RANLIB) $@ && rm -rf $@.tmp
 
-tests/fuzz/fuzz_smtp_reply: tests/fuzz/fuzz_smtp_reply.c $(FUZZ_DEPS)
-	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
-	  `test -f tests/fuzz/fuzz_smtp_reply.c || echo '$(srcdir)/'`tests/fuzz/fuzz_smtp_reply.c \
-	  $(FUZZ_LIB) $(FUZZ_LINK)
-tests/fuzz/fuzz_imap: tests/fuzz/fuzz_imap.c $(FUZZ_DEPS)
-	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
-	  `test -f tests/fuzz/fuzz_imap.c || echo '$(srcdir)/'`tests/fuzz/fuzz_imap.c \
-	  $(FUZZ_LIB) $(FUZZ_LINK)
-tests/fuzz/fuzz_pop3: tests/fuzz/fuzz_pop3.c $(FUZZ_DEPS)
-	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
-	  `test -f tests/fuzz/fuzz_pop3.c || echo '$(srcdir)/'`tests/fuzz/fuzz_pop3.c \
-	  $(FUZZ_LIB) $(FUZZ_LINK)
-tests/fuzz/fuzz_range: tests/fuzz/fuzz_range.c $(FUZZ_DEPS)
-	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
-	  `test -f tests/fuzz/fuzz_range.c || echo '$(srcdir)/'`tests/fuzz/fuzz_range.c \
-	  $(FUZZ_LIB) $(FUZZ_LINK)
-tests/fuzz/fuzz_ini: tests/fuzz/fuzz_ini.c $(FUZZ_DEPS)
-	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
-	  `test -f tests/fuzz/fuzz_ini.c || echo '$(srcdir)/'`tests/fuzz/fuzz_ini.c \
-	  $(FUZZ_LIB) $(FUZZ_LINK)
-tests/fuzz/fuzz_b64: tests/fuzz/fuzz_b64.c $(FUZZ_DEPS)
-	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
-	  `test -f tests/fuzz/fuzz_b64.c || echo '$(srcdir)/'`tests/fuzz/fuzz_b64.c \
-	  $(FUZZ_LIB) $(FUZZ_LINK)
-tests/fuzz/fuzz_line_reader: tests/fuzz/fuzz_line_reader.c $(FUZZ_DEPS)
-	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
-	  `test -f tests/fuzz/fuzz_line_reader.c || echo '$(srcdir)/'`tests/fuzz/fuzz_line_reader.c \
-	  $(FUZZ_LIB) $(FUZZ_LINK)
-tests/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c $(FUZZ_DEPS)
-	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
-	  `test -f tests/fuzz/fuzz_dns.c || echo '$(srcdir)/'`tests/fuzz/fuzz_dns.c \
-	  $(FUZZ_LIB) $(FUZZ_LINK)
-
-tests/fuzz/fuzz_mtasts: tests/fuzz/fuzz_mtasts.c $(FUZZ_DEPS)
-	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ \
-	  `test -f tests/fuzz/fuzz_mtasts.c || echo '$(srcdir)/'`tests/fuzz/fuzz_mtasts.c \
-	  $(FUZZ_LIB) $(FUZZ_LINK)
+# Every target: its own tests/fuzz/NAME.c (the inference rule's $<, found
+# through VPATH in a separate build directory) and the fuzz library.
+$(FUZZ_TARGETS): $(FUZZ_DEPS)
+.c:
+	$(AM_V_CCLD)$(FUZZ_BUILD) -o $@ $< $(FUZZ_LIB) $(FUZZ_LINK)
 
 # run.sh leaves <target>.log and, on a failure, <target>-crash-<sha1> (or
 # -leak-, -timeout-, -oom-) next to the binaries.
