@@ -233,8 +233,9 @@ opts_hostname(const char *name, const char *arg, struct err *e)
 				    "most 63 characters", name);
 			continue;
 		}
-		/* only the root label may be empty, and only at the end */
-		if (label == 0 && !(i == n - 1 && i > 0))
+		/* a dot ends a label that must not be empty (the root label
+		 * after a final dot is never seen here) */
+		if (label == 0)
 			return err_set(e, ERR_USAGE, "%s: '%.64s' is not a host name: it has "
 			    "an empty label (a leading dot or two dots in a row)", name, arg);
 		label = 0;

@@ -72,7 +72,8 @@ static const struct opt_spec smtp_opts[] = {
 	  "Text the banner or the EHLO reply must contain; a mismatch is "
 	  "WARNING (as in check_smtp)." },
 	{ 'f', "from", required_argument, "ADDR",
-	  "Envelope sender for MAIL FROM (default: the null sender <>)." },
+	  "Envelope sender for MAIL FROM (default: the null sender <>, which "
+	  "-f '' also gives, as for a bounce)." },
 	{ OPT_RCPT, "rcpt", required_argument, "ADDR",
 	  "Envelope recipient (repeatable). With a recipient the whole "
 	  "transaction runs: MAIL, RCPT, DATA and a generated test message; "
