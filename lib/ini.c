@@ -229,7 +229,7 @@ extra_opts_origin(char **argv, char **nargv, const char *word,
 		return -1;   /* from the command line */
 	*key = k;
 	*file = k + strlen(k) + 1;
-	*line = atoi(*file + strlen(*file) + 1);
+	*line = (int)strtol(*file + strlen(*file) + 1, NULL, 10);
 	return 0;
 }
 
