@@ -278,39 +278,46 @@ int
 opts_read_file(const char *what, const char *path, size_t max, struct sbuf *out,
     struct err *e)
 {
-	char buf[4096];
-	size_t start = out->len;
-	ssize_t n;
-	int fd = opts_open_file(what, path, e);
+	int fd = opts_open_file(what, path, e), rc;
 
 	if (fd < 0)
 		return -1;
+	rc = opts_read_fd(what, path, fd, max, out, e);
+	close(fd);
+	return rc;
+}
+
+int
+opts_read_fd(const char *what, const char *path, int fd, size_t max,
+    struct sbuf *out, struct err *e)
+{
+	char buf[4096];
+	size_t start = out->len;
+	ssize_t n;
+	int rc = 0;
+
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0) {
+			rc = err_sys(e, ERR_USAGE, errno, "cannot read %s %s: %s", what, path,
+			    strerror(errno));
+			break;
+		}
+		if (n == 0)
 			break;
 		if (out->len - start + (size_t)n > max) {
-			explicit_bzero(buf, sizeof(buf));
-			close(fd);
-			return err_set(e, ERR_USAGE, "%s %s is larger than %zu bytes", what,
+			rc = err_set(e, ERR_USAGE, "%s %s is larger than %zu bytes", what,
 			    path, max);
+			break;
 		}
 		sbuf_addn(out, buf, (size_t)n);
 	}
 	explicit_bzero(buf, sizeof(buf));
-	if (n < 0) {
-		int en = errno;
-
-		close(fd);
-		return err_sys(e, ERR_USAGE, en, "cannot read %s %s: %s", what, path,
-		    strerror(en));
-	}
-	close(fd);
-	if (out->failed)
-		return err_set(e, ERR_INTERNAL, "out of memory reading %s %s", what, path);
-	return 0;
+	if (rc == 0 && out->failed)
+		rc = err_set(e, ERR_INTERNAL, "out of memory reading %s %s", what, path);
+	return rc;
 }
 
 int

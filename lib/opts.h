@@ -87,6 +87,11 @@ int opts_open_file(const char *what, const char *path, struct err *e);
 int opts_read_file(const char *what, const char *path, size_t max,
     struct sbuf *out, struct err *e);
 
+/* The same from FD, an open regular file (opts_open_file), which the
+ * caller closes. */
+int opts_read_fd(const char *what, const char *path, int fd, size_t max,
+    struct sbuf *out, struct err *e);
+
 /* Parse a number of seconds > 0 for option NAME. */
 int opts_seconds(const char *name, const char *arg, double *out,
     struct err *e);

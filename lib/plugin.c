@@ -200,9 +200,10 @@ static int
 plugin_authfile(struct plugin *p, const char *path, struct err *e)
 {
 	static char user[256];
-	char *line, *save = NULL;
-	struct sbuf buf;
+	char buf[4096], *line, *save = NULL;
 	struct stat st;
+	size_t len = 0;
+	ssize_t n = 0;
 	int fd, first = 1, rc = 0;
 
 	/* a FIFO would block: opts_open_file refuses what is not a regular file */
@@ -214,16 +215,25 @@ plugin_authfile(struct plugin *p, const char *path, struct err *e)
 		return err_set(e, ERR_USAGE, "--authfile %s is readable by group or others "
 		    "(mode %03o): chmod 600 it", path, (unsigned)(st.st_mode & 0777));
 	}
-	close(fd);
-	sbuf_init(&buf);
-	if (opts_read_file("--authfile", path, 1023, &buf, e) < 0) {
-		if (buf.s)
-			explicit_bzero(buf.s, buf.cap);
-		sbuf_free(&buf);
-		return -1;
+	/* on the stack, not in a buffer that grows: no copy of the password
+	 * is left behind in freed memory */
+	while (len < sizeof(buf) - 1) {
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
 	}
-	sbuf_addc(&buf, '\0');   /* strtok_r below needs a buffer of its own */
-	for (line = buf.s ? strtok_r(buf.s, "\r\n", &save) : NULL; line;
+	if (len == sizeof(buf) - 1)
+		rc = err_set(e, ERR_USAGE, "--authfile %s is larger than %zu bytes", path,
+		    sizeof(buf) - 2);
+	else if (n < 0)
+		rc = err_sys(e, ERR_USAGE, errno, "cannot read --authfile %s: %s", path,
+		    strerror(errno));
+	close(fd);
+	buf[len] = '\0';
+	for (line = rc ? NULL : strtok_r(buf, "\r\n", &save); line;
 	    line = strtok_r(NULL, "\r\n", &save)) {
 		char *eq = strchr(line, '='), *v;
 		size_t kl;
@@ -261,9 +271,7 @@ plugin_authfile(struct plugin *p, const char *path, struct err *e)
 			plugin_set_pass(p, v);
 		}
 	}
-	if (buf.s)
-		explicit_bzero(buf.s, buf.cap);
-	sbuf_free(&buf);
+	explicit_bzero(buf, sizeof(buf));
 	if (rc == 0 && p->authpass == NULL)
 		rc = err_set(e, ERR_USAGE, "--authfile %s holds no password", path);
 	return rc;
