@@ -72,7 +72,8 @@ static const struct opt_spec smtp_opts[] = {
 	  "Text the banner or the EHLO reply must contain; a mismatch is "
 	  "WARNING (as in check_smtp)." },
 	{ 'f', "from", required_argument, "ADDR",
-	  "Envelope sender for MAIL FROM (default: the null sender <>)." },
+	  "Envelope sender for MAIL FROM (default: the null sender <>, which "
+	  "-f '' also gives, as for a bounce)." },
 	{ OPT_RCPT, "rcpt", required_argument, "ADDR",
 	  "Envelope recipient (repeatable). With a recipient the whole "
 	  "transaction runs: MAIL, RCPT, DATA and a generated test message; "
@@ -330,9 +331,14 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		s->helo = arg;
 		return 0;
 	case 'e':
+		/* "" would be found in any reply: a check that cannot fail */
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-e needs a string to expect, not an "
+			    "empty one");
 		s->expect = arg;
 		return 0;
 	case 'f':
+		/* -f '' is the null sender <> (bounces), as without -f */
 		if (strpbrk(arg, "<> \r\n"))
 			return err_set(e, ERR_USAGE, "--from takes a bare address, without <> or blanks");
 		s->from = arg;
@@ -368,6 +374,9 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		return 0;
 	}
 	case OPT_BODY_FILE:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--body-file needs a file name, not an "
+			    "empty string");
 		s->body_file = arg;
 		return 0;
 	case OPT_SIZE:
@@ -384,11 +393,15 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		s->no_pipelining = 1;
 		return 0;
 	case OPT_REQUIRE_EXT:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--require-ext needs a list of extensions");
 		s->require_ext = arg;
 		return 0;
 	case OPT_EXPECT_REPLY:
 		return smtp_expect_parse(s, arg, e);
 	case 'C':
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-C needs a command, not an empty string");
 		if (s->ncmds >= SMTP_CMDS_MAX || strpbrk(arg, "\r\n"))
 			return err_set(e, ERR_USAGE, "-C: at most %d one-line commands", SMTP_CMDS_MAX);
 		s->cmds[s->ncmds++] = arg;
@@ -396,6 +409,9 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 	case 'R': {
 		regex_t re;
 
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-R needs a regular expression, not an "
+			    "empty string");
 		if (s->nresps >= SMTP_CMDS_MAX)
 			return err_set(e, ERR_USAGE, "-R: at most %d", SMTP_CMDS_MAX);
 		if (regcomp(&re, arg, REG_EXTENDED | REG_NOSUB) != 0)
@@ -410,6 +426,8 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 	case OPT_MX:
 		if (arg[0] == '\0' || strpbrk(arg, " /@"))
 			return err_set(e, ERR_USAGE, "--mx needs a domain name");
+		if (opts_hostname("--mx", arg, e) < 0)
+			return -1;
 		s->mx_domain = arg;
 		return 0;
 	case OPT_ALL_MX:
@@ -1002,18 +1020,12 @@ smtp_build_message(struct smtp_check *s, struct err *e)
 	sbuf_printf(&raw, "\nThis message was sent by check_smtp_tx (mailprobe) to prove "
 	    "that this server accepts mail.\nToken: %s\n", s->token);
 	if (s->body_file) {
-		char buf[4096];
-		size_t n;
-		FILE *f = fopen(s->body_file, "r");
-
-		if (f == NULL) {
+		/* a FIFO is refused, not waited for (opts_open_file) */
+		if (opts_read_file("--body-file", s->body_file, (size_t)SMTP_BODY_MAX,
+		    &raw, e) < 0) {
 			sbuf_free(&raw);
-			return err_set(e, ERR_USAGE, "cannot read --body-file %s: %s",
-			    s->body_file, strerror(errno));
+			return -1;
 		}
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < (size_t)SMTP_BODY_MAX)
-			sbuf_addn(&raw, buf, n);
-		fclose(f);
 		if (raw.len && raw.s[raw.len - 1] != '\n')
 			sbuf_addc(&raw, '\n');
 	}
