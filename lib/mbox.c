@@ -98,15 +98,14 @@ out:
 static int
 mbox_greeting_quiet(struct mbox_check *m)
 {
-	struct deadline sub = m->p.dl;
+	struct deadline sub;
 	const struct deadline *keep = m->p.conn.dl;
 	struct err e;
 	size_t len;
 	int rc;
 
 	phase_begin(&m->p.phases, "banner");
-	if (sub.end_us - deadline_now_us() > 1000000)
-		sub.end_us = deadline_now_us() + 1000000;
+	deadline_cap(&sub, &m->p.dl, 1000000);
 	err_clear(&e);
 	m->p.conn.dl = &sub;
 	rc = conn_read_line(&m->p.conn, m->raw, sizeof(m->raw), &len, &e);

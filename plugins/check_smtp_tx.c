@@ -1144,14 +1144,13 @@ smtp_step_data(struct smtp_check *s, struct err *e)
 static int
 smtp_greeting_quiet(struct smtp_check *s)
 {
-	struct deadline sub = s->p.dl;
+	struct deadline sub;
 	const struct deadline *keep = s->p.conn.dl;
 	struct err e;
 	int rc;
 
 	phase_begin(&s->p.phases, "banner");
-	if (sub.end_us - deadline_now_us() > 1000000)
-		sub.end_us = deadline_now_us() + 1000000;
+	deadline_cap(&sub, &s->p.dl, 1000000);
 	err_clear(&e);
 	s->p.conn.dl = &sub;
 	rc = smtp_read_reply(&s->p.conn, &s->reply, &e);

@@ -68,6 +68,21 @@ test_deadline(void)
 		    (long long)cases[i].end, cases[i].want);
 
 	{
+		struct deadline far, near, sub;
+		int64_t now = deadline_now_us();
+
+		far.start_us = near.start_us = now;
+		far.end_us = now + 60000000;
+		near.end_us = now + 200000;
+		far.timeout_s = near.timeout_s = 60;
+		deadline_cap(&sub, &far, 1000000);
+		ok(sub.end_us >= now + 1000000 && sub.end_us < now + 2000000 &&
+		    sub.start_us == now && sub.timeout_s == 60,
+		    "deadline_cap: a far deadline is cut to 1 s from now");
+		deadline_cap(&sub, &near, 1000000);
+		ok(sub.end_us == near.end_us, "deadline_cap: a nearer deadline stays as it is");
+	}
+	{
 		int64_t a = deadline_now_us(), b = deadline_now_us();
 
 		ok(a > 0 && b >= a, "deadline_now_us is monotonic (%lld, %lld)",
