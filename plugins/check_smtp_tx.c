@@ -102,7 +102,10 @@ static const struct opt_spec smtp_opts[] = {
 	  "Check DOMAIN's mail hosts found through MX (RFC 5321 §5.1: with no MX "
 	  "the domain itself; a null MX (RFC 7505) is CRITICAL). The most "
 	  "preferred host that answers is checked; one that cannot be reached "
-	  "makes the check fall through to the next, and says so (WARNING)." },
+	  "makes the check fall through to the next, and says so (WARNING). "
+	  "Hosts are looked up in that order as they are tried (one whose lookup "
+	  "hangs may use half the time left); equal preferences come in random "
+	  "order, and of more than 64 records the 64 most preferred are used." },
 	{ OPT_ALL_MX, "all-mx", no_argument, NULL,
 	  "With --mx: check every MX host, concurrently; one long-output line per "
 	  "host, perfdata prefixed with the host name, the worst state wins. "
@@ -1631,7 +1634,7 @@ smtp_json_mx(struct smtp_check *s, const struct dns_mxset *mx,
 		sbuf_json_str(j, mx->mx[i].name);
 		sbuf_printf(j, ",\"resolved\":%s,\"checked\":%s", h[i].resolved ? "true" :
 		    "false", h[i].checked ? "true" : "false");
-		if (!h[i].resolved) {
+		if (!h[i].resolved && h[i].err.kind != ERR_NONE) {   /* else not looked up */
 			sbuf_add(j, ",\"error\":");
 			sbuf_json_str(j, h[i].err.msg);
 		}
