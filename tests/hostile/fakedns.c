@@ -28,6 +28,7 @@
  *   cname           MX N: N MX 10 mx1.N; A N: N CNAME alias.N, alias.N A 127.0.0.1
  *   mx200           MX N: 199 records h000.N .. h198.N (preferences 20..218), then MX 10 best.N
  *                   last; the h*.N hosts have A 127.0.0.2 (where nothing listens)
+ *   ties            MX N: N MX 10 b.N, N MX 10 a.N, N MX 20 z.N (two of equal preference)
  *   slow-addr MS    MX N: mx1.N .. mx5.N (preferences 10..50) at once; every A and AAAA answer
  *                   MS milliseconds late
  *
@@ -55,7 +56,9 @@
 #define PENDING_MAX 256
 #define FORGE_DELAY_MS 50
 
-enum scenario { SC_GOOD, SC_WRONG_ID, SC_FORGED, SC_WRONG_OWNER, SC_CNAME, SC_MX200, SC_SLOW_ADDR };
+enum scenario {
+	SC_GOOD, SC_WRONG_ID, SC_FORGED, SC_WRONG_OWNER, SC_CNAME, SC_MX200, SC_TIES, SC_SLOW_ADDR
+};
 
 static const struct {
 	const char *name;
@@ -68,6 +71,7 @@ static const struct {
 	{ "wrong-owner", SC_WRONG_OWNER, "the A answer holds only evil.N A 127.0.0.1" },
 	{ "cname", SC_CNAME, "the A answer is N CNAME alias.N, alias.N A 127.0.0.1" },
 	{ "mx200", SC_MX200, "200 MX records, the most preferred (best.N) last" },
+	{ "ties", SC_TIES, "MX 10 b.N, MX 10 a.N, MX 20 z.N" },
 	{ "slow-addr", SC_SLOW_ADDR, "MS: five MX hosts; A/AAAA answers MS ms late" },
 };
 
@@ -193,6 +197,11 @@ true_answer(const ldns_pkt *q, const char *name, ldns_rr_type t)
 			for (i = 0; i < 199; i++)
 				add_rr(a, "%s. IN MX %d h%03d.%s.", name, 20 + i, i, name);
 			add_rr(a, "%s. IN MX 10 best.%s.", name, name);
+			break;
+		case SC_TIES:
+			add_rr(a, "%s. IN MX 10 b.%s.", name, name);
+			add_rr(a, "%s. IN MX 10 a.%s.", name, name);
+			add_rr(a, "%s. IN MX 20 z.%s.", name, name);
 			break;
 		case SC_SLOW_ADDR:
 			for (i = 1; i <= 5; i++)
