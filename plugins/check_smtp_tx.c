@@ -103,7 +103,10 @@ static const struct opt_spec smtp_opts[] = {
 	  "Check DOMAIN's mail hosts found through MX (RFC 5321 §5.1: with no MX "
 	  "the domain itself; a null MX (RFC 7505) is CRITICAL). The most "
 	  "preferred host that answers is checked; one that cannot be reached "
-	  "makes the check fall through to the next, and says so (WARNING)." },
+	  "makes the check fall through to the next, and says so (WARNING). "
+	  "Hosts are looked up in that order as they are tried (one whose lookup "
+	  "hangs may use half the time left); equal preferences come in random "
+	  "order, and of more than 64 records the 64 most preferred are used." },
 	{ OPT_ALL_MX, "all-mx", no_argument, NULL,
 	  "With --mx: check every MX host, concurrently; one long-output line per "
 	  "host, perfdata prefixed with the host name, the worst state wins. "
@@ -1398,13 +1401,6 @@ smtp_clone_free(struct smtp_check *c)
 	free(c);
 }
 
-static void *
-smtp_thread(void *arg)
-{
-	smtp_session(arg);
-	return NULL;
-}
-
 /* ------------------------------------------------------------ MTA-STS, TLS-RPT */
 
 
@@ -1651,10 +1647,13 @@ struct smtp_mxhost {
 	char summary[RESULT_PROBLEM_LEN];
 	struct net_addrs addrs;
 	int resolved;
+	int cname;                 /* the name is an alias (CNAME) */
 	struct err err;
 	struct smtp_check *c;
 	pthread_t th;
 	int started;
+	struct smtp_check *run;    /* --all-mx: the run, for smtp_mx_thread */
+	const char *name;          /* --all-mx: the host */
 };
 
 /* How much earlier a host's certificate may end than a peer's for the
@@ -1750,7 +1749,7 @@ smtp_json_mx(struct smtp_check *s, const struct dns_mxset *mx,
 		sbuf_json_str(j, mx->mx[i].name);
 		sbuf_printf(j, ",\"resolved\":%s,\"checked\":%s", h[i].resolved ? "true" :
 		    "false", h[i].checked ? "true" : "false");
-		if (!h[i].resolved) {
+		if (!h[i].resolved && h[i].err.kind != ERR_NONE) {   /* else not looked up */
 			sbuf_add(j, ",\"error\":");
 			sbuf_json_str(j, h[i].err.msg);
 		}
@@ -1770,16 +1769,87 @@ smtp_json_mx(struct smtp_check *s, const struct dns_mxset *mx,
 	sbuf_add(j, "]}");
 }
 
-/* --mx: look up the MX set, resolve every host, then check the first that
- * answers (falling through on connection failures), or all of them at once
- * with --all-mx. The verdict goes into s->p.res, each host's into H.
- * Returns 1 when the MX set was found (0: the lookup failed). */
+/* Look up the addresses of MX host NAME into H, waiting until UNTIL at the
+ * latest (microseconds on the deadline's clock; the run's deadline caps it). */
+static void
+smtp_mx_resolve(const struct smtp_check *s, const char *name, int64_t until,
+    struct smtp_mxhost *h)
+{
+	struct deadline dl = s->p.dl;
+
+	if (until < dl.end_us)
+		dl.end_us = until;
+	err_clear(&h->err);
+	if (dns_addrs(s->p.dns, name, s->p.port, s->p.family, &dl, &h->addrs, &h->cname,
+	    &h->err) == 0)
+		h->resolved = 1;
+}
+
+/* What the name of MX host M says, once its addresses were looked up. */
+static void
+smtp_mx_name_problems(struct smtp_check *s, const struct dns_mx *m,
+    const struct smtp_mxhost *h)
+{
+	if (net_is_literal(m->name))
+		result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an address "
+		    "literal, not a host name", m->name, s->mx_domain);
+	if (h->cname)
+		result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an alias "
+		    "(CNAME), which RFC 2181 §10.3 forbids", m->name, s->mx_domain);
+}
+
+/* --all-mx: one host, its address lookup and then its session, beside
+ * the others. */
+static void *
+smtp_mx_thread(void *arg)
+{
+	struct smtp_mxhost *h = arg;
+
+	smtp_mx_resolve(h->run, h->name, h->run->p.dl.end_us, h);
+	if (!h->resolved)
+		return NULL;
+	h->c = smtp_clone(h->run, h->name, &h->addrs);
+	if (h->c == NULL)
+		return NULL;
+	h->c->p.perf_prefix = h->name;
+	smtp_session(h->c);
+	return NULL;
+}
+
+/* No MX host could be checked: the reason from the most preferred host
+ * that failed, and the -t state when the run ran out of time. */
+static void
+smtp_mx_none(struct smtp_check *s, const struct dns_mxset *mx,
+    const struct smtp_mxhost *h, int resolved, int timeouts, int failures)
+{
+	const char *why = "";
+	int i;
+
+	for (i = 0; i < mx->n && !why[0]; i++)
+		if (!h[i].resolved && h[i].err.kind != ERR_NONE)
+			why = h[i].err.msg;
+	if (deadline_expired(&s->p.dl) || (failures > 0 && timeouts == failures))
+		result_problem(&s->p.res, s->p.timeout_state, "no MX host of %s could be "
+		    "%s before the deadline (timeout %g s)%s%s", s->mx_domain,
+		    resolved ? "checked" : "resolved", s->p.timeout,
+		    resolved ? "" : ": ", resolved ? "" : why);
+	else
+		result_problem(&s->p.res, STATE_CRITICAL, "no MX host of %s could be %s%s%s",
+		    s->mx_domain, resolved ? "checked" : "resolved",
+		    resolved || !why[0] ? "" : ": ", resolved ? "" : why);
+}
+
+/* --mx: look up the MX set, then resolve and try its hosts in order of
+ * preference until one answers (falling through on connection failures),
+ * or all of them at once with --all-mx (each resolved in its own thread).
+ * The verdict goes into s->p.res, each host's into H. Returns 1 when the
+ * MX set was found (0: the lookup failed). */
 static int
 smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 {
 	struct sbuf list;
 	struct err e;
-	int i, chosen = -1, resolved = 0;
+	int i, chosen = -1, resolved = 0, timeouts = 0, failures = 0;
 
 	err_clear(&e);
 	phase_begin(&s->p.phases, "dns");
@@ -1801,39 +1871,37 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 		result_detail(&s->p.res, "MX %s: none; the domain is its own implicit MX "
 		    "(RFC 5321 §5.1)", s->mx_domain);
 	else
-		result_detail(&s->p.res, "MX %s: %s%s", s->mx_domain, sbuf_str(&list),
-		    mx->dropped ? " (more not shown)" : "");
+		result_detail(&s->p.res, "MX %s: %s", s->mx_domain, sbuf_str(&list));
 	sbuf_free(&list);
+	if (mx->dropped)
+		result_detail(&s->p.res, "MX %s: %d less preferred records left out (the "
+		    "best %d are used)", s->mx_domain, mx->dropped, DNS_MX_MAX);
 	result_perf(&s->p.res, "mx_count", mx->n + mx->dropped, "", NULL, NULL, 0, NAN);
-
-	for (i = 0; i < mx->n; i++) {
-		int cname = 0;
-
+	for (i = 0; i < mx->n; i++)
 		memset(&h[i], 0, sizeof(h[i]));
-		if (net_is_literal(mx->mx[i].name))
-			result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an address "
-			    "literal, not a host name", mx->mx[i].name, s->mx_domain);
-		if (dns_addrs(s->p.dns, mx->mx[i].name, s->p.port, s->p.family, &s->p.dl,
-		    &h[i].addrs, &cname, &h[i].err) == 0) {
-			h[i].resolved = 1;
-			resolved++;
-		}
-		if (cname)
-			result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an alias "
-			    "(CNAME), which RFC 2181 §10.3 forbids", mx->mx[i].name, s->mx_domain);
-	}
 	phase_end(&s->p.phases);
 	if (s->mta_sts || s->tls_rpt)
 		smtp_sts_policy(s, mx);
 
 	if (!s->all_mx) {
+		/* one host after the other: a host whose lookup hangs may take
+		 * half of the time left, the last one all of it */
 		for (i = 0; i < mx->n && chosen < 0; i++) {
 			struct smtp_check *c;
+			int64_t now = deadline_now_us();
 
+			phase_begin(&s->p.phases, "dns");
+			smtp_mx_resolve(s, mx->mx[i].name, i + 1 < mx->n ?
+			    now + (s->p.dl.end_us - now) / 2 : s->p.dl.end_us, &h[i]);
+			phase_end(&s->p.phases);
+			smtp_mx_name_problems(s, &mx->mx[i], &h[i]);
 			if (!h[i].resolved) {
+				failures++;
+				timeouts += h[i].err.kind == ERR_TIMEOUT;
 				result_detail(&s->p.res, "MX %s: %s", mx->mx[i].name, h[i].err.msg);
 				continue;
 			}
+			resolved++;
 			c = smtp_clone(s, mx->mx[i].name, &h[i].addrs);
 			if (c == NULL)
 				break;
@@ -1841,6 +1909,8 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 			if (c->failed_at_connect && i + 1 < mx->n) {
 				struct sbuf why;
 
+				failures++;
+				timeouts += c->failed == ERR_TIMEOUT;
 				sbuf_init(&why);
 				result_summary(&c->p.res, &why);
 				result_detail(&s->p.res, "MX %s: %s; trying the next MX",
@@ -1854,8 +1924,7 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 			h[i].c = c;
 		}
 		if (chosen < 0) {
-			result_problem(&s->p.res, STATE_CRITICAL, "no MX host of %s could be "
-			    "%s", s->mx_domain, resolved ? "checked" : "resolved");
+			smtp_mx_none(s, mx, h, resolved, timeouts, failures);
 			return 1;
 		}
 		if (chosen > 0)
@@ -1888,27 +1957,27 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 		return 1;
 	}
 
-	/* --all-mx: every host at once; wall time is the slowest host's */
+	/* --all-mx: every host at once, each looked up in its own thread; wall
+	 * time is the slowest host's */
 	for (i = 0; i < mx->n; i++) {
-		if (!h[i].resolved)
-			continue;
-		h[i].c = smtp_clone(s, mx->mx[i].name, &h[i].addrs);
-		if (h[i].c)
-			h[i].c->p.perf_prefix = mx->mx[i].name;
-		if (h[i].c && pthread_create(&h[i].th, NULL, smtp_thread, h[i].c) == 0)
+		h[i].run = s;
+		h[i].name = mx->mx[i].name;
+		if (pthread_create(&h[i].th, NULL, smtp_mx_thread, &h[i]) == 0)
 			h[i].started = 1;
-		else if (h[i].c)
-			smtp_session(h[i].c);   /* no thread: do it here */
+		else
+			(void)smtp_mx_thread(&h[i]);   /* no thread: do it here */
 	}
 	for (i = 0; i < mx->n; i++) {
-		struct smtp_check *c = h[i].c;
+		struct smtp_check *c;
 		struct sbuf line;
 
 		if (h[i].started)
 			pthread_join(h[i].th, NULL);
+		c = h[i].c;   /* set by the thread */
+		smtp_mx_name_problems(s, &mx->mx[i], &h[i]);
 		if (!h[i].resolved) {
-			result_problem(&s->p.res, STATE_CRITICAL, "MX %s: %s", mx->mx[i].name,
-			    h[i].err.msg);
+			result_problem(&s->p.res, plugin_err_state(&s->p, &h[i].err), "MX %s: %s",
+			    mx->mx[i].name, h[i].err.msg);
 			continue;
 		}
 		if (c == NULL)
