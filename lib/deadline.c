@@ -46,6 +46,16 @@ deadline_left_us(const struct deadline *d)
 	return d->end_us - deadline_now_us();
 }
 
+void
+deadline_cap(struct deadline *sub, const struct deadline *d, int64_t max_us)
+{
+	int64_t now = deadline_now_us();
+
+	*sub = *d;
+	if (sub->end_us - now > max_us)
+		sub->end_us = now + max_us;
+}
+
 int
 deadline_expired(const struct deadline *d)
 {

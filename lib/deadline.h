@@ -26,6 +26,10 @@ int deadline_left_ms(const struct deadline *d);
 /* Microseconds left; negative when past the deadline. */
 int64_t deadline_left_us(const struct deadline *d);
 
+/* *SUB = *D, but over no later than MAX_US from now (a short wait inside
+ * the run, e.g. for a greeting nobody will judge). */
+void deadline_cap(struct deadline *sub, const struct deadline *d, int64_t max_us);
+
 /* 1 when the deadline has passed. */
 int deadline_expired(const struct deadline *d);
 

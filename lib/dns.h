@@ -4,7 +4,16 @@
  * query draws on the run's deadline (the time left is split between the
  * configured servers, one try each) and a truncated UDP answer is retried
  * over TCP. NXDOMAIN, NODATA, SERVFAIL, REFUSED and timeouts each get
- * their own words. TLSA records leave here as plain tuples for lib/tls. */
+ * their own words. TLSA records leave here as plain tuples for lib/tls.
+ *
+ * Forged answers: each query has a random ID and its own UDP socket
+ * (a random source port), connected to the server; only a message from
+ * that address and port that echoes the ID, name, type and class is taken,
+ * anything else is dropped and the wait goes on until the deadline. Of an
+ * answer only the records owned by the name asked count (or by the end of
+ * a CNAME chain inside the answer, at most 8 links).
+ *
+ * A struct dns is read-only once made: threads may share one. */
 #ifndef MP_DNS_H
 #define MP_DNS_H
 
@@ -41,7 +50,7 @@ struct dns_mxset {
 	int n;
 	int null_mx;      /* RFC 7505: the single record "0 ." */
 	int implicit;     /* no MX: the domain itself (RFC 5321 §5.1) */
-	int dropped;      /* records beyond DNS_MX_MAX */
+	int dropped;      /* less preferred records beyond DNS_MX_MAX, left out */
 };
 
 struct dns_tlsa {
@@ -60,9 +69,11 @@ struct dns_srv {
 struct dns *dns_new(const char *server, struct err *e);
 void dns_free(struct dns *d);
 
-/* The MX set of DOMAIN, sorted by preference then name. With no MX the
- * domain itself is the implicit MX (out->implicit). ERR_DNS with the
- * reason (NXDOMAIN: "domain does not exist", SERVFAIL, ...). */
+/* The MX set of DOMAIN: the DNS_MX_MAX most preferred records whatever
+ * their order on the wire (out->dropped counts the others), sorted by
+ * preference, records of equal preference in random order (RFC 5321 §5.1).
+ * With no MX the domain itself is the implicit MX (out->implicit). ERR_DNS
+ * with the reason (NXDOMAIN: "domain does not exist", SERVFAIL, ...). */
 int dns_mx(struct dns *d, const char *domain, const struct deadline *dl,
     struct dns_mxset *out, struct err *e);
 
@@ -95,9 +106,24 @@ int dns_srv(struct dns *d, const char *name, const struct deadline *dl,
 int dns_txt(struct dns *d, const char *name, const struct deadline *dl,
     struct dns_txt *out, int max, int *n, struct err *e);
 
-/* Pure: the MX records of a wire-format answer (for tests and fuzzing). */
+/* Pure: the MX records of a wire-format answer that answer its question
+ * (for tests and fuzzing): as dns_mx keeps them, but records of equal
+ * preference sorted by name, and no implicit MX. */
 int dns_wire_mx(const unsigned char *wire, size_t len, struct dns_mxset *out,
     struct err *e);
+
+/* Pure, for tests and fuzzers that link lib/dns.c (not in the module
+ * table): the A or AAAA addresses (as the question's type) of a
+ * wire-format answer that belong to the name asked, as dns_addrs takes
+ * them; *cname as for dns_addrs. */
+int dns_wire_addrs(const unsigned char *wire, size_t len, int port,
+    struct net_addrs *out, int *cname, struct err *e);
+
+/* Pure, likewise: 1 when the message ANS answers the query QUERY (the same
+ * ID, QR set, opcode QUERY, the one question's name, type and class), 0
+ * when it does not or either does not parse. */
+int dns_wire_answers(const unsigned char *query, size_t qlen,
+    const unsigned char *ans, size_t alen);
 
 /* Pure: the TLSA records of a wire-format answer. */
 int dns_wire_tlsa(const unsigned char *wire, size_t len, struct dns_tlsa *out,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "sbuf.h"
 
 void
 err_clear(struct err *e)
@@ -43,26 +44,16 @@ err_sys(struct err *e, enum err_kind kind, int sys_errno, const char *fmt, ...)
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at S (N bytes left), or 0. */
+/* Length of the valid UTF-8 sequence at S (N bytes left), or 0: strict
+ * (no overlong forms or surrogates), and the C1 controls U+0080..U+009F,
+ * which some terminals obey, count as invalid too. */
 static size_t
 err_utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len, i;
+	unsigned int cp;
+	size_t len = sbuf_utf8_decode(s, n, &cp);
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
+	return len > 1 && cp >= 0xa0 ? len : 0;
 }
 
 size_t

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ini.h"
+#include "opts.h"
 #include "sbuf.h"
 
 #define INI_LINE_MAX 4096
@@ -30,9 +31,35 @@ ini_trim(char *s, size_t *n)
 	return s;
 }
 
+struct ini_adapter {
+	ini_cb cb;
+	void *ctx;
+};
+
+static int
+ini_adapt(void *ctx, const char *key, const char *value, int lineno,
+    struct err *e)
+{
+	const struct ini_adapter *a = ctx;
+
+	(void)lineno;
+	return a->cb(a->ctx, key, value, e);
+}
+
 int
 ini_parse(const char *text, size_t len, const char *section, ini_cb cb,
     void *ctx, int *found, struct err *e)
+{
+	struct ini_adapter a;
+
+	a.cb = cb;
+	a.ctx = ctx;
+	return ini_parse_lines(text, len, section, ini_adapt, &a, found, e);
+}
+
+int
+ini_parse_lines(const char *text, size_t len, const char *section,
+    ini_line_cb cb, void *ctx, int *found, struct err *e)
 {
 	char line[INI_LINE_MAX];
 	size_t pos = 0;
@@ -71,7 +98,7 @@ ini_parse(const char *text, size_t len, const char *section, ini_cb cb,
 			continue;
 		eq = strchr(s, '=');
 		if (eq == NULL) {
-			if (cb(ctx, s, NULL, e) < 0)
+			if (cb(ctx, s, NULL, lineno, e) < 0)
 				return -1;
 		} else {
 			size_t kl = (size_t)(eq - s), vl = strlen(eq + 1);
@@ -89,7 +116,7 @@ ini_parse(const char *text, size_t len, const char *section, ini_cb cb,
 			if (kl == 0)
 				return err_set(e, ERR_USAGE,
 				    "ini file line %d: empty option name", lineno);
-			if (cb(ctx, k, v, e) < 0)
+			if (cb(ctx, k, v, lineno, e) < 0)
 				return -1;
 		}
 		count++;
@@ -100,33 +127,14 @@ ini_parse(const char *text, size_t len, const char *section, ini_cb cb,
 static int
 ini_read_file(const char *path, struct sbuf *out, struct err *e)
 {
-	char buf[4096];
-	struct stat st;
-	FILE *f;
-	size_t n;
-
-	f = fopen(path, "r");
-	if (f == NULL)
-		return err_sys(e, ERR_USAGE, errno, "cannot read extra-opts file %s: %s",
-		    path, strerror(errno));
-	if (fstat(fileno(f), &st) == 0 && (size_t)st.st_size > INI_FILE_MAX) {
-		fclose(f);
-		return err_set(e, ERR_USAGE, "extra-opts file %s is too large", path);
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		sbuf_addn(out, buf, n);
-		if (out->len > INI_FILE_MAX)
-			break;
-	}
-	fclose(f);
-	if (out->failed)
-		return err_set(e, ERR_INTERNAL, "out of memory reading %s", path);
-	return 0;
+	/* a FIFO or a device is refused, never waited for */
+	return opts_read_file("extra-opts file", path, INI_FILE_MAX, out, e);
 }
 
 struct argv_build {
 	char **v;
 	int n, cap;
+	const char *path;   /* the ini file being read */
 };
 
 static int
@@ -150,8 +158,34 @@ argv_push(struct argv_build *b, char *s, struct err *e)
 	return 0;
 }
 
+/* A copy of WORD followed by its origin: "WORD\0KEY\0FILE\0LINE\0", or
+ * "WORD\0\0" for a word of the command line (KEY NULL). */
+static char *
+argv_word(const char *word, const char *key, const char *path, int lineno)
+{
+	struct sbuf s;
+
+	sbuf_init(&s);
+	sbuf_add(&s, word);
+	sbuf_addc(&s, '\0');
+	if (key) {
+		sbuf_add(&s, key);
+		sbuf_addc(&s, '\0');
+		sbuf_add(&s, path);
+		sbuf_addc(&s, '\0');
+		sbuf_printf(&s, "%d", lineno);
+	}
+	sbuf_addc(&s, '\0');
+	if (s.failed) {
+		sbuf_free(&s);
+		return NULL;
+	}
+	return s.s;   /* the caller owns it */
+}
+
 static int
-extra_opts_cb(void *ctx, const char *key, const char *value, struct err *e)
+extra_opts_cb(void *ctx, const char *key, const char *value, int lineno,
+    struct err *e)
 {
 	struct argv_build *b = ctx;
 	struct sbuf s;
@@ -160,22 +194,43 @@ extra_opts_cb(void *ctx, const char *key, const char *value, struct err *e)
 	if (strlen(key) == 1) {
 		/* a short option: "-x" then its value as its own word */
 		sbuf_printf(&s, "-%s", key);
-		if (argv_push(b, strdup(sbuf_str(&s)), e) < 0)
+		if (argv_push(b, argv_word(sbuf_str(&s), key, b->path, lineno), e) < 0)
 			goto fail;
-		if (value && argv_push(b, strdup(value), e) < 0)
+		if (value && argv_push(b, argv_word(value, key, b->path, lineno), e) < 0)
 			goto fail;
 	} else {
 		sbuf_printf(&s, "--%s", key);
 		if (value)
 			sbuf_printf(&s, "=%s", value);
-		if (s.failed || argv_push(b, strdup(sbuf_str(&s)), e) < 0)
+		if (s.failed || argv_push(b, argv_word(sbuf_str(&s), key, b->path,
+		    lineno), e) < 0)
 			goto fail;
 	}
+	explicit_bzero(s.s, s.cap);
 	sbuf_free(&s);
 	return 0;
 fail:
+	if (s.s)
+		explicit_bzero(s.s, s.cap);
 	sbuf_free(&s);
 	return err_set(e, ERR_INTERNAL, "out of memory");
+}
+
+int
+extra_opts_origin(char **argv, char **nargv, const char *word,
+    const char **key, const char **file, int *line)
+{
+	const char *k;
+
+	if (nargv == NULL || nargv == argv || word == NULL)
+		return -1;
+	k = word + strlen(word) + 1;
+	if (*k == '\0')
+		return -1;   /* from the command line */
+	*key = k;
+	*file = k + strlen(k) + 1;
+	*line = (int)strtol(*file + strlen(*file) + 1, NULL, 10);
+	return 0;
 }
 
 /* The default locations, in monitoring-plugins' order. */
@@ -227,7 +282,7 @@ int
 extra_opts_expand(int argc, char **argv, const char *plugin,
     int *nargc, char ***nargv, struct err *e)
 {
-	struct argv_build b = { NULL, 0, 0 };
+	struct argv_build b = { NULL, 0, 0, NULL };
 	struct sbuf text;
 	char section[256], path[1024];
 	int i, found, rc = -1;
@@ -242,7 +297,7 @@ extra_opts_expand(int argc, char **argv, const char *plugin,
 		return 0;
 
 	sbuf_init(&text);
-	if (argv_push(&b, strdup(argv[0]), e) < 0)
+	if (argv_push(&b, argv_word(argv[0], NULL, NULL, 0), e) < 0)
 		goto out;
 	for (i = 1; i < argc; i++) {
 		const char *spec, *at;
@@ -264,10 +319,13 @@ extra_opts_expand(int argc, char **argv, const char *plugin,
 			    "(/etc/nagios/plugins.ini, ...)");
 			goto out;
 		}
+		if (text.s)
+			explicit_bzero(text.s, text.len);
 		sbuf_reset(&text);
 		if (ini_read_file(path, &text, e) < 0)
 			goto out;
-		if (ini_parse(sbuf_str(&text), text.len, section, extra_opts_cb, &b,
+		b.path = path;
+		if (ini_parse_lines(sbuf_str(&text), text.len, section, extra_opts_cb, &b,
 		    &found, e) < 0) {
 			char tmp[ERR_MSG_MAX];
 
@@ -285,7 +343,7 @@ extra_opts_expand(int argc, char **argv, const char *plugin,
 		if (strncmp(argv[i], "--extra-opts", 12) == 0 &&
 		    (argv[i][12] == '\0' || argv[i][12] == '='))
 			continue;
-		if (argv_push(&b, strdup(argv[i]), e) < 0)
+		if (argv_push(&b, argv_word(argv[i], NULL, NULL, 0), e) < 0)
 			goto out;
 	}
 	*nargc = b.n;
@@ -293,11 +351,12 @@ extra_opts_expand(int argc, char **argv, const char *plugin,
 	b.v = NULL;
 	rc = 0;
 out:
+	if (text.s)
+		explicit_bzero(text.s, text.len);
 	sbuf_free(&text);
 	if (b.v) {
-		for (i = 0; i < b.n; i++)
-			free(b.v[i]);
-		free(b.v);
+		b.v[b.n] = NULL;
+		extra_opts_free(argv, b.v);
 	}
 	return rc;
 }
@@ -310,8 +369,18 @@ extra_opts_free(char **argv, char **nargv)
 	if (nargv == NULL || nargv == argv)
 		return;
 	for (i = 0; nargv[i]; i++) {
-		/* secrets came through here: wipe before freeing */
-		memset(nargv[i], 0, strlen(nargv[i]));
+		/* secrets came through here: wipe before freeing (the word
+		 * and its origin, see argv_word) */
+		char *k = nargv[i] + strlen(nargv[i]) + 1;
+		size_t n = (size_t)(k - nargv[i]) + 1;
+
+		if (*k) {
+			char *f = k + strlen(k) + 1;
+
+			n = (size_t)(f + strlen(f) + 1 - nargv[i]);
+			n += strlen(nargv[i] + n) + 1;
+		}
+		explicit_bzero(nargv[i], n);
 		free(nargv[i]);
 	}
 	free(nargv);

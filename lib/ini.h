@@ -27,6 +27,12 @@ typedef int (*ini_cb)(void *ctx, const char *key, const char *value,
 int ini_parse(const char *text, size_t len, const char *section, ini_cb cb,
     void *ctx, int *found, struct err *e);
 
+/* ini_parse with the line number of each entry passed to CB. */
+typedef int (*ini_line_cb)(void *ctx, const char *key, const char *value,
+    int lineno, struct err *e);
+int ini_parse_lines(const char *text, size_t len, const char *section,
+    ini_line_cb cb, void *ctx, int *found, struct err *e);
+
 /* Expand --extra-opts[=[SECTION][@FILE]] in ARGV: the options read from the
  * ini file are placed first, the remaining arguments after them (so the
  * command line wins). PLUGIN is the default section. Without @FILE the
@@ -38,5 +44,13 @@ int extra_opts_expand(int argc, char **argv, const char *plugin,
     int *nargc, char ***nargv, struct err *e);
 
 void extra_opts_free(char **argv, char **nargv);
+
+/* Where WORD, one of the words of NARGV made by extra_opts_expand from
+ * ARGV, came from: 0 with *KEY, *FILE and *LINE (pointing into the word's
+ * allocation) for a word read from an ini file, -1 for one of the command
+ * line (or when NARGV is ARGV). An error about such a word names the key,
+ * file and line, never the value (it may be a password). */
+int extra_opts_origin(char **argv, char **nargv, const char *word,
+    const char **key, const char **file, int *line);
 
 #endif

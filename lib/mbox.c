@@ -10,6 +10,7 @@ static void mbox_summary(struct mbox_check *m, const struct mbox_proto *proto);
 static void mbox_posture(struct mbox_check *m, const struct mbox_proto *proto);
 static int mbox_require(struct mbox_check *m, const struct mbox_proto *proto,
     const char *list, int defer, struct err *e);
+static int mbox_greeting_quiet(struct mbox_check *m);
 
 static void
 mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
@@ -90,12 +91,37 @@ out:
 	return rc;
 }
 
+/* A session abandoned right after an untrusted implicit-TLS handshake has
+ * not read the greeting yet: read it now (at most 1 s, not judged), so that
+ * it is never taken for the LOGOUT/QUIT reply. -1 when none came: the
+ * caller then hangs up without LOGOUT/QUIT. */
+static int
+mbox_greeting_quiet(struct mbox_check *m)
+{
+	struct deadline sub;
+	const struct deadline *keep = m->p.conn.dl;
+	struct err e;
+	size_t len;
+	int rc;
+
+	phase_begin(&m->p.phases, "banner");
+	deadline_cap(&sub, &m->p.dl, 1000000);
+	err_clear(&e);
+	m->p.conn.dl = &sub;
+	rc = conn_read_line(&m->p.conn, m->raw, sizeof(m->raw), &len, &e);
+	m->p.conn.dl = keep;
+	if (rc < 0)
+		return -1;
+	err_sanitize(m->greeting, sizeof(m->greeting), m->raw, len);
+	return 0;
+}
+
 int
 mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
     char **argv)
 {
 	struct err e;
-	int rc, want_login, ok;
+	int rc, want_login, ok, silent = 0;
 
 	caps_init(&m->caps);
 	sbuf_init(&m->cap_missing);
@@ -140,7 +166,13 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	if (rc == -1)
 		textcheck_fail(&m->tc, &m->p, &e);
 	ok = rc == 0;
-	if (m->p.connected && (ok || e.kind == ERR_REJECTED ||
+	if (m->p.connected && ok && m->p.tls_untrusted && !m->greeting[0] &&
+	    mbox_greeting_quiet(m) < 0) {
+		result_detail(&m->p.res, "session abandoned before the greeting came: "
+		    "%s not sent", proto->logout_name);
+		silent = 1;
+	}
+	if (m->p.connected && !silent && (ok || e.kind == ERR_REJECTED ||
 	    e.kind == ERR_MISSING_FEATURE)) {
 		struct err le;
 

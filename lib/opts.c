@@ -2,9 +2,12 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "opts.h"
 #include "sbuf.h"
@@ -30,6 +33,15 @@ int
 opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
     opt_handler handler, void *ctx, struct err *e)
 {
+	struct opts_fault f;
+
+	return opts_parse_at(argc, argv, tables, handler, ctx, &f, e);
+}
+
+int
+opts_parse_at(int argc, char **argv, const struct opt_spec *const *tables,
+    opt_handler handler, void *ctx, struct opts_fault *f, struct err *e)
+{
 	struct option longopts[OPTS_MAX + 1];
 	char shortopts[OPTS_MAX * 3 + 2];
 	const struct opt_spec *const *t;
@@ -37,6 +49,8 @@ opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
 	size_t nl = 0, ns = 0;
 	int c;
 
+	f->word = NULL;
+	f->kind = OPTS_FAULT_NONE;
 	shortopts[ns++] = ':';   /* report a missing argument as ':' */
 	for (t = tables; *t; t++) {
 		for (s = *t; s->name; s++) {
@@ -67,20 +81,30 @@ opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const char *bad = argv[optind - 1];
 
+		f->word = bad;
 		if (c == '?') {
 			if (strncmp(bad, "--", 2) == 0) {
+				/* the name only: "--password=VALUE" may carry a secret */
 				size_t n = strcspn(bad, "=");
 
-				if (bad[n] == '=' && optopt != 0)
+				if (n > 64)
+					n = 64;
+				if (bad[n] == '=' && optopt != 0) {
+					f->kind = OPTS_FAULT_NOARG;
 					return err_set(e, ERR_USAGE, "option %.*s takes no argument",
 					    (int)n, bad);
-				return err_set(e, ERR_USAGE, "unknown or ambiguous option %.64s", bad);
+				}
+				f->kind = OPTS_FAULT_UNKNOWN;
+				return err_set(e, ERR_USAGE, "unknown or ambiguous option %.*s",
+				    (int)n, bad);
 			}
+			f->kind = OPTS_FAULT_UNKNOWN;
 			if (optopt > 0 && optopt < OPT_LONG_BASE)
 				return err_set(e, ERR_USAGE, "unknown option -%c", optopt);
 			return err_set(e, ERR_USAGE, "unknown option %.64s", bad);
 		}
 		if (c == ':') {
+			f->kind = OPTS_FAULT_NEEDARG;
 			s = opts_find(tables, optopt);
 			if (s && optopt < OPT_LONG_BASE && strncmp(bad, "--", 2) != 0)
 				return err_set(e, ERR_USAGE, "option -%c needs an argument (%s)",
@@ -94,11 +118,18 @@ opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
 			 * "-r v2" mean what "--sni=NAME" and "-rv2" mean. */
 			optarg = argv[optind++];
 		}
-		if (handler(ctx, c, optarg, e) < 0)
+		f->word = argv[optind - 1];   /* the value's word, when separate */
+		if (handler(ctx, c, optarg, e) < 0) {
+			f->kind = OPTS_FAULT_VALUE;
 			return -1;
+		}
 	}
-	if (optind < argc)
+	f->word = NULL;
+	if (optind < argc) {
+		f->word = argv[optind];
+		f->kind = OPTS_FAULT_STRAY;
 		return err_set(e, ERR_USAGE, "unexpected argument '%.64s'", argv[optind]);
+	}
 	return 0;
 }
 
@@ -180,6 +211,113 @@ opts_int(const char *name, const char *arg, long min, long max, long *out,
 		    "not '%.32s'", name, min, max, arg);
 	*out = v;
 	return 0;
+}
+
+int
+opts_hostname(const char *name, const char *arg, struct err *e)
+{
+	size_t n = strlen(arg), label = 0, i;
+
+	if (n == 0)
+		return err_set(e, ERR_USAGE, "%s needs a host name, not an empty string",
+		    name);
+	if (strchr(arg, ':'))
+		return 0;   /* an IPv6 literal: the resolver judges it */
+	if (n > 254 || (n == 254 && arg[253] != '.'))
+		return err_set(e, ERR_USAGE, "%s: a host name has at most 253 characters, "
+		    "not %zu", name, n);
+	for (i = 0; i < n; i++) {
+		if (arg[i] != '.') {
+			if (++label > 63)
+				return err_set(e, ERR_USAGE, "%s: a label of a host name has at "
+				    "most 63 characters", name);
+			continue;
+		}
+		/* a dot ends a label that must not be empty (the root label
+		 * after a final dot is never seen here) */
+		if (label == 0)
+			return err_set(e, ERR_USAGE, "%s: '%.64s' is not a host name: it has "
+			    "an empty label (a leading dot or two dots in a row)", name, arg);
+		label = 0;
+	}
+	return 0;
+}
+
+int
+opts_open_file(const char *what, const char *path, struct err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (path[0] == '\0')
+		return err_set(e, ERR_USAGE, "%s needs a file name, not an empty string",
+		    what);
+	/* O_NONBLOCK: a FIFO (or a device) must not block the run before its
+	 * deadline exists; it is refused below */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, ERR_USAGE, errno, "cannot read %s %s: %s", what, path,
+		    strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		int en = errno;
+
+		close(fd);
+		return err_sys(e, ERR_USAGE, en, "cannot read %s %s: %s", what, path,
+		    strerror(en));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, ERR_USAGE, "%s %s is not a regular file (%s)", what, path,
+		    S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ?
+		    "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+	}
+	return fd;
+}
+
+int
+opts_read_file(const char *what, const char *path, size_t max, struct sbuf *out,
+    struct err *e)
+{
+	int fd = opts_open_file(what, path, e), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = opts_read_fd(what, path, fd, max, out, e);
+	close(fd);
+	return rc;
+}
+
+int
+opts_read_fd(const char *what, const char *path, int fd, size_t max,
+    struct sbuf *out, struct err *e)
+{
+	char buf[4096];
+	size_t start = out->len;
+	ssize_t n;
+	int rc = 0;
+
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_sys(e, ERR_USAGE, errno, "cannot read %s %s: %s", what, path,
+			    strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if (out->len - start + (size_t)n > max) {
+			rc = err_set(e, ERR_USAGE, "%s %s is larger than %zu bytes", what,
+			    path, max);
+			break;
+		}
+		sbuf_addn(out, buf, (size_t)n);
+	}
+	explicit_bzero(buf, sizeof(buf));
+	if (rc == 0 && out->failed)
+		rc = err_set(e, ERR_INTERNAL, "out of memory reading %s %s", what, path);
+	return rc;
 }
 
 int

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "sbuf.h"
 
 #define OPT_LONG_BASE 256
 
@@ -29,9 +30,31 @@ struct opt_spec {
 typedef int (*opt_handler)(void *ctx, int id, const char *arg, struct err *e);
 
 /* Parse ARGV with the NULL-terminated list of TABLES. A stray non-option
- * argument or an unknown option is ERR_USAGE. */
+ * argument or an unknown option is ERR_USAGE. The messages name an
+ * unknown long option without its "=VALUE". */
 int opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
     opt_handler handler, void *ctx, struct err *e);
+
+/* What opts_parse_at refused, for callers that must not quote the word
+ * (an option read from an ini file may hold a secret). */
+enum opts_fault_kind {
+	OPTS_FAULT_NONE = 0,
+	OPTS_FAULT_UNKNOWN,   /* unknown or ambiguous option */
+	OPTS_FAULT_NOARG,     /* a value given to an option that takes none */
+	OPTS_FAULT_NEEDARG,   /* an option without its value */
+	OPTS_FAULT_STRAY,     /* a word that is no option */
+	OPTS_FAULT_VALUE      /* the handler refused the value */
+};
+
+struct opts_fault {
+	enum opts_fault_kind kind;
+	const char *word;     /* the word of ARGV at fault (the value's word
+	                         when separate), or NULL */
+};
+
+/* opts_parse, and on an error what was refused in *F. */
+int opts_parse_at(int argc, char **argv, const struct opt_spec *const *tables,
+    opt_handler handler, void *ctx, struct opts_fault *f, struct err *e);
 
 /* Print the options of TABLES, one paragraph each, wrapped to 80 columns. */
 void opts_help(FILE *f, const struct opt_spec *const *tables);
@@ -49,6 +72,25 @@ void opts_wrap(FILE *f, const char *text, int indent);
 /* Parse an integer in [MIN, MAX] for option NAME. */
 int opts_int(const char *name, const char *arg, long min, long max,
     long *out, struct err *e);
+
+/* Option NAME's host name ARG: not empty; unless an IPv6 literal, at most
+ * 253 characters (and a final dot), no empty label, labels of at most 63. */
+int opts_hostname(const char *name, const char *arg, struct err *e);
+
+/* Open PATH (named WHAT in messages, e.g. "--authfile") for reading
+ * without blocking and refuse anything but a regular file (a FIFO would
+ * hang the run): returns the descriptor, or -1 with ERR_USAGE. */
+int opts_open_file(const char *what, const char *path, struct err *e);
+
+/* Append the contents of the regular file PATH (opts_open_file) to OUT;
+ * a file of more than MAX bytes is ERR_USAGE. The stack copy is wiped (secrets). */
+int opts_read_file(const char *what, const char *path, size_t max,
+    struct sbuf *out, struct err *e);
+
+/* The same from FD, an open regular file (opts_open_file), which the
+ * caller closes. */
+int opts_read_fd(const char *what, const char *path, int fd, size_t max,
+    struct sbuf *out, struct err *e);
 
 /* Parse a number of seconds > 0 for option NAME. */
 int opts_seconds(const char *name, const char *arg, double *out,

@@ -25,6 +25,8 @@ static void plugin_help(const struct plugin *p);
 static void plugin_man(const struct plugin *p);
 static int plugin_tlsa(struct plugin *p, struct err *e);
 static void plugin_backstop(int sig);
+static void plugin_arm(struct plugin *p);
+static void plugin_pre_timeout(struct plugin *p, int argc, char **argv);
 static void plugin_print_metrics(const struct plugin *p, FILE *f);
 
 const struct opt_spec plugin_common_opts[] = {
@@ -198,26 +200,41 @@ static int
 plugin_authfile(struct plugin *p, const char *path, struct err *e)
 {
 	static char user[256];
-	char buf[1024], *line, *save = NULL;
+	char buf[4096], *line, *save = NULL;
 	struct stat st;
-	ssize_t n;
+	size_t len = 0;
+	ssize_t n = 0;
 	int fd, first = 1, rc = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* a FIFO would block: opts_open_file refuses what is not a regular file */
+	fd = opts_open_file("--authfile", path, e);
 	if (fd < 0)
-		return err_set(e, ERR_USAGE, "cannot read --authfile %s: %s", path,
-		    strerror(errno));
+		return -1;
 	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
 		close(fd);
 		return err_set(e, ERR_USAGE, "--authfile %s is readable by group or others "
 		    "(mode %03o): chmod 600 it", path, (unsigned)(st.st_mode & 0777));
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
+	/* on the stack, not in a buffer that grows: no copy of the password
+	 * is left behind in freed memory */
+	while (len < sizeof(buf) - 1) {
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len == sizeof(buf) - 1)
+		rc = err_set(e, ERR_USAGE, "--authfile %s is larger than %zu bytes", path,
+		    sizeof(buf) - 2);
+	else if (n < 0)
+		rc = err_sys(e, ERR_USAGE, errno, "cannot read --authfile %s: %s", path,
+		    strerror(errno));
 	close(fd);
-	if (n < 0)
-		return err_set(e, ERR_USAGE, "cannot read --authfile %s", path);
-	buf[n] = '\0';
-	for (line = strtok_r(buf, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+	buf[len] = '\0';
+	for (line = rc ? NULL : strtok_r(buf, "\r\n", &save); line;
+	    line = strtok_r(NULL, "\r\n", &save)) {
 		char *eq = strchr(line, '='), *v;
 		size_t kl;
 
@@ -237,15 +254,25 @@ plugin_authfile(struct plugin *p, const char *path, struct err *e)
 			;
 		if ((kl == 4 && strncmp(line, "user", 4) == 0) ||
 		    (kl == 8 && strncmp(line, "username", 8) == 0)) {
+			if (*v == '\0') {
+				rc = err_set(e, ERR_USAGE, "--authfile %s: the user name is empty",
+				    path);
+				break;
+			}
 			snprintf(user, sizeof(user), "%s", v);
 			p->authuser = user;
 		} else if ((kl == 8 && strncmp(line, "password", 8) == 0) ||
 		    (kl == 4 && strncmp(line, "pass", 4) == 0)) {
+			if (*v == '\0') {
+				rc = err_set(e, ERR_USAGE, "--authfile %s: the password is empty",
+				    path);
+				break;
+			}
 			plugin_set_pass(p, v);
 		}
 	}
 	explicit_bzero(buf, sizeof(buf));
-	if (p->authpass == NULL)
+	if (rc == 0 && p->authpass == NULL)
 		rc = err_set(e, ERR_USAGE, "--authfile %s holds no password", path);
 	return rc;
 }
@@ -274,6 +301,31 @@ plugin_cert_days(struct plugin *p, const char *arg, struct err *e)
 	return 0;
 }
 
+/* A file (DIR: a directory) named by option WHAT, read later by OpenSSL:
+ * not empty, and when it exists, of the right type (OpenSSL would wait
+ * for a FIFO). A missing file is left to the reader, which says so. */
+static int
+plugin_file_arg(const struct plugin *p, const char *what, const char *arg,
+    int dir, struct err *e)
+{
+	struct stat st;
+
+	(void)p;
+	if (arg[0] == '\0')
+		return err_set(e, ERR_USAGE, "%s needs a %s name, not an empty string",
+		    what, dir ? "directory" : "file");
+	if (stat(arg, &st) < 0)
+		return 0;
+	if (dir && !S_ISDIR(st.st_mode))
+		return err_set(e, ERR_USAGE, "%s %s is not a directory", what, arg);
+	if (!dir && S_ISDIR(st.st_mode))
+		return err_set(e, ERR_USAGE, "%s: %s is a directory; give the "
+		    "certificate file (PEM)", what, arg);
+	if (!dir && !S_ISREG(st.st_mode))
+		return err_set(e, ERR_USAGE, "%s %s is not a regular file", what, arg);
+	return 0;
+}
+
 static int
 plugin_common(void *ctx, int id, const char *arg, struct err *e)
 {
@@ -282,8 +334,8 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 
 	switch (id) {
 	case 'H':
-		if (arg[0] == '\0')
-			return err_set(e, ERR_USAGE, "empty host name");
+		if (opts_hostname("-H", arg, e) < 0)
+			return -1;
 		p->host = arg;
 		return 0;
 	case 'p':
@@ -353,15 +405,25 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 			return err_set(e, ERR_USAGE, "--verify must be full, chain or none");
 		return 0;
 	case OPT_CA_FILE:
+		if (plugin_file_arg(p, "--ca-file", arg, 0, e) < 0)
+			return -1;
 		p->ca_file = arg;
 		return 0;
 	case OPT_CA_PATH:
+		if (plugin_file_arg(p, "--ca-path", arg, 1, e) < 0)
+			return -1;
 		p->ca_path = arg;
 		return 0;
 	case 'U':
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-U needs a user name, not an empty "
+			    "string");
 		p->authuser = arg;
 		return 0;
 	case 'P':
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-P needs a password, not an empty "
+			    "string");
 		plugin_set_pass(p, arg);
 		return p->authpass ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
 	case OPT_AUTHFILE:
@@ -370,6 +432,9 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		p->allow_plaintext_auth = 1;
 		return 0;
 	case OPT_DNS_SERVER:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--dns-server needs an address, not an "
+			    "empty string");
 		p->dns_server = arg;
 		p->use_ldns = 1;
 		return 0;
@@ -398,6 +463,8 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		p->require_tls = 1;
 		return 0;
 	case OPT_EXPECT_CERT_FILE:
+		if (plugin_file_arg(p, "--expect-cert-file", arg, 0, e) < 0)
+			return -1;
 		p->expect_cert_file = arg;
 		return 0;
 	case OPT_TLS_MIN:
@@ -507,35 +574,54 @@ plugin_man(const struct plugin *p)
 void
 plugin_usage_error(struct plugin *p, const char *msg)
 {
+	char clean[ERR_MSG_MAX * 2];
+
+	/* MSG may quote the command line: cleaned as server text is, so no
+	 * '|' starts perfdata and no escape sequence reaches a terminal */
+	err_sanitize(clean, sizeof(clean), msg, strlen(msg));
 	printf("%s UNKNOWN - %s\nUsage: %s %s\nTry '%s --help' for all options "
-	    "and examples.\n", p->service, msg, p->name, p->synopsis, p->name);
+	    "and examples.\n", p->service, clean, p->name, p->synopsis, p->name);
 	result_free(&p->res);
 	extra_opts_free(p->argv_orig, p->argv_alloc);
 	exit(STATE_UNKNOWN);
 }
 
-void
-plugin_parse(struct plugin *p, int argc, char **argv)
+/* The -t of the command line, looked for before the options are parsed,
+ * so that the backstop guards the reading of --extra-opts and --authfile
+ * files with it (default: 10 s; an ini file's -t counts from parsing on). */
+static void
+plugin_pre_timeout(struct plugin *p, int argc, char **argv)
 {
-	const struct opt_spec *tables[] = { plugin_common_opts, p->opts, NULL };
 	struct err e;
-	int nargc;
+	const char *arg;
+	int i;
 
-	err_clear(&e);
-	p->argv_orig = argv;
-	if (extra_opts_expand(argc, argv, p->name, &nargc, &p->argv_alloc, &e) < 0)
-		plugin_usage_error(p, e.msg);
-	if (opts_parse(nargc, p->argv_alloc, tables, plugin_common, p, &e) < 0)
-		plugin_usage_error(p, e.msg);
+	for (i = 1; i < argc; i++) {
+		arg = NULL;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "--timeout") == 0) &&
+		    i + 1 < argc)
+			arg = argv[++i];
+		else if (strncmp(argv[i], "--timeout=", 10) == 0)
+			arg = argv[i] + 10;
+		else if (strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '-')
+			arg = argv[i] + 2;
+		err_clear(&e);
+		if (arg)
+			(void)plugin_timeout(p, arg, &e);
+	}
 }
 
-void
-plugin_start(struct plugin *p)
+/* The alarm() backstop for the rest of the run: p->timeout from
+ * p->run_start_us on, plus one second. */
+static void
+plugin_arm(struct plugin *p)
 {
 	struct sigaction sa;
+	int64_t left_us;
 	int n;
 
-	deadline_init(&p->dl, p->timeout);
 	n = snprintf(backstop_msg, sizeof(backstop_msg),
 	    "%s %s - internal backstop: the run overran its %g s timeout\n",
 	    p->service, state_name(p->timeout_state), p->timeout);
@@ -544,12 +630,67 @@ plugin_start(struct plugin *p)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = plugin_backstop;
 	sigaction(SIGALRM, &sa, NULL);
+	left_us = p->run_start_us + (int64_t)(p->timeout * 1e6) - deadline_now_us();
+	alarm(left_us > 0 ? (unsigned)((left_us + 999999) / 1000000) + 1 : 1);
+}
+
+void
+plugin_parse(struct plugin *p, int argc, char **argv)
+{
+	const struct opt_spec *tables[] = { plugin_common_opts, p->opts, NULL };
+	struct opts_fault f;
+	struct err e;
+	int nargc;
+
+	err_clear(&e);
+	/* the clock starts before any file is read (--extra-opts, --authfile,
+	 * --body-file): a file that blocks cannot outlast -t */
+	p->run_start_us = deadline_now_us();
+	plugin_pre_timeout(p, argc, argv);
+	plugin_arm(p);
+	p->argv_orig = argv;
+	if (extra_opts_expand(argc, argv, p->name, &nargc, &p->argv_alloc, &e) < 0)
+		plugin_usage_error(p, e.msg);
+	if (opts_parse_at(nargc, p->argv_alloc, tables, plugin_common, p, &f, &e) < 0) {
+		const char *key, *file;
+		char msg[ERR_MSG_MAX + 1024];
+		int line;
+
+		if (extra_opts_origin(argv, p->argv_alloc, f.word, &key, &file, &line) < 0)
+			plugin_usage_error(p, e.msg);
+		/* never the value of an ini entry: it may be a password */
+		snprintf(msg, sizeof(msg), "--extra-opts %.512s line %d: %s '%.64s'%s", file,
+		    line, f.kind == OPTS_FAULT_UNKNOWN ? "unknown or ambiguous option" :
+		    f.kind == OPTS_FAULT_VALUE ? "invalid value for option" : "option",
+		    key, f.kind == OPTS_FAULT_NOARG || f.kind == OPTS_FAULT_STRAY ?
+		    " takes no value" : f.kind == OPTS_FAULT_NEEDARG ? " needs a value" :
+		    f.kind == OPTS_FAULT_VALUE ? " (the value is not shown)" : "");
+		plugin_usage_error(p, msg);
+	}
+	/* an -t of the ini file is known now */
+	plugin_arm(p);
+}
+
+void
+plugin_start(struct plugin *p)
+{
+	struct sigaction sa;
+	int64_t end;
+
+	deadline_init(&p->dl, p->timeout);
+	/* -t counts from plugin_parse on, when the files were read */
+	end = p->run_start_us + (int64_t)(p->timeout * 1e6);
+	if (p->run_start_us && end < p->dl.end_us)
+		p->dl.end_us = end;
+	else
+		p->run_start_us = p->dl.start_us;
+	plugin_arm(p);
 	/* a write to a connection the server has reset (OpenSSL writes with
 	 * write(2), e.g. its close_notify) must be an error to report, not a
 	 * signal that kills the plugin before it prints anything */
+	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	alarm((unsigned)ceil(p->timeout) + 1);
 }
 
 static int
@@ -868,12 +1009,8 @@ plugin_check_tls_opts(struct plugin *p, int tls_port)
 		p->starttls = 1;
 	if (p->expect_cert_file) {
 		struct err e;
-		struct stat st;
 
 		err_clear(&e);
-		if (stat(p->expect_cert_file, &st) == 0 && S_ISDIR(st.st_mode))
-			plugin_usage_error(p, "--expect-cert-file: that is a directory; give "
-			    "the certificate file (PEM)");
 		if (tls_cert_file(p->expect_cert_file, &p->expect_cert, &e) < 0) {
 			char msg[ERR_MSG_MAX + 32];
 

@@ -108,6 +108,7 @@ struct plugin {
 
 	/* run state */
 	struct deadline dl;
+	int64_t run_start_us;      /* plugin_parse began: -t counts from here */
 	char **argv_alloc;         /* argv after --extra-opts expansion */
 	char **argv_orig;
 

@@ -15,6 +15,7 @@
 static void perf_label(struct sbuf *out, const char *label);
 static void perf_number(struct sbuf *out, double v, const char *uom);
 static struct perf_item *result_item_new(struct result *r);
+static void result_add_lines(struct sbuf *out, const struct sbuf *text);
 
 const char *
 state_name(enum state s)
@@ -134,20 +135,15 @@ result_detail(struct result *r, const char *fmt, ...)
 {
 	char tmp[1024];
 	va_list ap;
-	size_t i, n;
+	size_t n;
 
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	/* one fact per line: no '|' (Nagios would read perfdata), no CR/LF */
+	/* one fact per line, cleaned as line 1 is: no '|' (Nagios would read
+	 * perfdata), no CR/LF or other control bytes, only valid UTF-8 */
 	n = strlen(tmp);
-	for (i = 0; i < n; i++) {
-		if (tmp[i] == '|')
-			tmp[i] = '/';
-		else if ((unsigned char)tmp[i] < 0x20 && tmp[i] != '\t')
-			tmp[i] = ' ';
-	}
-	sbuf_add(&r->details, tmp);
+	sbuf_add_clean(&r->details, tmp, n);
 	sbuf_addc(&r->details, '\n');
 }
 
@@ -372,6 +368,25 @@ result_summary(const struct result *r, struct sbuf *out)
 		sbuf_add(out, r->ok_text.len ? sbuf_str(&r->ok_text) : "all checks passed");
 }
 
+/* Append the lines of TEXT to OUT, each cleaned as line 1 is (the -v
+ * transcript holds server bytes: invalid UTF-8, escape sequences). */
+static void
+result_add_lines(struct sbuf *out, const struct sbuf *text)
+{
+	const char *line = sbuf_str(text), *nl;
+
+	for (; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl == NULL) {
+			sbuf_add_clean(out, line, strlen(line));
+			sbuf_addc(out, '\n');
+			break;
+		}
+		sbuf_add_clean(out, line, (size_t)(nl - line));
+		sbuf_addc(out, '\n');
+	}
+}
+
 void
 result_format(const struct result *r, struct sbuf *out)
 {
@@ -387,7 +402,7 @@ result_format(const struct result *r, struct sbuf *out)
 	}
 	sbuf_addc(out, '\n');
 	sbuf_add(out, sbuf_str(&r->details));
-	sbuf_add(out, sbuf_str(&r->transcript));
+	result_add_lines(out, &r->transcript);
 	sbuf_free(&line);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "sbuf.h"
 
 static int sbuf_grow(struct sbuf *b, size_t need);
@@ -93,28 +94,95 @@ sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* Decode the UTF-8 sequence at S (N > 0 bytes left) strictly: no overlong
+ * forms, no surrogates, nothing above U+10FFFF. Returns its length and
+ * sets *CP, or 0 for a byte that does not start a valid sequence. */
+size_t
+sbuf_utf8_decode(const unsigned char *s, size_t n, unsigned int *cp)
+{
+	unsigned int c;
+	size_t len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1fu;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0fu;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3fu);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
 void
 sbuf_json_str(struct sbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
 
 	sbuf_addc(b, '"');
-	for (; *p; p++) {
-		switch (*p) {
-		case '"': sbuf_add(b, "\\\""); break;
-		case '\\': sbuf_add(b, "\\\\"); break;
-		case '\n': sbuf_add(b, "\\n"); break;
-		case '\r': sbuf_add(b, "\\r"); break;
-		case '\t': sbuf_add(b, "\\t"); break;
+	while (i < n) {
+		unsigned int cp;
+		size_t u;
+
+		switch (p[i]) {
+		case '"': sbuf_add(b, "\\\""); i++; continue;
+		case '\\': sbuf_add(b, "\\\\"); i++; continue;
+		case '\n': sbuf_add(b, "\\n"); i++; continue;
+		case '\r': sbuf_add(b, "\\r"); i++; continue;
+		case '\t': sbuf_add(b, "\\t"); i++; continue;
 		default:
-			if (*p < 0x20 || *p == 0x7f || *p >= 0x80)
-				/* keep the output pure ASCII: server text is untrusted */
-				sbuf_printf(b, "\\u%04x", *p);
-			else
-				sbuf_addc(b, (char)*p);
+			break;
+		}
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			sbuf_addc(b, (char)p[i++]);
+			continue;
+		}
+		/* keep the output pure ASCII (server text is untrusted): a
+		 * character is escaped as its code point, a byte that is not
+		 * UTF-8 as U+FFFD */
+		u = sbuf_utf8_decode(p + i, n - i, &cp);
+		if (u == 0) {
+			cp = 0xfffd;
+			u = 1;
+		}
+		i += u;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			sbuf_printf(b, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+		} else {
+			sbuf_printf(b, "\\u%04x", cp);
 		}
 	}
 	sbuf_addc(b, '"');
+}
+
+void
+sbuf_add_clean(struct sbuf *b, const char *s, size_t n)
+{
+	/* err_sanitize never makes text longer: N + 1 bytes hold it all */
+	if (sbuf_grow(b, n) < 0)
+		return;
+	b->len += err_sanitize(b->s + b->len, n + 1, s, n);
 }
 
 const char *

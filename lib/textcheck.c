@@ -31,12 +31,22 @@ textcheck_option(struct textcheck *tc, struct plugin *p, int id,
 	case OPT_SRV:
 		if (arg[0] == '\0' || strpbrk(arg, " /@"))
 			return err_set(e, ERR_USAGE, "--srv needs a domain name");
+		if (opts_hostname("--srv", arg, e) < 0)
+			return -1;
 		p->srv_domain = arg;
 		return 0;
 	case 'e':
+		/* "" would be found in any text: a check that cannot fail */
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-e needs a string to expect, not an "
+			    "empty one");
 		tc->expect = arg;
 		return 0;
 	case OPT_SEND:
+		/* nothing to send, and then a wait for a reply until the deadline */
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--send needs a string to send, not an "
+			    "empty one");
 		free(tc->send);
 		tc->send = strdup(arg);
 		return tc->send ? 0 : err_set(e, ERR_INTERNAL, "out of memory");

@@ -56,6 +56,8 @@ imap_option(void *ctx, int id, const char *arg, struct err *e)
 		m->allow_preauth = 1;
 		return 0;
 	case OPT_REQUIRE_CAP:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--require-cap needs a list of capabilities");
 		m->mb.require_cap = arg;
 		return 0;
 	default:

@@ -72,7 +72,8 @@ static const struct opt_spec smtp_opts[] = {
 	  "Text the banner or the EHLO reply must contain; a mismatch is "
 	  "WARNING (as in check_smtp)." },
 	{ 'f', "from", required_argument, "ADDR",
-	  "Envelope sender for MAIL FROM (default: the null sender <>)." },
+	  "Envelope sender for MAIL FROM (default: the null sender <>, which "
+	  "-f '' also gives, as for a bounce)." },
 	{ OPT_RCPT, "rcpt", required_argument, "ADDR",
 	  "Envelope recipient (repeatable). With a recipient the whole "
 	  "transaction runs: MAIL, RCPT, DATA and a generated test message; "
@@ -102,7 +103,10 @@ static const struct opt_spec smtp_opts[] = {
 	  "Check DOMAIN's mail hosts found through MX (RFC 5321 §5.1: with no MX "
 	  "the domain itself; a null MX (RFC 7505) is CRITICAL). The most "
 	  "preferred host that answers is checked; one that cannot be reached "
-	  "makes the check fall through to the next, and says so (WARNING)." },
+	  "makes the check fall through to the next, and says so (WARNING). "
+	  "Hosts are looked up in that order as they are tried (one whose lookup "
+	  "hangs may use half the time left); equal preferences come in random "
+	  "order, and of more than 64 records the 64 most preferred are used." },
 	{ OPT_ALL_MX, "all-mx", no_argument, NULL,
 	  "With --mx: check every MX host, concurrently; one long-output line per "
 	  "host, perfdata prefixed with the host name, the worst state wins. "
@@ -330,9 +334,14 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		s->helo = arg;
 		return 0;
 	case 'e':
+		/* "" would be found in any reply: a check that cannot fail */
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-e needs a string to expect, not an "
+			    "empty one");
 		s->expect = arg;
 		return 0;
 	case 'f':
+		/* -f '' is the null sender <> (bounces), as without -f */
 		if (strpbrk(arg, "<> \r\n"))
 			return err_set(e, ERR_USAGE, "--from takes a bare address, without <> or blanks");
 		s->from = arg;
@@ -368,6 +377,9 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		return 0;
 	}
 	case OPT_BODY_FILE:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--body-file needs a file name, not an "
+			    "empty string");
 		s->body_file = arg;
 		return 0;
 	case OPT_SIZE:
@@ -384,11 +396,15 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		s->no_pipelining = 1;
 		return 0;
 	case OPT_REQUIRE_EXT:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--require-ext needs a list of extensions");
 		s->require_ext = arg;
 		return 0;
 	case OPT_EXPECT_REPLY:
 		return smtp_expect_parse(s, arg, e);
 	case 'C':
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-C needs a command, not an empty string");
 		if (s->ncmds >= SMTP_CMDS_MAX || strpbrk(arg, "\r\n"))
 			return err_set(e, ERR_USAGE, "-C: at most %d one-line commands", SMTP_CMDS_MAX);
 		s->cmds[s->ncmds++] = arg;
@@ -396,6 +412,9 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 	case 'R': {
 		regex_t re;
 
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-R needs a regular expression, not an "
+			    "empty string");
 		if (s->nresps >= SMTP_CMDS_MAX)
 			return err_set(e, ERR_USAGE, "-R: at most %d", SMTP_CMDS_MAX);
 		if (regcomp(&re, arg, REG_EXTENDED | REG_NOSUB) != 0)
@@ -410,6 +429,8 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 	case OPT_MX:
 		if (arg[0] == '\0' || strpbrk(arg, " /@"))
 			return err_set(e, ERR_USAGE, "--mx needs a domain name");
+		if (opts_hostname("--mx", arg, e) < 0)
+			return -1;
 		s->mx_domain = arg;
 		return 0;
 	case OPT_ALL_MX:
@@ -1002,18 +1023,12 @@ smtp_build_message(struct smtp_check *s, struct err *e)
 	sbuf_printf(&raw, "\nThis message was sent by check_smtp_tx (mailprobe) to prove "
 	    "that this server accepts mail.\nToken: %s\n", s->token);
 	if (s->body_file) {
-		char buf[4096];
-		size_t n;
-		FILE *f = fopen(s->body_file, "r");
-
-		if (f == NULL) {
+		/* a FIFO is refused, not waited for (opts_open_file) */
+		if (opts_read_file("--body-file", s->body_file, (size_t)SMTP_BODY_MAX,
+		    &raw, e) < 0) {
 			sbuf_free(&raw);
-			return err_set(e, ERR_USAGE, "cannot read --body-file %s: %s",
-			    s->body_file, strerror(errno));
+			return -1;
 		}
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < (size_t)SMTP_BODY_MAX)
-			sbuf_addn(&raw, buf, n);
-		fclose(f);
 		if (raw.len && raw.s[raw.len - 1] != '\n')
 			sbuf_addc(&raw, '\n');
 	}
@@ -1132,14 +1147,13 @@ smtp_step_data(struct smtp_check *s, struct err *e)
 static int
 smtp_greeting_quiet(struct smtp_check *s)
 {
-	struct deadline sub = s->p.dl;
+	struct deadline sub;
 	const struct deadline *keep = s->p.conn.dl;
 	struct err e;
 	int rc;
 
 	phase_begin(&s->p.phases, "banner");
-	if (sub.end_us - deadline_now_us() > 1000000)
-		sub.end_us = deadline_now_us() + 1000000;
+	deadline_cap(&sub, &s->p.dl, 1000000);
 	err_clear(&e);
 	s->p.conn.dl = &sub;
 	rc = smtp_read_reply(&s->p.conn, &s->reply, &e);
@@ -1385,13 +1399,6 @@ smtp_clone_free(struct smtp_check *c)
 	result_free(&c->p.res);
 	sbuf_free(&c->seen);
 	free(c);
-}
-
-static void *
-smtp_thread(void *arg)
-{
-	smtp_session(arg);
-	return NULL;
 }
 
 /* ------------------------------------------------------------ MTA-STS, TLS-RPT */
@@ -1640,10 +1647,13 @@ struct smtp_mxhost {
 	char summary[RESULT_PROBLEM_LEN];
 	struct net_addrs addrs;
 	int resolved;
+	int cname;                 /* the name is an alias (CNAME) */
 	struct err err;
 	struct smtp_check *c;
 	pthread_t th;
 	int started;
+	struct smtp_check *run;    /* --all-mx: the run, for smtp_mx_thread */
+	const char *name;          /* --all-mx: the host */
 };
 
 /* How much earlier a host's certificate may end than a peer's for the
@@ -1739,7 +1749,7 @@ smtp_json_mx(struct smtp_check *s, const struct dns_mxset *mx,
 		sbuf_json_str(j, mx->mx[i].name);
 		sbuf_printf(j, ",\"resolved\":%s,\"checked\":%s", h[i].resolved ? "true" :
 		    "false", h[i].checked ? "true" : "false");
-		if (!h[i].resolved) {
+		if (!h[i].resolved && h[i].err.kind != ERR_NONE) {   /* else not looked up */
 			sbuf_add(j, ",\"error\":");
 			sbuf_json_str(j, h[i].err.msg);
 		}
@@ -1759,16 +1769,87 @@ smtp_json_mx(struct smtp_check *s, const struct dns_mxset *mx,
 	sbuf_add(j, "]}");
 }
 
-/* --mx: look up the MX set, resolve every host, then check the first that
- * answers (falling through on connection failures), or all of them at once
- * with --all-mx. The verdict goes into s->p.res, each host's into H.
- * Returns 1 when the MX set was found (0: the lookup failed). */
+/* Look up the addresses of MX host NAME into H, waiting until UNTIL at the
+ * latest (microseconds on the deadline's clock; the run's deadline caps it). */
+static void
+smtp_mx_resolve(const struct smtp_check *s, const char *name, int64_t until,
+    struct smtp_mxhost *h)
+{
+	struct deadline dl = s->p.dl;
+
+	if (until < dl.end_us)
+		dl.end_us = until;
+	err_clear(&h->err);
+	if (dns_addrs(s->p.dns, name, s->p.port, s->p.family, &dl, &h->addrs, &h->cname,
+	    &h->err) == 0)
+		h->resolved = 1;
+}
+
+/* What the name of MX host M says, once its addresses were looked up. */
+static void
+smtp_mx_name_problems(struct smtp_check *s, const struct dns_mx *m,
+    const struct smtp_mxhost *h)
+{
+	if (net_is_literal(m->name))
+		result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an address "
+		    "literal, not a host name", m->name, s->mx_domain);
+	if (h->cname)
+		result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an alias "
+		    "(CNAME), which RFC 2181 §10.3 forbids", m->name, s->mx_domain);
+}
+
+/* --all-mx: one host, its address lookup and then its session, beside
+ * the others. */
+static void *
+smtp_mx_thread(void *arg)
+{
+	struct smtp_mxhost *h = arg;
+
+	smtp_mx_resolve(h->run, h->name, h->run->p.dl.end_us, h);
+	if (!h->resolved)
+		return NULL;
+	h->c = smtp_clone(h->run, h->name, &h->addrs);
+	if (h->c == NULL)
+		return NULL;
+	h->c->p.perf_prefix = h->name;
+	smtp_session(h->c);
+	return NULL;
+}
+
+/* No MX host could be checked: the reason from the most preferred host
+ * that failed, and the -t state when the run ran out of time. */
+static void
+smtp_mx_none(struct smtp_check *s, const struct dns_mxset *mx,
+    const struct smtp_mxhost *h, int resolved, int timeouts, int failures)
+{
+	const char *why = "";
+	int i;
+
+	for (i = 0; i < mx->n && !why[0]; i++)
+		if (!h[i].resolved && h[i].err.kind != ERR_NONE)
+			why = h[i].err.msg;
+	if (deadline_expired(&s->p.dl) || (failures > 0 && timeouts == failures))
+		result_problem(&s->p.res, s->p.timeout_state, "no MX host of %s could be "
+		    "%s before the deadline (timeout %g s)%s%s", s->mx_domain,
+		    resolved ? "checked" : "resolved", s->p.timeout,
+		    resolved ? "" : ": ", resolved ? "" : why);
+	else
+		result_problem(&s->p.res, STATE_CRITICAL, "no MX host of %s could be %s%s%s",
+		    s->mx_domain, resolved ? "checked" : "resolved",
+		    resolved || !why[0] ? "" : ": ", resolved ? "" : why);
+}
+
+/* --mx: look up the MX set, then resolve and try its hosts in order of
+ * preference until one answers (falling through on connection failures),
+ * or all of them at once with --all-mx (each resolved in its own thread).
+ * The verdict goes into s->p.res, each host's into H. Returns 1 when the
+ * MX set was found (0: the lookup failed). */
 static int
 smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 {
 	struct sbuf list;
 	struct err e;
-	int i, chosen = -1, resolved = 0;
+	int i, chosen = -1, resolved = 0, timeouts = 0, failures = 0;
 
 	err_clear(&e);
 	phase_begin(&s->p.phases, "dns");
@@ -1790,39 +1871,37 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 		result_detail(&s->p.res, "MX %s: none; the domain is its own implicit MX "
 		    "(RFC 5321 §5.1)", s->mx_domain);
 	else
-		result_detail(&s->p.res, "MX %s: %s%s", s->mx_domain, sbuf_str(&list),
-		    mx->dropped ? " (more not shown)" : "");
+		result_detail(&s->p.res, "MX %s: %s", s->mx_domain, sbuf_str(&list));
 	sbuf_free(&list);
+	if (mx->dropped)
+		result_detail(&s->p.res, "MX %s: %d less preferred records left out (the "
+		    "best %d are used)", s->mx_domain, mx->dropped, DNS_MX_MAX);
 	result_perf(&s->p.res, "mx_count", mx->n + mx->dropped, "", NULL, NULL, 0, NAN);
-
-	for (i = 0; i < mx->n; i++) {
-		int cname = 0;
-
+	for (i = 0; i < mx->n; i++)
 		memset(&h[i], 0, sizeof(h[i]));
-		if (net_is_literal(mx->mx[i].name))
-			result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an address "
-			    "literal, not a host name", mx->mx[i].name, s->mx_domain);
-		if (dns_addrs(s->p.dns, mx->mx[i].name, s->p.port, s->p.family, &s->p.dl,
-		    &h[i].addrs, &cname, &h[i].err) == 0) {
-			h[i].resolved = 1;
-			resolved++;
-		}
-		if (cname)
-			result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an alias "
-			    "(CNAME), which RFC 2181 §10.3 forbids", mx->mx[i].name, s->mx_domain);
-	}
 	phase_end(&s->p.phases);
 	if (s->mta_sts || s->tls_rpt)
 		smtp_sts_policy(s, mx);
 
 	if (!s->all_mx) {
+		/* one host after the other: a host whose lookup hangs may take
+		 * half of the time left, the last one all of it */
 		for (i = 0; i < mx->n && chosen < 0; i++) {
 			struct smtp_check *c;
+			int64_t now = deadline_now_us();
 
+			phase_begin(&s->p.phases, "dns");
+			smtp_mx_resolve(s, mx->mx[i].name, i + 1 < mx->n ?
+			    now + (s->p.dl.end_us - now) / 2 : s->p.dl.end_us, &h[i]);
+			phase_end(&s->p.phases);
+			smtp_mx_name_problems(s, &mx->mx[i], &h[i]);
 			if (!h[i].resolved) {
+				failures++;
+				timeouts += h[i].err.kind == ERR_TIMEOUT;
 				result_detail(&s->p.res, "MX %s: %s", mx->mx[i].name, h[i].err.msg);
 				continue;
 			}
+			resolved++;
 			c = smtp_clone(s, mx->mx[i].name, &h[i].addrs);
 			if (c == NULL)
 				break;
@@ -1830,6 +1909,8 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 			if (c->failed_at_connect && i + 1 < mx->n) {
 				struct sbuf why;
 
+				failures++;
+				timeouts += c->failed == ERR_TIMEOUT;
 				sbuf_init(&why);
 				result_summary(&c->p.res, &why);
 				result_detail(&s->p.res, "MX %s: %s; trying the next MX",
@@ -1843,8 +1924,7 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 			h[i].c = c;
 		}
 		if (chosen < 0) {
-			result_problem(&s->p.res, STATE_CRITICAL, "no MX host of %s could be "
-			    "%s", s->mx_domain, resolved ? "checked" : "resolved");
+			smtp_mx_none(s, mx, h, resolved, timeouts, failures);
 			return 1;
 		}
 		if (chosen > 0)
@@ -1877,27 +1957,27 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 		return 1;
 	}
 
-	/* --all-mx: every host at once; wall time is the slowest host's */
+	/* --all-mx: every host at once, each looked up in its own thread; wall
+	 * time is the slowest host's */
 	for (i = 0; i < mx->n; i++) {
-		if (!h[i].resolved)
-			continue;
-		h[i].c = smtp_clone(s, mx->mx[i].name, &h[i].addrs);
-		if (h[i].c)
-			h[i].c->p.perf_prefix = mx->mx[i].name;
-		if (h[i].c && pthread_create(&h[i].th, NULL, smtp_thread, h[i].c) == 0)
+		h[i].run = s;
+		h[i].name = mx->mx[i].name;
+		if (pthread_create(&h[i].th, NULL, smtp_mx_thread, &h[i]) == 0)
 			h[i].started = 1;
-		else if (h[i].c)
-			smtp_session(h[i].c);   /* no thread: do it here */
+		else
+			(void)smtp_mx_thread(&h[i]);   /* no thread: do it here */
 	}
 	for (i = 0; i < mx->n; i++) {
-		struct smtp_check *c = h[i].c;
+		struct smtp_check *c;
 		struct sbuf line;
 
 		if (h[i].started)
 			pthread_join(h[i].th, NULL);
+		c = h[i].c;   /* set by the thread */
+		smtp_mx_name_problems(s, &mx->mx[i], &h[i]);
 		if (!h[i].resolved) {
-			result_problem(&s->p.res, STATE_CRITICAL, "MX %s: %s", mx->mx[i].name,
-			    h[i].err.msg);
+			result_problem(&s->p.res, plugin_err_state(&s->p, &h[i].err), "MX %s: %s",
+			    mx->mx[i].name, h[i].err.msg);
 			continue;
 		}
 		if (c == NULL)

@@ -1,14 +1,15 @@
 /* fuzz_dns - DNS answers (lib/dns): the input is a wire-format DNS message
- * for dns_wire_mx and dns_wire_tlsa, the pure halves of dns_mx and
- * dns_tlsa (no resolver, no network). The TLSA output array is an
- * exact-size heap block, tried with room for DNS_TLSA_MAX records and for
- * one. */
+ * for dns_wire_mx, dns_wire_addrs and dns_wire_tlsa, the pure halves of
+ * dns_mx, dns_addrs and dns_tlsa (no resolver, no network), and for
+ * dns_wire_answers. The TLSA output array is an exact-size heap block,
+ * tried with room for DNS_TLSA_MAX records and for one. */
 #include <config.h>
 
 #include "dns.h"
 #include "fuzz_common.h"
 
 static struct dns_mxset mxs;
+static struct net_addrs addrs;
 
 static void
 check_mx(const struct dns_mxset *s)
@@ -53,6 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned char *wire = (unsigned char *)fuzz_exact_copy(data, size);
 	struct err e;
+	int cname = -1, self;
 
 	err_clear(&e);
 	if (dns_wire_mx(wire, size, &mxs, &e) == 0) {
@@ -62,6 +64,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		fuzz_check(e.kind == ERR_DNS);
 	}
+	err_clear(&e);
+	if (dns_wire_addrs(wire, size, 25, &addrs, &cname, &e) == 0) {
+		fuzz_check(addrs.n >= 0 && addrs.n <= NET_ADDRS_MAX);
+		fuzz_check(cname == 0 || cname == 1);
+	} else {
+		fuzz_check(e.kind == ERR_DNS);
+	}
+	self = dns_wire_answers(wire, size, wire, size);
+	fuzz_check(self == 0 || self == 1);
 	try_tlsa(wire, size, DNS_TLSA_MAX);
 	try_tlsa(wire, size, 1);
 	free(wire);

@@ -440,10 +440,62 @@ test_extra_opts(void)
 	sbuf_free(&s);
 }
 
+/* issue 14 item 9: each word knows its ini key, file and line, so an
+ * error about it can name them and leave out the value */
+static void
+test_extra_opts_origin(void)
+{
+	char dir[] = "/tmp/mp-test-origin.XXXXXX", path[128], spec[200];
+	const char *key, *file;
+	char **nargv;
+	int nargc, line, rc, i, seen = 0;
+	struct err e;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/o.ini", dir);
+	write_file(path, "; comment\n[check_smtp_tx]\n\npassword = s3cret\np=25\n");
+	snprintf(spec, sizeof(spec), "--extra-opts=@%s", path);
+	{
+		char *argv[] = { "check_smtp_tx", "-v", spec, NULL };
+
+		err_clear(&e);
+		rc = extra_opts_expand(3, argv, "check_smtp_tx", &nargc, &nargv, &e);
+		is_int(rc, 0, "origin: rc 0");
+		if (rc != 0)
+			goto out;
+		is_int(nargc, 5, "origin: argv0, --password=s3cret, -p, 25, -v");
+		for (i = 0; i < nargc; i++) {
+			rc = extra_opts_origin(argv, nargv, nargv[i], &key, &file, &line);
+			if (strcmp(nargv[i], "--password=s3cret") == 0) {
+				seen++;
+				ok(rc == 0 && strcmp(key, "password") == 0 && strcmp(file, path) == 0 &&
+				    line == 4, "--password=...: key password, file, line 4");
+			} else if (strcmp(nargv[i], "-p") == 0 || strcmp(nargv[i], "25") == 0) {
+				seen++;
+				ok(rc == 0 && strcmp(key, "p") == 0 && line == 5,
+				    "%s: key p, line 5 (the value's word too)", nargv[i]);
+			} else {
+				ok(rc == -1, "%s: from the command line", nargv[i]);
+			}
+		}
+		is_int(seen, 3, "the three ini words were found");
+		ok(extra_opts_origin(argv, argv, argv[1], &key, &file, &line) == -1,
+		    "no expansion: every word is from the command line");
+		extra_opts_free(argv, nargv);
+	}
+out:
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	test_ini_parse();
 	test_extra_opts();
+	test_extra_opts_origin();
 	return done_testing();
 }

@@ -1,11 +1,14 @@
 /* test_misc.c - deadline maths, sbuf, err, caps, opts, net_is_literal. */
 #include <config.h>
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "deadline.h"
@@ -64,6 +67,21 @@ test_deadline(void)
 		    "deadline_ms_between(%lld, %lld) = %d", (long long)cases[i].now,
 		    (long long)cases[i].end, cases[i].want);
 
+	{
+		struct deadline far, near, sub;
+		int64_t now = deadline_now_us();
+
+		far.start_us = near.start_us = now;
+		far.end_us = now + 60000000;
+		near.end_us = now + 200000;
+		far.timeout_s = near.timeout_s = 60;
+		deadline_cap(&sub, &far, 1000000);
+		ok(sub.end_us >= now + 1000000 && sub.end_us < now + 2000000 &&
+		    sub.start_us == now && sub.timeout_s == 60,
+		    "deadline_cap: a far deadline is cut to 1 s from now");
+		deadline_cap(&sub, &near, 1000000);
+		ok(sub.end_us == near.end_us, "deadline_cap: a nearer deadline stays as it is");
+	}
 	{
 		int64_t a = deadline_now_us(), b = deadline_now_us();
 
@@ -705,6 +723,200 @@ test_net_literal(void)
 		    cases[i].host, cases[i].want);
 }
 
+/* ------------------------------------------------- issue 14: UTF-8, JSON */
+static void
+test_json_utf8(void)
+{
+	static const struct {
+		const char *in;
+		const char *want;
+	} cases[] = {
+		{ "plain", "\"plain\"" },
+		{ "q\"b\\", "\"q\\\"b\\\\\"" },
+		{ "t\tn\nr\r", "\"t\\tn\\nr\\r\"" },
+		{ "esc\x1b del\x7f", "\"esc\\u001b del\\u007f\"" },
+		/* a character is one code point, not its bytes */
+		{ "Gr\xc3\xbc\xc3\x9f" "e", "\"Gr\\u00fc\\u00dfe\"" },
+		{ "\xe2\x82\xac", "\"\\u20ac\"" },
+		{ "\xf0\x9f\x98\x80", "\"\\ud83d\\ude00\"" },          /* surrogate pair */
+		{ "\xc2\x9b", "\"\\u009b\"" },                         /* C1: escaped, valid */
+		/* bytes that are not UTF-8: one U+FFFD each */
+		{ "a\xff" "b", "\"a\\ufffdb\"" },
+		{ "\xc3", "\"\\ufffd\"" },                             /* cut sequence */
+		{ "\xc3(", "\"\\ufffd(\"" },
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },                  /* overlong '/' */
+		{ "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },       /* overlong */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },       /* surrogate */
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },   /* > U+10FFFF */
+		{ "\xf8\x88\x80\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+		{ "\x80x", "\"\\ufffdx\"" },                           /* lone continuation */
+	};
+	unsigned int cp;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sbuf b;
+
+		sbuf_init(&b);
+		sbuf_json_str(&b, cases[i].in);
+		is_str(sbuf_str(&b), cases[i].want, "sbuf_json_str case %zu -> %s", i,
+		    cases[i].want);
+		sbuf_free(&b);
+	}
+	is_int((int)sbuf_utf8_decode((const unsigned char *)"\xc3\xbc", 2, &cp), 2,
+	    "sbuf_utf8_decode: 2 bytes");
+	is_int((int)cp, 0xfc, "sbuf_utf8_decode: U+00FC");
+	is_int((int)sbuf_utf8_decode((const unsigned char *)"\xef\xbf\xbd", 3, &cp), 3,
+	    "sbuf_utf8_decode: U+FFFD itself is valid");
+	is_int((int)sbuf_utf8_decode((const unsigned char *)"\xf4\x8f\xbf\xbf", 4, &cp), 4,
+	    "sbuf_utf8_decode: U+10FFFF is valid");
+	is_int((int)sbuf_utf8_decode((const unsigned char *)"\xe2\x82", 2, &cp), 0,
+	    "sbuf_utf8_decode: N honoured (cut sequence)");
+}
+
+/* err_sanitize (line 1) is strict too, and sbuf_add_clean uses it */
+static void
+test_clean_utf8(void)
+{
+	static const struct {
+		const char *in;
+		const char *want;
+	} cases[] = {
+		{ "Gr\xc3\xbc\xc3\x9f" "e", "Gr\xc3\xbc\xc3\x9f" "e" },
+		{ "\xf0\x9f\x98\x80!", "\xf0\x9f\x98\x80!" },
+		{ "a\xff\xfe" "b", "a??b" },
+		{ "\xc0\xaf", "??" },                       /* overlong */
+		{ "\xed\xa0\x80", "???" },                  /* surrogate */
+		{ "\xf4\x90\x80\x80", "????" },             /* > U+10FFFF */
+		{ "\xc2\x9b" "2J", "??2J" },                /* C1 CSI */
+		{ "\x1b[31mred", "?[31mred" },
+		{ "a|b\tc\rd", "a/b c d" },
+		{ "\xc2\xa0nbsp", "\xc2\xa0nbsp" },         /* U+00A0 is not C1 */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sbuf b;
+		char buf[64];
+
+		err_sanitize(buf, sizeof(buf), cases[i].in, strlen(cases[i].in));
+		is_str(buf, cases[i].want, "err_sanitize strict UTF-8, case %zu", i);
+		sbuf_init(&b);
+		sbuf_add(&b, "<");
+		sbuf_add_clean(&b, cases[i].in, strlen(cases[i].in));
+		sbuf_add(&b, ">");
+		ok(b.len == strlen(cases[i].want) + 2 && strncmp(b.s + 1, cases[i].want,
+		    strlen(cases[i].want)) == 0 && b.s[b.len - 1] == '>',
+		    "sbuf_add_clean case %zu: '%s'", i, sbuf_str(&b));
+		sbuf_free(&b);
+	}
+	{
+		struct sbuf b;
+
+		sbuf_init(&b);
+		sbuf_add_clean(&b, "a\0b", 3);
+		is_str(sbuf_str(&b), "a?b", "sbuf_add_clean: a NUL byte becomes '?'");
+		sbuf_add_clean(&b, "", 0);
+		is_int((int)b.len, 3, "sbuf_add_clean of nothing adds nothing");
+		sbuf_free(&b);
+	}
+}
+
+/* opts_hostname and opts_open_file (issue 14 items 10, 11) */
+static void
+test_opts_files(void)
+{
+	static const struct {
+		const char *host;
+		int want;
+	} hosts[] = {
+		{ "mail.example", 0 },
+		{ "mail.example.", 0 },          /* the root label at the end */
+		{ "127.0.0.1", 0 },
+		{ "::1", 0 },
+		{ "[2001:db8::1]", 0 },
+		{ "localhost", 0 },
+		{ "", -1 },
+		{ ".", -1 },
+		{ ".example", -1 },
+		{ "a..b", -1 },
+		{ "a.b..", -1 },
+	};
+	char name[300], dir[] = "/tmp/mp-test-files.XXXXXX", path[64];
+	struct sbuf b;
+	struct err e;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		err_clear(&e);
+		is_int(opts_hostname("-H", hosts[i].host, &e), hosts[i].want,
+		    "opts_hostname('%s') = %d", hosts[i].host, hosts[i].want);
+		if (hosts[i].want < 0)
+			ok(e.kind == ERR_USAGE, "opts_hostname('%s'): ERR_USAGE: %s",
+			    hosts[i].host, e.msg);
+	}
+	/* 253 characters: fine; 254 with a final dot: fine; 254 without: not */
+	memset(name, 'a', sizeof(name));
+	for (i = 63; i < 253; i += 64)
+		name[i] = '.';
+	name[253] = '\0';
+	is_int(opts_hostname("-H", name, &e), 0, "253 characters: a host name");
+	name[253] = '.';
+	name[254] = '\0';
+	is_int(opts_hostname("-H", name, &e), 0, "253 characters and the root dot");
+	name[253] = 'a';
+	err_clear(&e);
+	is_int(opts_hostname("-H", name, &e), -1, "254 characters: not a host name");
+	ok(strstr(e.msg, "253") != NULL, "the message says the limit: %s", e.msg);
+	memset(name, 'a', 64);
+	name[64] = '\0';
+	is_int(opts_hostname("-H", name, &e), -1, "a label of 64 characters: refused");
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	if (mkfifo(path, 0600) < 0) {
+		ok(0, "mkfifo");
+	} else {
+		int64_t t0 = deadline_now_us();
+
+		err_clear(&e);
+		fd = opts_open_file("--authfile", path, &e);
+		ok(fd == -1 && e.kind == ERR_USAGE, "a FIFO is refused: %s", e.msg);
+		ok(strstr(e.msg, path) && strstr(e.msg, "not a regular file"),
+		    "the message names the FIFO");
+		ok(deadline_now_us() - t0 < 1000000, "and at once, without a writer");
+		unlink(path);
+	}
+	err_clear(&e);
+	ok(opts_open_file("--body-file", dir, &e) == -1 && strstr(e.msg, "directory"),
+	    "a directory is refused: %s", e.msg);
+	err_clear(&e);
+	ok(opts_open_file("--body-file", "", &e) == -1 && e.kind == ERR_USAGE,
+	    "an empty file name is refused: %s", e.msg);
+	snprintf(path, sizeof(path), "%s/file", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ok(fd >= 0 && write(fd, "0123456789", 10) == 10, "a regular file written");
+	if (fd >= 0)
+		close(fd);
+	sbuf_init(&b);
+	sbuf_add(&b, "pre:");
+	err_clear(&e);
+	is_int(opts_read_file("--body-file", path, 10, &b, &e), 0,
+	    "opts_read_file: 10 bytes with MAX 10");
+	is_str(sbuf_str(&b), "pre:0123456789", "opts_read_file appends");
+	err_clear(&e);
+	is_int(opts_read_file("--body-file", path, 9, &b, &e), -1,
+	    "opts_read_file: 10 bytes with MAX 9 is refused");
+	ok(e.kind == ERR_USAGE && strstr(e.msg, "larger"), "ERR_USAGE: %s", e.msg);
+	sbuf_free(&b);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -716,5 +928,8 @@ main(void)
 	test_opts_reparse();
 	test_opts_values();
 	test_net_literal();
+	test_json_utf8();
+	test_clean_utf8();
+	test_opts_files();
 	return done_testing();
 }

@@ -570,6 +570,36 @@ test_phases(void)
 	sbuf_free(&s);
 }
 
+/* issue 14 item 13: every line printed is cleaned as line 1 is */
+static void
+test_result_clean_lines(void)
+{
+	struct result r;
+	struct sbuf out;
+	const char *t;
+
+	result_init(&r, "SMTP");
+	result_ok(&r, "ok");
+	result_detail(&r, "EHLO: X-GR%s SIZE", "\xc3\x9c\xc3\x9f" "E\xff\xfe\x1b[31m|\t");
+	sbuf_add(&r.transcript, "S: 220 Gr\xc3\xbc\xc3\x9f" "e \xff\xc0\xaf\x9b" "2J|x\n");
+	sbuf_add(&r.transcript, "C: QUIT\x7f\x1b\n");
+	sbuf_add(&r.transcript, "S: \xed\xa0\x80 no newline at the end");
+	sbuf_init(&out);
+	result_format(&r, &out);
+	t = sbuf_str(&out);
+	ok(strstr(t, "\nEHLO: X-GR\xc3\x9c\xc3\x9f" "E???[31m/  SIZE\n") != NULL,
+	    "long output: UTF-8 kept; bad bytes, ESC '?'; '|' '/'; TAB a blank");
+	ok(strstr(t, "\nS: 220 Gr\xc3\xbc\xc3\x9f" "e ????2J/x\n") != NULL,
+	    "transcript: bad bytes, overlong and C1 bytes become '?', '|' '/'");
+	ok(strstr(t, "\nC: QUIT??\n") != NULL, "transcript: DEL and ESC become '?'");
+	ok(strstr(t, "\nS: ??? no newline at the end\n") != NULL,
+	    "transcript: a surrogate is not UTF-8; the last line gets its newline");
+	is_int(count_char(t, strlen(t), '\n'), 5, "five lines: the structure is kept");
+	diag("output:\n%s", t);
+	sbuf_free(&out);
+	result_free(&r);
+}
+
 int
 main(void)
 {
@@ -577,5 +607,6 @@ main(void)
 	test_perf_format();
 	test_result_output();
 	test_phases();
+	test_result_clean_lines();
 	return done_testing();
 }
