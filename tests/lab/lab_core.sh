@@ -448,3 +448,33 @@ lab_wait_token() {
 	done
 	return 1
 }
+
+# lab_master_signal DIR: SIGTERM to the master recorded in DIR/master.id (pid and start time), no
+# waiting; remembers it and its children in DIR/stopping for lab_master_stop.
+lab_master_signal() {
+	local d=$1 mp st
+	[ -f "$d/master.id" ] || return 0
+	read -r mp st <"$d/master.id"
+	[ -n "$mp" ] && lab_alive "$mp" "$st" || return 0
+	lab_snapshot "$mp" >"$d/stopping"
+	kill -TERM "$mp" 2>/dev/null
+	return 0
+}
+
+# lab_master_stop DIR NAME: lab_master_signal DIR unless done, then wait (bounded) until the master
+# and its children are gone, killing what is left after 10 s; reaps the master when it is our
+# child. NAME is for the log.
+lab_master_stop() {
+	local d=$1 name=$2 p procs=()
+	[ -f "$d/stopping" ] || lab_master_signal "$d"
+	[ -f "$d/stopping" ] && mapfile -t procs <"$d/stopping"
+	if [ ${#procs[@]} -gt 0 ] && ! lab_wait_gone 10 "${procs[@]}"; then
+		lab_log "$name still running 10 s after SIGTERM; killing what is left"
+		for p in "${procs[@]}"; do
+			lab_terminate "${p%:*}" "${p#*:}" "$name"
+		done
+	fi
+	[ ${#procs[@]} -gt 0 ] && wait "${procs[0]%:*}" 2>/dev/null
+	rm -f "$d/master.id" "$d/running" "$d/stopping"
+	return 0
+}

@@ -245,28 +245,10 @@ EOF
 # lab_cyrus_signal: SIGTERM to the recorded master (pid and start time), no waiting; remembers it
 # and its children for lab_cyrus_stop. Used by lab_stop.
 lab_cyrus_signal() {
-	local d=${LAB_DIR:-/nonexistent}/cyrus mp st
-	[ -f "$d/master.id" ] || return 0
-	read -r mp st <"$d/master.id"
-	[ -n "$mp" ] && lab_alive "$mp" "$st" || return 0
-	lab_snapshot "$mp" >"$d/stopping"
-	kill -TERM "$mp" 2>/dev/null
-	return 0
+	lab_master_signal "${LAB_DIR:-/nonexistent}/cyrus"
 }
 
 # lab_cyrus_stop: lab_cyrus_signal, then wait (bounded) until master and its services are gone.
 lab_cyrus_stop() {
-	local d=${LAB_DIR:-/nonexistent}/cyrus p procs=()
-	[ -f "$d/stopping" ] || lab_cyrus_signal
-	[ -f "$d/stopping" ] && mapfile -t procs <"$d/stopping"
-	if [ ${#procs[@]} -gt 0 ] && ! lab_wait_gone 10 "${procs[@]}"; then
-		lab_log "cyrus still running 10 s after SIGTERM; killing what is left"
-		for p in "${procs[@]}"; do
-			lab_terminate "${p%:*}" "${p#*:}" cyrus
-		done
-	fi
-	# our own child: reap it (lab_terminate does for the processes it ends)
-	[ ${#procs[@]} -gt 0 ] && wait "${procs[0]%:*}" 2>/dev/null
-	rm -f "$d/master.id" "$d/running" "$d/stopping"
-	return 0
+	lab_master_stop "${LAB_DIR:-/nonexistent}/cyrus" cyrus
 }

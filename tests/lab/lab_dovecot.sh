@@ -289,27 +289,11 @@ lab_dovecot_dump_log() {
 # lab_dovecot_signal: SIGTERM to the recorded master (pid and start time), no waiting; remembers it
 # and its children for lab_dovecot_stop. Used by lab_stop.
 lab_dovecot_signal() {
-	local d=${LAB_DOVECOT_DIR:-${LAB_DIR:-/nonexistent}/dovecot} mp st
-	[ -f "$d/master.id" ] || return 0
-	read -r mp st <"$d/master.id"
-	[ -n "$mp" ] && lab_alive "$mp" "$st" || return 0
-	lab_snapshot "$mp" >"$d/stopping"
-	kill -TERM "$mp" 2>/dev/null
-	return 0
+	lab_master_signal "${LAB_DOVECOT_DIR:-${LAB_DIR:-/nonexistent}/dovecot}"
 }
 
 # lab_dovecot_stop: lab_dovecot_signal, then wait (bounded) until the master and all its children
 # are gone. (`doveadm stop` sends the same signal but then polls for seconds.)
 lab_dovecot_stop() {
-	local d=${LAB_DOVECOT_DIR:-${LAB_DIR:-/nonexistent}/dovecot} p procs=()
-	[ -f "$d/stopping" ] || lab_dovecot_signal
-	[ -f "$d/stopping" ] && mapfile -t procs <"$d/stopping"
-	if [ ${#procs[@]} -gt 0 ] && ! lab_wait_gone 10 "${procs[@]}"; then
-		lab_log "dovecot still running 10 s after SIGTERM; killing what is left"
-		for p in "${procs[@]}"; do
-			lab_terminate "${p%:*}" "${p#*:}" dovecot
-		done
-	fi
-	rm -f "$d/master.id" "$d/running" "$d/stopping"
-	return 0
+	lab_master_stop "${LAB_DOVECOT_DIR:-${LAB_DIR:-/nonexistent}/dovecot}" dovecot
 }
