@@ -61,6 +61,8 @@ static int dns_pkt_answers(const ldns_pkt *a, uint16_t id, const ldns_rdf *qname
     ldns_rr_type t);
 static int dns_same_peer(const struct sockaddr_storage *a,
     const struct sockaddr_storage *b);
+static ldns_pkt *dns_accept(const struct dns_q *q, const uint8_t *buf, size_t n,
+    int *discarded);
 static int dns_udp(const struct sockaddr_storage *ss, socklen_t sslen,
     const struct dns_q *q, const struct deadline *dl, ldns_pkt **out,
     int *discarded, struct err *e);
@@ -322,6 +324,22 @@ dns_same_peer(const struct sockaddr_storage *a, const struct sockaddr_storage *b
 	return 0;
 }
 
+/* The message BUF[N] parsed, when it answers Q; else NULL, and one more
+ * *discarded. The caller frees the packet. */
+static ldns_pkt *
+dns_accept(const struct dns_q *q, const uint8_t *buf, size_t n, int *discarded)
+{
+	ldns_pkt *a = NULL;
+
+	if (ldns_wire2pkt(&a, buf, n) != LDNS_STATUS_OK || a == NULL ||
+	    !dns_pkt_answers(a, q->id, q->name, q->type)) {
+		ldns_pkt_free(a);
+		(*discarded)++;
+		return NULL;
+	}
+	return a;
+}
+
 /* Q to the server at SS over UDP, then wait until DL for the datagram
  * that answers it; others are counted in *discarded and dropped. *out:
  * the answer (the caller frees it). ERR_TIMEOUT when none came. */
@@ -354,7 +372,6 @@ dns_udp(const struct sockaddr_storage *ss, socklen_t sslen, const struct dns_q *
 	for (;;) {
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof(from);
-		ldns_pkt *a = NULL;
 		ssize_t n;
 		int w = conn_wait(fd, POLLIN, dl);
 
@@ -376,16 +393,15 @@ dns_udp(const struct sockaddr_storage *ss, socklen_t sslen, const struct dns_q *
 			    strerror(errno));
 			goto out;
 		}
-		if (!dns_same_peer(&from, ss) ||
-		    ldns_wire2pkt(&a, buf, (size_t)n) != LDNS_STATUS_OK || a == NULL ||
-		    !dns_pkt_answers(a, q->id, q->name, q->type)) {
-			ldns_pkt_free(a);
+		if (!dns_same_peer(&from, ss)) {
 			(*discarded)++;
 			continue;
 		}
-		*out = a;
-		rc = 0;
-		break;
+		*out = dns_accept(q, buf, (size_t)n, discarded);
+		if (*out) {
+			rc = 0;
+			break;
+		}
 	}
 out:
 	free(buf);
@@ -461,7 +477,6 @@ dns_tcp(const struct sockaddr_storage *ss, socklen_t sslen, const struct dns_q *
 	if (dns_tcp_io(fd, 1, buf, q->len + 2, dl, e) < 0)
 		goto out;
 	for (;;) {
-		ldns_pkt *a = NULL;
 		size_t n;
 
 		if (dns_tcp_io(fd, 0, hdr, 2, dl, e) < 0)
@@ -469,15 +484,11 @@ dns_tcp(const struct sockaddr_storage *ss, socklen_t sslen, const struct dns_q *
 		n = (size_t)hdr[0] << 8 | hdr[1];
 		if (dns_tcp_io(fd, 0, buf, n, dl, e) < 0)
 			goto out;
-		if (ldns_wire2pkt(&a, buf, n) != LDNS_STATUS_OK || a == NULL ||
-		    !dns_pkt_answers(a, q->id, q->name, q->type)) {
-			ldns_pkt_free(a);
-			(*discarded)++;
-			continue;
+		*out = dns_accept(q, buf, n, discarded);
+		if (*out) {
+			rc = 0;
+			break;
 		}
-		*out = a;
-		rc = 0;
-		break;
 	}
 out:
 	free(buf);
