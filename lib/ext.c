@@ -135,7 +135,7 @@ name params \
 }
 #define EXT_FORWARD_FREE(mod, tab, name, type) \
 void \
-name(type *p) \
+name(type p) \
 { \
 	const struct tab *x; \
 \

@@ -46,9 +46,12 @@
 #define MP_EXT_SYMBOL(mod) MP_EXT_PASTE(mailprobe_##mod##_v, MP_EXT_VERSION)
 #define MP_EXT_SYMBOL_NAME(mod) MP_EXT_QUOTE(MP_EXT_SYMBOL(mod))
 
-/* The members of a table: one function pointer per line of its list. */
+/* The members of a table: one function pointer per line of its list
+ * (NAME is the member's name: "(*(name))" would not declare it). */
+/* NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define EXT_FN(type, name, params, args, err, fail) type (*name) params;
-#define EXT_FREE(name, type) void (*name)(type *);
+/* NOLINTNEXTLINE(bugprone-macro-parentheses) */
+#define EXT_FREE(name, type) void (*name)(type);
 
 struct mp_ext_tls {
 	int version;
