@@ -8,8 +8,6 @@
  * goes on. A truncated answer is asked again over TCP. */
 #include <config.h>
 
-#include "ext.h"   /* renames the functions inside the module */
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>

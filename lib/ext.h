@@ -14,74 +14,59 @@
  *
  * The plugins call tls_*() and dns_*() as declared in tls.h and dns.h;
  * lib/ext.c implements those names by forwarding to the module's table.
- * Inside the module the implementations are renamed (MP_EXT_IMPL) so that
- * the two never clash; tests and fuzzers may instead link lib/tls.c and
- * lib/dns.c directly (without MP_EXT_IMPL and without lib/ext.c). */
+ * Which functions the modules export is written once, in lib/ext_tls.def
+ * and lib/ext_dns.def; the table structs below, the tables of
+ * lib/ext_tls.c and lib/ext_dns.c and the forwarders of lib/ext.c are
+ * expanded from those lists. A function of tls.h or dns.h that is not
+ * listed has no forwarder: a plugin calling it does not link.
+ *
+ * Inside a module the implementations keep their names: the module is
+ * built with hidden visibility and -Bsymbolic and exports only its table
+ * (mailprobe_tls_vN, mailprobe_dns_vN), so they never meet the forwarders
+ * of the same names in the plugin, nor the plugin's own copies of
+ * err.c, sbuf.c, ... (EXT_CORE in Makefile.am). Tests and fuzzers may
+ * instead link lib/tls.c and lib/dns.c directly (without lib/ext.c). */
 #ifndef MP_EXT_H
 #define MP_EXT_H
-
-#ifdef MP_EXT_IMPL
-#define tls_new tlsimpl_new
-#define tls_start tlsimpl_start
-#define tls_get_info tlsimpl_get_info
-#define tls_free tlsimpl_free
-#define tls_problem_words tlsimpl_problem_words
-#define tls_cert_file tlsimpl_cert_file
-#define dns_new dnsimpl_new
-#define dns_free dnsimpl_free
-#define dns_mx dnsimpl_mx
-#define dns_addrs dnsimpl_addrs
-#define dns_ptr dnsimpl_ptr
-#define dns_tlsa dnsimpl_tlsa
-#define dns_srv dnsimpl_srv
-#define dns_wire_mx dnsimpl_wire_mx
-#define dns_wire_tlsa dnsimpl_wire_tlsa
-#define dns_mx_sort dnsimpl_mx_sort
-#define dns_txt dnsimpl_txt
-#endif
 
 #include "conn.h"
 #include "dns.h"
 #include "tls.h"
 
 /* Bumped when a table or a struct it passes changes. */
-#define MP_EXT_VERSION 3
+#define MP_EXT_VERSION 4
+
+/* The name of module MOD's one exported symbol, mailprobe_MOD_vN for
+ * N = MP_EXT_VERSION (a module of another version is not even found), and
+ * that name as a string for dlsym. */
+#define MP_EXT_PASTE_(a, b) a##b
+#define MP_EXT_PASTE(a, b) MP_EXT_PASTE_(a, b)
+#define MP_EXT_QUOTE_(a) #a
+#define MP_EXT_QUOTE(a) MP_EXT_QUOTE_(a)
+#define MP_EXT_SYMBOL(mod) MP_EXT_PASTE(mailprobe_##mod##_v, MP_EXT_VERSION)
+#define MP_EXT_SYMBOL_NAME(mod) MP_EXT_QUOTE(MP_EXT_SYMBOL(mod))
+
+/* The members of a table: one function pointer per line of its list
+ * (NAME is the member's name: "(*(name))" would not declare it). */
+/* NOLINTNEXTLINE(bugprone-macro-parentheses) */
+#define EXT_FN(type, name, params, args, err, fail) type (*name) params;
+/* NOLINTNEXTLINE(bugprone-macro-parentheses) */
+#define EXT_FREE(name, type) void (*name)(type);
 
 struct mp_ext_tls {
 	int version;
 	unsigned long abi;   /* mp_ext_abi() of the module's build */
-	struct tls *(*tls_new)(const struct tls_opts *, struct err *);
-	int (*tls_start)(struct tls *, struct conn *, struct err *);
-	const struct tls_info *(*tls_get_info)(const struct tls *);
-	void (*tls_free)(struct tls *);
-	void (*tls_problem_words)(unsigned, double, const char *, const char *,
-	    const char *, const char *, const char *, char *, size_t);
-	int (*tls_cert_file)(const char *, struct tls_info *, struct err *);
+#include "ext_tls.def"
 };
 
 struct mp_ext_dns {
 	int version;
 	unsigned long abi;
-	struct dns *(*dns_new)(const char *, struct err *);
-	void (*dns_free)(struct dns *);
-	int (*dns_mx)(struct dns *, const char *, const struct deadline *,
-	    struct dns_mxset *, struct err *);
-	int (*dns_addrs)(struct dns *, const char *, int, int,
-	    const struct deadline *, struct net_addrs *, int *, struct err *);
-	int (*dns_ptr)(struct dns *, const struct net_addr *,
-	    const struct deadline *, char (*)[DNS_NAME_MAX], int, int *, struct err *);
-	int (*dns_tlsa)(struct dns *, const char *, int, const struct deadline *,
-	    struct dns_tlsa *, int, int *, int *, struct err *);
-	int (*dns_srv)(struct dns *, const char *, const struct deadline *,
-	    struct dns_srv *, int, int *, struct err *);
-	int (*dns_wire_mx)(const unsigned char *, size_t, struct dns_mxset *,
-	    struct err *);
-	int (*dns_wire_tlsa)(const unsigned char *, size_t, struct dns_tlsa *,
-	    int, int *, int *, struct err *);
-	void (*dns_mx_sort)(struct dns_mxset *);
-	int (*dns_txt)(struct dns *, const char *, const struct deadline *,
-	    struct dns_txt *, int, int *, struct err *);
+#include "ext_dns.def"
 };
+
+#undef EXT_FN
+#undef EXT_FREE
 
 /* A fingerprint of the structs both sides must agree on. */
 #define mp_ext_abi() ((unsigned long)(sizeof(struct mp_ext_tls) * 31u + \
@@ -93,7 +78,7 @@ struct mp_ext_dns {
 	sizeof(struct dns_txt) * 43u))
 
 /* Each module's one exported symbol. */
-extern const struct mp_ext_tls mailprobe_tls_v3;
-extern const struct mp_ext_dns mailprobe_dns_v3;
+extern const struct mp_ext_tls MP_EXT_SYMBOL(tls);
+extern const struct mp_ext_dns MP_EXT_SYMBOL(dns);
 
 #endif

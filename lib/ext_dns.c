@@ -1,13 +1,19 @@
-/* ext_dns.c - the table the DNS module exports (see ext.h). Built only
- * into mailprobe_dns.so, with MP_EXT_IMPL and hidden visibility. */
+/* ext_dns.c - the table the DNS module exports (see ext.h), one entry per
+ * line of ext_dns.def. Built only into mailprobe_dns.so, with hidden
+ * visibility. */
 #include <config.h>
 
 #include "ext.h"
 
+#define EXT_FN(type, name, params, args, err, fail) name,
+#define EXT_FREE(name, type) name,
+
 __attribute__((visibility("default")))
-const struct mp_ext_dns mailprobe_dns_v3 = {
+const struct mp_ext_dns MP_EXT_SYMBOL(dns) = {
 	MP_EXT_VERSION,
 	mp_ext_abi(),
-	dns_new, dns_free, dns_mx, dns_addrs, dns_ptr, dns_tlsa, dns_srv,
-	dns_wire_mx, dns_wire_tlsa, dns_mx_sort, dns_txt
+#include "ext_dns.def"
 };
+
+#undef EXT_FN
+#undef EXT_FREE

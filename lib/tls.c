@@ -1,8 +1,6 @@
 /* tls.c - see tls.h. The only file that includes OpenSSL headers. */
 #include <config.h>
 
-#include "ext.h"   /* renames the functions inside the module */
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
