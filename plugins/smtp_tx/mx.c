@@ -214,17 +214,15 @@ smtp_mx_none(struct smtp_check *s, const struct dns_mxset *mx,
 		    resolved || !why[0] ? "" : ": ", resolved ? "" : why);
 }
 
-/* --mx: look up the MX set, then resolve and try its hosts in order of
- * preference until one answers (falling through on connection failures),
- * or all of them at once with --all-mx (each resolved in its own thread).
- * The verdict goes into s->p.res, each host's into H. Returns 1 when the
- * MX set was found (0: the lookup failed). */
+/* --mx: look up the MX set of the domain into MX and say what it is; H
+ * (one for each MX host) is cleared. Returns 0 to go on, 1 when there is
+ * nothing to check (null MX), -1 when the lookup failed. */
 static int
-smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
+smtp_mx_lookup(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 {
 	struct sbuf list;
 	struct err e;
-	int i, chosen = -1, resolved = 0, timeouts = 0, failures = 0;
+	int i;
 
 	err_clear(&e);
 	phase_begin(&s->p.phases, "dns");
@@ -232,7 +230,7 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 	    mx, &e) < 0) {
 		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
 		    "the MX records of %s: %s", s->mx_domain, e.msg);
-		return 0;
+		return -1;
 	}
 	if (mx->null_mx) {
 		result_problem(&s->p.res, STATE_CRITICAL, "%s accepts no mail: null MX "
@@ -255,85 +253,106 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 	for (i = 0; i < mx->n; i++)
 		memset(&h[i], 0, sizeof(h[i]));
 	phase_end(&s->p.phases);
-	if (s->mta_sts || s->tls_rpt)
-		smtp_sts_policy(s, mx);
+	return 0;
+}
 
-	if (!s->all_mx) {
-		/* one host after the other: a host whose lookup hangs may take
-		 * half of the time left, the last one all of it */
-		for (i = 0; i < mx->n && chosen < 0; i++) {
-			struct smtp_check *c;
-			int64_t now = deadline_now_us();
+/* Without --all-mx: the session C with the chosen MX host becomes the run:
+ * its verdict, its phases (but dns, which the run timed itself), its
+ * certificate. */
+static void
+smtp_mx_adopt(struct smtp_check *s, const struct smtp_check *c)
+{
+	int i;
 
-			phase_begin(&s->p.phases, "dns");
-			smtp_mx_resolve(s, mx->mx[i].name, i + 1 < mx->n ?
-			    now + (s->p.dl.end_us - now) / 2 : s->p.dl.end_us, &h[i]);
-			phase_end(&s->p.phases);
-			smtp_mx_name_problems(s, &mx->mx[i], &h[i]);
-			if (!h[i].resolved) {
-				failures++;
-				timeouts += h[i].err.kind == ERR_TIMEOUT;
-				result_detail(&s->p.res, "MX %s: %s", mx->mx[i].name, h[i].err.msg);
-				continue;
-			}
-			resolved++;
-			c = smtp_clone(s, mx->mx[i].name, &h[i].addrs);
-			if (c == NULL)
-				break;
-			smtp_session(c);
-			if (c->failed_at_connect && i + 1 < mx->n) {
-				struct sbuf why;
+	result_merge(&s->p.res, &c->p.res);
+	sbuf_reset(&s->p.res.ok_text);
+	sbuf_add(&s->p.res.ok_text, sbuf_str(&c->p.res.ok_text));
+	result_merge_perf(&s->p.res, &c->p.res);
+	for (i = 0; i < s->p.phases.n; i++) {
+		const struct phase *cp = &c->p.phases.p[i];
 
-				failures++;
-				timeouts += c->failed == ERR_TIMEOUT;
-				sbuf_init(&why);
-				result_summary(&c->p.res, &why);
-				result_detail(&s->p.res, "MX %s: %s; trying the next MX",
-				    mx->mx[i].name, sbuf_str(&why));
-				sbuf_free(&why);
-				smtp_mx_record(&h[i], c);
-				smtp_clone_free(c);
-				continue;
-			}
-			chosen = i;
-			h[i].c = c;
+		if (cp->ran && strcmp(cp->name, "dns") != 0) {
+			s->p.phases.p[i].ran = 1;
+			s->p.phases.p[i].secs += cp->secs;
 		}
-		if (chosen < 0) {
-			smtp_mx_none(s, mx, h, resolved, timeouts, failures);
-			return 1;
-		}
-		if (chosen > 0)
-			result_problem(&s->p.res, STATE_WARNING, "%s: the preferred MX %s "
-			    "cannot be reached; %s (preference %u) answered", s->mx_domain,
-			    mx->mx[0].name, mx->mx[chosen].name, mx->mx[chosen].pref);
-		smtp_sts_host(s, h[chosen].c, mx->mx[chosen].name);
-		for (i = chosen + 1; s->mta_sts && i < mx->n; i++)
-			result_detail(&s->p.res, "MTA-STS: the certificate of MX %s was not "
-			    "checked (--all-mx checks every MX host)", mx->mx[i].name);
-		/* the chosen session's verdict and phases become the run's */
-		result_merge(&s->p.res, &h[chosen].c->p.res);
-		sbuf_reset(&s->p.res.ok_text);
-		sbuf_add(&s->p.res.ok_text, sbuf_str(&h[chosen].c->p.res.ok_text));
-		result_merge_perf(&s->p.res, &h[chosen].c->p.res);
-		for (i = 0; i < s->p.phases.n; i++) {
-			const struct phase *cp = &h[chosen].c->p.phases.p[i];
-
-			if (cp->ran && strcmp(cp->name, "dns") != 0) {
-				s->p.phases.p[i].ran = 1;
-				s->p.phases.p[i].secs += cp->secs;
-			}
-		}
-		if (h[chosen].c->p.have_tls_info) {
-			s->p.tls_info = h[chosen].c->p.tls_info;
-			s->p.have_tls_info = 1;
-		}
-		smtp_mx_record(&h[chosen], h[chosen].c);
-		smtp_clone_free(h[chosen].c);
-		return 1;
 	}
+	if (c->p.have_tls_info) {
+		s->p.tls_info = c->p.tls_info;
+		s->p.have_tls_info = 1;
+	}
+}
 
-	/* --all-mx: every host at once, each looked up in its own thread; wall
-	 * time is the slowest host's */
+/* Without --all-mx: resolve and try the hosts in order of preference until
+ * one answers (falling through on connection failures). */
+static void
+smtp_mx_first(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxhost *h)
+{
+	int i, chosen = -1, resolved = 0, timeouts = 0, failures = 0;
+
+	/* one host after the other: a host whose lookup hangs may take
+	 * half of the time left, the last one all of it */
+	for (i = 0; i < mx->n && chosen < 0; i++) {
+		struct smtp_check *c;
+		int64_t now = deadline_now_us();
+
+		phase_begin(&s->p.phases, "dns");
+		smtp_mx_resolve(s, mx->mx[i].name, i + 1 < mx->n ?
+		    now + (s->p.dl.end_us - now) / 2 : s->p.dl.end_us, &h[i]);
+		phase_end(&s->p.phases);
+		smtp_mx_name_problems(s, &mx->mx[i], &h[i]);
+		if (!h[i].resolved) {
+			failures++;
+			timeouts += h[i].err.kind == ERR_TIMEOUT;
+			result_detail(&s->p.res, "MX %s: %s", mx->mx[i].name, h[i].err.msg);
+			continue;
+		}
+		resolved++;
+		c = smtp_clone(s, mx->mx[i].name, &h[i].addrs);
+		if (c == NULL)
+			break;
+		smtp_session(c);
+		if (c->failed_at_connect && i + 1 < mx->n) {
+			struct sbuf why;
+
+			failures++;
+			timeouts += c->failed == ERR_TIMEOUT;
+			sbuf_init(&why);
+			result_summary(&c->p.res, &why);
+			result_detail(&s->p.res, "MX %s: %s; trying the next MX",
+			    mx->mx[i].name, sbuf_str(&why));
+			sbuf_free(&why);
+			smtp_mx_record(&h[i], c);
+			smtp_clone_free(c);
+			continue;
+		}
+		chosen = i;
+		h[i].c = c;
+	}
+	if (chosen < 0) {
+		smtp_mx_none(s, mx, h, resolved, timeouts, failures);
+		return;
+	}
+	if (chosen > 0)
+		result_problem(&s->p.res, STATE_WARNING, "%s: the preferred MX %s "
+		    "cannot be reached; %s (preference %u) answered", s->mx_domain,
+		    mx->mx[0].name, mx->mx[chosen].name, mx->mx[chosen].pref);
+	smtp_sts_host(s, h[chosen].c, mx->mx[chosen].name);
+	for (i = chosen + 1; s->mta_sts && i < mx->n; i++)
+		result_detail(&s->p.res, "MTA-STS: the certificate of MX %s was not "
+		    "checked (--all-mx checks every MX host)", mx->mx[i].name);
+	/* the chosen session's verdict and phases become the run's */
+	smtp_mx_adopt(s, h[chosen].c);
+	smtp_mx_record(&h[chosen], h[chosen].c);
+	smtp_clone_free(h[chosen].c);
+}
+
+/* --all-mx: every host at once, each looked up in its own thread; wall
+ * time is the slowest host's */
+static void
+smtp_mx_all(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxhost *h)
+{
+	int i;
+
 	for (i = 0; i < mx->n; i++) {
 		h[i].run = s;
 		h[i].name = mx->mx[i].name;
@@ -376,6 +395,26 @@ smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
 	smtp_cert_consistency(s, mx, h);
 	result_ok(&s->p.res, "all %d MX hosts of %s passed in %.3f s", mx->n, s->mx_domain,
 	    deadline_elapsed(&s->p.dl));
+}
+
+/* --mx: look up the MX set, then resolve and try its hosts in order of
+ * preference until one answers (falling through on connection failures),
+ * or all of them at once with --all-mx (each resolved in its own thread).
+ * The verdict goes into s->p.res, each host's into H. Returns 1 when the
+ * MX set was found (0: the lookup failed). */
+static int
+smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
+{
+	int rc = smtp_mx_lookup(s, mx, h);
+
+	if (rc != 0)
+		return rc > 0;
+	if (s->mta_sts || s->tls_rpt)
+		smtp_sts_policy(s, mx);
+	if (!s->all_mx)
+		smtp_mx_first(s, mx, h);
+	else
+		smtp_mx_all(s, mx, h);
 	return 1;
 }
 

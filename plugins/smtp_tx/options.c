@@ -3,7 +3,6 @@
  * What the options mean together is checked in main.c. */
 #include <config.h>
 
-#include <ctype.h>
 #include <regex.h>
 #include <stdio.h>
 #include <string.h>
@@ -136,85 +135,11 @@ static const struct opt_spec smtp_opts[] = {
 };
 
 static int smtp_option(void *ctx, int id, const char *arg, struct err *e);
+static int smtp_option_session(struct smtp_check *s, int id, const char *arg,
+    struct err *e);
 
-static int
-smtp_phase_index(const char *name, size_t n)
-{
-	int i;
-
-	for (i = 0; smtp_phases[i]; i++)
-		if (strlen(smtp_phases[i]) == n && strncmp(smtp_phases[i], name, n) == 0)
-			return i;
-	return -1;
-}
-
-/* "rcpt=5xx,421" */
-static int
-smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e)
-{
-	const char *eq = strchr(arg, '='), *p;
-	struct smtp_expect *x;
-
-	if (s->nexpects >= SMTP_EXPECT_MAX)
-		return err_set(e, ERR_USAGE, "too many --expect-reply options");
-	if (eq == NULL)
-		return err_set(e, ERR_USAGE, "--expect-reply needs PHASE=CODES, e.g. rcpt=5xx");
-	x = &s->expects[s->nexpects];
-	x->phase = smtp_phase_index(arg, (size_t)(eq - arg));
-	if (x->phase < 3)   /* not dns, connect, tls: they have no reply */
-		return err_set(e, ERR_USAGE, "--expect-reply: unknown phase '%.*s' "
-		    "(banner, ehlo, starttls, auth, mail, rcpt, data, datasent, quit)",
-		    (int)(eq - arg), arg);
-	p = eq + 1;
-	if (*p == '\0' || strlen(p) >= sizeof(x->codes))
-		return err_set(e, ERR_USAGE, "--expect-reply: no codes after '='");
-	while (*p) {
-		size_t n = strcspn(p, ",");
-
-		if (n != 3 || p[0] < '2' || p[0] > '5' ||
-		    !(isdigit((unsigned char)p[1]) || p[1] == 'x' || p[1] == 'X') ||
-		    !(isdigit((unsigned char)p[2]) || p[2] == 'x' || p[2] == 'X'))
-			return err_set(e, ERR_USAGE, "--expect-reply: '%.*s' is not a reply "
-			    "code (550, 5xx, 55x)", (int)n, p);
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	snprintf(x->codes, sizeof(x->codes), "%s", eq + 1);
-	s->nexpects++;
-	return 0;
-}
-
-/* -1: no expectation for PHASE; 1: CODE matches it; 0: it does not. */
-int
-smtp_expected(const struct smtp_check *s, const char *phase, int code)
-{
-	char c[4];
-	int i, any = 0;
-
-	snprintf(c, sizeof(c), "%03d", code);
-	for (i = 0; i < s->nexpects; i++) {
-		const char *p = s->expects[i].codes;
-
-		if (strcmp(smtp_phases[s->expects[i].phase], phase) != 0)
-			continue;
-		any = 1;
-		while (*p) {
-			int k, ok = 1;
-
-			for (k = 0; k < 3; k++)
-				if (p[k] != 'x' && p[k] != 'X' && p[k] != c[k])
-					ok = 0;
-			if (ok)
-				return 1;
-			p += 3;
-			if (*p == ',')
-				p++;
-		}
-	}
-	return any ? 0 : -1;
-}
-
+/* The options of the transaction: names, envelope, message. The others
+ * go on to smtp_option_session. */
 static int
 smtp_option(void *ctx, int id, const char *arg, struct err *e)
 {
@@ -281,6 +206,17 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 			return -1;
 		s->size = v;
 		return 0;
+	default:
+		return smtp_option_session(s, id, arg, e);
+	}
+}
+
+/* The options of the session (AUTH, extensions, replies, -C/-R, LMTP) and
+ * of the run (--mx and its checks, --count). */
+static int
+smtp_option_session(struct smtp_check *s, int id, const char *arg, struct err *e)
+{
+	switch (id) {
 	case 'A':
 		if (strcasecmp(arg, "PLAIN") != 0 && strcasecmp(arg, "LOGIN") != 0)
 			return err_set(e, ERR_USAGE, "--authtype must be PLAIN or LOGIN");

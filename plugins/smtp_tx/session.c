@@ -7,7 +7,6 @@
  * QUIT are one table (smtp_steps), run in order by smtp_session. */
 #include <config.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -26,119 +25,9 @@ static int smtp_step_auth(struct smtp_check *s, struct err *e);
 static int smtp_step_envelope(struct smtp_check *s, struct err *e);
 static int smtp_step_data(struct smtp_check *s, struct err *e);
 static int smtp_step_quit(struct smtp_check *s, struct err *e);
-static int smtp_read_reply_p(struct smtp_check *s, struct err *e);
 static int smtp_unsolicited(struct smtp_check *s, struct err *e);
 static int smtp_lmtp_replies(struct smtp_check *s, struct err *e);
 static int smtp_greeting_quiet(struct smtp_check *s);
-
-/* ------------------------------------------------------------ helpers */
-
-/* ERR_REJECTED with our words (FMT) and the last reply as the server's
- * words; CODE decides the state (4xx WARNING, else CRITICAL). Returns -1. */
-int
-smtp_reply_error(struct smtp_check *s, struct err *e, int code, const char *fmt, ...)
-{
-	char tmp[ERR_REPLY_MAX];
-	va_list ap;
-
-	err_clear(e);
-	e->kind = ERR_REJECTED;
-	e->reply_code = code;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	snprintf(tmp, sizeof(tmp), "%d %.*s", s->reply.code, (int)s->reply.len, s->reply.text);
-	err_set_reply(e, tmp, strlen(tmp));
-	return -1;
-}
-
-/* The last reply as an error about WHAT: ERR_REJECTED with its code. */
-int
-smtp_rejected(struct smtp_check *s, const char *what, struct err *e)
-{
-	if (s->reply.code == 421)
-		return smtp_reply_error(s, e, 421, "service not available (421) in phase %s",
-		    phase_current(&s->p.phases));
-	return smtp_reply_error(s, e, s->reply.code, "%s rejected", what);
-}
-
-/* Judge the last reply in PHASE to WHAT: OK when it is one of the codes
- * the protocol wants (first digit in OKDIGITS) and no --expect-reply says
- * otherwise. Returns 0 to go on, 1 when an expected refusal ends the
- * transaction (OK), -1 with *e set. */
-static int
-smtp_judge(struct smtp_check *s, const char *phase, const char *what,
-    const char *okdigits, struct err *e)
-{
-	int x = smtp_expected(s, phase, s->reply.code);
-	int good = strchr(okdigits, '0' + s->reply.code / 100) != NULL;
-
-	if (x == 1 && good)
-		return 0;
-	if (x == 1) {
-		result_detail(&s->p.res, "%s refused as expected: %d %.*s", what,
-		    s->reply.code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
-		s->stop = 1;
-		return 1;
-	}
-	if (x == 0) {
-		int i;
-
-		for (i = 0; i < s->nexpects; i++)
-			if (strcmp(smtp_phases[s->expects[i].phase], phase) == 0)
-				break;
-		/* an unexpected answer is CRITICAL, whatever its class */
-		return smtp_reply_error(s, e, 500, "%s answered %d but %s was expected",
-		    what, s->reply.code, s->expects[i].codes);
-	}
-	if (good)
-		return 0;
-	return smtp_rejected(s, what, e);
-}
-
-/* Read a reply that may be one of a pipelined group. */
-static int
-smtp_read_reply_p(struct smtp_check *s, struct err *e)
-{
-	if (s->pending > 0)
-		s->pending--;
-	return smtp_read_reply(&s->p.conn, &s->reply, e);
-}
-
-/* After a failure inside a pipelined group, read the replies still on
- * their way so that QUIT gets its own reply. Returns -1 when the session
- * must be dropped instead (a 354 we did not ask for: hanging up is the
- * only way to deliver nothing, RFC 5321 §3.3). Best effort: errors here
- * add nothing to the verdict. */
-static int
-smtp_drain(struct smtp_check *s)
-{
-	struct err e;
-
-	err_clear(&e);
-	while (s->pending > 0) {
-		if (smtp_read_reply_p(s, &e) < 0)
-			return -1;
-		if (s->pending == 0 && s->reply.code == 354)
-			return -1;
-	}
-	return 0;
-}
-
-/* "MAIL FROM:<sender>" (-f, else the null sender) into CMD. */
-void
-smtp_mail_cmd(const struct smtp_check *s, char *cmd, size_t cap)
-{
-	snprintf(cmd, cap, "MAIL FROM:<%s>", s->from ? s->from : "");
-}
-
-int
-smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e)
-{
-	if (conn_send_line(&s->p.conn, cmd, e) < 0)
-		return -1;
-	return smtp_read_reply(&s->p.conn, &s->reply, e);
-}
 
 /* ------------------------------------------------------------ the steps */
 
@@ -610,6 +499,140 @@ smtp_summary(struct smtp_check *s)
 	sbuf_free(&t);
 }
 
+/* ------------------------------------------------------------ the session */
+
+/* -e: the banner or the EHLO reply must contain the text, else WARNING. */
+static int
+smtp_step_expect(struct smtp_check *s, struct err *e)
+{
+	(void)e;
+	if (!strstr(sbuf_str(&s->seen), s->expect))
+		result_problem(&s->p.res, STATE_WARNING, "%s: expected '%s' not found in "
+		    "the banner or EHLO reply", s->p.target, s->expect);
+	return 0;
+}
+
+static int
+smtp_step_ehlo_first(struct smtp_check *s, struct err *e)
+{
+	return smtp_step_ehlo(s, "ehlo", e);
+}
+
+/* --require-tls: the plaintext posture (probes.c). With implicit TLS there
+ * is none; the same line is written when a step before ended the
+ * transaction (an expected refusal), as it always was. */
+static int
+smtp_step_require_tls(struct smtp_check *s, struct err *e)
+{
+	if (s->stop || s->p.implicit_tls) {
+		result_detail(&s->p.res, "--require-tls: implicit TLS, nothing is said "
+		    "before TLS");
+		return 0;
+	}
+	return smtp_step_posture(s, e);
+}
+
+static int
+smtp_step_require_ext(struct smtp_check *s, struct err *e)
+{
+	return caps_require(&s->ext.kw, s->require_ext, "extension", e);
+}
+
+/* --no-data: the envelope was only probed; nothing is delivered. */
+static int
+smtp_step_rset(struct smtp_check *s, struct err *e)
+{
+	return smtp_cmd(s, "RSET", e);
+}
+
+/* When a step of smtp_steps is wanted, by the options. */
+enum smtp_when {
+	SMTP_ALWAYS,
+	SMTP_IF_EXPECT,         /* -e */
+	SMTP_IF_REQUIRE_TLS,    /* --require-tls */
+	SMTP_IF_STARTTLS,       /* -S */
+	SMTP_IF_RELAY_TEST,     /* --relay-test */
+	SMTP_IF_REQUIRE_EXT,    /* --require-ext */
+	SMTP_IF_AUTH,           /* -U (plugin_want_login) */
+	SMTP_IF_RCPT,           /* --rcpt */
+	SMTP_IF_DATA,           /* --rcpt without --no-data */
+	SMTP_IF_NO_DATA         /* --no-data */
+};
+
+/* A step after the connection: it runs when no step before it failed, it
+ * is wanted, and no step before ended the transaction (s->stop: an
+ * expected refusal, an untrusted TLS connection) unless AFTER_STOP. Each
+ * step begins the phase(s) it bills itself: some read before they begin
+ * one (EHLO first makes sure nothing came after the banner), some bill the
+ * phase before them (-e, --require-tls, --require-ext, -C, RSET). */
+struct smtp_step {
+	int (*run)(struct smtp_check *s, struct err *e);
+	enum smtp_when when;
+	int after_stop;
+};
+
+static const struct smtp_step smtp_steps[] = {
+	/* run                   wanted                after_stop   phase(s) */
+	{ smtp_step_banner,      SMTP_ALWAYS,          0 },      /* banner */
+	{ smtp_step_ehlo_first,  SMTP_ALWAYS,          0 },      /* ehlo */
+	{ smtp_step_expect,      SMTP_IF_EXPECT,       0 },      /* - */
+	{ smtp_step_require_tls, SMTP_IF_REQUIRE_TLS,  1 },      /* (ehlo) */
+	{ smtp_step_starttls,    SMTP_IF_STARTTLS,     0 },      /* starttls */
+	{ smtp_step_relay,       SMTP_IF_RELAY_TEST,   0 },      /* relay */
+	{ smtp_step_require_ext, SMTP_IF_REQUIRE_EXT,  0 },      /* - */
+	{ smtp_step_auth,        SMTP_IF_AUTH,         0 },      /* auth */
+	{ smtp_step_commands,    SMTP_ALWAYS,          0 },      /* (the last) */
+	{ smtp_step_envelope,    SMTP_IF_RCPT,         0 },      /* mail rcpt data */
+	{ smtp_step_data,        SMTP_IF_DATA,         0 },      /* datasent */
+	{ smtp_step_rset,        SMTP_IF_NO_DATA,      0 },      /* (rcpt) */
+};
+
+static int
+smtp_wanted(const struct smtp_check *s, enum smtp_when when)
+{
+	switch (when) {
+	case SMTP_IF_EXPECT:
+		return s->expect != NULL;
+	case SMTP_IF_REQUIRE_TLS:
+		return s->p.require_tls != 0;
+	case SMTP_IF_STARTTLS:
+		return s->p.starttls != 0;
+	case SMTP_IF_RELAY_TEST:
+		return s->relay_test != NULL;
+	case SMTP_IF_REQUIRE_EXT:
+		return s->require_ext != NULL;
+	case SMTP_IF_AUTH:
+		return s->want_auth != 0;
+	case SMTP_IF_RCPT:
+		return s->nrcpt > 0;
+	case SMTP_IF_DATA:
+		return s->nrcpt > 0 && !s->no_data;
+	case SMTP_IF_NO_DATA:
+		return s->no_data != 0;
+	case SMTP_ALWAYS:
+		break;
+	}
+	return 1;
+}
+
+/* The steps after the connection, in order, until one fails (-1, *e set)
+ * or returns anything else than 0. Returns what the last one run returned. */
+static int
+smtp_steps_run(struct smtp_check *s, struct err *e)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < sizeof(smtp_steps) / sizeof(smtp_steps[0]); i++) {
+		const struct smtp_step *st = &smtp_steps[i];
+
+		if ((s->stop && !st->after_stop) || !smtp_wanted(s, st->when))
+			continue;
+		rc = st->run(s, e);
+	}
+	return rc;
+}
+
 /* One whole session against s->p.host (or the addresses preset in
  * s->p.addrs), its verdict recorded in s->p.res and s->p.phases. */
 int
@@ -623,34 +646,8 @@ smtp_session(struct smtp_check *s)
 	rc = smtp_step_connect(s, &e);
 	if (rc < 0)
 		s->failed_at_connect = 1;
-	if (rc == 0 && !s->stop)
-		rc = smtp_step_banner(s, &e);
-	if (rc == 0 && !s->stop)
-		rc = smtp_step_ehlo(s, "ehlo", &e);
-	if (rc == 0 && !s->stop && s->expect && !strstr(sbuf_str(&s->seen), s->expect))
-		result_problem(&s->p.res, STATE_WARNING, "%s: expected '%s' not found in "
-		    "the banner or EHLO reply", s->p.target, s->expect);
-	if (rc == 0 && !s->stop && s->p.require_tls && !s->p.implicit_tls)
-		rc = smtp_step_posture(s, &e);
-	else if (rc == 0 && s->p.require_tls)
-		result_detail(&s->p.res, "--require-tls: implicit TLS, nothing is said "
-		    "before TLS");
-	if (rc == 0 && !s->stop && s->p.starttls)
-		rc = smtp_step_starttls(s, &e);
-	if (rc == 0 && !s->stop && s->relay_test)
-		rc = smtp_step_relay(s, &e);
-	if (rc == 0 && !s->stop && s->require_ext)
-		rc = caps_require(&s->ext.kw, s->require_ext, "extension", &e);
-	if (rc == 0 && !s->stop && s->want_auth)
-		rc = smtp_step_auth(s, &e);
-	if (rc == 0 && !s->stop)
-		rc = smtp_step_commands(s, &e);
-	if (rc == 0 && !s->stop && s->nrcpt)
-		rc = smtp_step_envelope(s, &e);
-	if (rc == 0 && !s->stop && s->nrcpt && !s->no_data)
-		rc = smtp_step_data(s, &e);
-	if (rc == 0 && !s->stop && s->no_data)
-		rc = smtp_cmd(s, "RSET", &e);
+	else
+		rc = smtp_steps_run(s, &e);
 	s->failed = rc < 0 ? e.kind : ERR_NONE;
 	if (rc < 0)
 		plugin_fail(&s->p, &e);

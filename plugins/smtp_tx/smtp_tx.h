@@ -4,6 +4,7 @@
  *   main.c     main: the options taken together, then one of the three runs;
  *              a session's clone for one MX host or --count run; the message
  *   options.c  the option table, the option handler, --help and man text
+ *   reply.c    --expect-reply, the verdict on a reply, reading and sending
  *   session.c  one SMTP session: connect, banner, EHLO, STARTTLS, AUTH,
  *              MAIL, RCPT, DATA, LMTP replies, QUIT, run by one step table
  *   probes.c   steps beside the transaction: --require-tls posture,
@@ -104,15 +105,22 @@ struct smtp_check {
 
 /* options.c */
 void smtp_setup(struct smtp_check *s);
-int smtp_expected(const struct smtp_check *s, const char *phase, int code);
 
-/* session.c */
-int smtp_session(struct smtp_check *s);
+/* reply.c */
+int smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e);
+int smtp_expected(const struct smtp_check *s, const char *phase, int code);
+int smtp_judge(struct smtp_check *s, const char *phase, const char *what,
+    const char *okdigits, struct err *e);
+int smtp_read_reply_p(struct smtp_check *s, struct err *e);
+int smtp_drain(struct smtp_check *s);
 int smtp_reply_error(struct smtp_check *s, struct err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 int smtp_rejected(struct smtp_check *s, const char *what, struct err *e);
 void smtp_mail_cmd(const struct smtp_check *s, char *cmd, size_t cap);
 int smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e);
+
+/* session.c */
+int smtp_session(struct smtp_check *s);
 
 /* probes.c */
 int smtp_step_posture(struct smtp_check *s, struct err *e);

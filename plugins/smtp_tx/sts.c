@@ -67,6 +67,163 @@ smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
 	sbuf_addc(&s->p.json_extra, '}');
 }
 
+/* --mta-sts: the TXT record _mta-sts.DOMAIN into ID (TXT: room for the
+ * answer). Returns 0, or -1 when it is missing or cannot be used (the
+ * problem is recorded). */
+static int
+smtp_sts_record(struct smtp_check *s, struct dns_txt *txt, struct mtasts_txt *id)
+{
+	char name[DNS_NAME_MAX + 16], why[256];
+	const char *rec[DNS_TXT_MAX];
+	size_t len[DNS_TXT_MAX];
+	struct err e;
+	int n = 0, rc;
+
+	err_clear(&e);
+	snprintf(name, sizeof(name), "_mta-sts.%s", s->mx_domain);
+	if (dns_txt(s->p.dns, name, &s->p.dl, txt, DNS_TXT_MAX, &n, &e) < 0) {
+		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
+		    "the MTA-STS record at %s: %s", name, e.msg);
+		return -1;
+	}
+	if (smtp_txt_list(txt, n, rec, len)) {
+		result_problem(&s->p.res, STATE_CRITICAL, "a TXT record at %s is longer "
+		    "than %d bytes: not read whole", name, DNS_TXT_LEN - 1);
+		return -1;
+	}
+	rc = mtasts_txt_parse(rec, len, n, id, why, sizeof(why));
+	if (rc == 0) {
+		result_problem(&s->p.res, STATE_CRITICAL, "no MTA-STS policy published: "
+		    "no v=STSv1 TXT record at %s", name);
+		return -1;
+	}
+	if (rc < 0) {
+		result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS record at %s is "
+		    "invalid: %s", name, why);
+		return -1;
+	}
+	result_detail(&s->p.res, "MTA-STS record %s: id %s", name, id->id);
+	return 0;
+}
+
+/* --mta-sts: fetch the policy into R, its address into URL (CAP bytes);
+ * -D applies to the policy host's certificate. Returns 0, or -1 when it
+ * cannot be fetched (the problem is recorded). The caller frees R. */
+static int
+smtp_sts_fetch(struct smtp_check *s, char *url, size_t cap, struct https_resp *r)
+{
+	char host[DNS_NAME_MAX + 16];
+	struct https_req q;
+	struct err e;
+	int port = s->mta_sts_port ? (int)s->mta_sts_port : 443;
+
+	/* RFC 8461 §3.3: HTTPS GET, verified, no redirects, text/plain */
+	err_clear(&e);
+	snprintf(host, sizeof(host), "mta-sts.%s", s->mx_domain);
+	if (port == 443)
+		snprintf(url, cap, "https://%s/.well-known/mta-sts.txt", host);
+	else
+		snprintf(url, cap, "https://%s:%d/.well-known/mta-sts.txt", host, port);
+	memset(&q, 0, sizeof(q));
+	q.host = host;
+	q.port = port;
+	q.path = "/.well-known/mta-sts.txt";
+	q.family = s->p.family;
+	q.dns = s->p.dns;
+	q.ca_file = s->p.ca_file;
+	q.ca_path = s->p.ca_path;
+	q.media_type = "text/plain";
+	q.max_body = MTASTS_POLICY_MAX;
+	if (https_get(&q, &s->p.dl, r, &e) < 0) {
+		if (e.kind == ERR_RESOLVE)
+			result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy %s cannot "
+			    "be fetched: %s", url, e.msg);
+		else
+			result_problem(&s->p.res, plugin_err_state(&s->p, &e), "MTA-STS policy "
+			    "%s cannot be fetched: %s: %s", url, r->target, e.msg);
+		return -1;
+	}
+	if (r->have_tls) {
+		long days = (long)r->tls.days_left;
+
+		result_detail(&s->p.res, "MTA-STS policy host %s: %s, certificate %s, "
+		    "valid until %s", r->target, r->tls.protocol, r->tls.subject,
+		    r->tls.not_after);
+		/* -D counts for the policy host too: when its certificate lapses,
+		 * senders can no longer refresh the policy */
+		if (range_alert(&s->p.cert_crit, (double)days))
+			result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy host %s: "
+			    "certificate expires in %ld days (critical below %.0f, notAfter %s)",
+			    host, days, s->p.cert_crit.start, r->tls.not_after);
+		else if (range_alert(&s->p.cert_warn, (double)days))
+			result_problem(&s->p.res, STATE_WARNING, "MTA-STS policy host %s: "
+			    "certificate expires in %ld days (warning below %.0f, notAfter %s)",
+			    host, days, s->p.cert_warn.start, r->tls.not_after);
+	}
+	return 0;
+}
+
+/* --mta-sts: the policy fetched from URL (the body of R) into s->sts, with
+ * record ID: what it says, its JSON, and every MX name of MX against its
+ * patterns. */
+static void
+smtp_sts_judge(struct smtp_check *s, const struct dns_mxset *mx,
+    const struct mtasts_txt *id, const struct https_resp *r, const char *url)
+{
+	struct smtp_sts *sts = s->sts;
+	char why[256];
+	struct sbuf pats;
+	int i;
+
+	if (mtasts_policy_parse(r->body, r->len, &sts->pol, why, sizeof(why)) < 0) {
+		result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy of %s is "
+		    "invalid: %s", s->mx_domain, why);
+		return;
+	}
+	sts->policy = 1;
+	sts->fail = sts->pol.mode == MTASTS_ENFORCE ? STATE_CRITICAL :
+	    sts->pol.mode == MTASTS_TESTING ? STATE_WARNING : STATE_OK;
+	/* a certificate failure of an MX host weighs what the mode says */
+	s->p.untrusted_state = sts->fail;
+	sbuf_init(&pats);
+	for (i = 0; i < sts->pol.nmx; i++)
+		sbuf_printf(&pats, "%s%s", i ? ", " : "", sts->pol.mx[i]);
+	result_detail(&s->p.res, "MTA-STS policy %s: mode %s, max_age %ld s, mx %s", url,
+	    mtasts_mode_name(sts->pol.mode), sts->pol.max_age, pats.len ? sbuf_str(&pats) :
+	    "(none)");
+	result_perf(&s->p.res, "sts_max_age", (double)sts->pol.max_age, "", NULL, NULL,
+	    0, (double)MTASTS_MAX_AGE_MAX);
+	sbuf_add(&s->p.json_extra, ",\"mta_sts\":{\"id\":");
+	sbuf_json_str(&s->p.json_extra, id->id);
+	sbuf_printf(&s->p.json_extra, ",\"mode\":\"%s\",\"max_age\":%ld,\"mx\":[",
+	    mtasts_mode_name(sts->pol.mode), sts->pol.max_age);
+	for (i = 0; i < sts->pol.nmx; i++) {
+		if (i)
+			sbuf_addc(&s->p.json_extra, ',');
+		sbuf_json_str(&s->p.json_extra, sts->pol.mx[i]);
+	}
+	sbuf_add(&s->p.json_extra, "]}");
+	if (sts->pol.mode == MTASTS_NONE)
+		result_detail(&s->p.res, "MTA-STS mode none: the policy is switched off; "
+		    "nothing is enforced");
+	/* every MX name, whether or not a session goes to it (RFC 8461 §4.1) */
+	for (i = 0; i < mx->n; i++) {
+		int k = mtasts_policy_match(&sts->pol, mx->mx[i].name);
+
+		if (k >= 0)
+			result_detail(&s->p.res, "MTA-STS: MX %s matches mx %s", mx->mx[i].name,
+			    sts->pol.mx[k]);
+		else if (sts->pol.mode == MTASTS_NONE)
+			result_detail(&s->p.res, "MTA-STS: MX %s matches no mx pattern (mode "
+			    "none: not enforced)", mx->mx[i].name);
+		else
+			result_problem(&s->p.res, sts->fail, "MTA-STS policy of %s (mode %s): "
+			    "MX %s matches none of its mx patterns (%s)", s->mx_domain,
+			    mtasts_mode_name(sts->pol.mode), mx->mx[i].name, sbuf_str(&pats));
+	}
+	sbuf_free(&pats);
+}
+
 /* --mta-sts and --tls-rpt, before the sessions: the records, the policy
  * (phase mta_sts), and every MX name of MX against its patterns. Sets the
  * state a certificate failure of an MX host gets in the sessions. */
@@ -75,18 +232,10 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 {
 	static struct smtp_sts sts;
 	static struct dns_txt txt[DNS_TXT_MAX];
-	char name[DNS_NAME_MAX + 16], host[DNS_NAME_MAX + 16], url[DNS_NAME_MAX + 64];
-	char why[256];
-	const char *rec[DNS_TXT_MAX];
-	size_t len[DNS_TXT_MAX];
+	char url[DNS_NAME_MAX + 64];
 	struct mtasts_txt id;
-	struct https_req q;
 	struct https_resp r;
-	struct sbuf pats;
-	struct err e;
-	int i, n = 0, rc, port = s->mta_sts_port ? (int)s->mta_sts_port : 443;
 
-	err_clear(&e);
 	memset(&r, 0, sizeof(r));
 	if (s->tls_rpt) {
 		phase_begin(&s->p.phases, "dns");
@@ -98,120 +247,9 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 	memset(&sts, 0, sizeof(sts));
 	s->sts = &sts;
 	phase_begin(&s->p.phases, "mta_sts");
-	snprintf(name, sizeof(name), "_mta-sts.%s", s->mx_domain);
-	if (dns_txt(s->p.dns, name, &s->p.dl, txt, DNS_TXT_MAX, &n, &e) < 0) {
-		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
-		    "the MTA-STS record at %s: %s", name, e.msg);
-		goto out;
-	}
-	if (smtp_txt_list(txt, n, rec, len)) {
-		result_problem(&s->p.res, STATE_CRITICAL, "a TXT record at %s is longer "
-		    "than %d bytes: not read whole", name, DNS_TXT_LEN - 1);
-		goto out;
-	}
-	rc = mtasts_txt_parse(rec, len, n, &id, why, sizeof(why));
-	if (rc == 0) {
-		result_problem(&s->p.res, STATE_CRITICAL, "no MTA-STS policy published: "
-		    "no v=STSv1 TXT record at %s", name);
-		goto out;
-	}
-	if (rc < 0) {
-		result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS record at %s is "
-		    "invalid: %s", name, why);
-		goto out;
-	}
-	result_detail(&s->p.res, "MTA-STS record %s: id %s", name, id.id);
-
-	/* RFC 8461 §3.3: HTTPS GET, verified, no redirects, text/plain */
-	snprintf(host, sizeof(host), "mta-sts.%s", s->mx_domain);
-	if (port == 443)
-		snprintf(url, sizeof(url), "https://%s/.well-known/mta-sts.txt", host);
-	else
-		snprintf(url, sizeof(url), "https://%s:%d/.well-known/mta-sts.txt", host, port);
-	memset(&q, 0, sizeof(q));
-	q.host = host;
-	q.port = port;
-	q.path = "/.well-known/mta-sts.txt";
-	q.family = s->p.family;
-	q.dns = s->p.dns;
-	q.ca_file = s->p.ca_file;
-	q.ca_path = s->p.ca_path;
-	q.media_type = "text/plain";
-	q.max_body = MTASTS_POLICY_MAX;
-	if (https_get(&q, &s->p.dl, &r, &e) < 0) {
-		if (e.kind == ERR_RESOLVE)
-			result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy %s cannot "
-			    "be fetched: %s", url, e.msg);
-		else
-			result_problem(&s->p.res, plugin_err_state(&s->p, &e), "MTA-STS policy "
-			    "%s cannot be fetched: %s: %s", url, r.target, e.msg);
-		goto out;
-	}
-	if (r.have_tls) {
-		long days = (long)r.tls.days_left;
-
-		result_detail(&s->p.res, "MTA-STS policy host %s: %s, certificate %s, "
-		    "valid until %s", r.target, r.tls.protocol, r.tls.subject,
-		    r.tls.not_after);
-		/* -D counts for the policy host too: when its certificate lapses,
-		 * senders can no longer refresh the policy */
-		if (range_alert(&s->p.cert_crit, (double)days))
-			result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy host %s: "
-			    "certificate expires in %ld days (critical below %.0f, notAfter %s)",
-			    host, days, s->p.cert_crit.start, r.tls.not_after);
-		else if (range_alert(&s->p.cert_warn, (double)days))
-			result_problem(&s->p.res, STATE_WARNING, "MTA-STS policy host %s: "
-			    "certificate expires in %ld days (warning below %.0f, notAfter %s)",
-			    host, days, s->p.cert_warn.start, r.tls.not_after);
-	}
-	if (mtasts_policy_parse(r.body, r.len, &sts.pol, why, sizeof(why)) < 0) {
-		result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy of %s is "
-		    "invalid: %s", s->mx_domain, why);
-		goto out;
-	}
-	sts.policy = 1;
-	sts.fail = sts.pol.mode == MTASTS_ENFORCE ? STATE_CRITICAL :
-	    sts.pol.mode == MTASTS_TESTING ? STATE_WARNING : STATE_OK;
-	/* a certificate failure of an MX host weighs what the mode says */
-	s->p.untrusted_state = sts.fail;
-	sbuf_init(&pats);
-	for (i = 0; i < sts.pol.nmx; i++)
-		sbuf_printf(&pats, "%s%s", i ? ", " : "", sts.pol.mx[i]);
-	result_detail(&s->p.res, "MTA-STS policy %s: mode %s, max_age %ld s, mx %s", url,
-	    mtasts_mode_name(sts.pol.mode), sts.pol.max_age, pats.len ? sbuf_str(&pats) :
-	    "(none)");
-	result_perf(&s->p.res, "sts_max_age", (double)sts.pol.max_age, "", NULL, NULL,
-	    0, (double)MTASTS_MAX_AGE_MAX);
-	sbuf_add(&s->p.json_extra, ",\"mta_sts\":{\"id\":");
-	sbuf_json_str(&s->p.json_extra, id.id);
-	sbuf_printf(&s->p.json_extra, ",\"mode\":\"%s\",\"max_age\":%ld,\"mx\":[",
-	    mtasts_mode_name(sts.pol.mode), sts.pol.max_age);
-	for (i = 0; i < sts.pol.nmx; i++) {
-		if (i)
-			sbuf_addc(&s->p.json_extra, ',');
-		sbuf_json_str(&s->p.json_extra, sts.pol.mx[i]);
-	}
-	sbuf_add(&s->p.json_extra, "]}");
-	if (sts.pol.mode == MTASTS_NONE)
-		result_detail(&s->p.res, "MTA-STS mode none: the policy is switched off; "
-		    "nothing is enforced");
-	/* every MX name, whether or not a session goes to it (RFC 8461 §4.1) */
-	for (i = 0; i < mx->n; i++) {
-		int k = mtasts_policy_match(&sts.pol, mx->mx[i].name);
-
-		if (k >= 0)
-			result_detail(&s->p.res, "MTA-STS: MX %s matches mx %s", mx->mx[i].name,
-			    sts.pol.mx[k]);
-		else if (sts.pol.mode == MTASTS_NONE)
-			result_detail(&s->p.res, "MTA-STS: MX %s matches no mx pattern (mode "
-			    "none: not enforced)", mx->mx[i].name);
-		else
-			result_problem(&s->p.res, sts.fail, "MTA-STS policy of %s (mode %s): "
-			    "MX %s matches none of its mx patterns (%s)", s->mx_domain,
-			    mtasts_mode_name(sts.pol.mode), mx->mx[i].name, sbuf_str(&pats));
-	}
-	sbuf_free(&pats);
-out:
+	if (smtp_sts_record(s, txt, &id) == 0 &&
+	    smtp_sts_fetch(s, url, sizeof(url), &r) == 0)
+		smtp_sts_judge(s, mx, &id, &r, url);
 	https_resp_free(&r);
 	phase_end(&s->p.phases);
 }
