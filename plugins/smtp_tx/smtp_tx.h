@@ -33,7 +33,7 @@
 #define SMTP_BODY_MAX (10L * 1024 * 1024)
 
 /* The phases, in the order of their perfdata; --expect-reply names them
- * (options.c). */
+ * (defined in options.c). */
 extern const char *const smtp_phases[];
 
 /* --mta-sts: what the policy says, for the checks after the sessions. */
