@@ -49,7 +49,7 @@ else
 	exit 2
 fi
 
-files=$(cd "$srcdir" && ls lib/*.c plugins/*.c | LC_ALL=C sort | sed "s#^#$srcdir/#")
+files=$(cd "$srcdir" && find lib plugins -name "*.c" | LC_ALL=C sort | sed "s#^#$srcdir/#")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailprobe-lint.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT

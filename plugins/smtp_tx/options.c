@@ -1,0 +1,350 @@
+/* options.c - check_smtp_tx's options: the table behind --help and the man
+ * page, the handler that checks each option on its own, and the help text.
+ * What the options mean together is checked in main.c. */
+#include <config.h>
+
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "opts.h"
+#include "smtp_tx.h"
+
+enum {
+	OPT_RCPT = OPT_PLUGIN_BASE,
+	OPT_NO_DATA,
+	OPT_HEADER,
+	OPT_BODY_FILE,
+	OPT_SIZE,
+	OPT_NO_PIPELINING,
+	OPT_REQUIRE_EXT,
+	OPT_EXPECT_REPLY,
+	OPT_MX,
+	OPT_ALL_MX,
+	OPT_COUNT,
+	OPT_INTERVAL,
+	OPT_PARALLEL,
+	OPT_RELAY_TEST,
+	OPT_MTA_STS,
+	OPT_MTA_STS_PORT,
+	OPT_TLS_RPT
+};
+
+
+const char *const smtp_phases[] = {
+	"dns", "connect", "tls", "banner", "ehlo", "starttls", "relay", "auth",
+	"mail", "rcpt", "data", "datasent", "quit", "mta_sts", NULL
+};
+
+
+static const struct opt_spec smtp_opts[] = {
+	{ 'F', "helo", required_argument, "NAME",
+	  "Name to send with EHLO/HELO (default: this host's FQDN, else the "
+	  "address literal of the local end of the connection)." },
+	{ 'F', "fqdn", required_argument, "NAME", NULL },
+	{ 'e', "expect", required_argument, "STRING",
+	  "Text the banner or the EHLO reply must contain; a mismatch is "
+	  "WARNING (as in check_smtp)." },
+	{ 'f', "from", required_argument, "ADDR",
+	  "Envelope sender for MAIL FROM (default: the null sender <>, which "
+	  "-f '' also gives, as for a bounce)." },
+	{ OPT_RCPT, "rcpt", required_argument, "ADDR",
+	  "Envelope recipient (repeatable). With a recipient the whole "
+	  "transaction runs: MAIL, RCPT, DATA and a generated test message; "
+	  "without one the check ends after EHLO (and STARTTLS/AUTH)." },
+	{ OPT_NO_DATA, "no-data", no_argument, NULL,
+	  "Probe MAIL and RCPT only, then RSET and QUIT: nothing is delivered." },
+	{ OPT_HEADER, "header", required_argument, "NAME:VALUE",
+	  "Add a header to the test message (repeatable)." },
+	{ OPT_BODY_FILE, "body-file", required_argument, "FILE",
+	  "Send FILE as the message body (after the token line)." },
+	{ OPT_SIZE, "size", required_argument, "BYTES",
+	  "Pad the message body to about BYTES bytes." },
+	{ 'A', "authtype", required_argument, "PLAIN|LOGIN",
+	  "SASL mechanism for AUTH (default: PLAIN when offered, else LOGIN "
+	  "when -U is given)." },
+	{ OPT_NO_PIPELINING, "no-pipelining", no_argument, NULL,
+	  "Do not use PIPELINING (RFC 2920) even when the server offers it." },
+	{ OPT_REQUIRE_EXT, "require-ext", required_argument, "LIST",
+	  "Extensions the final EHLO must offer, e.g. "
+	  "STARTTLS,PIPELINING,SIZE,8BITMIME,SMTPUTF8,CHUNKING,DSN; missing "
+	  "ones are CRITICAL." },
+	{ OPT_EXPECT_REPLY, "expect-reply", required_argument, "PHASE=CODES",
+	  "Reply codes expected in a phase (repeatable), e.g. rcpt=5xx to prove "
+	  "that relaying is refused: the refusal is then OK, acceptance "
+	  "CRITICAL. CODES: 550, 5xx, 55x, comma separated." },
+	{ OPT_MX, "mx", required_argument, "DOMAIN",
+	  "Check DOMAIN's mail hosts found through MX (RFC 5321 §5.1: with no MX "
+	  "the domain itself; a null MX (RFC 7505) is CRITICAL). The most "
+	  "preferred host that answers is checked; one that cannot be reached "
+	  "makes the check fall through to the next, and says so (WARNING). "
+	  "Hosts are looked up in that order as they are tried (one whose lookup "
+	  "hangs may use half the time left); equal preferences come in random "
+	  "order, and of more than 64 records the 64 most preferred are used." },
+	{ OPT_ALL_MX, "all-mx", no_argument, NULL,
+	  "With --mx: check every MX host, concurrently; one long-output line per "
+	  "host, perfdata prefixed with the host name, the worst state wins. "
+	  "Their certificates are compared: one that ends more than 7 days "
+	  "before a peer's certificate for the same names is WARNING (renewed "
+	  "but not reloaded?)." },
+	{ OPT_COUNT, "count", required_argument, "N",
+	  "Repeat the whole transaction N times (as smtpping does) and report "
+	  "min/avg/max per phase, messages per second (perfdata rate) and the "
+	  "worst state of the runs. -t bounds all of the runs together." },
+	{ OPT_INTERVAL, "interval", required_argument, "SEC",
+	  "With --count: start a run every SEC seconds (default: back to back)." },
+	{ OPT_PARALLEL, "parallel", required_argument, "P",
+	  "With --count: keep P sessions open at once, in this one process "
+	  "(default 1)." },
+	{ OPT_RELAY_TEST, "relay-test", required_argument, "ADDR",
+	  "Open-relay test before any AUTH: MAIL FROM (-f, else <>) and RCPT TO "
+	  "ADDR, an address in a domain the server must not relay to, then RSET. "
+	  "Refused (5xx) is OK, accepted is CRITICAL (open relay), 4xx WARNING "
+	  "(inconclusive). Phase relay. The rest of the check goes on." },
+	{ OPT_MTA_STS, "mta-sts", no_argument, NULL,
+	  "With --mx: check the domain's MTA-STS (RFC 8461): the TXT record "
+	  "_mta-sts.DOMAIN, the policy fetched from https://mta-sts.DOMAIN/"
+	  ".well-known/mta-sts.txt (verified certificate, no redirects, "
+	  "text/plain, at most 64 KiB), every MX name against the policy's mx "
+	  "patterns, and the certificate of the MX host checked (every MX host "
+	  "with --all-mx; implies -S; "
+	  "the certificate must be valid for the MX name). In mode enforce a "
+	  "failure is CRITICAL, in testing WARNING, in none only noted. No "
+	  "policy published, or one that cannot be fetched or parsed, is "
+	  "CRITICAL. Perfdata: mta_sts (the fetch time) and sts_max_age." },
+	{ OPT_MTA_STS_PORT, "mta-sts-port", required_argument, "PORT",
+	  "Fetch the MTA-STS policy from this port instead of 443: for tests, "
+	  "or a policy host reached through a port forward." },
+	{ OPT_TLS_RPT, "tls-rpt", no_argument, NULL,
+	  "With --mx: the domain must publish an SMTP TLS Reporting record "
+	  "(RFC 8460): _smtp._tls.DOMAIN TXT \"v=TLSRPTv1; rua=...\" with mailto: "
+	  "or https: URIs. Missing or malformed is WARNING." },
+	{ 'C', "command", required_argument, "COMMAND",
+	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
+	{ 'R', "response", required_argument, "REGEX",
+	  "Extended regular expression the reply to the matching -C must "
+	  "match; a mismatch is WARNING." },
+	{ 'L', "lmtp", no_argument, NULL, "Speak LMTP: LHLO instead of EHLO, and "
+	  "one reply per accepted recipient after the message (RFC 2033), each judged "
+	  "like a RCPT reply (--expect-reply datasent=...)." },
+	{ 'q', "ignore-quit-failure", no_argument, NULL,
+	  "Accepted for check_smtp compatibility: a server that closes before "
+	  "answering QUIT is already OK." },
+	OPT_END
+};
+
+static int smtp_option(void *ctx, int id, const char *arg, struct err *e);
+static int smtp_option_session(struct smtp_check *s, int id, const char *arg,
+    struct err *e);
+
+/* The options of the transaction: names, envelope, message. The others
+ * go on to smtp_option_session. */
+static int
+smtp_option(void *ctx, int id, const char *arg, struct err *e)
+{
+	struct smtp_check *s = ctx;
+	long v;
+
+	switch (id) {
+	case 'F':
+		if (arg[0] == '\0' || strpbrk(arg, " \r\n"))
+			return err_set(e, ERR_USAGE, "--helo needs a name without blanks");
+		s->helo = arg;
+		return 0;
+	case 'e':
+		/* "" would be found in any reply: a check that cannot fail */
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-e needs a string to expect, not an "
+			    "empty one");
+		s->expect = arg;
+		return 0;
+	case 'f':
+		/* -f '' is the null sender <> (bounces), as without -f */
+		if (strpbrk(arg, "<> \r\n"))
+			return err_set(e, ERR_USAGE, "--from takes a bare address, without <> or blanks");
+		s->from = arg;
+		return 0;
+	case OPT_RCPT:
+		if (arg[0] == '\0' || strpbrk(arg, "<> \r\n"))
+			return err_set(e, ERR_USAGE, "--rcpt takes a bare address, without <> or blanks");
+		if (s->nrcpt >= SMTP_RCPT_MAX)
+			return err_set(e, ERR_USAGE, "at most %d --rcpt", SMTP_RCPT_MAX);
+		s->rcpt[s->nrcpt++] = arg;
+		return 0;
+	case OPT_NO_DATA:
+		s->no_data = 1;
+		return 0;
+	case OPT_RELAY_TEST:
+		if (strpbrk(arg, "<> \r\n") || strchr(arg, '@') == NULL || arg[0] == '@' ||
+		    strchr(arg, '@')[1] == '\0')
+			return err_set(e, ERR_USAGE, "--relay-test takes a bare address "
+			    "(user@domain), without <> or blanks");
+		s->relay_test = arg;
+		return 0;
+	case OPT_HEADER: {
+		const char *colon = strchr(arg, ':'), *q;
+
+		if (colon == NULL || colon == arg || strpbrk(arg, "\r\n"))
+			return err_set(e, ERR_USAGE, "--header needs NAME:VALUE on one line");
+		for (q = arg; q < colon; q++)
+			if (*q <= ' ' || *q > '~')
+				return err_set(e, ERR_USAGE, "--header: invalid header name");
+		if (s->nheaders >= SMTP_HEADERS_MAX)
+			return err_set(e, ERR_USAGE, "at most %d --header", SMTP_HEADERS_MAX);
+		s->headers[s->nheaders++] = arg;
+		return 0;
+	}
+	case OPT_BODY_FILE:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--body-file needs a file name, not an "
+			    "empty string");
+		s->body_file = arg;
+		return 0;
+	case OPT_SIZE:
+		if (opts_int("--size", arg, 0, SMTP_BODY_MAX, &v, e) < 0)
+			return -1;
+		s->size = v;
+		return 0;
+	default:
+		return smtp_option_session(s, id, arg, e);
+	}
+}
+
+/* The options of the session (AUTH, extensions, replies, -C/-R, LMTP) and
+ * of the run (--mx and its checks, --count). */
+static int
+smtp_option_session(struct smtp_check *s, int id, const char *arg, struct err *e)
+{
+	switch (id) {
+	case 'A':
+		if (strcasecmp(arg, "PLAIN") != 0 && strcasecmp(arg, "LOGIN") != 0)
+			return err_set(e, ERR_USAGE, "--authtype must be PLAIN or LOGIN");
+		s->authtype = strcasecmp(arg, "PLAIN") == 0 ? "PLAIN" : "LOGIN";
+		return 0;
+	case OPT_NO_PIPELINING:
+		s->no_pipelining = 1;
+		return 0;
+	case OPT_REQUIRE_EXT:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--require-ext needs a list of extensions");
+		s->require_ext = arg;
+		return 0;
+	case OPT_EXPECT_REPLY:
+		return smtp_expect_parse(s, arg, e);
+	case 'C':
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-C needs a command, not an empty string");
+		if (s->ncmds >= SMTP_CMDS_MAX || strpbrk(arg, "\r\n"))
+			return err_set(e, ERR_USAGE, "-C: at most %d one-line commands", SMTP_CMDS_MAX);
+		s->cmds[s->ncmds++] = arg;
+		return 0;
+	case 'R': {
+		regex_t re;
+
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-R needs a regular expression, not an "
+			    "empty string");
+		if (s->nresps >= SMTP_CMDS_MAX)
+			return err_set(e, ERR_USAGE, "-R: at most %d", SMTP_CMDS_MAX);
+		if (regcomp(&re, arg, REG_EXTENDED | REG_NOSUB) != 0)
+			return err_set(e, ERR_USAGE, "-R: invalid regular expression '%.64s'", arg);
+		regfree(&re);
+		s->resps[s->nresps++] = arg;
+		return 0;
+	}
+	case 'L':
+		s->lmtp = 1;
+		return 0;
+	case OPT_MX:
+		if (arg[0] == '\0' || strpbrk(arg, " /@"))
+			return err_set(e, ERR_USAGE, "--mx needs a domain name");
+		if (opts_hostname("--mx", arg, e) < 0)
+			return -1;
+		s->mx_domain = arg;
+		return 0;
+	case OPT_ALL_MX:
+		s->all_mx = 1;
+		return 0;
+	case OPT_MTA_STS:
+		s->mta_sts = 1;
+		return 0;
+	case OPT_MTA_STS_PORT:
+		return opts_int("--mta-sts-port", arg, 1, 65535, &s->mta_sts_port, e);
+	case OPT_TLS_RPT:
+		s->tls_rpt = 1;
+		return 0;
+	case OPT_COUNT:
+		return opts_int("--count", arg, 1, 1000000, &s->count, e);
+	case OPT_PARALLEL:
+		return opts_int("--parallel", arg, 1, 256, &s->parallel, e);
+	case OPT_INTERVAL:
+		return opts_seconds("--interval", arg, &s->interval, e);
+	case 'q':
+		return 0;
+	default:
+		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
+	}
+}
+
+void
+smtp_setup(struct smtp_check *s)
+{
+	s->p.name = "check_smtp_tx";
+	s->p.service = "SMTP";
+	s->p.synopsis = "-H HOST [-p PORT] [-S|-s] [-A PLAIN|LOGIN -U USER "
+	    "(-P PASS|--authfile FILE)] [-f FROM --rcpt RCPT...] [-D WARN[,CRIT]] "
+	    "[-w RANGE] [-c RANGE] [-t SEC[:STATE]] [-v] ...";
+	s->p.description =
+	    "Checks an SMTP server the way a person would in telnet or openssl "
+	    "s_client: connect (implicit TLS with -s), read the banner, EHLO (HELO "
+	    "when EHLO is refused), STARTTLS and EHLO again (-S), AUTH (-A/-U), "
+	    "MAIL FROM, RCPT TO, DATA with a generated test message and QUIT. "
+	    "Every phase is timed (perfdata: connect tls banner ehlo starttls auth "
+	    "mail rcpt data datasent quit, and the total as time), thresholded, and "
+	    "named when it fails.\n"
+	    "check_smtp command lines keep working: -H -p -e -C -R -f -F -A -U -P "
+	    "-L -q -s -S --sni -D -r -w -c -t -4 -6 --extra-opts -v mean what they "
+	    "mean there (-D without -S or -s implies -S).";
+	s->p.examples =
+	    "  check_smtp_tx -H mail.example.org\n"
+	    "      banner, EHLO and QUIT on port 25\n"
+	    "  check_smtp_tx -H mail.example.org -S -D 30,7\n"
+	    "      STARTTLS; WARNING when the certificate expires within 30 days, CRITICAL within 7\n"
+	    "  check_smtp_tx -H mail.example.org -p 587 -S -A PLAIN -U probe@example.org \\\n"
+	    "      --authfile /etc/nagios/probe.auth -f probe@example.org --rcpt sink@example.org\n"
+	    "      a whole submission: STARTTLS, AUTH, MAIL, RCPT, DATA; the queue id is shown\n"
+	    "  check_smtp_tx -H mx.example.org -f a@example.org --rcpt x@elsewhere.test \\\n"
+	    "      --expect-reply rcpt=5xx\n"
+	    "      open-relay test: OK when relaying is refused, CRITICAL when accepted\n"
+	    "  check_smtp_tx -H 192.0.2.25 -w 2 -c 5 --critical-phase=banner=3 -t 20:WARNING\n"
+	    "      thresholds on the total and on one phase; a timeout is only WARNING\n"
+	    "  check_smtp_tx --mx example.org --all-mx -S --output=openmetrics\n"
+	    "      every MX host, as OpenMetrics text for the node_exporter textfile\n"
+	    "      collector (per-host samples labelled mx=\"HOST\"); same exit code\n"
+	    "  check_smtp_tx --mx example.org --all-mx --mta-sts --tls-rpt -D 30,7\n"
+	    "      mail security posture: every MX over STARTTLS, the MTA-STS policy\n"
+	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n";
+	s->p.compat =
+	    "  check_smtp (monitoring-plugins 2.3, 2.4, 3.0)  check_smtp_tx\n"
+	    "  -H -p -4 -6 -w -c            the same (-w/-c on the total time)\n"
+	    "  -t SEC[:STATE]               the same, one deadline for the whole run\n"
+	    "  -e STRING                    -e: banner or EHLO reply must contain it (else WARNING)\n"
+	    "  -C COMMAND -R REGEX          -C/-R: sent after EHLO; a reply not matching is WARNING\n"
+	    "  -f FROM                      -f: MAIL FROM (add --rcpt for the whole transaction)\n"
+	    "  -F FQDN                      -F/--helo (--fqdn too)\n"
+	    "  -A LOGIN -U USER -P PASS     -A PLAIN|LOGIN -U -P (or --authfile); needs -S or -s\n"
+	    "  -L                           -L: LHLO (LMTP)\n"
+	    "  -q                           -q: accepted; a server hanging up on QUIT is OK anyway\n"
+	    "  -s, --ssl                    -s/--tls/--ssl: implicit TLS (port 465)\n"
+	    "  -S, --starttls               -S: STARTTLS\n"
+	    "  --sni                        --sni[=NAME]\n"
+	    "  -D WARN[,CRIT]               -D: certificate days (implies -S without -s)\n"
+	    "  -r, --proxy                  -r/--proxy[=v1|v2]\n"
+	    "  --extra-opts, -v             the same (-v shows the transcript)\n";
+	s->p.opts = smtp_opts;
+	s->p.handler = smtp_option;
+	s->p.ctx = s;
+	s->p.default_port = 25;
+	s->p.phase_names = smtp_phases;
+}

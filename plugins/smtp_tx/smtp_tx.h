@@ -1,0 +1,147 @@
+/* smtp_tx.h - check_smtp_tx's own header: the check (struct smtp_check)
+ * and what its files call across each other. Not installed, not for lib/.
+ *
+ *   main.c     main: the options taken together, then one of the three runs;
+ *              a session's clone for one MX host or --count run; the message
+ *   options.c  the option table, the option handler, --help and man text
+ *   reply.c    --expect-reply, the verdict on a reply, reading and sending
+ *   session.c  one SMTP session: connect, banner, EHLO, STARTTLS, AUTH,
+ *              MAIL, RCPT, DATA, LMTP replies, QUIT, run by one step table
+ *   probes.c   steps beside the transaction: --require-tls posture,
+ *              --relay-test, -C/-R
+ *   sts.c      --mta-sts and --tls-rpt
+ *   mx.c       --mx and --all-mx (the fan-out, one thread per host)
+ *   repeat.c   --count (the load generator) */
+#ifndef MP_SMTP_TX_H
+#define MP_SMTP_TX_H
+
+#include <stddef.h>
+
+#include "dns.h"
+#include "err.h"
+#include "mtasts.h"
+#include "net.h"
+#include "plugin.h"
+#include "sbuf.h"
+#include "smtp.h"
+#include "smtp_msg.h"
+
+#define SMTP_RCPT_MAX 100
+#define SMTP_HEADERS_MAX 32
+#define SMTP_CMDS_MAX 16
+#define SMTP_EXPECT_MAX 16
+#define SMTP_BODY_MAX (10L * 1024 * 1024)
+
+/* The phases, in the order of their perfdata; --expect-reply names them
+ * (defined in options.c). */
+extern const char *const smtp_phases[];
+
+/* --mta-sts: what the policy says, for the checks after the sessions. */
+struct smtp_sts {
+	int policy;                /* 1: a policy was fetched and parsed */
+	struct mtasts_policy pol;
+	enum state fail;           /* a violation: enforce CRITICAL, testing
+	                            * WARNING, none OK (only noted) */
+};
+
+struct smtp_expect {
+	int phase;                 /* index into smtp_phases */
+	char codes[64];            /* "5xx,421" */
+};
+
+struct smtp_check {
+	struct plugin p;
+	/* options */
+	const char *helo;
+	const char *expect;
+	const char *from;
+	const char *rcpt[SMTP_RCPT_MAX];
+	int nrcpt;
+	int no_data;
+	const char *headers[SMTP_HEADERS_MAX];
+	int nheaders;
+	const char *body_file;
+	long size;
+	const char *authtype;
+	int no_pipelining;
+	const char *require_ext;
+	struct smtp_expect expects[SMTP_EXPECT_MAX];
+	int nexpects;
+	const char *cmds[SMTP_CMDS_MAX];
+	int ncmds;
+	const char *resps[SMTP_CMDS_MAX];
+	int nresps;
+	int lmtp;
+	const char *mx_domain;
+	int all_mx;
+	int mta_sts, tls_rpt;
+	long mta_sts_port;
+	struct smtp_sts *sts;      /* --mta-sts: the policy found (shared by clones) */
+	int want_auth;
+	const char *relay_test;
+	int relay_refused;         /* --relay-test: the foreign RCPT was refused (5xx) */
+	long count, parallel;
+	double interval;
+
+	/* session */
+	char helo_buf[300];
+	enum err_kind failed;      /* how the session ended: ERR_NONE when well */
+	int failed_at_connect;     /* it failed resolving or connecting */
+	double elapsed;            /* the session's own time */
+	int stop;                  /* an expected refusal ended the transaction */
+	struct smtp_reply reply;   /* the last reply */
+	char banner[512];
+	int greeted;               /* the banner (greeting) was read */
+	struct smtp_ext ext;
+	int used_helo;
+	struct sbuf seen;          /* banner + EHLO text, for --expect */
+	int rcpt_ok;               /* recipients accepted */
+	unsigned char rcpt_acc[SMTP_RCPT_MAX];   /* which of them (LMTP's replies) */
+	int pending;               /* pipelined replies not read yet */
+	char queue_id[128];
+	char token[SMTP_MSG_TOKEN_MAX];
+	struct sbuf msg;           /* the message, dot-stuffed, CRLF */
+};
+
+/* options.c */
+void smtp_setup(struct smtp_check *s);
+
+/* reply.c */
+int smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e);
+int smtp_expected(const struct smtp_check *s, const char *phase, int code);
+int smtp_judge(struct smtp_check *s, const char *phase, const char *what,
+    const char *okdigits, struct err *e);
+int smtp_read_reply_p(struct smtp_check *s, struct err *e);
+int smtp_drain(struct smtp_check *s);
+int smtp_reply_error(struct smtp_check *s, struct err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int smtp_rejected(struct smtp_check *s, const char *what, struct err *e);
+void smtp_mail_cmd(const struct smtp_check *s, char *cmd, size_t cap);
+int smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e);
+
+/* session.c */
+int smtp_session(struct smtp_check *s);
+
+/* probes.c */
+int smtp_step_posture(struct smtp_check *s, struct err *e);
+int smtp_step_relay(struct smtp_check *s, struct err *e);
+int smtp_step_commands(struct smtp_check *s, struct err *e);
+
+/* main.c */
+int smtp_build_message(struct smtp_check *s, struct err *e);
+struct smtp_check *smtp_clone(const struct smtp_check *t, const char *host,
+    const struct net_addrs *addrs);
+void smtp_clone_free(struct smtp_check *c);
+
+/* sts.c */
+void smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx);
+void smtp_sts_host(struct smtp_check *s, const struct smtp_check *c, const char *name);
+void smtp_sts_ok(struct smtp_check *s);
+
+/* mx.c */
+void smtp_run_mx(struct smtp_check *s);
+
+/* repeat.c */
+void smtp_run_repeat(struct smtp_check *s);
+
+#endif
