@@ -134,7 +134,7 @@ opts_parse_at(int argc, char **argv, const struct opt_spec *const *tables,
 }
 
 void
-opts_wrap(FILE *f, const char *text, int indent)
+opts_wrap(struct sbuf *out, const char *text, int indent)
 {
 	const char *p = text;
 	int col = 0;
@@ -143,20 +143,20 @@ opts_wrap(FILE *f, const char *text, int indent)
 		size_t w = strcspn(p, " \n");
 
 		if (col == 0) {
-			fprintf(f, "%*s", indent, "");
+			sbuf_printf(out, "%*s", indent, "");
 			col = indent;
 		} else if (col + 1 + (int)w > 79) {
-			fprintf(f, "\n%*s", indent, "");
+			sbuf_printf(out, "\n%*s", indent, "");
 			col = indent;
 		} else {
-			fputc(' ', f);
+			sbuf_addc(out, ' ');
 			col++;
 		}
-		fprintf(f, "%.*s", (int)w, p);
+		sbuf_printf(out, "%.*s", (int)w, p);
 		col += (int)w;
 		p += w;
 		if (*p == '\n') {
-			fputc('\n', f);
+			sbuf_addc(out, '\n');
 			col = 0;
 			p++;
 		}
@@ -164,11 +164,11 @@ opts_wrap(FILE *f, const char *text, int indent)
 			p++;
 	}
 	if (col)
-		fputc('\n', f);
+		sbuf_addc(out, '\n');
 }
 
 void
-opts_help(FILE *f, const struct opt_spec *const *tables)
+opts_help(struct sbuf *out, const struct opt_spec *const *tables)
 {
 	const struct opt_spec *s, *alias;
 
@@ -190,8 +190,8 @@ opts_help(FILE *f, const struct opt_spec *const *tables)
 				sbuf_printf(&head, "=%s", s->arg ? s->arg : "VALUE");
 			else if (s->has_arg == optional_argument)
 				sbuf_printf(&head, "[=%s]", s->arg ? s->arg : "VALUE");
-			fprintf(f, "%s\n", sbuf_str(&head));
-			opts_wrap(f, s->help, 8);
+			sbuf_printf(out, "%s\n", sbuf_str(&head));
+			opts_wrap(out, s->help, 8);
 			sbuf_free(&head);
 		}
 	}
@@ -336,29 +336,29 @@ opts_seconds(const char *name, const char *arg, double *out, struct err *e)
 }
 
 void
-opts_man_text(FILE *f, const char *text)
+opts_man_text(struct sbuf *out, const char *text)
 {
 	const char *p;
 	int bol = 1;
 
 	for (p = text; *p; p++) {
 		if (bol && (*p == '.' || *p == '\''))
-			fputs("\\&", f);
+			sbuf_add(out, "\\&");
 		bol = 0;
 		if (*p == '\\')
-			fputs("\\e", f);
+			sbuf_add(out, "\\e");
 		else if (*p == '-')
-			fputs("\\-", f);
+			sbuf_add(out, "\\-");
 		else if (*p == '\n') {
-			fputs("\n.br\n", f);
+			sbuf_add(out, "\n.br\n");
 			bol = 1;
 		} else
-			fputc(*p, f);
+			sbuf_addc(out, *p);
 	}
 }
 
 void
-opts_man(FILE *f, const struct opt_spec *const *tables)
+opts_man(struct sbuf *out, const struct opt_spec *const *tables)
 {
 	const struct opt_spec *s, *alias;
 
@@ -366,25 +366,25 @@ opts_man(FILE *f, const struct opt_spec *const *tables)
 		for (s = *tables; s->name; s++) {
 			if (s->help == NULL)
 				continue;
-			fputs(".TP\n", f);
+			sbuf_add(out, ".TP\n");
 			if (s->id > 0 && s->id < OPT_LONG_BASE)
-				fprintf(f, "\\fB\\-%c\\fR, ", s->id);
-			fputs("\\fB\\-\\-", f);
-			opts_man_text(f, s->name);
-			fputs("\\fR", f);
+				sbuf_printf(out, "\\fB\\-%c\\fR, ", s->id);
+			sbuf_add(out, "\\fB\\-\\-");
+			opts_man_text(out, s->name);
+			sbuf_add(out, "\\fR");
 			for (alias = s + 1; alias->name && alias->help == NULL; alias++) {
-				fputs(", \\fB\\-\\-", f);
-				opts_man_text(f, alias->name);
-				fputs("\\fR", f);
+				sbuf_add(out, ", \\fB\\-\\-");
+				opts_man_text(out, alias->name);
+				sbuf_add(out, "\\fR");
 			}
 			if (s->has_arg != no_argument) {
-				fputs(s->has_arg == optional_argument ? "[=\\fI" : "=\\fI", f);
-				opts_man_text(f, s->arg ? s->arg : "VALUE");
-				fputs(s->has_arg == optional_argument ? "\\fR]" : "\\fR", f);
+				sbuf_add(out, s->has_arg == optional_argument ? "[=\\fI" : "=\\fI");
+				opts_man_text(out, s->arg ? s->arg : "VALUE");
+				sbuf_add(out, s->has_arg == optional_argument ? "\\fR]" : "\\fR");
 			}
-			fputc('\n', f);
-			opts_man_text(f, s->help);
-			fputc('\n', f);
+			sbuf_addc(out, '\n');
+			opts_man_text(out, s->help);
+			sbuf_addc(out, '\n');
 		}
 	}
 }

@@ -56,18 +56,19 @@ struct opts_fault {
 int opts_parse_at(int argc, char **argv, const struct opt_spec *const *tables,
     opt_handler handler, void *ctx, struct opts_fault *f, struct err *e);
 
-/* Print the options of TABLES, one paragraph each, wrapped to 80 columns. */
-void opts_help(FILE *f, const struct opt_spec *const *tables);
+/* Append the options of TABLES to OUT, one paragraph each, wrapped to 80
+ * columns (for --help; the caller prints OUT). */
+void opts_help(struct sbuf *out, const struct opt_spec *const *tables);
 
-/* Print the options of TABLES as a man(7) .TP list. */
-void opts_man(FILE *f, const struct opt_spec *const *tables);
+/* Append the options of TABLES to OUT as a man(7) .TP list. */
+void opts_man(struct sbuf *out, const struct opt_spec *const *tables);
 
-/* Print TEXT with man(7) special characters escaped. */
-void opts_man_text(FILE *f, const char *text);
+/* Append TEXT to OUT with man(7) special characters escaped. */
+void opts_man_text(struct sbuf *out, const char *text);
 
-/* Print TEXT word-wrapped to 79 columns, each line indented by INDENT;
- * a '\n' in TEXT starts a new line. */
-void opts_wrap(FILE *f, const char *text, int indent);
+/* Append TEXT to OUT word-wrapped to 79 columns, each line indented by
+ * INDENT; a '\n' in TEXT starts a new line. */
+void opts_wrap(struct sbuf *out, const char *text, int indent);
 
 /* Parse an integer in [MIN, MAX] for option NAME. */
 int opts_int(const char *name, const char *arg, long min, long max,

@@ -406,13 +406,3 @@ result_format(const struct result *r, struct sbuf *out)
 	sbuf_free(&line);
 }
 
-void
-result_print(const struct result *r, FILE *f)
-{
-	struct sbuf out;
-
-	sbuf_init(&out);
-	result_format(r, &out);
-	fputs(sbuf_str(&out), f);
-	sbuf_free(&out);
-}

@@ -116,9 +116,8 @@ void result_merge_details(struct result *dst, const struct result *src,
     const char *indent);
 
 /* Line 1 (status + perfdata), the long output and the transcript: appended
- * to OUT by result_format, written to F by result_print. */
+ * to OUT (the caller prints it: plugins/common/plugin_output.c). */
 void result_format(const struct result *r, struct sbuf *out);
-void result_print(const struct result *r, FILE *f);
 
 /* The status text of line 1, without service and state. */
 void result_summary(const struct result *r, struct sbuf *out);

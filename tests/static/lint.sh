@@ -42,7 +42,7 @@ elif [ -f "$srcdir/config.h" ] || [ -f "$builddir/config.h" ]; then
 	confdir=$builddir
 	[ -f "$confdir/config.h" ] || confdir=$srcdir
 	# shellcheck disable=SC2207
-	incflags=(-I"$confdir" -I"$srcdir/lib" $(pkg-config --cflags openssl ldns 2>/dev/null))
+	incflags=(-I"$confdir" -I"$srcdir/lib" -I"$srcdir/plugins/common" $(pkg-config --cflags openssl ldns 2>/dev/null))
 	toolcwd=$srcdir
 else
 	echo "lint.sh: no config.h: run configure first, and lint.sh from the build directory" >&2

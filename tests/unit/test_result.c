@@ -29,18 +29,17 @@ rank(enum state s)
 	return -1;
 }
 
-/* Everything result_print writes, in a malloc'ed string. */
+/* Everything result_format writes, in a malloc'ed string. */
 static char *
 print_to_string(const struct result *r)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct sbuf out;
+	char *buf;
 
-	if (f == NULL)
-		return NULL;
-	result_print(r, f);
-	fclose(f);
+	sbuf_init(&out);
+	result_format(r, &out);
+	buf = strdup(sbuf_str(&out));
+	sbuf_free(&out);
 	return buf;
 }
 

@@ -1,7 +1,10 @@
 /* plugin.h - what every plugin shares: the common options of SPEC §3,
  * usage errors, --help/--version, the run's deadline and its alarm()
  * backstop, the mapping of an error kind to a Nagios state, and printing
- * the result. This is the only file in lib/ that exits the process. */
+ * the result. plugins/common/ is where the plugins print and exit; lib/
+ * never does (tests/static/layering.test). Implemented in plugin.c
+ * (lifecycle), plugin_opts.c, plugin_connect.c, plugin_dns.c,
+ * plugin_tls.c and plugin_output.c. */
 #ifndef MP_PLUGIN_H
 #define MP_PLUGIN_H
 
@@ -34,7 +37,7 @@ enum {
 	OPT_DANE,
 	OPT_REQUIRE_TLS,
 	OPT_EXPECT_CERT_FILE,
-	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* lib/textcheck */
+	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* plugins/common/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
 

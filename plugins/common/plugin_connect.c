@@ -1,0 +1,88 @@
+/* plugin_connect.c - see plugin.h: resolve, connect, the PROXY header
+ * (its bytes from lib/proxy.c) and, with -s, the TLS handshake. */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "conn.h"
+#include "net.h"
+#include "plugin.h"
+#include "plugin_int.h"
+#include "proxy.h"
+
+/* -r: the PROXY header, before anything else (lib/proxy.h builds it). */
+static int
+plugin_proxy_header(const struct plugin *p, struct conn *c,
+    const struct net_peer *peer, struct err *e)
+{
+	if (p->proxy == 1) {
+		char line[256];
+
+		(void)proxy_v1_line(peer, line, sizeof(line));
+		return conn_send_line(c, line, e);
+	} else {
+		unsigned char h[PROXY_V2_MAX];
+		size_t n = proxy_v2_header(peer, h);
+
+		if (c->transcript)
+			sbuf_printf(c->transcript, "C: [PROXY v2 header, %zu bytes]\n", n);
+		return conn_write(c, h, n, e);
+	}
+}
+
+int
+plugin_connect(struct plugin *p, struct err *e)
+{
+	struct net_addrs addrs;
+	int fd, literal = net_is_literal(p->host);
+
+	snprintf(p->target, sizeof(p->target), literal && strchr(p->host, ':') &&
+	    p->host[0] != '[' ? "[%s]:%d" : "%s:%d", p->host, p->port);
+	if (p->have_addrs) {
+		addrs = p->addrs;
+	} else {
+		if (!literal)
+			phase_begin(&p->phases, "dns");
+		if (p->use_ldns && !literal) {
+			int cname;
+
+			if (plugin_dns(p, e) == NULL ||
+			    dns_addrs(p->dns, p->host, p->port, p->family, &p->dl, &addrs,
+			    &cname, e) < 0)
+				return -1;
+		} else if (net_resolve(p->host, p->port, p->family, &p->dl, &addrs, e) < 0) {
+			return -1;
+		}
+	}
+	phase_begin(&p->phases, "connect");
+	if (addrs.n == 1 && !literal)
+		snprintf(p->target, sizeof(p->target), "%s[%s]:%d", p->host,
+		    addrs.a[0].text, p->port);
+	fd = net_connect(&addrs, &p->dl, &p->peer, e);
+	if (fd < 0)
+		return -1;
+	if (literal)
+		snprintf(p->target, sizeof(p->target), p->peer.remote.family == AF_INET6 ?
+		    "[%s]:%d" : "%s:%d", p->peer.remote.text, p->peer.port);
+	else
+		snprintf(p->target, sizeof(p->target), "%s[%s]:%d", p->host,
+		    p->peer.remote.text, p->peer.port);
+	conn_init(&p->conn, fd, &p->dl);
+	p->connected = 1;
+	if (p->fcrdns)
+		plugin_fcrdns(p);
+	if (p->dane && plugin_tlsa(p, e) < 0)
+		return -1;
+	if (p->verbose)
+		p->conn.transcript = &p->res.transcript;
+	if (p->proxy && plugin_proxy_header(p, &p->conn, &p->peer, e) < 0)
+		return -1;
+	if (p->implicit_tls) {
+		phase_begin(&p->phases, "tls");
+		if (plugin_upgrade(p, e) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* plugin_int.h - what the files of plugins/common share among themselves
+ * and with no one else (plugin.h is the plugins' interface). */
+#ifndef MP_PLUGIN_INT_H
+#define MP_PLUGIN_INT_H
+
+#include "plugin.h"
+
+/* plugin.c: (re)arm the alarm() backstop for the rest of the run:
+ * p->timeout from p->run_start_us on, plus one second. */
+void plugin_arm(struct plugin *p);
+
+/* plugin_dns.c: --dane: fetch the TLSA records of _PORT._tcp.HOST into
+ * p->tlsa (phase dns). */
+int plugin_tlsa(struct plugin *p, struct err *e);
+
+/* plugin_output.c: print the result to stdout in the --output format;
+ * TOTAL is the run's time in seconds. */
+void plugin_print(struct plugin *p, double total);
+
+#endif

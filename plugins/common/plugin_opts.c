@@ -1,0 +1,694 @@
+/* plugin_opts.c - see plugin.h: the common option table (SPEC §3), its
+ * handler, --authfile, the usage checks, --help and --help-man. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ini.h"
+#include "net.h"
+#include "plugin.h"
+#include "plugin_int.h"
+
+static int plugin_common(void *ctx, int id, const char *arg, struct err *e);
+static int plugin_common_tls(struct plugin *p, int id, const char *arg,
+    struct err *e);
+static int plugin_common_login(struct plugin *p, int id, const char *arg,
+    struct err *e);
+static void plugin_help(const struct plugin *p);
+static void plugin_man(const struct plugin *p);
+static void plugin_pre_timeout(struct plugin *p, int argc, char **argv);
+
+const struct opt_spec plugin_common_opts[] = {
+	/* hidden: prints the man page, made from the same tables as --help */
+	{ OPT_HELP_MAN, "help-man", no_argument, NULL, NULL },
+	{ 'H', "hostname", required_argument, "HOST",
+	  "Host name or IPv4/IPv6 address of the server to check." },
+	{ 'p', "port", required_argument, "PORT",
+	  "TCP port (default: the protocol's port)." },
+	{ '4', "use-ipv4", no_argument, NULL, "Connect over IPv4 only." },
+	{ '6', "use-ipv6", no_argument, NULL, "Connect over IPv6 only." },
+	{ 't', "timeout", required_argument, "SEC[:STATE]",
+	  "Hard deadline for the whole run, in seconds (default 10). Every "
+	  "connect, read, write and lookup draws on it. STATE (ok, warning, "
+	  "critical, unknown) is the state on timeout (default critical)." },
+	{ 'w', "warning", required_argument, "RANGE",
+	  "Warning threshold on the total time in seconds (Nagios range: "
+	  "10, 10:, ~:10, 10:20, @10:20)." },
+	{ 'c', "critical", required_argument, "RANGE",
+	  "Critical threshold on the total time in seconds." },
+	{ OPT_WARNING_PHASE, "warning-phase", required_argument, "PHASE=RANGE",
+	  "Warning threshold on one phase's time (repeatable), e.g. banner=2." },
+	{ OPT_CRITICAL_PHASE, "critical-phase", required_argument, "PHASE=RANGE",
+	  "Critical threshold on one phase's time (repeatable)." },
+	{ 'S', "starttls", no_argument, NULL,
+	  "Upgrade the connection with STARTTLS (STLS for POP3); a server "
+	  "that does not offer it is CRITICAL." },
+	{ 's', "tls", no_argument, NULL,
+	  "Implicit TLS from the first byte (default port becomes 465, 993 "
+	  "or 995)." },
+	{ 's', "ssl", no_argument, NULL, NULL },
+	{ OPT_SNI, "sni", optional_argument, "NAME",
+	  "Server name for SNI and for the certificate name check (default: "
+	  "the host name; bare --sni is accepted as in check_smtp)." },
+	{ 'r', "proxy", optional_argument, "v1|v2",
+	  "Send a PROXY protocol header (default v1) with the real source and "
+	  "destination addresses before anything else." },
+	{ 'D', "certificate", required_argument, "WARN[,CRIT]",
+	  "Days of certificate validity left below which the state is WARNING "
+	  "(CRITICAL). Without -S or -s this implies -S." },
+	{ OPT_VERIFY, "verify", required_argument, "full|chain|none",
+	  "Certificate verification: full (default: trusted chain and host "
+	  "name), chain (trusted chain only) or none (facts still shown, "
+	  "expiry still judged with -D)." },
+	{ OPT_CA_FILE, "ca-file", required_argument, "FILE",
+	  "Trust the CA certificates in FILE (PEM) instead of the system store." },
+	{ OPT_CA_PATH, "ca-path", required_argument, "DIR",
+	  "Trust the CA certificates in DIR (hashed, as c_rehash makes)." },
+	{ OPT_TLS_MIN, "tls-min", required_argument, "1.2|1.3",
+	  "CRITICAL when the negotiated TLS version is older." },
+	{ 'U', "authuser", required_argument, "USER",
+	  "User name for the login check (AUTH, LOGIN, USER)." },
+	{ 'P', "authpass", required_argument, "PASSWORD",
+	  "Password for the login check. Better: --authfile or --extra-opts, "
+	  "which keep it off the command line and out of the process list." },
+	{ OPT_AUTHFILE, "authfile", required_argument, "FILE",
+	  "Read 'user=...' and 'password=...' lines (or just the password on "
+	  "the first line) from FILE, which must not be readable by group or "
+	  "others." },
+	{ OPT_ALLOW_PLAINTEXT_AUTH, "allow-plaintext-auth", no_argument, NULL,
+	  "Allow credentials over an unencrypted connection (refused by "
+	  "default, before anything is sent)." },
+	{ OPT_DNS_SERVER, "dns-server", required_argument, "ADDR[:PORT]",
+	  "Resolve every name through this DNS server (ldns; IPv4, [IPv6]:PORT) "
+	  "instead of the system's resolver." },
+	{ OPT_FCRDNS, "fcrdns", no_argument, NULL,
+	  "The server's address must have a PTR record whose name resolves back "
+	  "to it (forward-confirmed reverse DNS), else WARNING; an SMTP banner "
+	  "naming another host is WARNING too." },
+	{ OPT_DANE, "dane", optional_argument, "required",
+	  "Verify the certificate against the DNSSEC-validated TLSA records of "
+	  "_PORT._tcp.HOST (RFC 6698/7671/7672); a matching record replaces "
+	  "PKIX verification. Without TLSA records the check says so and goes "
+	  "on (CRITICAL with --dane=required). Every record that matches no "
+	  "certificate the server sent is named. --dane=rollover (also "
+	  "required,rollover) adds: a second key must be published (a record "
+	  "for the next key, or a CA record), else WARNING, because replacing "
+	  "the only key breaks DANE until DNS catches up (RFC 7671 §8.1)." },
+	{ OPT_REQUIRE_TLS, "require-tls", no_argument, NULL,
+	  "Security posture (implies -S unless -s): the plaintext session must "
+	  "not invite secrets. SMTP: no STARTTLS on a plain port is CRITICAL; "
+	  "AUTH offered before STARTTLS is WARNING; on a submission port (587, "
+	  "or when -U is given) MAIL FROM accepted before STARTTLS is WARNING. "
+	  "IMAP without LOGINDISABLED, or POP3 offering USER or APOP (a "
+	  "timestamp in the greeting), before TLS is WARNING." },
+	{ OPT_EXPECT_CERT_FILE, "expect-cert-file", required_argument, "PEM",
+	  "The server must serve the certificate in this file (the first "
+	  "certificate in it: a full chain or key+certificate file works). "
+	  "Another one is WARNING naming both notAfter dates: typically renewed "
+	  "on disk but the server not reloaded. Implies -S without -s." },
+	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
+	  "nagios (default); json: one JSON object; openmetrics: the state "
+	  "and the perfdata as OpenMetrics gauges (mailprobe_state, "
+	  "mailprobe_phase_seconds{phase=...}, mailprobe_time_seconds, "
+	  "mailprobe_cert_days, ...; --all-mx adds mx=\"HOST\"), ending in "
+	  "'# EOF', for the node_exporter textfile collector, whose parser "
+	  "reads '# UNIT' and '# EOF' as comments. The exit code is the same "
+	  "in every format." },
+	{ OPT_JSON, "json", no_argument, NULL, "Same as --output=json." },
+	{ OPT_EXTRA_OPTS, "extra-opts", optional_argument, "[SECTION][@FILE]",
+	  "Read options from an ini file (default section: the plugin's name; "
+	  "default file: /etc/nagios/plugins.ini and the other "
+	  "monitoring-plugins locations). Keeps secrets off the command line." },
+	{ 'v', "verbose", no_argument, NULL,
+	  "Print the protocol transcript after the status line (secrets "
+	  "replaced by ***). Twice for more detail." },
+	{ 'V', "version", no_argument, NULL, "Print the version and exit." },
+	{ 'h', "help", no_argument, NULL, "Print this help and exit." },
+	OPT_END
+};
+
+static int
+plugin_timeout(struct plugin *p, const char *arg, struct err *e)
+{
+	char num[32];
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (n >= sizeof(num))
+		return err_set(e, ERR_USAGE, "timeout '%.32s' is not a number of seconds", arg);
+	memcpy(num, arg, n);
+	num[n] = '\0';
+	if (opts_seconds("timeout", num, &p->timeout, e) < 0)
+		return -1;
+	if (colon && state_parse(colon + 1, &p->timeout_state) < 0)
+		return err_set(e, ERR_USAGE, "timeout state '%.32s' must be ok, warning, "
+		    "critical or unknown", colon + 1);
+	return 0;
+}
+
+static void
+plugin_set_pass(struct plugin *p, const char *pass)
+{
+	if (p->authpass) {
+		explicit_bzero(p->authpass, strlen(p->authpass));
+		free(p->authpass);
+	}
+	p->authpass = strdup(pass);
+}
+
+/* --authfile: "user=..." / "password=..." lines, or the password alone. */
+static int
+plugin_authfile(struct plugin *p, const char *path, struct err *e)
+{
+	static char user[256];
+	char buf[4096], *line, *save = NULL;
+	struct stat st;
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd, first = 1, rc = 0;
+
+	/* a FIFO would block: opts_open_file refuses what is not a regular file */
+	fd = opts_open_file("--authfile", path, e);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
+		close(fd);
+		return err_set(e, ERR_USAGE, "--authfile %s is readable by group or others "
+		    "(mode %03o): chmod 600 it", path, (unsigned)(st.st_mode & 0777));
+	}
+	/* on the stack, not in a buffer that grows: no copy of the password
+	 * is left behind in freed memory */
+	while (len < sizeof(buf) - 1) {
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len == sizeof(buf) - 1)
+		rc = err_set(e, ERR_USAGE, "--authfile %s is larger than %zu bytes", path,
+		    sizeof(buf) - 2);
+	else if (n < 0)
+		rc = err_sys(e, ERR_USAGE, errno, "cannot read --authfile %s: %s", path,
+		    strerror(errno));
+	close(fd);
+	buf[len] = '\0';
+	for (line = rc ? NULL : strtok_r(buf, "\r\n", &save); line;
+	    line = strtok_r(NULL, "\r\n", &save)) {
+		char *eq = strchr(line, '='), *v;
+		size_t kl;
+
+		if (*line == '#' || *line == ';')
+			continue;
+		if (eq == NULL) {
+			if (first)
+				plugin_set_pass(p, line);
+			first = 0;
+			continue;
+		}
+		first = 0;
+		kl = (size_t)(eq - line);
+		while (kl > 0 && (line[kl - 1] == ' ' || line[kl - 1] == '\t'))
+			kl--;
+		for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		if ((kl == 4 && strncmp(line, "user", 4) == 0) ||
+		    (kl == 8 && strncmp(line, "username", 8) == 0)) {
+			if (*v == '\0') {
+				rc = err_set(e, ERR_USAGE, "--authfile %s: the user name is empty",
+				    path);
+				break;
+			}
+			snprintf(user, sizeof(user), "%s", v);
+			p->authuser = user;
+		} else if ((kl == 8 && strncmp(line, "password", 8) == 0) ||
+		    (kl == 4 && strncmp(line, "pass", 4) == 0)) {
+			if (*v == '\0') {
+				rc = err_set(e, ERR_USAGE, "--authfile %s: the password is empty",
+				    path);
+				break;
+			}
+			plugin_set_pass(p, v);
+		}
+	}
+	explicit_bzero(buf, sizeof(buf));
+	if (rc == 0 && p->authpass == NULL)
+		rc = err_set(e, ERR_USAGE, "--authfile %s holds no password", path);
+	return rc;
+}
+
+/* -D WARN[,CRIT]: alert when fewer days are left, i.e. ranges "WARN:" */
+static int
+plugin_cert_days(struct plugin *p, const char *arg, struct err *e)
+{
+	char w[32], c[32];
+	const char *comma = strchr(arg, ',');
+	long days;
+
+	snprintf(w, sizeof(w), "%.*s", (int)(comma ? (size_t)(comma - arg) : strlen(arg)), arg);
+	if (opts_int("--certificate", w, 0, 36500, &days, e) < 0)
+		return -1;
+	snprintf(w, sizeof(w), "%ld:", days);
+	if (range_parse(&p->cert_warn, w, e) < 0)
+		return -1;
+	if (comma) {
+		if (opts_int("--certificate", comma + 1, 0, 36500, &days, e) < 0)
+			return -1;
+		snprintf(c, sizeof(c), "%ld:", days);
+		if (range_parse(&p->cert_crit, c, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A file (DIR: a directory) named by option WHAT, read later by OpenSSL:
+ * not empty, and when it exists, of the right type (OpenSSL would wait
+ * for a FIFO). A missing file is left to the reader, which says so. */
+static int
+plugin_file_arg(const struct plugin *p, const char *what, const char *arg,
+    int dir, struct err *e)
+{
+	struct stat st;
+
+	(void)p;
+	if (arg[0] == '\0')
+		return err_set(e, ERR_USAGE, "%s needs a %s name, not an empty string",
+		    what, dir ? "directory" : "file");
+	if (stat(arg, &st) < 0)
+		return 0;
+	if (dir && !S_ISDIR(st.st_mode))
+		return err_set(e, ERR_USAGE, "%s %s is not a directory", what, arg);
+	if (!dir && S_ISDIR(st.st_mode))
+		return err_set(e, ERR_USAGE, "%s: %s is a directory; give the "
+		    "certificate file (PEM)", what, arg);
+	if (!dir && !S_ISREG(st.st_mode))
+		return err_set(e, ERR_USAGE, "%s %s is not a regular file", what, arg);
+	return 0;
+}
+
+/* The common options (one switch in three, by subject, so that none is
+ * longer than a screenful): run and output options here, then
+ * plugin_common_tls (connection and TLS), then plugin_common_login
+ * (credentials and DNS), which hands the rest to the plugin's handler. */
+static int
+plugin_common(void *ctx, int id, const char *arg, struct err *e)
+{
+	struct plugin *p = ctx;
+	long v;
+
+	switch (id) {
+	case 'H':
+		if (opts_hostname("-H", arg, e) < 0)
+			return -1;
+		p->host = arg;
+		return 0;
+	case 'p':
+		if (opts_int("port", arg, 1, 65535, &v, e) < 0)
+			return -1;
+		p->port = (int)v;
+		return 0;
+	case '4':
+		p->family = AF_INET;
+		return 0;
+	case '6':
+		p->family = AF_INET6;
+		return 0;
+	case 't':
+		return plugin_timeout(p, arg, e);
+	case 'w':
+		return range_parse(&p->phases.total_warn, arg, e);
+	case 'c':
+		return range_parse(&p->phases.total_crit, arg, e);
+	case OPT_WARNING_PHASE:
+		return phase_threshold(&p->phases, arg, 0, e);
+	case OPT_CRITICAL_PHASE:
+		return phase_threshold(&p->phases, arg, 1, e);
+	case OPT_OUTPUT:
+		if (strcmp(arg, "json") == 0)
+			p->output = PLUGIN_OUT_JSON;
+		else if (strcmp(arg, "openmetrics") == 0)
+			p->output = PLUGIN_OUT_OPENMETRICS;
+		else if (strcmp(arg, "nagios") == 0)
+			p->output = PLUGIN_OUT_NAGIOS;
+		else
+			return err_set(e, ERR_USAGE, "--output must be nagios, json or "
+			    "openmetrics, not '%.32s'", arg);
+		return 0;
+	case OPT_JSON:
+		p->output = PLUGIN_OUT_JSON;
+		return 0;
+	case OPT_EXTRA_OPTS:
+		return 0;   /* expanded before parsing */
+	case 'v':
+		p->verbose++;
+		return 0;
+	case 'V':
+		printf("%s (%s %s)\n", p->name, PACKAGE_NAME, PACKAGE_VERSION);
+		result_free(&p->res);
+		extra_opts_free(p->argv_orig, p->argv_alloc);
+		exit(STATE_UNKNOWN);
+	case OPT_HELP_MAN:
+		plugin_man(p);
+		result_free(&p->res);
+		extra_opts_free(p->argv_orig, p->argv_alloc);
+		exit(0);
+	case 'h':
+		plugin_help(p);
+		result_free(&p->res);
+		extra_opts_free(p->argv_orig, p->argv_alloc);
+		exit(STATE_UNKNOWN);
+	default:
+		return plugin_common_tls(p, id, arg, e);
+	}
+}
+
+static int
+plugin_common_tls(struct plugin *p, int id, const char *arg, struct err *e)
+{
+	switch (id) {
+	case 'S':
+		p->starttls = 1;
+		return 0;
+	case 's':
+		p->implicit_tls = 1;
+		return 0;
+	case OPT_SNI:
+		if (arg && (arg[0] == '\0' || strpbrk(arg, " /")))
+			return err_set(e, ERR_USAGE, "--sni needs a host name");
+		p->sni = arg;
+		return 0;
+	case 'r':
+		if (arg == NULL || strcmp(arg, "v1") == 0 || strcmp(arg, "1") == 0)
+			p->proxy = 1;
+		else if (strcmp(arg, "v2") == 0 || strcmp(arg, "2") == 0)
+			p->proxy = 2;
+		else
+			return err_set(e, ERR_USAGE, "--proxy must be v1 or v2, not '%.16s'", arg);
+		return 0;
+	case 'D':
+		return plugin_cert_days(p, arg, e);
+	case OPT_VERIFY:
+		if (strcmp(arg, "full") == 0)
+			p->verify = TLS_VERIFY_FULL;
+		else if (strcmp(arg, "chain") == 0)
+			p->verify = TLS_VERIFY_CHAIN;
+		else if (strcmp(arg, "none") == 0)
+			p->verify = TLS_VERIFY_NONE;
+		else
+			return err_set(e, ERR_USAGE, "--verify must be full, chain or none");
+		return 0;
+	case OPT_CA_FILE:
+		if (plugin_file_arg(p, "--ca-file", arg, 0, e) < 0)
+			return -1;
+		p->ca_file = arg;
+		return 0;
+	case OPT_CA_PATH:
+		if (plugin_file_arg(p, "--ca-path", arg, 1, e) < 0)
+			return -1;
+		p->ca_path = arg;
+		return 0;
+	case OPT_DANE:
+		if (p->dane == 0)   /* a bare --dane never undoes =required */
+			p->dane = 1;
+		if (arg == NULL)
+			return 0;
+		if (strcmp(arg, "required") == 0) {
+			p->dane = 2;
+		} else if (strcmp(arg, "rollover") == 0) {
+			p->dane_rollover = 1;
+		} else if (strcmp(arg, "required,rollover") == 0 ||
+		    strcmp(arg, "rollover,required") == 0) {
+			p->dane = 2;
+			p->dane_rollover = 1;
+		} else {
+			return err_set(e, ERR_USAGE, "--dane takes no value, 'required', "
+			    "'rollover' or 'required,rollover'");
+		}
+		return 0;
+	case OPT_REQUIRE_TLS:
+		p->require_tls = 1;
+		return 0;
+	case OPT_EXPECT_CERT_FILE:
+		if (plugin_file_arg(p, "--expect-cert-file", arg, 0, e) < 0)
+			return -1;
+		p->expect_cert_file = arg;
+		return 0;
+	case OPT_TLS_MIN:
+		if (strcmp(arg, "1.2") == 0)
+			p->tls_min = 12;
+		else if (strcmp(arg, "1.3") == 0)
+			p->tls_min = 13;
+		else
+			return err_set(e, ERR_USAGE, "--tls-min must be 1.2 or 1.3");
+		return 0;
+	default:
+		return plugin_common_login(p, id, arg, e);
+	}
+}
+
+static int
+plugin_common_login(struct plugin *p, int id, const char *arg, struct err *e)
+{
+	switch (id) {
+	case 'U':
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-U needs a user name, not an empty "
+			    "string");
+		p->authuser = arg;
+		return 0;
+	case 'P':
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "-P needs a password, not an empty "
+			    "string");
+		plugin_set_pass(p, arg);
+		return p->authpass ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+	case OPT_AUTHFILE:
+		return plugin_authfile(p, arg, e);
+	case OPT_ALLOW_PLAINTEXT_AUTH:
+		p->allow_plaintext_auth = 1;
+		return 0;
+	case OPT_DNS_SERVER:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--dns-server needs an address, not an "
+			    "empty string");
+		p->dns_server = arg;
+		p->use_ldns = 1;
+		return 0;
+	case OPT_FCRDNS:
+		p->fcrdns = 1;
+		return 0;
+	default:
+		if (p->handler)
+			return p->handler(p->ctx, id, arg, e);
+		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
+	}
+}
+
+static void
+plugin_help(const struct plugin *p)
+{
+	const struct opt_spec *tables[] = { plugin_common_opts, p->opts, NULL };
+	struct sbuf out;
+
+	sbuf_init(&out);
+	sbuf_printf(&out, "%s (%s %s)\n\n", p->name, PACKAGE_NAME, PACKAGE_VERSION);
+	opts_wrap(&out, p->description, 0);
+	sbuf_printf(&out, "\nUsage: %s %s\n\nOptions:\n", p->name, p->synopsis);
+	opts_help(&out, tables);
+	sbuf_printf(&out, "\nExit states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage "
+	    "errors and the plugin's own faults only).\n");
+	if (p->examples)
+		sbuf_printf(&out, "\nExamples:\n%s", p->examples);
+	if (p->compat)
+		sbuf_printf(&out, "\nCompatibility:\n%s", p->compat);
+	fputs(sbuf_str(&out), stdout);
+	sbuf_free(&out);
+}
+
+static void
+plugin_man(const struct plugin *p)
+{
+	const struct opt_spec *tables[] = { plugin_common_opts, p->opts, NULL };
+	const char *line, *nl;
+	struct sbuf out;
+
+	sbuf_init(&out);
+	sbuf_printf(&out, ".TH %s 1 \"\" \"%s %s\" \"Monitoring plugins\"\n", p->name,
+	    PACKAGE_NAME, PACKAGE_VERSION);
+	sbuf_printf(&out, ".SH NAME\n%s \\- %s plugin of %s\n", p->name, p->service, PACKAGE_NAME);
+	sbuf_printf(&out, ".SH SYNOPSIS\n.B %s\n", p->name);
+	opts_man_text(&out, p->synopsis);
+	sbuf_printf(&out, "\n.SH DESCRIPTION\n");
+	opts_man_text(&out, p->description);
+	sbuf_printf(&out, "\n.SH OPTIONS\n");
+	opts_man(&out, tables);
+	sbuf_printf(&out, ".SH EXIT STATUS\n0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors "
+	    "and the plugin's own faults only; also after \\fB\\-\\-help\\fR and "
+	    "\\fB\\-\\-version\\fR, as monitoring\\-plugins do).\n");
+	sbuf_printf(&out, ".SH OUTPUT\nLine 1: \\fISERVICE STATE \\- text | perfdata\\fR; "
+	    "then long output, one fact per line; with \\fB\\-v\\fR the protocol "
+	    "transcript (secrets replaced by ***). \\fB\\-\\-output=json\\fR prints "
+	    "one JSON object instead, \\fB\\-\\-output=openmetrics\\fR the state "
+	    "and the perfdata as OpenMetrics text; the exit status is the same.\n");
+	if (p->examples) {
+		sbuf_printf(&out, ".SH EXAMPLES\n");
+		for (line = p->examples; *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (nl == NULL)
+				break;
+			if (line[0] == ' ' && line[1] == ' ' && line[2] != ' ')
+				sbuf_printf(&out, ".PP\n.B ");
+			else
+				sbuf_printf(&out, ".br\n");
+			while (*line == ' ')
+				line++;
+			{
+				char tmp[512];
+
+				snprintf(tmp, sizeof(tmp), "%.*s", (int)(nl - line), line);
+				opts_man_text(&out, tmp);
+			}
+			sbuf_addc(&out, '\n');
+		}
+	}
+	if (p->compat) {
+		sbuf_printf(&out, ".SH COMPATIBILITY\n.nf\n");
+		opts_man_text(&out, p->compat);
+		sbuf_printf(&out, "\n.fi\n");
+	}
+	sbuf_printf(&out, ".SH SEE ALSO\ncheck_smtp_tx(1), check_imap_banner(1), check_pop3_banner(1)\n");
+	fputs(sbuf_str(&out), stdout);
+	sbuf_free(&out);
+}
+
+void
+plugin_usage_error(struct plugin *p, const char *msg)
+{
+	char clean[ERR_MSG_MAX * 2];
+
+	/* MSG may quote the command line: cleaned as server text is, so no
+	 * '|' starts perfdata and no escape sequence reaches a terminal */
+	err_sanitize(clean, sizeof(clean), msg, strlen(msg));
+	printf("%s UNKNOWN - %s\nUsage: %s %s\nTry '%s --help' for all options "
+	    "and examples.\n", p->service, clean, p->name, p->synopsis, p->name);
+	result_free(&p->res);
+	extra_opts_free(p->argv_orig, p->argv_alloc);
+	exit(STATE_UNKNOWN);
+}
+
+/* The -t of the command line, looked for before the options are parsed,
+ * so that the backstop guards the reading of --extra-opts and --authfile
+ * files with it (default: 10 s; an ini file's -t counts from parsing on). */
+static void
+plugin_pre_timeout(struct plugin *p, int argc, char **argv)
+{
+	struct err e;
+	const char *arg;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		arg = NULL;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "--timeout") == 0) &&
+		    i + 1 < argc)
+			arg = argv[++i];
+		else if (strncmp(argv[i], "--timeout=", 10) == 0)
+			arg = argv[i] + 10;
+		else if (strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '-')
+			arg = argv[i] + 2;
+		err_clear(&e);
+		if (arg)
+			(void)plugin_timeout(p, arg, &e);
+	}
+}
+
+void
+plugin_parse(struct plugin *p, int argc, char **argv)
+{
+	const struct opt_spec *tables[] = { plugin_common_opts, p->opts, NULL };
+	struct opts_fault f;
+	struct err e;
+	int nargc;
+
+	err_clear(&e);
+	/* the clock starts before any file is read (--extra-opts, --authfile,
+	 * --body-file): a file that blocks cannot outlast -t */
+	p->run_start_us = deadline_now_us();
+	plugin_pre_timeout(p, argc, argv);
+	plugin_arm(p);
+	p->argv_orig = argv;
+	if (extra_opts_expand(argc, argv, p->name, &nargc, &p->argv_alloc, &e) < 0)
+		plugin_usage_error(p, e.msg);
+	if (opts_parse_at(nargc, p->argv_alloc, tables, plugin_common, p, &f, &e) < 0) {
+		const char *key, *file;
+		char msg[ERR_MSG_MAX + 1024];
+		int line;
+
+		if (extra_opts_origin(argv, p->argv_alloc, f.word, &key, &file, &line) < 0)
+			plugin_usage_error(p, e.msg);
+		/* never the value of an ini entry: it may be a password */
+		snprintf(msg, sizeof(msg), "--extra-opts %.512s line %d: %s '%.64s'%s", file,
+		    line, f.kind == OPTS_FAULT_UNKNOWN ? "unknown or ambiguous option" :
+		    f.kind == OPTS_FAULT_VALUE ? "invalid value for option" : "option",
+		    key, f.kind == OPTS_FAULT_NOARG || f.kind == OPTS_FAULT_STRAY ?
+		    " takes no value" : f.kind == OPTS_FAULT_NEEDARG ? " needs a value" :
+		    f.kind == OPTS_FAULT_VALUE ? " (the value is not shown)" : "");
+		plugin_usage_error(p, msg);
+	}
+	/* an -t of the ini file is known now */
+	plugin_arm(p);
+}
+
+void
+plugin_check_tls_opts(struct plugin *p, int tls_port)
+{
+	if (p->starttls && p->implicit_tls)
+		plugin_usage_error(p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
+	if ((p->cert_warn.set || p->cert_crit.set || p->dane || p->require_tls ||
+	    p->expect_cert_file) && !p->implicit_tls)
+		p->starttls = 1;
+	if (p->expect_cert_file) {
+		struct err e;
+
+		err_clear(&e);
+		if (tls_cert_file(p->expect_cert_file, &p->expect_cert, &e) < 0) {
+			char msg[ERR_MSG_MAX + 32];
+
+			snprintf(msg, sizeof(msg), "--expect-cert-file: %s", e.msg);
+			plugin_usage_error(p, msg);
+		}
+	}
+	if (p->srv_domain && p->host)
+		plugin_usage_error(p, "-H and --srv exclude each other");
+	if (p->srv_domain)
+		p->use_ldns = 1;
+	if (p->dane && !p->sni && p->host && net_is_literal(p->host))
+		plugin_usage_error(p, "--dane needs a host name: give -H NAME or --sni NAME");
+	if (p->port == 0) {
+		p->port = p->implicit_tls ? tls_port : p->default_port;
+		p->port_from_default = 1;
+	}
+}
+
+int
+plugin_want_login(struct plugin *p)
+{
+	if (!p->authuser && !p->authpass)
+		return 0;
+	if (!p->authuser || !p->authpass)
+		plugin_usage_error(p, "the login check needs both a user (-U) and a "
+		    "password (-P, --authfile or --extra-opts)");
+	if (!p->starttls && !p->implicit_tls && !p->allow_plaintext_auth)
+		plugin_usage_error(p, "refusing to send credentials over an "
+		    "unencrypted connection: add -S (STARTTLS) or -s (implicit TLS), "
+		    "or --allow-plaintext-auth");
+	return 1;
+}
