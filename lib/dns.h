@@ -1,4 +1,5 @@
-/* dns.h - DNS through ldns: the only file that uses ldns.
+/* dns.h - DNS through ldns (lib/dns.c, dns_xfer.c and dns_wire.c are the
+ * only files that use it; this header does not include it).
  *
  * A resolver from /etc/resolv.conf or --dns-server ADDR[:PORT]; every
  * query draws on the run's deadline (the time left is split between the
@@ -112,7 +113,7 @@ int dns_txt(struct dns *d, const char *name, const struct deadline *dl,
 int dns_wire_mx(const unsigned char *wire, size_t len, struct dns_mxset *out,
     struct err *e);
 
-/* Pure, for tests and fuzzers that link lib/dns.c (not in the module
+/* Pure, for tests and fuzzers that link lib/dns*.c (not in the module
  * table): the A or AAAA addresses (as the question's type) of a
  * wire-format answer that belong to the name asked, as dns_addrs takes
  * them; *cname as for dns_addrs. */
