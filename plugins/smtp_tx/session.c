@@ -215,7 +215,7 @@ static int
 smtp_step_auth(struct smtp_check *s, struct err *e)
 {
 	const char *mech = s->authtype;
-	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
+	struct b64_sasl sa;
 	size_t ul = strlen(s->p.authuser), pl = strlen(s->p.authpass);
 	int rc = -1;
 
@@ -228,18 +228,18 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 	if (!smtp_ext_auth_has(&s->ext, mech))
 		return err_set(e, ERR_MISSING_FEATURE, "AUTH %s not offered (offered: %s)",
 		    mech, s->ext.auth[0] ? s->ext.auth : "none");
-	if (ul + pl + 2 > 1000)
+	if (b64_sasl_begin(&sa, s->p.authuser, s->p.authpass) < 0)
 		return err_set(e, ERR_USAGE, "user name and password too long");
 	if (strcmp(mech, "PLAIN") == 0) {
 		/* RFC 4616: authzid NUL authcid NUL passwd, as the initial response */
-		b64_sasl_plain(s->p.authuser, s->p.authpass, enc, sizeof(enc));
-		snprintf(cmd, sizeof(cmd), "AUTH PLAIN %s", enc);
-		if (conn_send_secret(&s->p.conn, cmd, strlen("AUTH PLAIN "), e) < 0 ||
+		b64_sasl_plain(s->p.authuser, s->p.authpass, sa.enc, sizeof(sa.enc));
+		snprintf(sa.cmd, sizeof(sa.cmd), "AUTH PLAIN %s", sa.enc);
+		if (conn_send_secret(&s->p.conn, sa.cmd, strlen("AUTH PLAIN "), e) < 0 ||
 		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 			goto out;
 		if (s->reply.code == 334) {
 			/* a server that ignores the initial response asks again */
-			if (conn_send_secret(&s->p.conn, enc, 0, e) < 0 ||
+			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
 			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
@@ -248,14 +248,14 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 			goto out;
 		if (s->reply.code == 334) {
 			/* every AUTH payload is masked, the user name too (SPEC §2) */
-			b64_encode(s->p.authuser, ul, enc, sizeof(enc));
-			if (conn_send_secret(&s->p.conn, enc, 0, e) < 0 ||
+			b64_encode(s->p.authuser, ul, sa.enc, sizeof(sa.enc));
+			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
 			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
 		if (s->reply.code == 334) {
-			b64_encode(s->p.authpass, pl, enc, sizeof(enc));
-			if (conn_send_secret(&s->p.conn, enc, 0, e) < 0 ||
+			b64_encode(s->p.authpass, pl, sa.enc, sizeof(sa.enc));
+			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
 			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
@@ -265,14 +265,13 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 		    s->p.authuser, mech);
 		goto out;
 	}
-	snprintf(cmd, sizeof(cmd), "AUTH %s", mech);
-	rc = smtp_judge(s, "auth", cmd, "2", e);
+	snprintf(sa.cmd, sizeof(sa.cmd), "AUTH %s", mech);
+	rc = smtp_judge(s, "auth", sa.cmd, "2", e);
 	if (rc == 0)
 		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->p.authuser, mech);
 	rc = rc < 0 ? -1 : 0;
 out:
-	explicit_bzero(enc, sizeof(enc));
-	explicit_bzero(cmd, sizeof(cmd));
+	b64_sasl_wipe(&sa);
 	return rc;
 }
 
