@@ -5,21 +5,21 @@
 #include <string.h>
 
 #include "mbox.h"
+#include "session.h"
 
 static void mbox_summary(struct mbox_check *m, const struct mbox_proto *proto);
 static void mbox_posture(struct mbox_check *m, const struct mbox_proto *proto);
 static int mbox_require(struct mbox_check *m, const struct mbox_proto *proto,
     const char *list, int defer, struct err *e);
 static int mbox_greeting_quiet(struct mbox_check *m);
-static int mbox_step_banner(struct mbox_check *m, struct err *e);
-static int mbox_step_send(struct mbox_check *m, struct err *e);
-static int mbox_step_capability(struct mbox_check *m, struct err *e);
-static int mbox_step_require_tls(struct mbox_check *m, struct err *e);
-static int mbox_step_starttls(struct mbox_check *m, struct err *e);
-static int mbox_step_require_cap(struct mbox_check *m, struct err *e);
-static int mbox_step_login(struct mbox_check *m, struct err *e);
-static int mbox_step_require_cap_after(struct mbox_check *m, struct err *e);
-static int mbox_steps_run(struct mbox_check *m, struct err *e);
+static int mbox_step_banner(void *ctx, struct err *e);
+static int mbox_step_send(void *ctx, struct err *e);
+static int mbox_step_capability(void *ctx, struct err *e);
+static int mbox_step_require_tls(void *ctx, struct err *e);
+static int mbox_step_starttls(void *ctx, struct err *e);
+static int mbox_step_require_cap(void *ctx, struct err *e);
+static int mbox_step_login(void *ctx, struct err *e);
+static int mbox_step_require_cap_after(void *ctx, struct err *e);
 
 static void
 mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
@@ -126,26 +126,34 @@ mbox_greeting_quiet(struct mbox_check *m)
 }
 
 static int
-mbox_step_banner(struct mbox_check *m, struct err *e)
+mbox_step_banner(void *ctx, struct err *e)
 {
+	struct mbox_check *m = ctx;
+
 	return m->proto->banner(m, e);
 }
 
 static int
-mbox_step_send(struct mbox_check *m, struct err *e)
+mbox_step_send(void *ctx, struct err *e)
 {
+	struct mbox_check *m = ctx;
+
 	return textcheck_send(&m->tc, &m->p, e);
 }
 
 static int
-mbox_step_capability(struct mbox_check *m, struct err *e)
+mbox_step_capability(void *ctx, struct err *e)
 {
+	struct mbox_check *m = ctx;
+
 	return m->proto->capability(m, e);
 }
 
 static int
-mbox_step_require_tls(struct mbox_check *m, struct err *e)
+mbox_step_require_tls(void *ctx, struct err *e)
 {
+	struct mbox_check *m = ctx;
+
 	(void)e;
 	if (m->p.implicit_tls)
 		result_detail(&m->p.res, "--require-tls: implicit TLS, nothing is said "
@@ -156,30 +164,38 @@ mbox_step_require_tls(struct mbox_check *m, struct err *e)
 }
 
 static int
-mbox_step_starttls(struct mbox_check *m, struct err *e)
+mbox_step_starttls(void *ctx, struct err *e)
 {
+	struct mbox_check *m = ctx;
+
 	return m->proto->starttls(m, e);
 }
 
 /* --require-cap: judged after the login when there is one (a server may
  * list some capabilities only then, as Cyrus does IDLE) */
 static int
-mbox_step_require_cap(struct mbox_check *m, struct err *e)
+mbox_step_require_cap(void *ctx, struct err *e)
 {
+	struct mbox_check *m = ctx;
+
 	return mbox_require(m, m->proto, m->require_cap, m->want_login && !m->preauth, e);
 }
 
 static int
-mbox_step_login(struct mbox_check *m, struct err *e)
+mbox_step_login(void *ctx, struct err *e)
 {
+	struct mbox_check *m = ctx;
+
 	m->caps_from = MBOX_CAPS_NONE;   /* the login step sets it when the reply lists them */
 	return m->proto->login(m, e);
 }
 
 /* --require-cap, the entries left to judge after the login */
 static int
-mbox_step_require_cap_after(struct mbox_check *m, struct err *e)
+mbox_step_require_cap_after(void *ctx, struct err *e)
 {
+	struct mbox_check *m = ctx;
+
 	return mbox_require(m, m->proto, sbuf_str(&m->cap_missing), 0, e);
 }
 
@@ -195,31 +211,29 @@ enum mbox_when {
 	MBOX_IF_CAP_MISSING      /* --require-cap entries deferred to after the login */
 };
 
-/* A step after the connection: it runs when no step before it failed and
- * it is wanted, unless the TLS connection is not trusted
- * (p.tls_untrusted: nothing more is sent over it). Each step begins the
- * phase it bills itself, or bills the phase before it. */
-struct mbox_step {
-	int (*run)(struct mbox_check *m, struct err *e);
-	enum mbox_when when;
-};
-
-static const struct mbox_step mbox_steps[] = {
-	/* run                         wanted                   phase */
-	{ mbox_step_banner,            MBOX_ALWAYS },           /* banner */
-	{ mbox_step_send,              MBOX_IF_SEND },          /* (banner) */
-	{ mbox_step_capability,        MBOX_ALWAYS },           /* capability */
-	{ mbox_step_require_tls,       MBOX_IF_REQUIRE_TLS },   /* (capability) */
-	{ mbox_step_starttls,          MBOX_IF_STARTTLS },      /* starttls */
-	{ mbox_step_require_cap,       MBOX_IF_REQUIRE_CAP },   /* (capability) */
-	{ mbox_step_login,             MBOX_IF_LOGIN },         /* login */
-	{ mbox_step_require_cap_after, MBOX_IF_CAP_MISSING },   /* (login) */
+/* A step after the connection (session.h): it runs when no step before
+ * it failed and it is wanted, unless the TLS connection is not trusted
+ * (p.tls_untrusted, the session's stop flag: nothing more is sent over
+ * it). Each step begins the phase it bills itself, or bills the phase
+ * before it. */
+static const struct session_step mbox_steps[] = {
+	/* run                         wanted                 after_stop   phase */
+	{ mbox_step_banner,            MBOX_ALWAYS,           0 },   /* banner */
+	{ mbox_step_send,              MBOX_IF_SEND,          0 },   /* (banner) */
+	{ mbox_step_capability,        MBOX_ALWAYS,           0 },   /* capability */
+	{ mbox_step_require_tls,       MBOX_IF_REQUIRE_TLS,   0 },   /* (capability) */
+	{ mbox_step_starttls,          MBOX_IF_STARTTLS,      0 },   /* starttls */
+	{ mbox_step_require_cap,       MBOX_IF_REQUIRE_CAP,   0 },   /* (capability) */
+	{ mbox_step_login,             MBOX_IF_LOGIN,         0 },   /* login */
+	{ mbox_step_require_cap_after, MBOX_IF_CAP_MISSING,   0 },   /* (login) */
 };
 
 static int
-mbox_wanted(const struct mbox_check *m, enum mbox_when when)
+mbox_wanted(const void *ctx, int when)
 {
-	switch (when) {
+	const struct mbox_check *m = ctx;
+
+	switch ((enum mbox_when)when) {
 	case MBOX_IF_SEND:
 		return m->tc.send != NULL;
 	case MBOX_IF_REQUIRE_TLS:
@@ -236,21 +250,6 @@ mbox_wanted(const struct mbox_check *m, enum mbox_when when)
 		break;
 	}
 	return 1;
-}
-
-/* The steps after the connection, in order, until one fails (-1, *e set)
- * or returns anything else than 0. Returns what the last one run returned. */
-static int
-mbox_steps_run(struct mbox_check *m, struct err *e)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; rc == 0 && !m->p.tls_untrusted &&
-	    i < sizeof(mbox_steps) / sizeof(mbox_steps[0]); i++)
-		if (mbox_wanted(m, mbox_steps[i].when))
-			rc = mbox_steps[i].run(m, e);
-	return rc;
 }
 
 int
@@ -277,7 +276,8 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	if (rc == 0)
 		rc = plugin_connect(&m->p, &e);
 	if (rc == 0)
-		rc = mbox_steps_run(m, &e);
+		rc = session_run(mbox_steps, sizeof(mbox_steps) / sizeof(mbox_steps[0]), m,
+		    mbox_wanted, &m->p.tls_untrusted, &e);
 	if (rc == -1)
 		textcheck_fail(&m->tc, &m->p, &e);
 	ok = rc == 0;
