@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "dns.h"
 #include "net.h"
 #include "smtp_tx.h"
 
