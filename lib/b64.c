@@ -103,3 +103,17 @@ b64_sasl_plain(const char *user, const char *pass, char *out, size_t cap)
 	explicit_bzero(raw, sizeof(raw));
 	return n;
 }
+
+int
+b64_sasl_begin(struct b64_sasl *s, const char *user, const char *pass)
+{
+	s->enc[0] = '\0';
+	s->cmd[0] = '\0';
+	return strlen(user) + strlen(pass) + 2 > B64_SASL_MAX ? -1 : 0;
+}
+
+void
+b64_sasl_wipe(struct b64_sasl *s)
+{
+	explicit_bzero(s, sizeof(*s));
+}

@@ -16,6 +16,27 @@ long b64_encode(const void *in, size_t n, char *out, size_t cap);
  * bytes written, or -1 on an invalid character or too small an OUT. */
 long b64_decode(const char *in, size_t n, unsigned char *out, size_t cap);
 
+/* The most the credentials of one login may take, with the two NULs of an
+ * RFC 4616 PLAIN message: every login of the plugins (SMTP AUTH, IMAP
+ * AUTHENTICATE/LOGIN, POP3 AUTH/USER) keeps to it, whatever the mechanism. */
+#define B64_SASL_MAX 1000
+
+/* The scratch of one login, all of it secret: ENC for a base64 payload,
+ * CMD for the command line that carries one (or the password). */
+struct b64_sasl {
+	char enc[B64_ENCODED_SIZE(1024)];
+	char cmd[B64_ENCODED_SIZE(1024) + 64];
+};
+
+/* Begin a login of USER with PASS in S (both buffers emptied). Returns 0,
+ * or -1 when the two with the two NULs are over B64_SASL_MAX bytes: the
+ * caller refuses the login then, and S holds nothing to wipe. */
+int b64_sasl_begin(struct b64_sasl *s, const char *user, const char *pass);
+
+/* Wipe S (explicit_bzero): at the end of every login that began, whatever
+ * its outcome. */
+void b64_sasl_wipe(struct b64_sasl *s);
+
 /* The RFC 4616 PLAIN message (empty authzid NUL USER NUL PASS), base64
  * encoded into OUT. Returns its length, or -1 when OUT is too small or the
  * credentials are longer than 1000 bytes together. Wipes its scratch copy. */

@@ -10,6 +10,7 @@
 
 #include "conn.h"
 #include "https.h"
+#include "resolve.h"
 
 #define HTTPS_HEADERS_MAX 100
 #define HTTPS_BODY_MAX (16u << 20)   /* the largest max_body accepted */
@@ -280,12 +281,11 @@ https_get(const struct https_req *q, const struct deadline *dl,
 	struct tls *t = NULL;
 	struct conn c;
 	long long clen;
-	int fd, chunked, rc = -1, n, cname;
+	int fd, chunked, rc = -1, n;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->target, sizeof(r->target), "%s:%d", q->host, q->port);
-	if (q->dns ? dns_addrs(q->dns, q->host, q->port, q->family, dl, &addrs,
-	    &cname, e) : net_resolve(q->host, q->port, q->family, dl, &addrs, e))
+	if (resolve_addrs(q->dns, q->host, q->port, q->family, dl, &addrs, NULL, e) < 0)
 		return -1;
 	fd = net_connect(&addrs, dl, &peer, e);
 	if (fd < 0)

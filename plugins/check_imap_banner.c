@@ -254,26 +254,25 @@ imap_step_login(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
 
-	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 64];
+	struct b64_sasl sa;
 	char qu[600], qp[600];
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass;
-	size_t ul = strlen(user), pl = strlen(pass);
 	int rc = -1;
 
 	phase_begin(&m->mb.p.phases, "login");
-	if (ul + pl + 2 > 1000)
+	if (b64_sasl_begin(&sa, user, pass) < 0)
 		return err_set(e, ERR_USAGE, "user name and password too long");
 	if (caps_has(&m->mb.caps, "AUTH=PLAIN")) {
-		b64_sasl_plain(user, pass, enc, sizeof(enc));
+		b64_sasl_plain(user, pass, sa.enc, sizeof(sa.enc));
 		if (caps_has(&m->mb.caps, "SASL-IR")) {
-			snprintf(cmd, sizeof(cmd), "AUTHENTICATE PLAIN %s", enc);
-			if (imap_cmd(m, cmd, strlen("AUTHENTICATE PLAIN "), e) < 0)
+			snprintf(sa.cmd, sizeof(sa.cmd), "AUTHENTICATE PLAIN %s", sa.enc);
+			if (imap_cmd(m, sa.cmd, strlen("AUTHENTICATE PLAIN "), e) < 0)
 				goto out;
 		} else {
 			if (imap_cmd(m, "AUTHENTICATE PLAIN", (size_t)-1, e) < 0)
 				goto out;
 			if (m->r.kind == IMAP_CONTINUATION) {
-				if (conn_send_secret(&m->mb.p.conn, enc, 0, e) < 0)
+				if (conn_send_secret(&m->mb.p.conn, sa.enc, 0, e) < 0)
 					goto out;
 				do {
 					if (imap_read(m, e) < 0)
@@ -281,7 +280,7 @@ imap_step_login(struct mbox_check *mb, struct err *e)
 				} while (m->r.kind == IMAP_UNTAGGED);
 			}
 		}
-		snprintf(cmd, sizeof(cmd), "AUTHENTICATE PLAIN");
+		snprintf(sa.cmd, sizeof(sa.cmd), "AUTHENTICATE PLAIN");
 	} else if (caps_has(&m->mb.caps, "LOGINDISABLED")) {
 		rc = err_set(e, ERR_MISSING_FEATURE, "cannot log in: the server announces "
 		    "LOGINDISABLED and offers no AUTH=PLAIN%s",
@@ -292,26 +291,25 @@ imap_step_login(struct mbox_check *mb, struct err *e)
 			rc = err_set(e, ERR_USAGE, "user name or password cannot be sent with LOGIN");
 			goto out;
 		}
-		snprintf(cmd, sizeof(cmd), "LOGIN %s %s", qu, qp);
-		if (imap_cmd(m, cmd, strlen("LOGIN ") + strlen(qu) + 1, e) < 0)
+		snprintf(sa.cmd, sizeof(sa.cmd), "LOGIN %s %s", qu, qp);
+		if (imap_cmd(m, sa.cmd, strlen("LOGIN ") + strlen(qu) + 1, e) < 0)
 			goto out;
-		snprintf(cmd, sizeof(cmd), "LOGIN");
+		snprintf(sa.cmd, sizeof(sa.cmd), "LOGIN");
 	}
 	if (m->r.kind != IMAP_TAGGED)
-		rc = err_set(e, ERR_PROTO, "no tagged reply to %s", cmd);
+		rc = err_set(e, ERR_PROTO, "no tagged reply to %s", sa.cmd);
 	else if (m->r.status == IMAP_NO)
 		rc = imap_refused(m, "login", e), snprintf(e->msg, sizeof(e->msg),
-		    "authentication failed for %.128s (%.32s)", user, cmd);
+		    "authentication failed for %.128s (%.32s)", user, sa.cmd);
 	else if (m->r.status != IMAP_OK)
-		rc = imap_refused(m, cmd, e);
+		rc = imap_refused(m, sa.cmd, e);
 	else {
 		m->mb.logged_in = 1;
-		result_detail(&m->mb.p.res, "logged in as %s with %s", user, cmd);
+		result_detail(&m->mb.p.res, "logged in as %s with %s", user, sa.cmd);
 		rc = imap_login_caps(m, e);
 	}
 out:
-	explicit_bzero(enc, sizeof(enc));
-	explicit_bzero(cmd, sizeof(cmd));
+	b64_sasl_wipe(&sa);
 	explicit_bzero(qp, sizeof(qp));
 	return rc;
 }

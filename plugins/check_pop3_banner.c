@@ -193,19 +193,19 @@ pop3_step_login(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
 
-	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
+	struct b64_sasl sa;
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass, *how;
-	size_t ul = strlen(user), pl = strlen(pass);
 	int rc = -1;
 
 	phase_begin(&m->mb.p.phases, "login");
-	if (ul + pl + 2 > 1000 || strpbrk(user, "\r\n") || strpbrk(pass, "\r\n"))
+	if (strpbrk(user, "\r\n") || strpbrk(pass, "\r\n") ||
+	    b64_sasl_begin(&sa, user, pass) < 0)
 		return err_set(e, ERR_USAGE, "user name or password cannot be sent");
 	if (pop3_sasl_has(m, "PLAIN")) {
 		how = "AUTH PLAIN";
-		b64_sasl_plain(user, pass, enc, sizeof(enc));
-		snprintf(cmd, sizeof(cmd), "AUTH PLAIN %s", enc);
-		if (pop3_cmd(m, cmd, strlen("AUTH PLAIN "), e) < 0)
+		b64_sasl_plain(user, pass, sa.enc, sizeof(sa.enc));
+		snprintf(sa.cmd, sizeof(sa.cmd), "AUTH PLAIN %s", sa.enc);
+		if (pop3_cmd(m, sa.cmd, strlen("AUTH PLAIN "), e) < 0)
 			goto out;
 	} else if (m->have_capa && !caps_has(&m->mb.caps, "USER")) {
 		rc = err_set(e, ERR_MISSING_FEATURE, "cannot log in: neither SASL PLAIN "
@@ -213,15 +213,15 @@ pop3_step_login(struct mbox_check *mb, struct err *e)
 		goto out;
 	} else {
 		how = "USER/PASS";
-		snprintf(cmd, sizeof(cmd), "USER %s", user);
-		if (pop3_cmd(m, cmd, (size_t)-1, e) < 0)
+		snprintf(sa.cmd, sizeof(sa.cmd), "USER %s", user);
+		if (pop3_cmd(m, sa.cmd, (size_t)-1, e) < 0)
 			goto out;
 		if (!m->ok) {
 			rc = pop3_refused(m, "USER", e);
 			goto out;
 		}
-		snprintf(cmd, sizeof(cmd), "PASS %s", pass);
-		if (pop3_cmd(m, cmd, strlen("PASS "), e) < 0)
+		snprintf(sa.cmd, sizeof(sa.cmd), "PASS %s", pass);
+		if (pop3_cmd(m, sa.cmd, strlen("PASS "), e) < 0)
 			goto out;
 	}
 	if (!m->ok) {
@@ -233,8 +233,7 @@ pop3_step_login(struct mbox_check *mb, struct err *e)
 	result_detail(&m->mb.p.res, "logged in as %s with %s", user, how);
 	rc = 0;
 out:
-	explicit_bzero(enc, sizeof(enc));
-	explicit_bzero(cmd, sizeof(cmd));
+	b64_sasl_wipe(&sa);
 	return rc;
 }
 

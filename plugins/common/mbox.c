@@ -5,12 +5,21 @@
 #include <string.h>
 
 #include "mbox.h"
+#include "session.h"
 
 static void mbox_summary(struct mbox_check *m, const struct mbox_proto *proto);
 static void mbox_posture(struct mbox_check *m, const struct mbox_proto *proto);
 static int mbox_require(struct mbox_check *m, const struct mbox_proto *proto,
     const char *list, int defer, struct err *e);
 static int mbox_greeting_quiet(struct mbox_check *m);
+static int mbox_step_banner(void *ctx, struct err *e);
+static int mbox_step_send(void *ctx, struct err *e);
+static int mbox_step_capability(void *ctx, struct err *e);
+static int mbox_step_require_tls(void *ctx, struct err *e);
+static int mbox_step_starttls(void *ctx, struct err *e);
+static int mbox_step_require_cap(void *ctx, struct err *e);
+static int mbox_step_login(void *ctx, struct err *e);
+static int mbox_step_require_cap_after(void *ctx, struct err *e);
 
 static void
 mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
@@ -116,20 +125,148 @@ mbox_greeting_quiet(struct mbox_check *m)
 	return 0;
 }
 
+static int
+mbox_step_banner(void *ctx, struct err *e)
+{
+	struct mbox_check *m = ctx;
+
+	return m->proto->banner(m, e);
+}
+
+static int
+mbox_step_send(void *ctx, struct err *e)
+{
+	struct mbox_check *m = ctx;
+
+	return textcheck_send(&m->tc, &m->p, e);
+}
+
+static int
+mbox_step_capability(void *ctx, struct err *e)
+{
+	struct mbox_check *m = ctx;
+
+	return m->proto->capability(m, e);
+}
+
+static int
+mbox_step_require_tls(void *ctx, struct err *e)
+{
+	struct mbox_check *m = ctx;
+
+	(void)e;
+	if (m->p.implicit_tls)
+		result_detail(&m->p.res, "--require-tls: implicit TLS, nothing is said "
+		    "before TLS");
+	else
+		mbox_posture(m, m->proto);
+	return 0;
+}
+
+static int
+mbox_step_starttls(void *ctx, struct err *e)
+{
+	struct mbox_check *m = ctx;
+
+	return m->proto->starttls(m, e);
+}
+
+/* --require-cap: judged after the login when there is one (a server may
+ * list some capabilities only then, as Cyrus does IDLE) */
+static int
+mbox_step_require_cap(void *ctx, struct err *e)
+{
+	struct mbox_check *m = ctx;
+
+	return mbox_require(m, m->proto, m->require_cap, m->want_login && !m->preauth, e);
+}
+
+static int
+mbox_step_login(void *ctx, struct err *e)
+{
+	struct mbox_check *m = ctx;
+
+	m->caps_from = MBOX_CAPS_NONE;   /* the login step sets it when the reply lists them */
+	return m->proto->login(m, e);
+}
+
+/* --require-cap, the entries left to judge after the login */
+static int
+mbox_step_require_cap_after(void *ctx, struct err *e)
+{
+	struct mbox_check *m = ctx;
+
+	return mbox_require(m, m->proto, sbuf_str(&m->cap_missing), 0, e);
+}
+
+/* When a step of mbox_steps is wanted, by the options and what the steps
+ * before found. */
+enum mbox_when {
+	MBOX_ALWAYS,
+	MBOX_IF_SEND,            /* --send */
+	MBOX_IF_REQUIRE_TLS,     /* --require-tls */
+	MBOX_IF_STARTTLS,        /* -S */
+	MBOX_IF_REQUIRE_CAP,     /* --require-cap */
+	MBOX_IF_LOGIN,           /* -U, unless the greeting was PREAUTH */
+	MBOX_IF_CAP_MISSING      /* --require-cap entries deferred to after the login */
+};
+
+/* A step after the connection (session.h): it runs when no step before
+ * it failed and it is wanted, unless the TLS connection is not trusted
+ * (p.tls_untrusted, the session's stop flag: nothing more is sent over
+ * it). Each step begins the phase it bills itself, or bills the phase
+ * before it. */
+static const struct session_step mbox_steps[] = {
+	/* run                         wanted                 after_stop   phase */
+	{ mbox_step_banner,            MBOX_ALWAYS,           0 },   /* banner */
+	{ mbox_step_send,              MBOX_IF_SEND,          0 },   /* (banner) */
+	{ mbox_step_capability,        MBOX_ALWAYS,           0 },   /* capability */
+	{ mbox_step_require_tls,       MBOX_IF_REQUIRE_TLS,   0 },   /* (capability) */
+	{ mbox_step_starttls,          MBOX_IF_STARTTLS,      0 },   /* starttls */
+	{ mbox_step_require_cap,       MBOX_IF_REQUIRE_CAP,   0 },   /* (capability) */
+	{ mbox_step_login,             MBOX_IF_LOGIN,         0 },   /* login */
+	{ mbox_step_require_cap_after, MBOX_IF_CAP_MISSING,   0 },   /* (login) */
+};
+
+static int
+mbox_wanted(const void *ctx, int when)
+{
+	const struct mbox_check *m = ctx;
+
+	switch ((enum mbox_when)when) {
+	case MBOX_IF_SEND:
+		return m->tc.send != NULL;
+	case MBOX_IF_REQUIRE_TLS:
+		return m->p.require_tls != 0;
+	case MBOX_IF_STARTTLS:
+		return m->p.starttls != 0;
+	case MBOX_IF_REQUIRE_CAP:
+		return m->require_cap != NULL;
+	case MBOX_IF_LOGIN:
+		return m->want_login && !m->preauth;
+	case MBOX_IF_CAP_MISSING:
+		return m->cap_missing.len > 0;
+	case MBOX_ALWAYS:
+		break;
+	}
+	return 1;
+}
+
 int
 mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
     char **argv)
 {
 	struct err e;
-	int rc, want_login, ok, silent = 0;
+	int rc, ok, silent = 0;
 
+	m->proto = proto;
 	caps_init(&m->caps);
 	sbuf_init(&m->cap_missing);
 	plugin_init(&m->p);
 	plugin_parse(&m->p, argc, argv);
 	textcheck_validate(&m->tc, &m->p);
 	plugin_check_tls_opts(&m->p, proto->tls_port);
-	want_login = plugin_want_login(&m->p);
+	m->want_login = plugin_want_login(&m->p);
 
 	plugin_start(&m->p);
 	err_clear(&e);
@@ -138,31 +275,9 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	    proto->plain_service) < 0 ? -2 : 0;
 	if (rc == 0)
 		rc = plugin_connect(&m->p, &e);
-#define MBOX_GO (rc == 0 && !m->p.tls_untrusted)
-	if (MBOX_GO)
-		rc = proto->banner(m, &e);
-	if (MBOX_GO && m->tc.send)
-		rc = textcheck_send(&m->tc, &m->p, &e);
-	if (MBOX_GO)
-		rc = proto->capability(m, &e);
-	if (MBOX_GO && m->p.require_tls && !m->p.implicit_tls)
-		mbox_posture(m, proto);
-	else if (MBOX_GO && m->p.require_tls)
-		result_detail(&m->p.res, "--require-tls: implicit TLS, nothing is said "
-		    "before TLS");
-	if (MBOX_GO && m->p.starttls)
-		rc = proto->starttls(m, &e);
-	/* --require-cap: judged after the login when there is one (a server
-	 * may list some capabilities only then, as Cyrus does IDLE) */
-	if (MBOX_GO && m->require_cap)
-		rc = mbox_require(m, proto, m->require_cap, want_login && !m->preauth, &e);
-	if (MBOX_GO && want_login && !m->preauth) {
-		m->caps_from = MBOX_CAPS_NONE;   /* the login step sets it when the reply lists them */
-		rc = proto->login(m, &e);
-		if (MBOX_GO && m->cap_missing.len > 0)
-			rc = mbox_require(m, proto, sbuf_str(&m->cap_missing), 0, &e);
-	}
-#undef MBOX_GO
+	if (rc == 0)
+		rc = session_run(mbox_steps, sizeof(mbox_steps) / sizeof(mbox_steps[0]), m,
+		    mbox_wanted, &m->p.tls_untrusted, &e);
 	if (rc == -1)
 		textcheck_fail(&m->tc, &m->p, &e);
 	ok = rc == 0;

@@ -56,6 +56,8 @@ struct mbox_check {
 	struct sbuf cap_missing;    /* --require-cap entries left to judge after login
 	                             * (mbox_main owns and frees it) */
 	struct caps caps;           /* filled by the protocol's steps */
+	const struct mbox_proto *proto;   /* set by mbox_main, for the steps */
+	int want_login;             /* -U: a login was asked for (set by mbox_main) */
 };
 
 /* Parse the options, run the session, print, and return the exit code. */

@@ -166,6 +166,11 @@ void plugin_check_tls_opts(struct plugin *p, int tls_port);
  * Returns 1 when a login was asked for. */
 int plugin_want_login(struct plugin *p);
 
+/* The addresses of p->host into *out: a name through the DNS module when
+ * p->use_ldns (--dns-server, --srv, --mx), else and for a literal through
+ * the system resolver (lib/resolve.h). Begins no phase. */
+int plugin_resolve(struct plugin *p, struct net_addrs *out, struct err *e);
+
 /* Resolve (phase dns, for names), connect (phase connect), send the PROXY
  * header (-r) and, with -s, run the TLS handshake (phase tls). Fills
  * p->conn, p->peer, p->target. */
@@ -180,6 +185,12 @@ void plugin_fcrdns(struct plugin *p);
 
 /* Upgrade p->conn to TLS (after STARTTLS/STLS, or for -s). */
 int plugin_upgrade(struct plugin *p, struct err *e);
+
+/* -D: a WARNING or CRITICAL "WHO: certificate expires in DAYS days (...
+ * below N, notAfter NOT_AFTER)" when DAYS (whole days left) is within
+ * p->cert_warn or p->cert_crit; nothing otherwise. */
+void plugin_cert_expiry(struct plugin *p, const char *who, long days,
+    const char *not_after);
 
 /* Append ", TLSv1.3[ via NAME], certificate N days left" (or "expired N
  * days ago") to OUT when the run used TLS; VIA names the upgrade command

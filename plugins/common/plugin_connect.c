@@ -11,6 +11,7 @@
 #include "plugin.h"
 #include "plugin_int.h"
 #include "proxy.h"
+#include "resolve.h"
 
 /* -r: the PROXY header, before anything else (lib/proxy.h builds it). */
 static int
@@ -33,6 +34,17 @@ plugin_proxy_header(const struct plugin *p, struct conn *c,
 }
 
 int
+plugin_resolve(struct plugin *p, struct net_addrs *out, struct err *e)
+{
+	struct dns *d = NULL;
+
+	/* a literal needs no resolver: the DNS module is not even loaded */
+	if (p->use_ldns && !net_is_literal(p->host) && (d = plugin_dns(p, e)) == NULL)
+		return -1;
+	return resolve_addrs(d, p->host, p->port, p->family, &p->dl, out, NULL, e);
+}
+
+int
 plugin_connect(struct plugin *p, struct err *e)
 {
 	struct net_addrs addrs;
@@ -45,16 +57,8 @@ plugin_connect(struct plugin *p, struct err *e)
 	} else {
 		if (!literal)
 			phase_begin(&p->phases, "dns");
-		if (p->use_ldns && !literal) {
-			int cname;
-
-			if (plugin_dns(p, e) == NULL ||
-			    dns_addrs(p->dns, p->host, p->port, p->family, &p->dl, &addrs,
-			    &cname, e) < 0)
-				return -1;
-		} else if (net_resolve(p->host, p->port, p->family, &p->dl, &addrs, e) < 0) {
+		if (plugin_resolve(p, &addrs, e) < 0)
 			return -1;
-		}
 	}
 	phase_begin(&p->phases, "connect");
 	if (addrs.n == 1 && !literal)

@@ -84,6 +84,20 @@ plugin_expect_cert(struct plugin *p, const struct tls_info *in)
 	    p->expect_cert_file, f->subject, f->fingerprint);
 }
 
+void
+plugin_cert_expiry(struct plugin *p, const char *who, long days,
+    const char *not_after)
+{
+	if (range_alert(&p->cert_crit, (double)days))
+		result_problem(&p->res, STATE_CRITICAL, "%s: certificate expires in %ld days "
+		    "(critical below %.0f, notAfter %s)", who, days, p->cert_crit.start,
+		    not_after);
+	else if (range_alert(&p->cert_warn, (double)days))
+		result_problem(&p->res, STATE_WARNING, "%s: certificate expires in %ld days "
+		    "(warning below %.0f, notAfter %s)", who, days, p->cert_warn.start,
+		    not_after);
+}
+
 int
 plugin_upgrade(struct plugin *p, struct err *e)
 {
@@ -172,14 +186,8 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		result_problem(&p->res, p->cert_warn.set || p->cert_crit.set ?
 		    STATE_CRITICAL : STATE_WARNING, "%s: certificate expired %ld day%s ago "
 		    "(notAfter %s)", p->target, -days, days == -1 ? "" : "s", in->not_after);
-	} else if (range_alert(&p->cert_crit, (double)days)) {
-		result_problem(&p->res, STATE_CRITICAL, "%s: certificate expires in %ld days "
-		    "(critical below %.0f, notAfter %s)", p->target, days,
-		    p->cert_crit.start, in->not_after);
-	} else if (range_alert(&p->cert_warn, (double)days)) {
-		result_problem(&p->res, STATE_WARNING, "%s: certificate expires in %ld days "
-		    "(warning below %.0f, notAfter %s)", p->target, days,
-		    p->cert_warn.start, in->not_after);
+	} else {
+		plugin_cert_expiry(p, p->target, days, in->not_after);
 	}
 	if (!in->version_ok)
 		result_problem(&p->res, STATE_CRITICAL, "%s: negotiated %s, older than the "

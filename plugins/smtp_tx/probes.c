@@ -48,8 +48,9 @@ smtp_step_posture(struct smtp_check *s, struct err *e)
 /* --relay-test ADDR: without authentication, a recipient in a foreign
  * domain must be refused. RSET afterwards, so nothing is ever sent. */
 int
-smtp_step_relay(struct smtp_check *s, struct err *e)
+smtp_step_relay(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
 	char cmd[CONN_LINE_MAX];
 	int code;
 
@@ -92,8 +93,9 @@ smtp_step_relay(struct smtp_check *s, struct err *e)
 
 /* check_smtp's -C/-R pairs: a mismatch is WARNING, the session goes on. */
 int
-smtp_step_commands(struct smtp_check *s, struct err *e)
+smtp_step_commands(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
 	int i;
 
 	for (i = 0; i < s->ncmds; i++) {

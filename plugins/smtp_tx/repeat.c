@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "dns.h"
 #include "net.h"
 #include "smtp_tx.h"
 
@@ -124,14 +123,10 @@ smtp_run_repeat(struct smtp_check *s)
 	if (!net_is_literal(s->p.host)) {
 		/* resolve once for all the runs */
 		struct err e;
-		int cname;
 
 		err_clear(&e);
 		phase_begin(&s->p.phases, "dns");
-		if ((s->p.use_ldns ? (plugin_dns(&s->p, &e) == NULL ? -1 :
-		    dns_addrs(s->p.dns, s->p.host, s->p.port, s->p.family, &s->p.dl,
-		    &s->p.addrs, &cname, &e)) : net_resolve(s->p.host, s->p.port,
-		    s->p.family, &s->p.dl, &s->p.addrs, &e)) < 0) {
+		if (plugin_resolve(&s->p, &s->p.addrs, &e) < 0) {
 			snprintf(s->p.target, sizeof(s->p.target), "%s:%d", s->p.host, s->p.port);
 			plugin_fail(&s->p, &e);
 			return;

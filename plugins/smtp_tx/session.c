@@ -4,7 +4,8 @@
  * (HELO fallback), STARTTLS and EHLO again, AUTH, MAIL, RCPT, DATA, the
  * message, QUIT. Each step is one call; each failure becomes one status
  * line naming the phase and the cause. The steps between the banner and
- * QUIT are one table (smtp_steps), run in order by smtp_session. */
+ * QUIT are one table (smtp_steps), run in order by smtp_session through
+ * the driver shared with IMAP/POP3 (plugins/common/session.h). */
 #include <config.h>
 
 #include <stdio.h>
@@ -15,15 +16,16 @@
 #include "b64.h"
 #include "caps.h"
 #include "conn.h"
+#include "session.h"
 #include "smtp_tx.h"
 
 static int smtp_step_connect(struct smtp_check *s, struct err *e);
-static int smtp_step_banner(struct smtp_check *s, struct err *e);
+static int smtp_step_banner(void *ctx, struct err *e);
 static int smtp_step_ehlo(struct smtp_check *s, const char *phase, struct err *e);
-static int smtp_step_starttls(struct smtp_check *s, struct err *e);
-static int smtp_step_auth(struct smtp_check *s, struct err *e);
-static int smtp_step_envelope(struct smtp_check *s, struct err *e);
-static int smtp_step_data(struct smtp_check *s, struct err *e);
+static int smtp_step_starttls(void *ctx, struct err *e);
+static int smtp_step_auth(void *ctx, struct err *e);
+static int smtp_step_envelope(void *ctx, struct err *e);
+static int smtp_step_data(void *ctx, struct err *e);
 static int smtp_step_quit(struct smtp_check *s, struct err *e);
 static int smtp_unsolicited(struct smtp_check *s, struct err *e);
 static int smtp_lmtp_replies(struct smtp_check *s, struct err *e);
@@ -79,8 +81,9 @@ smtp_step_connect(struct smtp_check *s, struct err *e)
 }
 
 static int
-smtp_step_banner(struct smtp_check *s, struct err *e)
+smtp_step_banner(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
 	int rc;
 
 	phase_begin(&s->p.phases, "banner");
@@ -166,8 +169,9 @@ smtp_step_ehlo(struct smtp_check *s, const char *phase, struct err *e)
 }
 
 static int
-smtp_step_starttls(struct smtp_check *s, struct err *e)
+smtp_step_starttls(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
 	int rc;
 
 	phase_begin(&s->p.phases, "starttls");
@@ -212,10 +216,11 @@ smtp_step_starttls(struct smtp_check *s, struct err *e)
 }
 
 static int
-smtp_step_auth(struct smtp_check *s, struct err *e)
+smtp_step_auth(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
 	const char *mech = s->authtype;
-	char enc[B64_ENCODED_SIZE(1024)], cmd[sizeof(enc) + 32];
+	struct b64_sasl sa;
 	size_t ul = strlen(s->p.authuser), pl = strlen(s->p.authpass);
 	int rc = -1;
 
@@ -228,18 +233,18 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 	if (!smtp_ext_auth_has(&s->ext, mech))
 		return err_set(e, ERR_MISSING_FEATURE, "AUTH %s not offered (offered: %s)",
 		    mech, s->ext.auth[0] ? s->ext.auth : "none");
-	if (ul + pl + 2 > 1000)
+	if (b64_sasl_begin(&sa, s->p.authuser, s->p.authpass) < 0)
 		return err_set(e, ERR_USAGE, "user name and password too long");
 	if (strcmp(mech, "PLAIN") == 0) {
 		/* RFC 4616: authzid NUL authcid NUL passwd, as the initial response */
-		b64_sasl_plain(s->p.authuser, s->p.authpass, enc, sizeof(enc));
-		snprintf(cmd, sizeof(cmd), "AUTH PLAIN %s", enc);
-		if (conn_send_secret(&s->p.conn, cmd, strlen("AUTH PLAIN "), e) < 0 ||
+		b64_sasl_plain(s->p.authuser, s->p.authpass, sa.enc, sizeof(sa.enc));
+		snprintf(sa.cmd, sizeof(sa.cmd), "AUTH PLAIN %s", sa.enc);
+		if (conn_send_secret(&s->p.conn, sa.cmd, strlen("AUTH PLAIN "), e) < 0 ||
 		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 			goto out;
 		if (s->reply.code == 334) {
 			/* a server that ignores the initial response asks again */
-			if (conn_send_secret(&s->p.conn, enc, 0, e) < 0 ||
+			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
 			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
@@ -248,14 +253,14 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 			goto out;
 		if (s->reply.code == 334) {
 			/* every AUTH payload is masked, the user name too (SPEC §2) */
-			b64_encode(s->p.authuser, ul, enc, sizeof(enc));
-			if (conn_send_secret(&s->p.conn, enc, 0, e) < 0 ||
+			b64_encode(s->p.authuser, ul, sa.enc, sizeof(sa.enc));
+			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
 			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
 		if (s->reply.code == 334) {
-			b64_encode(s->p.authpass, pl, enc, sizeof(enc));
-			if (conn_send_secret(&s->p.conn, enc, 0, e) < 0 ||
+			b64_encode(s->p.authpass, pl, sa.enc, sizeof(sa.enc));
+			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
 			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
@@ -265,14 +270,13 @@ smtp_step_auth(struct smtp_check *s, struct err *e)
 		    s->p.authuser, mech);
 		goto out;
 	}
-	snprintf(cmd, sizeof(cmd), "AUTH %s", mech);
-	rc = smtp_judge(s, "auth", cmd, "2", e);
+	snprintf(sa.cmd, sizeof(sa.cmd), "AUTH %s", mech);
+	rc = smtp_judge(s, "auth", sa.cmd, "2", e);
 	if (rc == 0)
 		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->p.authuser, mech);
 	rc = rc < 0 ? -1 : 0;
 out:
-	explicit_bzero(enc, sizeof(enc));
-	explicit_bzero(cmd, sizeof(cmd));
+	b64_sasl_wipe(&sa);
 	return rc;
 }
 
@@ -281,8 +285,9 @@ out:
  * answered 354 even when every RCPT was refused, and the only way out of
  * that is to hang up. */
 static int
-smtp_step_envelope(struct smtp_check *s, struct err *e)
+smtp_step_envelope(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
 	char cmd[CONN_LINE_MAX];
 	int pipe = (s->ext.flags & SMTP_EXT_PIPELINING) && !s->no_pipelining;
 	int i, rc;
@@ -396,8 +401,9 @@ smtp_lmtp_replies(struct smtp_check *s, struct err *e)
 }
 
 static int
-smtp_step_data(struct smtp_check *s, struct err *e)
+smtp_step_data(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
 	int rc;
 
 	phase_begin(&s->p.phases, "datasent");
@@ -503,8 +509,10 @@ smtp_summary(struct smtp_check *s)
 
 /* -e: the banner or the EHLO reply must contain the text, else WARNING. */
 static int
-smtp_step_expect(struct smtp_check *s, struct err *e)
+smtp_step_expect(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
+
 	(void)e;
 	if (!strstr(sbuf_str(&s->seen), s->expect))
 		result_problem(&s->p.res, STATE_WARNING, "%s: expected '%s' not found in "
@@ -513,8 +521,10 @@ smtp_step_expect(struct smtp_check *s, struct err *e)
 }
 
 static int
-smtp_step_ehlo_first(struct smtp_check *s, struct err *e)
+smtp_step_ehlo_first(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
+
 	return smtp_step_ehlo(s, "ehlo", e);
 }
 
@@ -522,8 +532,10 @@ smtp_step_ehlo_first(struct smtp_check *s, struct err *e)
  * is none; the same line is written when a step before ended the
  * transaction (an expected refusal), as it always was. */
 static int
-smtp_step_require_tls(struct smtp_check *s, struct err *e)
+smtp_step_require_tls(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
+
 	if (s->stop || s->p.implicit_tls) {
 		result_detail(&s->p.res, "--require-tls: implicit TLS, nothing is said "
 		    "before TLS");
@@ -533,15 +545,19 @@ smtp_step_require_tls(struct smtp_check *s, struct err *e)
 }
 
 static int
-smtp_step_require_ext(struct smtp_check *s, struct err *e)
+smtp_step_require_ext(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
+
 	return caps_require(&s->ext.kw, s->require_ext, "extension", e);
 }
 
 /* --no-data: the envelope was only probed; nothing is delivered. */
 static int
-smtp_step_rset(struct smtp_check *s, struct err *e)
+smtp_step_rset(void *ctx, struct err *e)
 {
+	struct smtp_check *s = ctx;
+
 	return smtp_cmd(s, "RSET", e);
 }
 
@@ -565,13 +581,7 @@ enum smtp_when {
  * step begins the phase(s) it bills itself: some read before they begin
  * one (EHLO first makes sure nothing came after the banner), some bill the
  * phase before them (-e, --require-tls, --require-ext, -C, RSET). */
-struct smtp_step {
-	int (*run)(struct smtp_check *s, struct err *e);
-	enum smtp_when when;
-	int after_stop;
-};
-
-static const struct smtp_step smtp_steps[] = {
+static const struct session_step smtp_steps[] = {
 	/* run                   wanted                after_stop   phase(s) */
 	{ smtp_step_banner,      SMTP_ALWAYS,          0 },      /* banner */
 	{ smtp_step_ehlo_first,  SMTP_ALWAYS,          0 },      /* ehlo */
@@ -588,9 +598,11 @@ static const struct smtp_step smtp_steps[] = {
 };
 
 static int
-smtp_wanted(const struct smtp_check *s, enum smtp_when when)
+smtp_wanted(const void *ctx, int when)
 {
-	switch (when) {
+	const struct smtp_check *s = ctx;
+
+	switch ((enum smtp_when)when) {
 	case SMTP_IF_EXPECT:
 		return s->expect != NULL;
 	case SMTP_IF_REQUIRE_TLS:
@@ -615,24 +627,6 @@ smtp_wanted(const struct smtp_check *s, enum smtp_when when)
 	return 1;
 }
 
-/* The steps after the connection, in order, until one fails (-1, *e set)
- * or returns anything else than 0. Returns what the last one run returned. */
-static int
-smtp_steps_run(struct smtp_check *s, struct err *e)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; rc == 0 && i < sizeof(smtp_steps) / sizeof(smtp_steps[0]); i++) {
-		const struct smtp_step *st = &smtp_steps[i];
-
-		if ((s->stop && !st->after_stop) || !smtp_wanted(s, st->when))
-			continue;
-		rc = st->run(s, e);
-	}
-	return rc;
-}
-
 /* One whole session against s->p.host (or the addresses preset in
  * s->p.addrs), its verdict recorded in s->p.res and s->p.phases. */
 int
@@ -647,7 +641,8 @@ smtp_session(struct smtp_check *s)
 	if (rc < 0)
 		s->failed_at_connect = 1;
 	else
-		rc = smtp_steps_run(s, &e);
+		rc = session_run(smtp_steps, sizeof(smtp_steps) / sizeof(smtp_steps[0]),
+		    s, smtp_wanted, &s->stop, &e);
 	s->failed = rc < 0 ? e.kind : ERR_NONE;
 	if (rc < 0)
 		plugin_fail(&s->p, &e);

@@ -124,8 +124,8 @@ int smtp_session(struct smtp_check *s);
 
 /* probes.c */
 int smtp_step_posture(struct smtp_check *s, struct err *e);
-int smtp_step_relay(struct smtp_check *s, struct err *e);
-int smtp_step_commands(struct smtp_check *s, struct err *e);
+int smtp_step_relay(void *ctx, struct err *e);
+int smtp_step_commands(void *ctx, struct err *e);
 
 /* main.c */
 int smtp_build_message(struct smtp_check *s, struct err *e);

@@ -144,21 +144,15 @@ smtp_sts_fetch(struct smtp_check *s, char *url, size_t cap, struct https_resp *r
 		return -1;
 	}
 	if (r->have_tls) {
-		long days = (long)r->tls.days_left;
+		char who[sizeof(host) + 32];
 
 		result_detail(&s->p.res, "MTA-STS policy host %s: %s, certificate %s, "
 		    "valid until %s", r->target, r->tls.protocol, r->tls.subject,
 		    r->tls.not_after);
 		/* -D counts for the policy host too: when its certificate lapses,
 		 * senders can no longer refresh the policy */
-		if (range_alert(&s->p.cert_crit, (double)days))
-			result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy host %s: "
-			    "certificate expires in %ld days (critical below %.0f, notAfter %s)",
-			    host, days, s->p.cert_crit.start, r->tls.not_after);
-		else if (range_alert(&s->p.cert_warn, (double)days))
-			result_problem(&s->p.res, STATE_WARNING, "MTA-STS policy host %s: "
-			    "certificate expires in %ld days (warning below %.0f, notAfter %s)",
-			    host, days, s->p.cert_warn.start, r->tls.not_after);
+		snprintf(who, sizeof(who), "MTA-STS policy host %s", host);
+		plugin_cert_expiry(&s->p, who, (long)r->tls.days_left, r->tls.not_after);
 	}
 	return 0;
 }

@@ -54,5 +54,25 @@ main(void)
 		    "SASL PLAIN refuses credentials over 1000 bytes");
 	}
 	ok(b64_sasl_plain("u", "p", out, 4) == -1, "SASL PLAIN refuses a too small buffer");
+	{
+		/* the guard of every login: user + password + 2 NULs <= 1000 */
+		struct b64_sasl sa;
+		char user[1000];
+		int zero = 1;
+
+		memset(user, 'u', 997);
+		user[997] = '\0';
+		ok(b64_sasl_begin(&sa, user, "p") == 0 && sa.enc[0] == '\0' &&
+		    sa.cmd[0] == '\0', "SASL login of exactly 1000 bytes begins, buffers empty");
+		ok(b64_sasl_begin(&sa, user, "pw") == -1, "SASL login of 1001 bytes is refused");
+		ok(b64_sasl_begin(&sa, "", "") == 0, "SASL login with empty credentials begins");
+		memset(&sa, 'x', sizeof(sa));
+		b64_sasl_wipe(&sa);
+		for (i = 0; i < sizeof(sa.enc); i++)
+			zero &= sa.enc[i] == 0;
+		for (i = 0; i < sizeof(sa.cmd); i++)
+			zero &= sa.cmd[i] == 0;
+		ok(zero, "SASL wipe clears both buffers");
+	}
 	return done_testing();
 }
