@@ -51,6 +51,11 @@ struct perf_item {
 	double min, max;               /* NaN: not given */
 };
 
+/* lib/facts.h */
+struct fact_tlsrpt;
+struct fact_sts;
+struct fact_mx;
+
 struct result {
 	const char *service;           /* "SMTP", "IMAP", "POP3" (static) */
 	int nproblems;
@@ -62,6 +67,13 @@ struct result {
 	struct perf_item *items;       /* the same perfdata as data (owned) */
 	int nitems, capitems;
 	int items_lost;                /* items not stored: out of memory */
+	/* Facts beside the verdict, for the output formats (lib/facts.h,
+	 * rendered by lib/json): NULL when the run found none. They point
+	 * into the plugin's storage; result_free and result_merge leave them
+	 * alone, result_init clears them. */
+	const struct fact_tlsrpt *tls_rpt;
+	const struct fact_sts *mta_sts;
+	const struct fact_mx *mx;
 	/* last, and not cleared by result_init: only problems[0..nproblems)
 	 * are ever read, so a run touches none of the 8 KB it does not use */
 	struct result_problem problems[RESULT_PROBLEMS_MAX];

@@ -42,7 +42,6 @@ plugin_init(struct plugin *p)
 	p->untrusted_state = STATE_CRITICAL;
 	result_init(&p->res, p->service);
 	phase_set_init(&p->phases, p->phase_names);
-	sbuf_init(&p->json_extra);
 }
 
 /* The alarm() backstop for the rest of the run: p->timeout from
@@ -162,7 +161,6 @@ plugin_finish(struct plugin *p)
 	alarm(0);
 	plugin_print(p, total);
 	result_free(&p->res);
-	sbuf_free(&p->json_extra);
 	extra_opts_free(p->argv_orig, p->argv_alloc);
 	if (p->authpass) {
 		explicit_bzero(p->authpass, strlen(p->authpass));

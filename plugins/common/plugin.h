@@ -71,7 +71,6 @@ struct plugin {
 	enum state timeout_state;  /* default CRITICAL */
 	int verbose;
 	enum plugin_output output;
-	struct sbuf json_extra;    /* more members for --output=json, each ",\"name\":..." */
 	int starttls;              /* -S */
 	int implicit_tls;          /* -s */
 	const char *sni;           /* --sni=NAME, or NULL: the host name */

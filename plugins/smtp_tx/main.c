@@ -64,7 +64,6 @@ smtp_clone(const struct smtp_check *t, const char *host,
 		return NULL;
 	memcpy(c, t, sizeof(*c));
 	result_init(&c->p.res, c->p.service);
-	sbuf_init(&c->p.json_extra);   /* the run's JSON is the parent's alone */
 	for (i = 0; i < c->p.phases.n; i++) {
 		c->p.phases.p[i].ran = 0;
 		c->p.phases.p[i].secs = 0;

@@ -1,6 +1,7 @@
 /* mx.c - check_smtp_tx --mx and --all-mx: the MX set of a domain, its
  * hosts tried in order of preference, or every one of them at once (one
- * thread per host), their certificates compared, the JSON "mx" object. */
+ * thread per host), their certificates compared; what became of each host
+ * is the run's fact (s->p.res.mx, lib/facts.h). */
 #include <config.h>
 
 #include <math.h>
@@ -10,20 +11,15 @@
 #include <string.h>
 
 #include "dns.h"
+#include "facts.h"
 #include "net.h"
 #include "smtp_tx.h"
 
+/* One MX host while the run works on it; what it found goes into *f. */
 struct smtp_mxhost {
-	struct tls_info tls;       /* the certificate it served, when have_tls */
-	int have_tls;
-	int checked;               /* a session ran: its verdict below */
-	int stale;                 /* serves an older certificate than a peer */
-	enum state state;
-	char summary[RESULT_PROBLEM_LEN];
+	struct fact_mx_host *f;    /* its facts (resolved, err, verdict, cert) */
 	struct net_addrs addrs;
-	int resolved;
 	int cname;                 /* the name is an alias (CNAME) */
-	struct err err;
 	struct smtp_check *c;
 	pthread_t th;
 	int started;
@@ -44,30 +40,30 @@ struct smtp_mxhost {
  * compared. */
 static void
 smtp_cert_consistency(struct smtp_check *s, const struct dns_mxset *mx,
-    struct smtp_mxhost *h)
+    struct fact_mx_host *h)
 {
 	int i, j, n = 0, distinct = 0, first = -1;
 
 	for (i = 0; i < mx->n; i++) {
 		int newest = -1, seen = 0;
 
-		if (!h[i].have_tls)
+		if (!h[i].have_cert)
 			continue;
 		n++;
 		if (first < 0)
 			first = i;
 		for (j = 0; j < mx->n; j++) {
-			if (j == i || !h[j].have_tls)
+			if (j == i || !h[j].have_cert)
 				continue;
-			if (j < i && strcmp(h[j].tls.fingerprint, h[i].tls.fingerprint) == 0)
+			if (j < i && strcmp(h[j].cert.fingerprint, h[i].cert.fingerprint) == 0)
 				seen = 1;
-			if (strcmp(h[j].tls.fingerprint, h[i].tls.fingerprint) == 0 ||
-			    h[j].tls.not_after_epoch <= h[i].tls.not_after_epoch + SMTP_CERT_SLACK)
+			if (strcmp(h[j].cert.fingerprint, h[i].cert.fingerprint) == 0 ||
+			    h[j].cert.not_after_epoch <= h[i].cert.not_after_epoch + SMTP_CERT_SLACK)
 				continue;
-			if (strcmp(h[j].tls.names, h[i].tls.names) != 0 &&
-			    strcmp(h[j].tls.subject, h[i].tls.subject) != 0)
+			if (strcmp(h[j].cert.names, h[i].cert.names) != 0 &&
+			    strcmp(h[j].cert.subject, h[i].cert.subject) != 0)
 				continue;
-			if (newest < 0 || h[j].tls.not_after_epoch > h[newest].tls.not_after_epoch)
+			if (newest < 0 || h[j].cert.not_after_epoch > h[newest].cert.not_after_epoch)
 				newest = j;
 		}
 		distinct += !seen;
@@ -76,22 +72,22 @@ smtp_cert_consistency(struct smtp_check *s, const struct dns_mxset *mx,
 		result_problem(&s->p.res, STATE_WARNING, "MX %s serves an older "
 		    "certificate than %s (notAfter %s, %s there): renewed but not "
 		    "reloaded?", mx->mx[i].name, mx->mx[newest].name,
-		    h[i].tls.not_after, h[newest].tls.not_after);
+		    h[i].cert.not_after, h[newest].cert.not_after);
 		h[i].stale = 1;
 		h[i].state = state_worst(h[i].state, STATE_WARNING);
 	}
 	if (n > 1 && distinct == 1)
 		result_detail(&s->p.res, "certificates: all %d MX hosts serve the same one "
-		    "(notAfter %s)", n, h[first].tls.not_after);
+		    "(notAfter %s)", n, h[first].cert.not_after);
 	else if (n > 1)
 		result_detail(&s->p.res, "certificates: the %d MX hosts serve %d different "
 		    "ones", n, distinct);
 }
 
-/* Keep what the session C found for host H: for the JSON output and the
+/* Keep what the session C found as facts H: for the output and the
  * certificate comparison. */
 static void
-smtp_mx_record(struct smtp_mxhost *h, const struct smtp_check *c)
+smtp_mx_record(struct fact_mx_host *h, const struct smtp_check *c)
 {
 	struct sbuf t;
 
@@ -102,46 +98,9 @@ smtp_mx_record(struct smtp_mxhost *h, const struct smtp_check *c)
 	h->checked = 1;
 	h->state = result_state(&c->p.res);
 	if (c->p.have_tls_info && !(c->p.tls_info.problems & TLS_P_NO_CERT)) {
-		h->tls = c->p.tls_info;
-		h->have_tls = 1;
+		h->cert = c->p.tls_info;
+		h->have_cert = 1;
 	}
-}
-
-/* --output=json: "mx":{"domain", "implicit", "hosts":[...]} (SPEC §2). */
-static void
-smtp_json_mx(struct smtp_check *s, const struct dns_mxset *mx,
-    const struct smtp_mxhost *h)
-{
-	struct sbuf *j = &s->p.json_extra;
-	int i;
-
-	sbuf_add(j, ",\"mx\":{\"domain\":");
-	sbuf_json_str(j, s->mx_domain);
-	sbuf_printf(j, ",\"null_mx\":%s,\"implicit\":%s,\"hosts\":[",
-	    mx->null_mx ? "true" : "false", mx->implicit ? "true" : "false");
-	for (i = 0; i < mx->n; i++) {
-		sbuf_printf(j, "%s{\"pref\":%u,\"name\":", i ? "," : "", mx->mx[i].pref);
-		sbuf_json_str(j, mx->mx[i].name);
-		sbuf_printf(j, ",\"resolved\":%s,\"checked\":%s", h[i].resolved ? "true" :
-		    "false", h[i].checked ? "true" : "false");
-		if (!h[i].resolved && h[i].err.kind != ERR_NONE) {   /* else not looked up */
-			sbuf_add(j, ",\"error\":");
-			sbuf_json_str(j, h[i].err.msg);
-		}
-		if (h[i].checked) {
-			sbuf_printf(j, ",\"state\":\"%s\",\"summary\":", state_name(h[i].state));
-			sbuf_json_str(j, h[i].summary);
-		}
-		if (h[i].have_tls) {
-			sbuf_add(j, ",\"cert_not_after\":");
-			sbuf_json_str(j, h[i].tls.not_after);
-			sbuf_add(j, ",\"cert_sha256\":");
-			sbuf_json_str(j, h[i].tls.fingerprint);
-			sbuf_printf(j, ",\"cert_stale\":%s", h[i].stale ? "true" : "false");
-		}
-		sbuf_addc(j, '}');
-	}
-	sbuf_add(j, "]}");
 }
 
 /* Look up the addresses of MX host NAME into H, waiting until UNTIL at the
@@ -154,10 +113,10 @@ smtp_mx_resolve(const struct smtp_check *s, const char *name, int64_t until,
 
 	if (until < dl.end_us)
 		dl.end_us = until;
-	err_clear(&h->err);
+	err_clear(&h->f->err);
 	if (dns_addrs(s->p.dns, name, s->p.port, s->p.family, &dl, &h->addrs, &h->cname,
-	    &h->err) == 0)
-		h->resolved = 1;
+	    &h->f->err) == 0)
+		h->f->resolved = 1;
 }
 
 /* What the name of MX host M says, once its addresses were looked up. */
@@ -181,7 +140,7 @@ smtp_mx_thread(void *arg)
 	struct smtp_mxhost *h = arg;
 
 	smtp_mx_resolve(h->run, h->name, h->run->p.dl.end_us, h);
-	if (!h->resolved)
+	if (!h->f->resolved)
 		return NULL;
 	h->c = smtp_clone(h->run, h->name, &h->addrs);
 	if (h->c == NULL)
@@ -195,7 +154,7 @@ smtp_mx_thread(void *arg)
  * that failed, and the -t state when the run ran out of time. */
 static void
 smtp_mx_none(struct smtp_check *s, const struct dns_mxset *mx,
-    const struct smtp_mxhost *h, int resolved, int timeouts, int failures)
+    const struct fact_mx_host *h, int resolved, int timeouts, int failures)
 {
 	const char *why = "";
 	int i;
@@ -214,12 +173,14 @@ smtp_mx_none(struct smtp_check *s, const struct dns_mxset *mx,
 		    resolved || !why[0] ? "" : ": ", resolved ? "" : why);
 }
 
-/* --mx: look up the MX set of the domain into MX and say what it is; H
- * (one for each MX host) is cleared. Returns 0 to go on, 1 when there is
- * nothing to check (null MX), -1 when the lookup failed. */
+/* --mx: look up the MX set of the domain into M and say what it is; H
+ * (one for each MX host) is cleared, each with its facts in M. Returns 0
+ * to go on, 1 when there is nothing to check (null MX), -1 when the lookup
+ * failed. */
 static int
-smtp_mx_lookup(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
+smtp_mx_lookup(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 {
+	struct dns_mxset *mx = &m->set;
 	struct sbuf list;
 	struct err e;
 	int i;
@@ -250,8 +211,11 @@ smtp_mx_lookup(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h
 		result_detail(&s->p.res, "MX %s: %d less preferred records left out (the "
 		    "best %d are used)", s->mx_domain, mx->dropped, DNS_MX_MAX);
 	result_perf(&s->p.res, "mx_count", mx->n + mx->dropped, "", NULL, NULL, 0, NAN);
-	for (i = 0; i < mx->n; i++)
+	for (i = 0; i < mx->n; i++) {
 		memset(&h[i], 0, sizeof(h[i]));
+		memset(&m->host[i], 0, sizeof(m->host[i]));
+		h[i].f = &m->host[i];
+	}
 	phase_end(&s->p.phases);
 	return 0;
 }
@@ -285,8 +249,9 @@ smtp_mx_adopt(struct smtp_check *s, const struct smtp_check *c)
 /* Without --all-mx: resolve and try the hosts in order of preference until
  * one answers (falling through on connection failures). */
 static void
-smtp_mx_first(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxhost *h)
+smtp_mx_first(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 {
+	const struct dns_mxset *mx = &m->set;
 	int i, chosen = -1, resolved = 0, timeouts = 0, failures = 0;
 
 	/* one host after the other: a host whose lookup hangs may take
@@ -300,10 +265,10 @@ smtp_mx_first(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxho
 		    now + (s->p.dl.end_us - now) / 2 : s->p.dl.end_us, &h[i]);
 		phase_end(&s->p.phases);
 		smtp_mx_name_problems(s, &mx->mx[i], &h[i]);
-		if (!h[i].resolved) {
+		if (!h[i].f->resolved) {
 			failures++;
-			timeouts += h[i].err.kind == ERR_TIMEOUT;
-			result_detail(&s->p.res, "MX %s: %s", mx->mx[i].name, h[i].err.msg);
+			timeouts += h[i].f->err.kind == ERR_TIMEOUT;
+			result_detail(&s->p.res, "MX %s: %s", mx->mx[i].name, h[i].f->err.msg);
 			continue;
 		}
 		resolved++;
@@ -321,7 +286,7 @@ smtp_mx_first(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxho
 			result_detail(&s->p.res, "MX %s: %s; trying the next MX",
 			    mx->mx[i].name, sbuf_str(&why));
 			sbuf_free(&why);
-			smtp_mx_record(&h[i], c);
+			smtp_mx_record(h[i].f, c);
 			smtp_clone_free(c);
 			continue;
 		}
@@ -329,7 +294,7 @@ smtp_mx_first(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxho
 		h[i].c = c;
 	}
 	if (chosen < 0) {
-		smtp_mx_none(s, mx, h, resolved, timeouts, failures);
+		smtp_mx_none(s, mx, m->host, resolved, timeouts, failures);
 		return;
 	}
 	if (chosen > 0)
@@ -342,15 +307,16 @@ smtp_mx_first(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxho
 		    "checked (--all-mx checks every MX host)", mx->mx[i].name);
 	/* the chosen session's verdict and phases become the run's */
 	smtp_mx_adopt(s, h[chosen].c);
-	smtp_mx_record(&h[chosen], h[chosen].c);
+	smtp_mx_record(h[chosen].f, h[chosen].c);
 	smtp_clone_free(h[chosen].c);
 }
 
 /* --all-mx: every host at once, each looked up in its own thread; wall
  * time is the slowest host's */
 static void
-smtp_mx_all(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxhost *h)
+smtp_mx_all(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 {
+	const struct dns_mxset *mx = &m->set;
 	int i;
 
 	for (i = 0; i < mx->n; i++) {
@@ -369,9 +335,9 @@ smtp_mx_all(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxhost
 			pthread_join(h[i].th, NULL);
 		c = h[i].c;   /* set by the thread */
 		smtp_mx_name_problems(s, &mx->mx[i], &h[i]);
-		if (!h[i].resolved) {
-			result_problem(&s->p.res, plugin_err_state(&s->p, &h[i].err), "MX %s: %s",
-			    mx->mx[i].name, h[i].err.msg);
+		if (!h[i].f->resolved) {
+			result_problem(&s->p.res, plugin_err_state(&s->p, &h[i].f->err), "MX %s: %s",
+			    mx->mx[i].name, h[i].f->err.msg);
 			continue;
 		}
 		if (c == NULL)
@@ -389,41 +355,43 @@ smtp_mx_all(struct smtp_check *s, const struct dns_mxset *mx, struct smtp_mxhost
 			sbuf_printf(&s->p.res.transcript, "-- MX %s\n", mx->mx[i].name);
 		result_merge(&s->p.res, &c->p.res);
 		result_merge_perf(&s->p.res, &c->p.res);
-		smtp_mx_record(&h[i], c);
+		smtp_mx_record(h[i].f, c);
 		smtp_clone_free(c);
 	}
-	smtp_cert_consistency(s, mx, h);
+	smtp_cert_consistency(s, mx, m->host);
 	result_ok(&s->p.res, "all %d MX hosts of %s passed in %.3f s", mx->n, s->mx_domain,
 	    deadline_elapsed(&s->p.dl));
 }
 
-/* --mx: look up the MX set, then resolve and try its hosts in order of
- * preference until one answers (falling through on connection failures),
- * or all of them at once with --all-mx (each resolved in its own thread).
- * The verdict goes into s->p.res, each host's into H. Returns 1 when the
- * MX set was found (0: the lookup failed). */
+/* --mx: look up the MX set into M, then resolve and try its hosts in
+ * order of preference until one answers (falling through on connection
+ * failures), or all of them at once with --all-mx (each resolved in its
+ * own thread). The verdict goes into s->p.res, each host's facts into M
+ * (H: their run state). Returns 1 when the MX set was found (0: the
+ * lookup failed). */
 static int
-smtp_mx_check(struct smtp_check *s, struct dns_mxset *mx, struct smtp_mxhost *h)
+smtp_mx_check(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 {
-	int rc = smtp_mx_lookup(s, mx, h);
+	int rc = smtp_mx_lookup(s, m, h);
 
 	if (rc != 0)
 		return rc > 0;
 	if (s->mta_sts || s->tls_rpt)
-		smtp_sts_policy(s, mx);
+		smtp_sts_policy(s, &m->set);
 	if (!s->all_mx)
-		smtp_mx_first(s, mx, h);
+		smtp_mx_first(s, m, h);
 	else
-		smtp_mx_all(s, mx, h);
+		smtp_mx_all(s, m, h);
 	return 1;
 }
 
 void
 smtp_run_mx(struct smtp_check *s)
 {
-	static struct dns_mxset mx;
+	static struct fact_mx mx;
 	static struct smtp_mxhost h[DNS_MX_MAX];
 
-	if (smtp_mx_check(s, &mx, h) && s->p.output == PLUGIN_OUT_JSON)
-		smtp_json_mx(s, &mx, h);
+	mx.domain = s->mx_domain;
+	if (smtp_mx_check(s, &mx, h))
+		s->p.res.mx = &mx;   /* the MX set and its hosts: facts of the run */
 }

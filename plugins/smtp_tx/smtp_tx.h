@@ -19,6 +19,7 @@
 
 #include "dns.h"
 #include "err.h"
+#include "facts.h"
 #include "mtasts.h"
 #include "net.h"
 #include "plugin.h"
@@ -35,14 +36,6 @@
 /* The phases, in the order of their perfdata; --expect-reply names them
  * (defined in options.c). */
 extern const char *const smtp_phases[];
-
-/* --mta-sts: what the policy says, for the checks after the sessions. */
-struct smtp_sts {
-	int policy;                /* 1: a policy was fetched and parsed */
-	struct mtasts_policy pol;
-	enum state fail;           /* a violation: enforce CRITICAL, testing
-	                            * WARNING, none OK (only noted) */
-};
 
 struct smtp_expect {
 	int phase;                 /* index into smtp_phases */
@@ -76,7 +69,8 @@ struct smtp_check {
 	int all_mx;
 	int mta_sts, tls_rpt;
 	long mta_sts_port;
-	struct smtp_sts *sts;      /* --mta-sts: the policy found (shared by clones) */
+	struct fact_sts *sts;      /* --mta-sts: the policy found, for the checks
+	                            * after the sessions (shared by clones) */
 	int want_auth;
 	const char *relay_test;
 	int relay_refused;         /* --relay-test: the foreign RCPT was refused (5xx) */

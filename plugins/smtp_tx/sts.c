@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dns.h"
+#include "facts.h"
 #include "https.h"
 #include "mtasts.h"
 #include "range.h"
@@ -27,14 +28,15 @@ smtp_txt_list(const struct dns_txt *t, int n, const char **rec, size_t *len)
 	return truncated;
 }
 
-/* --tls-rpt (RFC 8460 §3): _smtp._tls.DOMAIN; anything amiss is WARNING. */
+/* --tls-rpt (RFC 8460 §3): _smtp._tls.DOMAIN; anything amiss is WARNING.
+ * The record, once read, becomes the run's fact (s->p.res.tls_rpt). */
 static void
 smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
 {
+	static struct fact_tlsrpt rpt;
 	char name[DNS_NAME_MAX + 16], why[256];
 	const char *rec[DNS_TXT_MAX];
 	size_t len[DNS_TXT_MAX];
-	struct tlsrpt_txt rpt;
 	struct err e;
 	int n = 0, rc;
 
@@ -50,21 +52,16 @@ smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
 		    "%d bytes: not read whole", name, DNS_TXT_LEN - 1);
 		return;
 	}
-	rc = tlsrpt_txt_parse(rec, len, n, &rpt, why, sizeof(why));
+	rc = tlsrpt_txt_parse(rec, len, n, &rpt.rec, why, sizeof(why));
 	if (rc == 0)
 		result_problem(&s->p.res, STATE_WARNING, "no TLS-RPT record at %s", name);
 	else if (rc < 0)
 		result_problem(&s->p.res, STATE_WARNING, "TLS-RPT record at %s is "
 		    "invalid: %s", name, why);
 	else
-		result_detail(&s->p.res, "TLS-RPT %s: rua=%s", name, rpt.rua);
-	sbuf_printf(&s->p.json_extra, ",\"tls_rpt\":{\"valid\":%s", rc > 0 ? "true" :
-	    "false");
-	if (rc > 0) {
-		sbuf_add(&s->p.json_extra, ",\"rua\":");
-		sbuf_json_str(&s->p.json_extra, rpt.rua);
-	}
-	sbuf_addc(&s->p.json_extra, '}');
+		result_detail(&s->p.res, "TLS-RPT %s: rua=%s", name, rpt.rec.rua);
+	rpt.valid = rc > 0;
+	s->p.res.tls_rpt = &rpt;
 }
 
 /* --mta-sts: the TXT record _mta-sts.DOMAIN into ID (TXT: room for the
@@ -157,14 +154,14 @@ smtp_sts_fetch(struct smtp_check *s, char *url, size_t cap, struct https_resp *r
 	return 0;
 }
 
-/* --mta-sts: the policy fetched from URL (the body of R) into s->sts, with
- * record ID: what it says, its JSON, and every MX name of MX against its
- * patterns. */
+/* --mta-sts: the policy fetched from URL (the body of R) into s->sts: what
+ * it says, and every MX name of MX against its patterns. Once parsed it is
+ * the run's fact (s->p.res.mta_sts). */
 static void
 smtp_sts_judge(struct smtp_check *s, const struct dns_mxset *mx,
-    const struct mtasts_txt *id, const struct https_resp *r, const char *url)
+    const struct https_resp *r, const char *url)
 {
-	struct smtp_sts *sts = s->sts;
+	struct fact_sts *sts = s->sts;
 	char why[256];
 	struct sbuf pats;
 	int i;
@@ -175,6 +172,7 @@ smtp_sts_judge(struct smtp_check *s, const struct dns_mxset *mx,
 		return;
 	}
 	sts->policy = 1;
+	s->p.res.mta_sts = sts;
 	sts->fail = sts->pol.mode == MTASTS_ENFORCE ? STATE_CRITICAL :
 	    sts->pol.mode == MTASTS_TESTING ? STATE_WARNING : STATE_OK;
 	/* a certificate failure of an MX host weighs what the mode says */
@@ -187,16 +185,6 @@ smtp_sts_judge(struct smtp_check *s, const struct dns_mxset *mx,
 	    "(none)");
 	result_perf(&s->p.res, "sts_max_age", (double)sts->pol.max_age, "", NULL, NULL,
 	    0, (double)MTASTS_MAX_AGE_MAX);
-	sbuf_add(&s->p.json_extra, ",\"mta_sts\":{\"id\":");
-	sbuf_json_str(&s->p.json_extra, id->id);
-	sbuf_printf(&s->p.json_extra, ",\"mode\":\"%s\",\"max_age\":%ld,\"mx\":[",
-	    mtasts_mode_name(sts->pol.mode), sts->pol.max_age);
-	for (i = 0; i < sts->pol.nmx; i++) {
-		if (i)
-			sbuf_addc(&s->p.json_extra, ',');
-		sbuf_json_str(&s->p.json_extra, sts->pol.mx[i]);
-	}
-	sbuf_add(&s->p.json_extra, "]}");
 	if (sts->pol.mode == MTASTS_NONE)
 		result_detail(&s->p.res, "MTA-STS mode none: the policy is switched off; "
 		    "nothing is enforced");
@@ -224,10 +212,9 @@ smtp_sts_judge(struct smtp_check *s, const struct dns_mxset *mx,
 void
 smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 {
-	static struct smtp_sts sts;
+	static struct fact_sts sts;
 	static struct dns_txt txt[DNS_TXT_MAX];
 	char url[DNS_NAME_MAX + 64];
-	struct mtasts_txt id;
 	struct https_resp r;
 
 	memset(&r, 0, sizeof(r));
@@ -241,9 +228,9 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 	memset(&sts, 0, sizeof(sts));
 	s->sts = &sts;
 	phase_begin(&s->p.phases, "mta_sts");
-	if (smtp_sts_record(s, txt, &id) == 0 &&
+	if (smtp_sts_record(s, txt, &sts.id) == 0 &&
 	    smtp_sts_fetch(s, url, sizeof(url), &r) == 0)
-		smtp_sts_judge(s, mx, &id, &r, url);
+		smtp_sts_judge(s, mx, &r, url);
 	https_resp_free(&r);
 	phase_end(&s->p.phases);
 }
@@ -253,7 +240,7 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 void
 smtp_sts_host(struct smtp_check *s, const struct smtp_check *c, const char *name)
 {
-	const struct smtp_sts *sts = s->sts;
+	const struct fact_sts *sts = s->sts;
 
 	if (!s->mta_sts || sts == NULL || !sts->policy || !c->p.have_tls_info)
 		return;

@@ -1,0 +1,56 @@
+/* facts.h - what a run found beside its verdict, kept as data so that
+ * each output format renders it (lib/json.h for --output=json; the
+ * Nagios text says the same in its long output): the TLS-RPT record, the
+ * MTA-STS policy, the MX set of a domain and what became of each host.
+ *
+ * The plugin fills them in storage of its own and points its struct
+ * result at them (result.h: tls_rpt, mta_sts, mx) once they are there;
+ * a NULL pointer means the run found no such fact. Nothing here owns
+ * memory: there is nothing to free. */
+#ifndef MP_FACTS_H
+#define MP_FACTS_H
+
+#include "dns.h"
+#include "err.h"
+#include "mtasts.h"
+#include "result.h"
+#include "tls.h"
+
+/* --tls-rpt: the _smtp._tls TXT set, once it was read (RFC 8460 §3). */
+struct fact_tlsrpt {
+	int valid;                 /* 1: one well-formed record, in rec */
+	struct tlsrpt_txt rec;     /* its rua list (when valid) */
+};
+
+/* --mta-sts: the record and the policy (RFC 8461 §3). */
+struct fact_sts {
+	int policy;                /* 1: a policy was fetched and parsed */
+	struct mtasts_txt id;      /* the _mta-sts record's id */
+	struct mtasts_policy pol;  /* mode, max_age, mx patterns */
+	enum state fail;           /* what a violation weighs: enforce CRITICAL,
+	                            * testing WARNING, none OK (only noted) */
+};
+
+/* --mx: one MX host. */
+struct fact_mx_host {
+	int resolved;              /* its addresses were found */
+	int checked;               /* a session ran: state and summary below */
+	enum state state;          /* the session's verdict (and cert_stale) */
+	int stale;                 /* serves an older certificate than a peer */
+	int have_cert;             /* the session saw a certificate: cert */
+	struct err err;            /* why the lookup failed; kind ERR_NONE when
+	                            * it did not or was not tried */
+	char summary[RESULT_PROBLEM_LEN];   /* the session's line 1 text */
+	struct tls_info cert;      /* the certificate it served */
+};
+
+/* --mx: the MX set of a domain, host[i] the fate of set.mx[i]. Large:
+ * a plugin keeps it in static storage, where only the pages of the hosts
+ * it writes are ever touched. */
+struct fact_mx {
+	const char *domain;        /* the --mx domain (the caller's string) */
+	struct dns_mxset set;      /* the records (preference, name), in order */
+	struct fact_mx_host host[DNS_MX_MAX];
+};
+
+#endif

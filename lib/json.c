@@ -1,0 +1,206 @@
+/* json.c - see json.h */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "facts.h"
+#include "json.h"
+
+static void json_tls(struct sbuf *j, const struct tls_info *in);
+static void json_details(struct sbuf *j, const struct result *r);
+static void json_tlsrpt(struct sbuf *j, const struct fact_tlsrpt *t);
+static void json_sts(struct sbuf *j, const struct fact_sts *sts);
+static void json_mx(struct sbuf *j, const struct fact_mx *m);
+
+static const char *
+json_bool(int v)
+{
+	return v ? "true" : "false";
+}
+
+void
+json_format(struct sbuf *j, const struct json_target *t, const struct result *r)
+{
+	struct sbuf tmp;
+	int i, first;
+
+	sbuf_init(&tmp);
+	sbuf_add(j, "{\"plugin\":");
+	sbuf_json_str(j, t->plugin);
+	sbuf_add(j, ",\"service\":");
+	sbuf_json_str(j, t->service);
+	sbuf_printf(j, ",\"state\":\"%s\",\"exit_code\":%d,\"summary\":",
+	    state_name(result_state(r)), (int)result_state(r));
+	result_summary(r, &tmp);
+	sbuf_json_str(j, sbuf_str(&tmp));
+	sbuf_free(&tmp);
+	if (t->host) {
+		sbuf_add(j, ",\"host\":");
+		sbuf_json_str(j, t->host);
+		sbuf_printf(j, ",\"port\":%d", t->port);
+	}
+	sbuf_add(j, ",\"problems\":[");
+	for (i = 0; i < r->nproblems; i++) {
+		sbuf_printf(j, "%s{\"state\":\"%s\",\"text\":", i ? "," : "",
+		    state_name(r->problems[i].state));
+		sbuf_json_str(j, r->problems[i].text);
+		sbuf_addc(j, '}');
+	}
+	sbuf_add(j, "],\"phases\":{");
+	for (i = 0, first = 1; t->phases && i < t->phases->n; i++) {
+		const struct phase *ph = &t->phases->p[i];
+
+		if (!ph->ran)
+			continue;
+		sbuf_printf(j, "%s\"%s\":%.6f", first ? "" : ",", ph->name, ph->secs);
+		first = 0;
+	}
+	sbuf_printf(j, "},\"time\":%.6f", t->time);
+	if (t->tls)
+		json_tls(j, t->tls);
+	json_facts(j, r);
+	sbuf_add(j, ",\"perfdata\":");
+	sbuf_json_str(j, sbuf_str(&r->perf));
+	json_details(j, r);
+	if (r->transcript.len) {
+		sbuf_add(j, ",\"transcript\":");
+		sbuf_json_str(j, sbuf_str(&r->transcript));
+	}
+	sbuf_add(j, "}\n");
+}
+
+/* "tls": the session's protocol, cipher, verdict and certificate. */
+static void
+json_tls(struct sbuf *j, const struct tls_info *in)
+{
+	sbuf_add(j, ",\"tls\":{\"protocol\":");
+	sbuf_json_str(j, in->protocol);
+	sbuf_add(j, ",\"cipher\":");
+	sbuf_json_str(j, in->cipher);
+	sbuf_printf(j, ",\"verified\":%s", json_bool(in->verified));
+	if (!(in->problems & TLS_P_NO_CERT)) {
+		sbuf_add(j, ",\"subject\":");
+		sbuf_json_str(j, in->subject);
+		sbuf_add(j, ",\"issuer\":");
+		sbuf_json_str(j, in->issuer);
+		sbuf_add(j, ",\"names\":");
+		sbuf_json_str(j, in->names);
+		sbuf_add(j, ",\"not_after\":");
+		sbuf_json_str(j, in->not_after);
+		sbuf_printf(j, ",\"days_left\":%.0f", floor(in->days_left));
+		sbuf_add(j, ",\"sha256\":");
+		sbuf_json_str(j, in->fingerprint);
+	}
+	if (!in->verified) {
+		sbuf_add(j, ",\"verify_error\":");
+		sbuf_json_str(j, in->verify_msg);
+	}
+	sbuf_addc(j, '}');
+}
+
+/* "details": one string for each complete line of the long output. */
+static void
+json_details(struct sbuf *j, const struct result *r)
+{
+	struct sbuf tmp;
+	const char *line, *nl;
+	int first;
+
+	sbuf_init(&tmp);
+	sbuf_add(j, ",\"details\":[");
+	for (line = sbuf_str(&r->details), first = 1; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		sbuf_reset(&tmp);
+		sbuf_addn(&tmp, line, (size_t)(nl - line));
+		sbuf_add(j, first ? "" : ",");
+		sbuf_json_str(j, sbuf_str(&tmp));
+		first = 0;
+	}
+	sbuf_add(j, "]");
+	sbuf_free(&tmp);
+}
+
+void
+json_facts(struct sbuf *j, const struct result *r)
+{
+	if (r->tls_rpt)
+		json_tlsrpt(j, r->tls_rpt);
+	if (r->mta_sts)
+		json_sts(j, r->mta_sts);
+	if (r->mx)
+		json_mx(j, r->mx);
+}
+
+/* "tls_rpt":{"valid", "rua"} */
+static void
+json_tlsrpt(struct sbuf *j, const struct fact_tlsrpt *t)
+{
+	sbuf_printf(j, ",\"tls_rpt\":{\"valid\":%s", json_bool(t->valid));
+	if (t->valid) {
+		sbuf_add(j, ",\"rua\":");
+		sbuf_json_str(j, t->rec.rua);
+	}
+	sbuf_addc(j, '}');
+}
+
+/* "mta_sts":{"id", "mode", "max_age", "mx":[patterns]}, once the policy
+ * was parsed */
+static void
+json_sts(struct sbuf *j, const struct fact_sts *sts)
+{
+	int i;
+
+	if (!sts->policy)
+		return;
+	sbuf_add(j, ",\"mta_sts\":{\"id\":");
+	sbuf_json_str(j, sts->id.id);
+	sbuf_printf(j, ",\"mode\":\"%s\",\"max_age\":%ld,\"mx\":[",
+	    mtasts_mode_name(sts->pol.mode), sts->pol.max_age);
+	for (i = 0; i < sts->pol.nmx; i++) {
+		if (i)
+			sbuf_addc(j, ',');
+		sbuf_json_str(j, sts->pol.mx[i]);
+	}
+	sbuf_add(j, "]}");
+}
+
+/* "mx":{"domain", "null_mx", "implicit", "hosts":[...]} (SPEC §2) */
+static void
+json_mx(struct sbuf *j, const struct fact_mx *m)
+{
+	int i;
+
+	sbuf_add(j, ",\"mx\":{\"domain\":");
+	sbuf_json_str(j, m->domain);
+	sbuf_printf(j, ",\"null_mx\":%s,\"implicit\":%s,\"hosts\":[",
+	    json_bool(m->set.null_mx), json_bool(m->set.implicit));
+	for (i = 0; i < m->set.n; i++) {
+		const struct fact_mx_host *h = &m->host[i];
+
+		sbuf_printf(j, "%s{\"pref\":%u,\"name\":", i ? "," : "", m->set.mx[i].pref);
+		sbuf_json_str(j, m->set.mx[i].name);
+		sbuf_printf(j, ",\"resolved\":%s,\"checked\":%s", json_bool(h->resolved),
+		    json_bool(h->checked));
+		if (!h->resolved && h->err.kind != ERR_NONE) {   /* else not looked up */
+			sbuf_add(j, ",\"error\":");
+			sbuf_json_str(j, h->err.msg);
+		}
+		if (h->checked) {
+			sbuf_printf(j, ",\"state\":\"%s\",\"summary\":", state_name(h->state));
+			sbuf_json_str(j, h->summary);
+		}
+		if (h->have_cert) {
+			sbuf_add(j, ",\"cert_not_after\":");
+			sbuf_json_str(j, h->cert.not_after);
+			sbuf_add(j, ",\"cert_sha256\":");
+			sbuf_json_str(j, h->cert.fingerprint);
+			sbuf_printf(j, ",\"cert_stale\":%s", json_bool(h->stale));
+		}
+		sbuf_addc(j, '}');
+	}
+	sbuf_add(j, "]}");
+}
