@@ -25,6 +25,10 @@ static int txt_fields(const char *r, size_t n, size_t pos, int tlsrpt,
     struct mtasts_txt *sts, struct tlsrpt_txt *rpt, char *why, size_t cap);
 static int rua_parse(const char *v, size_t n, struct tlsrpt_txt *rpt,
     char *why, size_t cap);
+static int policy_max_age(const char *val, size_t vlen, const char *q, int line,
+    struct mtasts_policy *p, char *why, size_t cap);
+static int policy_mx(const char *val, size_t vlen, const char *q, int line,
+    struct mtasts_policy *p, char *why, size_t cap);
 
 /* Fill WHY (when given); returns -1 for `return why_set(...)`. */
 static int
@@ -298,6 +302,62 @@ tlsrpt_txt_parse(const char *const *rec, const size_t *len, int n,
 	return txt_set(rec, len, n, "v=TLSRPTv1", 1, NULL, out, why, cap);
 }
 
+/* The value VAL[VLEN] of a policy's max_age field (Q: it quoted, LINE: its
+ * line) into p->max_age; -1 with WHY. */
+static int
+policy_max_age(const char *val, size_t vlen, const char *q, int line,
+    struct mtasts_policy *p, char *why, size_t cap)
+{
+	long age = 0;
+	size_t i;
+
+	for (i = 0; i < vlen; i++) {
+		if (val[i] < '0' || val[i] > '9' || i >= 10)
+			break;
+		age = age * 10 + (val[i] - '0');
+	}
+	if (vlen == 0 || i < vlen)
+		return why_set(why, cap, "line %d: max_age '%s' is not a number "
+		    "of seconds", line, q);
+	if (age > MTASTS_MAX_AGE_MAX)
+		return why_set(why, cap, "line %d: max_age %ld is over the "
+		    "maximum of %ld seconds", line, age, MTASTS_MAX_AGE_MAX);
+	p->max_age = age;
+	return 0;
+}
+
+/* The value VAL[VLEN] of a policy's mx field, lower-cased and without a
+ * trailing dot, added to p->mx; -1 with WHY. */
+static int
+policy_mx(const char *val, size_t vlen, const char *q, int line,
+    struct mtasts_policy *p, char *why, size_t cap)
+{
+	const char *d = val;
+	size_t dn = vlen, i;
+	char *out;
+
+	if (dn >= 2 && d[0] == '*' && d[1] == '.') {
+		d += 2;
+		dn -= 2;
+	}
+	if (!domain_valid(d, dn))
+		return why_set(why, cap, "line %d: mx '%s' is not a host name "
+		    "or *.domain pattern", line, q);
+	if (p->nmx >= MTASTS_MX_MAX)
+		return why_set(why, cap, "line %d: more than %d mx patterns",
+		    line, MTASTS_MX_MAX);
+	if (vlen > 0 && val[vlen - 1] == '.')
+		vlen--;   /* the trailing dot means nothing here */
+	out = p->mx[p->nmx++];
+	for (i = 0; i < vlen; i++) {
+		char c = val[i];
+
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+	}
+	out[vlen] = '\0';
+	return 0;
+}
+
 int
 mtasts_policy_parse(const char *text, size_t len, struct mtasts_policy *p,
     char *why, size_t cap)
@@ -365,47 +425,14 @@ mtasts_policy_parse(const char *text, size_t len, struct mtasts_policy *p,
 				    "testing or none", line, q);
 			have_mode = 1;
 		} else if (klen == 7 && strncasecmp(l, "max_age", 7) == 0) {
-			long age = 0;
-
 			if (have_age)
 				return why_set(why, cap, "line %d: a second max_age field", line);
-			for (i = 0; i < vlen; i++) {
-				if (l[v + i] < '0' || l[v + i] > '9' || i >= 10)
-					break;
-				age = age * 10 + (l[v + i] - '0');
-			}
-			if (vlen == 0 || i < vlen)
-				return why_set(why, cap, "line %d: max_age '%s' is not a number "
-				    "of seconds", line, q);
-			if (age > MTASTS_MAX_AGE_MAX)
-				return why_set(why, cap, "line %d: max_age %ld is over the "
-				    "maximum of %ld seconds", line, age, MTASTS_MAX_AGE_MAX);
-			p->max_age = age;
+			if (policy_max_age(l + v, vlen, q, line, p, why, cap) < 0)
+				return -1;
 			have_age = 1;
 		} else if (klen == 2 && strncasecmp(l, "mx", 2) == 0) {
-			const char *d = l + v;
-			size_t dn = vlen;
-			char *out;
-
-			if (dn >= 2 && d[0] == '*' && d[1] == '.') {
-				d += 2;
-				dn -= 2;
-			}
-			if (!domain_valid(d, dn))
-				return why_set(why, cap, "line %d: mx '%s' is not a host name "
-				    "or *.domain pattern", line, q);
-			if (p->nmx >= MTASTS_MX_MAX)
-				return why_set(why, cap, "line %d: more than %d mx patterns",
-				    line, MTASTS_MX_MAX);
-			if (vlen > 0 && l[v + vlen - 1] == '.')
-				vlen--;   /* the trailing dot means nothing here */
-			out = p->mx[p->nmx++];
-			for (i = 0; i < vlen; i++) {
-				char c = l[v + i];
-
-				out[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-			}
-			out[vlen] = '\0';
+			if (policy_mx(l + v, vlen, q, line, p, why, cap) < 0)
+				return -1;
 		}
 		/* other keys: extensions, ignored (RFC 8461 §3.2) */
 	}
