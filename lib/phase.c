@@ -7,16 +7,69 @@
 #include "deadline.h"
 #include "phase.h"
 
+static int phase_pos(const struct phase_set *ps, enum phase_id id);
 static void phase_check(struct result *r, const char *what, double secs,
     const struct range *warn, const struct range *crit);
 
+/* The one names table: the perfdata labels, and the property each phase has. */
+static const struct {
+	const char *name;
+	int reply;            /* ends in a reply of the server */
+} phase_table[PHASE_COUNT] = {
+	[PHASE_DNS]        = { "dns",        0 },
+	[PHASE_CONNECT]    = { "connect",    0 },
+	[PHASE_TLS]        = { "tls",        0 },
+	[PHASE_BANNER]     = { "banner",     1 },
+	[PHASE_EHLO]       = { "ehlo",       1 },
+	[PHASE_CAPABILITY] = { "capability", 1 },
+	[PHASE_STARTTLS]   = { "starttls",   1 },
+	[PHASE_RELAY]      = { "relay",      1 },
+	[PHASE_AUTH]       = { "auth",       1 },
+	[PHASE_LOGIN]      = { "login",      1 },
+	[PHASE_MAIL]       = { "mail",       1 },
+	[PHASE_RCPT]       = { "rcpt",       1 },
+	[PHASE_DATA]       = { "data",       1 },
+	[PHASE_DATASENT]   = { "datasent",   1 },
+	[PHASE_QUIT]       = { "quit",       1 },
+	[PHASE_LOGOUT]     = { "logout",     1 },
+	[PHASE_MTA_STS]    = { "mta_sts",    1 },
+};
+
+const char *
+phase_name(enum phase_id id)
+{
+	if (id < 0 || id >= PHASE_COUNT)
+		return "";
+	return phase_table[id].name;
+}
+
+int
+phase_has_reply(enum phase_id id)
+{
+	return id >= 0 && id < PHASE_COUNT && phase_table[id].reply;
+}
+
 void
-phase_set_init(struct phase_set *ps, const char *const *names)
+phase_set_init(struct phase_set *ps, const enum phase_id *ids)
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->cur = -1;
-	for (; *names && ps->n < PHASE_MAX; names++)
-		ps->p[ps->n++].name = *names;
+	for (; *ids != PHASE_NONE && ps->n < PHASE_MAX; ids++) {
+		ps->p[ps->n].id = *ids;
+		ps->p[ps->n++].name = phase_name(*ids);
+	}
+}
+
+/* Index of ID in PS, or -1. */
+static int
+phase_pos(const struct phase_set *ps, enum phase_id id)
+{
+	int i;
+
+	for (i = 0; i < ps->n; i++)
+		if (ps->p[i].id == id)
+			return i;
+	return -1;
 }
 
 int
@@ -31,10 +84,10 @@ phase_index(const struct phase_set *ps, const char *name)
 }
 
 void
-phase_begin(struct phase_set *ps, const char *name)
+phase_begin(struct phase_set *ps, enum phase_id id)
 {
 	phase_end(ps);
-	ps->cur = phase_index(ps, name);
+	ps->cur = phase_pos(ps, id);
 	ps->cur_start_us = deadline_now_us();
 }
 
@@ -49,9 +102,9 @@ phase_end(struct phase_set *ps)
 }
 
 void
-phase_skip(struct phase_set *ps, const char *name)
+phase_skip(struct phase_set *ps, enum phase_id id)
 {
-	int i = phase_index(ps, name);
+	int i = phase_pos(ps, id);
 
 	phase_end(ps);
 	if (i >= 0)
@@ -70,6 +123,12 @@ const char *
 phase_current(const struct phase_set *ps)
 {
 	return ps->cur >= 0 ? ps->p[ps->cur].name : "";
+}
+
+enum phase_id
+phase_current_id(const struct phase_set *ps)
+{
+	return ps->cur >= 0 ? ps->p[ps->cur].id : PHASE_NONE;
 }
 
 int

@@ -1,9 +1,12 @@
 /* phase.h - per-phase timing and thresholds.
  *
- * A plugin declares its phases in order (SPEC §4/§5); each one that ran is
- * timed in microseconds on the monotonic clock and becomes one perfdata
- * label; the total is `time`. --warning-phase/--critical-phase PHASE=RANGE
- * and -w/-c (on the total) are checked here. */
+ * Every phase of every plugin is one value of enum phase_id, and its name
+ * (the perfdata label, the word in messages and in --warning-phase) is in
+ * one table in phase.c. A plugin declares the subset it uses, in the order
+ * of its perfdata (SPEC §4/§5); each one that ran is timed in microseconds
+ * on the monotonic clock and becomes one perfdata label; the total is
+ * `time`. --warning-phase/--critical-phase PHASE=RANGE and -w/-c (on the
+ * total) are checked here. */
 #ifndef MP_PHASE_H
 #define MP_PHASE_H
 
@@ -15,9 +18,42 @@
 
 #define PHASE_MAX 24
 
+/* The phases of all plugins. Protocols share a value where they share the
+ * label (banner, starttls, ...). The order here is not the perfdata order:
+ * each plugin gives its own list to phase_set_init. */
+enum phase_id {
+	PHASE_NONE = -1,      /* no phase; also ends a plugin's list */
+	PHASE_DNS,
+	PHASE_CONNECT,
+	PHASE_TLS,
+	PHASE_BANNER,
+	PHASE_EHLO,
+	PHASE_CAPABILITY,
+	PHASE_STARTTLS,
+	PHASE_RELAY,
+	PHASE_AUTH,
+	PHASE_LOGIN,
+	PHASE_MAIL,
+	PHASE_RCPT,
+	PHASE_DATA,
+	PHASE_DATASENT,
+	PHASE_QUIT,
+	PHASE_LOGOUT,
+	PHASE_MTA_STS,
+	PHASE_COUNT           /* not a phase: the number of them */
+};
+
+/* The name of ID ("dns", "mta_sts", ...; static), or "" for PHASE_NONE. */
+const char *phase_name(enum phase_id id);
+
+/* Does ID end in a reply of the server? No for the transport phases (dns,
+ * connect, tls), whose work is done before the server says anything. */
+int phase_has_reply(enum phase_id id);
+
 struct phase {
-	const char *name;     /* static */
+	const char *name;     /* static: phase_name(id) */
 	int ran;              /* timed at least once */
+	enum phase_id id;     /* beside ran: fills what was padding */
 	double secs;          /* accumulated duration */
 	struct range warn, crit;
 };
@@ -30,28 +66,32 @@ struct phase_set {
 	struct phase p[PHASE_MAX];   /* last: a run uses only the first n */
 };
 
-/* Declare the phases, NULL-terminated list of static names. */
-void phase_set_init(struct phase_set *ps, const char *const *names);
+/* Declare the phases: IDS in perfdata order, ended by PHASE_NONE (static). */
+void phase_set_init(struct phase_set *ps, const enum phase_id *ids);
 
-/* Index of NAME, or -1. */
+/* Index in PS of the phase called NAME (as the command line gives it), or -1. */
 int phase_index(const struct phase_set *ps, const char *name);
 
-/* Start timing NAME (ends any running phase first). Unknown names are ignored. */
-void phase_begin(struct phase_set *ps, const char *name);
+/* Start timing ID (ends any running phase first). A phase that PS does not
+ * declare is not timed, and PHASE_NONE only ends the running phase. */
+void phase_begin(struct phase_set *ps, enum phase_id id);
 
 /* Stop the running phase and add its time. */
 void phase_end(struct phase_set *ps);
 
-/* End the running phase and record NAME as done in no time (its work was
+/* End the running phase and record ID as done in no time (its work was
  * done by an earlier step, e.g. capabilities read from the greeting), so
  * that the perfdata labels stay the same from run to run. */
-void phase_skip(struct phase_set *ps, const char *name);
+void phase_skip(struct phase_set *ps, enum phase_id id);
 
 /* Seconds spent in the running phase so far (0 when none). */
 double phase_running_secs(const struct phase_set *ps);
 
 /* Name of the running phase, or "" when none. */
 const char *phase_current(const struct phase_set *ps);
+
+/* The running phase, or PHASE_NONE. */
+enum phase_id phase_current_id(const struct phase_set *ps);
 
 /* Parse "PHASE=RANGE" for --warning-phase (critical = 0) or
  * --critical-phase (critical = 1). `time` means the total. */

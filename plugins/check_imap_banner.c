@@ -22,9 +22,9 @@ enum {
 	OPT_REQUIRE_CAP
 };
 
-static const char *const imap_phases[] = {
-	"dns", "connect", "tls", "banner", "capability", "starttls", "login",
-	"logout", NULL
+static const enum phase_id imap_phases[] = {
+	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_CAPABILITY,
+	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_NONE
 };
 
 static const struct opt_spec imap_opts[] = {
@@ -143,7 +143,7 @@ imap_step_banner(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
 
-	phase_begin(&m->mb.p.phases, "banner");
+	phase_begin(&m->mb.p.phases, PHASE_BANNER);
 	if (imap_read(m, e) < 0)
 		return -1;
 	err_sanitize(m->mb.greeting, sizeof(m->mb.greeting), m->r.text, strlen(m->r.text));
@@ -180,9 +180,9 @@ imap_step_banner(struct mbox_check *mb, struct err *e)
 }
 
 static int
-imap_step_capability(struct imap_check *m, const char *phase, struct err *e)
+imap_step_capability(struct imap_check *m, enum phase_id phase, struct err *e)
 {
-	if (phase)
+	if (phase != PHASE_NONE)
 		phase_begin(&m->mb.p.phases, phase);
 	caps_init(&m->mb.caps);
 	if (imap_cmd(m, "CAPABILITY", (size_t)-1, e) < 0)
@@ -213,7 +213,7 @@ imap_step_starttls(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
 
-	phase_begin(&m->mb.p.phases, "starttls");
+	phase_begin(&m->mb.p.phases, PHASE_STARTTLS);
 	if (!caps_has(&m->mb.caps, "STARTTLS"))
 		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered");
 	if (imap_cmd(m, "STARTTLS", (size_t)-1, e) < 0)
@@ -225,7 +225,7 @@ imap_step_starttls(struct mbox_check *mb, struct err *e)
 	if (m->mb.p.tls_untrusted)
 		return 0;
 	/* RFC 9051 §6.2.1: capabilities are asked for again over TLS */
-	return imap_step_capability(m, NULL, e);
+	return imap_step_capability(m, PHASE_NONE, e);
 }
 
 /* A quoted string for LOGIN (RFC 9051 quoted: escape \ and "). */
@@ -259,7 +259,7 @@ imap_step_login(struct mbox_check *mb, struct err *e)
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass;
 	int rc = -1;
 
-	phase_begin(&m->mb.p.phases, "login");
+	phase_begin(&m->mb.p.phases, PHASE_LOGIN);
 	if (b64_sasl_begin(&sa, user, pass) < 0)
 		return err_set(e, ERR_USAGE, "user name and password too long");
 	if (caps_has(&m->mb.caps, "AUTH=PLAIN")) {
@@ -319,7 +319,7 @@ imap_step_logout(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
 
-	phase_begin(&m->mb.p.phases, "logout");
+	phase_begin(&m->mb.p.phases, PHASE_LOGOUT);
 	if (imap_cmd(m, "LOGOUT", (size_t)-1, e) < 0)
 		return -1;
 	if (m->r.status != IMAP_OK)
@@ -359,7 +359,7 @@ imap_setup(struct imap_check *m)
 	m->mb.p.handler = imap_option;
 	m->mb.p.ctx = m;
 	m->mb.p.default_port = 143;
-	m->mb.p.phase_names = imap_phases;
+	m->mb.p.phase_ids = imap_phases;
 }
 
 /* The steps as mbox_main calls them. */
@@ -369,17 +369,17 @@ imap_capability(struct mbox_check *mb, struct err *e)
 	/* the greeting's [CAPABILITY ...] spares a round trip: the phase is
 	 * still reported (0 s), so the perfdata labels stay the same */
 	if (mb->caps.n > 0) {
-		phase_skip(&mb->p.phases, "capability");
+		phase_skip(&mb->p.phases, PHASE_CAPABILITY);
 		return 0;
 	}
-	return imap_step_capability((struct imap_check *)mb, "capability", e);
+	return imap_step_capability((struct imap_check *)mb, PHASE_CAPABILITY, e);
 }
 
 /* --require-cap: ask again (after a partial greeting list, or after login) */
 static int
 imap_recapability(struct mbox_check *mb, struct err *e)
 {
-	return imap_step_capability((struct imap_check *)mb, "capability", e);
+	return imap_step_capability((struct imap_check *)mb, PHASE_CAPABILITY, e);
 }
 
 static const struct mbox_proto imap_proto = {

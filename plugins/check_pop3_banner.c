@@ -18,9 +18,9 @@ enum {
 	OPT_REQUIRE_CAP = OPT_PLUGIN_BASE
 };
 
-static const char *const pop3_phases[] = {
-	"dns", "connect", "tls", "banner", "capability", "starttls", "login",
-	"logout", NULL
+static const enum phase_id pop3_phases[] = {
+	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_CAPABILITY,
+	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_NONE
 };
 
 static const struct opt_spec pop3_opts[] = {
@@ -97,7 +97,7 @@ pop3_step_banner(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
 
-	phase_begin(&m->mb.p.phases, "banner");
+	phase_begin(&m->mb.p.phases, PHASE_BANNER);
 	if (pop3_status(m, e) < 0)
 		return -1;
 	err_sanitize(m->mb.greeting, sizeof(m->mb.greeting), m->text, strlen(m->text));
@@ -115,13 +115,13 @@ pop3_step_banner(struct mbox_check *mb, struct err *e)
 }
 
 static int
-pop3_step_capa(struct pop3_check *m, const char *phase, struct err *e)
+pop3_step_capa(struct pop3_check *m, enum phase_id phase, struct err *e)
 {
 	char line[CONN_LINE_MAX + 1];
 	size_t len;
 	int rc;
 
-	if (phase)
+	if (phase != PHASE_NONE)
 		phase_begin(&m->mb.p.phases, phase);
 	caps_init(&m->mb.caps);
 	m->have_capa = 0;
@@ -154,7 +154,7 @@ pop3_step_stls(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
 
-	phase_begin(&m->mb.p.phases, "starttls");
+	phase_begin(&m->mb.p.phases, PHASE_STARTTLS);
 	if (m->have_capa && !caps_has(&m->mb.caps, "STLS"))
 		return err_set(e, ERR_MISSING_FEATURE, "STLS not offered");
 	if (pop3_cmd(m, "STLS", (size_t)-1, e) < 0)
@@ -166,7 +166,7 @@ pop3_step_stls(struct mbox_check *mb, struct err *e)
 	if (m->mb.p.tls_untrusted)
 		return 0;
 	/* RFC 2595 §4: capabilities may change; ask again */
-	return pop3_step_capa(m, NULL, e);
+	return pop3_step_capa(m, PHASE_NONE, e);
 }
 
 /* Does the SASL capability offer MECH? */
@@ -197,7 +197,7 @@ pop3_step_login(struct mbox_check *mb, struct err *e)
 	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass, *how;
 	int rc = -1;
 
-	phase_begin(&m->mb.p.phases, "login");
+	phase_begin(&m->mb.p.phases, PHASE_LOGIN);
 	if (strpbrk(user, "\r\n") || strpbrk(pass, "\r\n") ||
 	    b64_sasl_begin(&sa, user, pass) < 0)
 		return err_set(e, ERR_USAGE, "user name or password cannot be sent");
@@ -242,7 +242,7 @@ pop3_step_quit(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
 
-	phase_begin(&m->mb.p.phases, "logout");
+	phase_begin(&m->mb.p.phases, PHASE_LOGOUT);
 	if (pop3_cmd(m, "QUIT", (size_t)-1, e) < 0)
 		return -1;
 	if (!m->ok)
@@ -281,14 +281,14 @@ pop3_setup(struct pop3_check *m)
 	m->mb.p.handler = pop3_option;
 	m->mb.p.ctx = m;
 	m->mb.p.default_port = 110;
-	m->mb.p.phase_names = pop3_phases;
+	m->mb.p.phase_ids = pop3_phases;
 }
 
 /* The steps as mbox_main calls them. */
 static int
 pop3_capability(struct mbox_check *mb, struct err *e)
 {
-	return pop3_step_capa((struct pop3_check *)mb, "capability", e);
+	return pop3_step_capa((struct pop3_check *)mb, PHASE_CAPABILITY, e);
 }
 
 static const struct mbox_proto pop3_proto = {

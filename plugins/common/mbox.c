@@ -113,7 +113,7 @@ mbox_greeting_quiet(struct mbox_check *m)
 	size_t len;
 	int rc;
 
-	phase_begin(&m->p.phases, "banner");
+	phase_begin(&m->p.phases, PHASE_BANNER);
 	deadline_cap(&sub, &m->p.dl, 1000000);
 	err_clear(&e);
 	m->p.conn.dl = &sub;

@@ -41,7 +41,7 @@ plugin_init(struct plugin *p)
 	p->timeout_state = STATE_CRITICAL;
 	p->untrusted_state = STATE_CRITICAL;
 	result_init(&p->res, p->service);
-	phase_set_init(&p->phases, p->phase_names);
+	phase_set_init(&p->phases, p->phase_ids);
 }
 
 /* The alarm() backstop for the rest of the run: p->timeout from
@@ -92,12 +92,12 @@ plugin_fail(struct plugin *p, const struct err *e)
 {
 	enum state st = plugin_err_state(p, e);
 	const char *phase = phase_current(&p->phases);
+	enum phase_id id = phase_current_id(&p->phases);
 
 	if (e->kind == ERR_RESOLVE || (e->kind == ERR_TIMEOUT && e->phase &&
 	    strcmp(e->phase, "dns") == 0))
 		result_problem(&p->res, st, "%s", e->msg);
-	else if (e->kind == ERR_TIMEOUT && (strcmp(phase, "connect") == 0 ||
-	    strcmp(phase, "dns") == 0))
+	else if (e->kind == ERR_TIMEOUT && (id == PHASE_CONNECT || id == PHASE_DNS))
 		result_problem(&p->res, st, "%s: %s in phase %s (timeout %g s)",
 		    p->target, e->msg, phase, p->timeout);
 	else if (e->kind == ERR_TIMEOUT)

@@ -60,7 +60,7 @@ struct plugin {
 	opt_handler handler;       /* called for the plugin's own options */
 	void *ctx;                 /* passed to handler */
 	int default_port;
-	const char *const *phase_names;
+	const enum phase_id *phase_ids;
 
 	/* the common options, filled by plugin_parse */
 	const char *host;

@@ -56,11 +56,11 @@ plugin_connect(struct plugin *p, struct err *e)
 		addrs = p->addrs;
 	} else {
 		if (!literal)
-			phase_begin(&p->phases, "dns");
+			phase_begin(&p->phases, PHASE_DNS);
 		if (plugin_resolve(p, &addrs, e) < 0)
 			return -1;
 	}
-	phase_begin(&p->phases, "connect");
+	phase_begin(&p->phases, PHASE_CONNECT);
 	if (addrs.n == 1 && !literal)
 		snprintf(p->target, sizeof(p->target), "%s[%s]:%d", p->host,
 		    addrs.a[0].text, p->port);
@@ -84,7 +84,7 @@ plugin_connect(struct plugin *p, struct err *e)
 	if (p->proxy && plugin_proxy_header(p, &p->conn, &p->peer, e) < 0)
 		return -1;
 	if (p->implicit_tls) {
-		phase_begin(&p->phases, "tls");
+		phase_begin(&p->phases, PHASE_TLS);
 		if (plugin_upgrade(p, e) < 0)
 			return -1;
 	}

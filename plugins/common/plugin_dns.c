@@ -22,7 +22,7 @@ plugin_tlsa(struct plugin *p, struct err *e)
 	if (net_is_literal(base))
 		return err_set(e, ERR_USAGE, "--dane needs a host name (or --sni NAME), "
 		    "not the address %s", base);
-	phase_begin(&p->phases, "dns");
+	phase_begin(&p->phases, PHASE_DNS);
 	if (plugin_dns(p, e) == NULL || dns_tlsa(p->dns, base, p->port, &p->dl,
 	    p->tlsa, DNS_TLSA_MAX, &n, &p->tlsa_secure, e) < 0) {
 		char tmp[ERR_MSG_MAX];
@@ -61,7 +61,7 @@ plugin_srv(struct plugin *p, const char *tls_service, const char *plain_service)
 	err_clear(&e);
 	snprintf(name, sizeof(name), "_%s._tcp.%s", p->implicit_tls ? tls_service :
 	    plain_service, p->srv_domain);
-	phase_begin(&p->phases, "dns");
+	phase_begin(&p->phases, PHASE_DNS);
 	if (plugin_dns(p, &e) == NULL ||
 	    dns_srv(p->dns, name, &p->dl, srv, DNS_SRV_MAX, &n, &e) < 0) {
 		result_problem(&p->res, plugin_err_state(p, &e), "cannot look up the SRV "
@@ -103,7 +103,7 @@ plugin_fcrdns(struct plugin *p)
 	int i, j, n = 0;
 
 	err_clear(&e);
-	phase_begin(&p->phases, "dns");
+	phase_begin(&p->phases, PHASE_DNS);
 	if (plugin_dns(p, &e) == NULL || dns_ptr(p->dns, &p->peer.remote, &p->dl,
 	    names, DNS_PTR_MAX, &n, &e) < 0) {
 		result_problem(&p->res, STATE_WARNING, "FCrDNS: cannot look up the PTR of "

@@ -186,7 +186,7 @@ smtp_mx_lookup(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 	int i;
 
 	err_clear(&e);
-	phase_begin(&s->p.phases, "dns");
+	phase_begin(&s->p.phases, PHASE_DNS);
 	if (plugin_dns(&s->p, &e) == NULL || dns_mx(s->p.dns, s->mx_domain, &s->p.dl,
 	    mx, &e) < 0) {
 		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
@@ -260,7 +260,7 @@ smtp_mx_first(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 		struct smtp_check *c;
 		int64_t now = deadline_now_us();
 
-		phase_begin(&s->p.phases, "dns");
+		phase_begin(&s->p.phases, PHASE_DNS);
 		smtp_mx_resolve(s, mx->mx[i].name, i + 1 < mx->n ?
 		    now + (s->p.dl.end_us - now) / 2 : s->p.dl.end_us, &h[i]);
 		phase_end(&s->p.phases);

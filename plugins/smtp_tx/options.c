@@ -32,9 +32,10 @@ enum {
 };
 
 
-const char *const smtp_phases[] = {
-	"dns", "connect", "tls", "banner", "ehlo", "starttls", "relay", "auth",
-	"mail", "rcpt", "data", "datasent", "quit", "mta_sts", NULL
+const enum phase_id smtp_phases[] = {
+	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_EHLO,
+	PHASE_STARTTLS, PHASE_RELAY, PHASE_AUTH, PHASE_MAIL, PHASE_RCPT,
+	PHASE_DATA, PHASE_DATASENT, PHASE_QUIT, PHASE_MTA_STS, PHASE_NONE
 };
 
 
@@ -346,5 +347,5 @@ smtp_setup(struct smtp_check *s)
 	s->p.handler = smtp_option;
 	s->p.ctx = s;
 	s->p.default_port = 25;
-	s->p.phase_names = smtp_phases;
+	s->p.phase_ids = smtp_phases;
 }

@@ -54,7 +54,7 @@ smtp_step_relay(void *ctx, struct err *e)
 	char cmd[CONN_LINE_MAX];
 	int code;
 
-	phase_begin(&s->p.phases, "relay");
+	phase_begin(&s->p.phases, PHASE_RELAY);
 	smtp_mail_cmd(s, cmd, sizeof(cmd));
 	if (smtp_cmd(s, cmd, e) < 0)
 		return -1;

@@ -125,7 +125,7 @@ smtp_run_repeat(struct smtp_check *s)
 		struct err e;
 
 		err_clear(&e);
-		phase_begin(&s->p.phases, "dns");
+		phase_begin(&s->p.phases, PHASE_DNS);
 		if (plugin_resolve(&s->p, &s->p.addrs, &e) < 0) {
 			snprintf(s->p.target, sizeof(s->p.target), "%s:%d", s->p.host, s->p.port);
 			plugin_fail(&s->p, &e);

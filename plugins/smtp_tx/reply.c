@@ -13,15 +13,19 @@
 
 /* ------------------------------------------------------------ --expect-reply */
 
-static int
-smtp_phase_index(const char *name, size_t n)
+/* The phase of smtp_phases called NAME (N bytes), or PHASE_NONE. */
+static enum phase_id
+smtp_phase_id(const char *name, size_t n)
 {
+	const char *t;
 	int i;
 
-	for (i = 0; smtp_phases[i]; i++)
-		if (strlen(smtp_phases[i]) == n && strncmp(smtp_phases[i], name, n) == 0)
-			return i;
-	return -1;
+	for (i = 0; smtp_phases[i] != PHASE_NONE; i++) {
+		t = phase_name(smtp_phases[i]);
+		if (strlen(t) == n && strncmp(t, name, n) == 0)
+			return smtp_phases[i];
+	}
+	return PHASE_NONE;
 }
 
 /* "rcpt=5xx,421" */
@@ -36,8 +40,8 @@ smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e)
 	if (eq == NULL)
 		return err_set(e, ERR_USAGE, "--expect-reply needs PHASE=CODES, e.g. rcpt=5xx");
 	x = &s->expects[s->nexpects];
-	x->phase = smtp_phase_index(arg, (size_t)(eq - arg));
-	if (x->phase < 3)   /* not dns, connect, tls: they have no reply */
+	x->phase = smtp_phase_id(arg, (size_t)(eq - arg));
+	if (!phase_has_reply(x->phase))   /* not dns, connect, tls */
 		return err_set(e, ERR_USAGE, "--expect-reply: unknown phase '%.*s' "
 		    "(banner, ehlo, starttls, auth, mail, rcpt, data, datasent, quit)",
 		    (int)(eq - arg), arg);
@@ -63,7 +67,7 @@ smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e)
 
 /* -1: no expectation for PHASE; 1: CODE matches it; 0: it does not. */
 int
-smtp_expected(const struct smtp_check *s, const char *phase, int code)
+smtp_expected(const struct smtp_check *s, enum phase_id phase, int code)
 {
 	char c[4];
 	int i, any = 0;
@@ -72,7 +76,7 @@ smtp_expected(const struct smtp_check *s, const char *phase, int code)
 	for (i = 0; i < s->nexpects; i++) {
 		const char *p = s->expects[i].codes;
 
-		if (strcmp(smtp_phases[s->expects[i].phase], phase) != 0)
+		if (s->expects[i].phase != phase)
 			continue;
 		any = 1;
 		while (*p) {
@@ -128,7 +132,7 @@ smtp_rejected(struct smtp_check *s, const char *what, struct err *e)
  * otherwise. Returns 0 to go on, 1 when an expected refusal ends the
  * transaction (OK), -1 with *e set. */
 int
-smtp_judge(struct smtp_check *s, const char *phase, const char *what,
+smtp_judge(struct smtp_check *s, enum phase_id phase, const char *what,
     const char *okdigits, struct err *e)
 {
 	int x = smtp_expected(s, phase, s->reply.code);
@@ -146,7 +150,7 @@ smtp_judge(struct smtp_check *s, const char *phase, const char *what,
 		int i;
 
 		for (i = 0; i < s->nexpects; i++)
-			if (strcmp(smtp_phases[s->expects[i].phase], phase) == 0)
+			if (s->expects[i].phase == phase)
 				break;
 		/* an unexpected answer is CRITICAL, whatever its class */
 		return smtp_reply_error(s, e, 500, "%s answered %d but %s was expected",

@@ -21,7 +21,7 @@
 
 static int smtp_step_connect(struct smtp_check *s, struct err *e);
 static int smtp_step_banner(void *ctx, struct err *e);
-static int smtp_step_ehlo(struct smtp_check *s, const char *phase, struct err *e);
+static int smtp_step_ehlo(struct smtp_check *s, enum phase_id phase, struct err *e);
 static int smtp_step_starttls(void *ctx, struct err *e);
 static int smtp_step_auth(void *ctx, struct err *e);
 static int smtp_step_envelope(void *ctx, struct err *e);
@@ -86,7 +86,7 @@ smtp_step_banner(void *ctx, struct err *e)
 	struct smtp_check *s = ctx;
 	int rc;
 
-	phase_begin(&s->p.phases, "banner");
+	phase_begin(&s->p.phases, PHASE_BANNER);
 	if (smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 		return -1;
 	s->greeted = 1;
@@ -102,7 +102,7 @@ smtp_step_banner(void *ctx, struct err *e)
 			    "the PTR of %s is %s", s->p.target, (int)n, s->banner,
 			    s->p.peer.remote.text, s->p.ptr_name);
 	}
-	rc = smtp_judge(s, "banner", "banner", "2", e);
+	rc = smtp_judge(s, PHASE_BANNER, "banner", "2", e);
 	if (rc == 0 && s->reply.code != 220)
 		return smtp_rejected(s, "banner", e);
 	return rc < 0 ? -1 : 0;
@@ -135,14 +135,14 @@ smtp_unsolicited(struct smtp_check *s, struct err *e)
 }
 
 static int
-smtp_step_ehlo(struct smtp_check *s, const char *phase, struct err *e)
+smtp_step_ehlo(struct smtp_check *s, enum phase_id phase, struct err *e)
 {
 	char cmd[400];
 	int rc;
 
 	/* the first EHLO: nothing may have come after the banner (after
 	 * STARTTLS plugin_upgrade has made sure of it before the handshake) */
-	if (strcmp(phase, "ehlo") == 0 && conn_buffered(&s->p.conn) > 0)
+	if (phase == PHASE_EHLO && conn_buffered(&s->p.conn) > 0)
 		return smtp_unsolicited(s, e);
 	phase_begin(&s->p.phases, phase);
 	snprintf(cmd, sizeof(cmd), "%s %s", s->lmtp ? "LHLO" : "EHLO", s->helo);
@@ -154,11 +154,11 @@ smtp_step_ehlo(struct smtp_check *s, const char *phase, struct err *e)
 		snprintf(cmd, sizeof(cmd), "HELO %s", s->helo);
 		if (smtp_cmd(s, cmd, e) < 0)
 			return -1;
-		rc = smtp_judge(s, "ehlo", "HELO", "2", e);
+		rc = smtp_judge(s, PHASE_EHLO, "HELO", "2", e);
 		memset(&s->ext, 0, sizeof(s->ext));
 		return rc < 0 ? -1 : 0;
 	}
-	rc = smtp_judge(s, "ehlo", s->lmtp ? "LHLO" : "EHLO", "2", e);
+	rc = smtp_judge(s, PHASE_EHLO, s->lmtp ? "LHLO" : "EHLO", "2", e);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	s->used_helo = 0;
@@ -174,7 +174,7 @@ smtp_step_starttls(void *ctx, struct err *e)
 	struct smtp_check *s = ctx;
 	int rc;
 
-	phase_begin(&s->p.phases, "starttls");
+	phase_begin(&s->p.phases, PHASE_STARTTLS);
 	if (!(s->ext.flags & SMTP_EXT_STARTTLS) && s->sts && s->sts->policy) {
 		/* the MTA-STS mode says what this weighs (RFC 8461 §5) */
 		if (s->sts->fail == STATE_OK)
@@ -195,7 +195,7 @@ smtp_step_starttls(void *ctx, struct err *e)
 	}
 	if (smtp_cmd(s, "STARTTLS", e) < 0)
 		return -1;
-	rc = smtp_judge(s, "starttls", "STARTTLS", "2", e);
+	rc = smtp_judge(s, PHASE_STARTTLS, "STARTTLS", "2", e);
 	if (rc < 0 && e->kind == ERR_REJECTED)
 		e->reply_code = 0;   /* -S asked for TLS: no TLS is CRITICAL, even 454 */
 	if (rc != 0)
@@ -210,7 +210,7 @@ smtp_step_starttls(void *ctx, struct err *e)
 	}
 	/* RFC 3207 §4.2: forget what we knew, ask again */
 	memset(&s->ext, 0, sizeof(s->ext));
-	if (smtp_step_ehlo(s, "starttls", e) < 0)
+	if (smtp_step_ehlo(s, PHASE_STARTTLS, e) < 0)
 		return -1;
 	return 0;
 }
@@ -224,7 +224,7 @@ smtp_step_auth(void *ctx, struct err *e)
 	size_t ul = strlen(s->p.authuser), pl = strlen(s->p.authpass);
 	int rc = -1;
 
-	phase_begin(&s->p.phases, "auth");
+	phase_begin(&s->p.phases, PHASE_AUTH);
 	if (!(s->ext.flags & SMTP_EXT_AUTH))
 		return err_set(e, ERR_MISSING_FEATURE, "AUTH not offered%s",
 		    (s->p.tls != NULL) ? "" : " before STARTTLS");
@@ -265,13 +265,13 @@ smtp_step_auth(void *ctx, struct err *e)
 				goto out;
 		}
 	}
-	if (s->reply.code == 535 && smtp_expected(s, "auth", 535) != 1) {
+	if (s->reply.code == 535 && smtp_expected(s, PHASE_AUTH, 535) != 1) {
 		smtp_reply_error(s, e, 535, "authentication failed for %.128s (AUTH %s)",
 		    s->p.authuser, mech);
 		goto out;
 	}
 	snprintf(sa.cmd, sizeof(sa.cmd), "AUTH %s", mech);
-	rc = smtp_judge(s, "auth", sa.cmd, "2", e);
+	rc = smtp_judge(s, PHASE_AUTH, sa.cmd, "2", e);
 	if (rc == 0)
 		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->p.authuser, mech);
 	rc = rc < 0 ? -1 : 0;
@@ -292,7 +292,7 @@ smtp_step_envelope(void *ctx, struct err *e)
 	int pipe = (s->ext.flags & SMTP_EXT_PIPELINING) && !s->no_pipelining;
 	int i, rc;
 
-	phase_begin(&s->p.phases, "mail");
+	phase_begin(&s->p.phases, PHASE_MAIL);
 	smtp_mail_cmd(s, cmd, sizeof(cmd));
 	if (pipe) {
 		struct sbuf group;
@@ -317,19 +317,19 @@ smtp_step_envelope(void *ctx, struct err *e)
 	if (smtp_read_reply_p(s, e) < 0)
 		return -1;
 	smtp_mail_cmd(s, cmd, sizeof(cmd));
-	rc = smtp_judge(s, "mail", cmd, "2", e);
+	rc = smtp_judge(s, PHASE_MAIL, cmd, "2", e);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;   /* with PIPELINING the RCPTs are refused too */
 
 	/* with PIPELINING the server answers the whole group at once, so its
 	 * time for the RCPTs mostly shows in `mail` */
-	phase_begin(&s->p.phases, "rcpt");
+	phase_begin(&s->p.phases, PHASE_RCPT);
 	for (i = 0; i < s->nrcpt; i++) {
 		snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->rcpt[i]);
 		if ((!pipe && conn_send_line(&s->p.conn, cmd, e) < 0) ||
 		    smtp_read_reply_p(s, e) < 0)
 			return -1;
-		rc = smtp_judge(s, "rcpt", cmd, "2", e);
+		rc = smtp_judge(s, PHASE_RCPT, cmd, "2", e);
 		if (rc < 0)
 			return -1;
 		if (rc == 0) {
@@ -340,10 +340,10 @@ smtp_step_envelope(void *ctx, struct err *e)
 	if (s->no_data || s->stop || s->rcpt_ok == 0)
 		return 0;
 
-	phase_begin(&s->p.phases, "data");
+	phase_begin(&s->p.phases, PHASE_DATA);
 	if (smtp_cmd(s, "DATA", e) < 0)
 		return -1;
-	rc = smtp_judge(s, "data", "DATA", "3", e);
+	rc = smtp_judge(s, PHASE_DATA, "DATA", "3", e);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	if (s->reply.code != 354)
@@ -387,7 +387,7 @@ smtp_lmtp_replies(struct smtp_check *s, struct err *e)
 		if (smtp_read_reply_p(s, e) < 0)
 			return -1;
 		snprintf(what, sizeof(what), "message for <%s>", s->rcpt[i]);
-		rc = smtp_judge(s, "datasent", what, "2", e);
+		rc = smtp_judge(s, PHASE_DATASENT, what, "2", e);
 		if (rc != 0)
 			return rc < 0 ? -1 : 0;
 		if (first)
@@ -406,7 +406,7 @@ smtp_step_data(void *ctx, struct err *e)
 	struct smtp_check *s = ctx;
 	int rc;
 
-	phase_begin(&s->p.phases, "datasent");
+	phase_begin(&s->p.phases, PHASE_DATASENT);
 	if (s->p.conn.transcript)
 		sbuf_printf(s->p.conn.transcript, "C: [message: %zu bytes, token %s]\nC: .\n",
 		    s->msg.len, s->token);
@@ -423,7 +423,7 @@ smtp_step_data(void *ctx, struct err *e)
 		return smtp_lmtp_replies(s, e);
 	if (smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 		return -1;
-	rc = smtp_judge(s, "datasent", "message", "2", e);
+	rc = smtp_judge(s, PHASE_DATASENT, "message", "2", e);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	smtp_queue_id(s);
@@ -445,7 +445,7 @@ smtp_greeting_quiet(struct smtp_check *s)
 	struct err e;
 	int rc;
 
-	phase_begin(&s->p.phases, "banner");
+	phase_begin(&s->p.phases, PHASE_BANNER);
 	deadline_cap(&sub, &s->p.dl, 1000000);
 	err_clear(&e);
 	s->p.conn.dl = &sub;
@@ -462,7 +462,7 @@ smtp_greeting_quiet(struct smtp_check *s)
 static int
 smtp_step_quit(struct smtp_check *s, struct err *e)
 {
-	phase_begin(&s->p.phases, "quit");
+	phase_begin(&s->p.phases, PHASE_QUIT);
 	if (smtp_cmd(s, "QUIT", e) < 0) {
 		if (e->kind == ERR_CLOSED) {
 			/* like check_smtp -q: a server that hangs up on QUIT is fine */
@@ -525,7 +525,7 @@ smtp_step_ehlo_first(void *ctx, struct err *e)
 {
 	struct smtp_check *s = ctx;
 
-	return smtp_step_ehlo(s, "ehlo", e);
+	return smtp_step_ehlo(s, PHASE_EHLO, e);
 }
 
 /* --require-tls: the plaintext posture (probes.c). With implicit TLS there

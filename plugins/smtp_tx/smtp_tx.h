@@ -35,10 +35,10 @@
 
 /* The phases, in the order of their perfdata; --expect-reply names them
  * (defined in options.c). */
-extern const char *const smtp_phases[];
+extern const enum phase_id smtp_phases[];
 
 struct smtp_expect {
-	int phase;                 /* index into smtp_phases */
+	enum phase_id phase;       /* one of smtp_phases that has a reply */
 	char codes[64];            /* "5xx,421" */
 };
 
@@ -102,8 +102,8 @@ void smtp_setup(struct smtp_check *s);
 
 /* reply.c */
 int smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e);
-int smtp_expected(const struct smtp_check *s, const char *phase, int code);
-int smtp_judge(struct smtp_check *s, const char *phase, const char *what,
+int smtp_expected(const struct smtp_check *s, enum phase_id phase, int code);
+int smtp_judge(struct smtp_check *s, enum phase_id phase, const char *what,
     const char *okdigits, struct err *e);
 int smtp_read_reply_p(struct smtp_check *s, struct err *e);
 int smtp_drain(struct smtp_check *s);

@@ -219,7 +219,7 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 
 	memset(&r, 0, sizeof(r));
 	if (s->tls_rpt) {
-		phase_begin(&s->p.phases, "dns");
+		phase_begin(&s->p.phases, PHASE_DNS);
 		smtp_tlsrpt(s, txt);
 	}
 	phase_end(&s->p.phases);
@@ -227,7 +227,7 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 		return;
 	memset(&sts, 0, sizeof(sts));
 	s->sts = &sts;
-	phase_begin(&s->p.phases, "mta_sts");
+	phase_begin(&s->p.phases, PHASE_MTA_STS);
 	if (smtp_sts_record(s, txt, &sts.id) == 0 &&
 	    smtp_sts_fetch(s, url, sizeof(url), &r) == 0)
 		smtp_sts_judge(s, mx, &r, url);

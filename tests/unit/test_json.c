@@ -13,7 +13,9 @@
 #include "result.h"
 #include "tap.h"
 
-static const char *const phases[] = { "dns", "connect", "tls", "banner", NULL };
+static const enum phase_id phases[] = {
+	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_NONE
+};
 
 /* json_format of R for T, in a static buffer. */
 static const char *

@@ -14,8 +14,9 @@
 #include "result.h"
 #include "tap.h"
 
-static const char *const smtp_phases[] = {
-	"dns", "connect", "tls", "banner", "ehlo", "starttls", "quit", NULL
+static const enum phase_id smtp_phases[] = {
+	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_EHLO,
+	PHASE_STARTTLS, PHASE_QUIT, PHASE_NONE
 };
 
 /* metrics_format of R for TARGET, in a static buffer. */

@@ -393,9 +393,38 @@ test_result_output(void)
 }
 
 /* ------------------------------------------------------------ phases */
-static const char *const smtp_phases[] = {
-	"dns", "connect", "tls", "banner", "ehlo", "starttls", "quit", NULL
+static const enum phase_id smtp_phases[] = {
+	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_EHLO,
+	PHASE_STARTTLS, PHASE_QUIT, PHASE_NONE
 };
+
+/* The names table: one name per phase, and the reply property that
+ * --expect-reply goes by. */
+static void
+test_phase_names(void)
+{
+	struct phase_set ps;
+	int i, j, named = 1, distinct = 1;
+
+	for (i = 0; i < PHASE_COUNT; i++) {
+		if (phase_name((enum phase_id)i)[0] == '\0')
+			named = 0;
+		for (j = 0; j < i; j++)
+			if (strcmp(phase_name((enum phase_id)i), phase_name((enum phase_id)j)) == 0)
+				distinct = 0;
+	}
+	ok(named && distinct, "every phase has its own name");
+	is_str(phase_name(PHASE_NONE), "", "PHASE_NONE has no name");
+	ok(!phase_has_reply(PHASE_DNS) && !phase_has_reply(PHASE_CONNECT) &&
+	    !phase_has_reply(PHASE_TLS) && phase_has_reply(PHASE_BANNER) &&
+	    phase_has_reply(PHASE_DATASENT) && !phase_has_reply(PHASE_NONE),
+	    "dns, connect, tls have no reply; banner and datasent have one");
+	phase_set_init(&ps, smtp_phases);
+	phase_begin(&ps, PHASE_EHLO);
+	ok(phase_current_id(&ps) == PHASE_EHLO && ps.p[4].name == phase_name(PHASE_EHLO),
+	    "phase_current_id; the set takes its names from the table");
+	phase_end(&ps);
+}
 
 static void
 test_phases(void)
@@ -545,9 +574,9 @@ test_phases(void)
 
 	/* real timing through phase_begin/phase_end (short) */
 	phase_set_init(&ps, smtp_phases);
-	phase_begin(&ps, "connect");
+	phase_begin(&ps, PHASE_CONNECT);
 	is_str(phase_current(&ps), "connect", "phase_begin sets the running phase");
-	phase_begin(&ps, "banner");
+	phase_begin(&ps, PHASE_BANNER);
 	ok(ps.p[1].ran && ps.p[1].secs >= 0 && ps.p[1].secs < 1,
 	    "starting banner ended connect (%.6f s)", ps.p[1].secs);
 	is_str(phase_current(&ps), "banner", "banner is running");
@@ -556,13 +585,13 @@ test_phases(void)
 	ok(ps.p[3].ran, "banner ran");
 	phase_end(&ps);
 	ok(!ps.p[0].ran && !ps.p[2].ran, "dns and tls did not run");
-	phase_begin(&ps, "bogus");
-	is_str(phase_current(&ps), "", "unknown phase is ignored");
+	phase_begin(&ps, PHASE_MAIL);
+	is_str(phase_current(&ps), "", "a phase the set does not declare is not timed");
 	phase_end(&ps);
 	{
 		double before = ps.p[1].secs;
 
-		phase_begin(&ps, "connect");
+		phase_begin(&ps, PHASE_CONNECT);
 		phase_end(&ps);
 		ok(ps.p[1].secs >= before, "a phase run twice accumulates");
 	}
@@ -606,6 +635,7 @@ main(void)
 	test_perf_format();
 	test_result_output();
 	test_phases();
+	test_phase_names();
 	test_result_clean_lines();
 	return done_testing();
 }
