@@ -72,13 +72,15 @@ plugin_start(struct plugin *p)
 	int64_t end;
 
 	deadline_init(&p->dl, p->timeout);
-	/* -t counts from plugin_parse on, when the files were read */
+	/* -t counts from plugin_parse on, when the files were read; the
+	 * backstop plugin_parse armed for that already guards the run */
 	end = p->run_start_us + (int64_t)(p->timeout * 1e6);
-	if (p->run_start_us && end < p->dl.end_us)
+	if (p->run_start_us && end < p->dl.end_us) {
 		p->dl.end_us = end;
-	else
+	} else {
 		p->run_start_us = p->dl.start_us;
-	plugin_arm(p);
+		plugin_arm(p);
+	}
 	/* a write to a connection the server has reset (OpenSSL writes with
 	 * write(2), e.g. its close_notify) must be an error to report, not a
 	 * signal that kills the plugin before it prints anything */

@@ -28,6 +28,22 @@ smtp_txt_list(const struct dns_txt *t, int n, const char **rec, size_t *len)
 	return truncated;
 }
 
+/* The TXT records at PREFIX.<the MX domain> (its name into NAME, CAP bytes)
+ * into TXT and, as the lib/mtasts parsers take them, REC, LEN and *N. Returns 0,
+ * -1 when the lookup failed (*e), or 1 when a record was too long to be read
+ * whole. */
+static int
+smtp_txt_at(struct smtp_check *s, const char *prefix, char *name, size_t cap,
+    struct dns_txt *txt, const char **rec, size_t *len, int *n, struct err *e)
+{
+	*n = 0;
+	err_clear(e);
+	snprintf(name, cap, "%s.%s", prefix, s->mx_domain);
+	if (dns_txt(s->p.dns, name, &s->p.dl, txt, DNS_TXT_MAX, n, e) < 0)
+		return -1;
+	return smtp_txt_list(txt, *n, rec, len);
+}
+
 /* --tls-rpt (RFC 8460 §3): _smtp._tls.DOMAIN; anything amiss is WARNING.
  * The record, once read, becomes the run's fact (s->p.res.tls_rpt). */
 static void
@@ -40,14 +56,13 @@ smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
 	struct err e;
 	int n = 0, rc;
 
-	err_clear(&e);
-	snprintf(name, sizeof(name), "_smtp._tls.%s", s->mx_domain);
-	if (dns_txt(s->p.dns, name, &s->p.dl, txt, DNS_TXT_MAX, &n, &e) < 0) {
+	rc = smtp_txt_at(s, "_smtp._tls", name, sizeof(name), txt, rec, len, &n, &e);
+	if (rc < 0) {
 		result_problem(&s->p.res, e.kind == ERR_TIMEOUT ? s->p.timeout_state :
 		    STATE_WARNING, "cannot look up the TLS-RPT record at %s: %s", name, e.msg);
 		return;
 	}
-	if (smtp_txt_list(txt, n, rec, len)) {
+	if (rc > 0) {
 		result_problem(&s->p.res, STATE_WARNING, "a TXT record at %s is longer than "
 		    "%d bytes: not read whole", name, DNS_TXT_LEN - 1);
 		return;
@@ -76,14 +91,13 @@ smtp_sts_record(struct smtp_check *s, struct dns_txt *txt, struct mtasts_txt *id
 	struct err e;
 	int n = 0, rc;
 
-	err_clear(&e);
-	snprintf(name, sizeof(name), "_mta-sts.%s", s->mx_domain);
-	if (dns_txt(s->p.dns, name, &s->p.dl, txt, DNS_TXT_MAX, &n, &e) < 0) {
+	rc = smtp_txt_at(s, "_mta-sts", name, sizeof(name), txt, rec, len, &n, &e);
+	if (rc < 0) {
 		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
 		    "the MTA-STS record at %s: %s", name, e.msg);
 		return -1;
 	}
-	if (smtp_txt_list(txt, n, rec, len)) {
+	if (rc > 0) {
 		result_problem(&s->p.res, STATE_CRITICAL, "a TXT record at %s is longer "
 		    "than %d bytes: not read whole", name, DNS_TXT_LEN - 1);
 		return -1;

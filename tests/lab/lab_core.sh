@@ -320,6 +320,17 @@ lab_wait_banner() {
 	done
 }
 
+# lab_wait_imap_greeting ADDR PORT PID START: wait (about 20 s at most) for an IMAP "* OK" greeting
+# on ADDR:PORT while the process PID (started at START) lives; prints it. False when none came.
+lab_wait_imap_greeting() {
+	local addr=$1 port=$2 pid=$3 st=$4 banner i
+	for ((i = 0; i < 20; i++)); do
+		banner=$(lab_wait_banner "$addr" "$port" 1 '^\* OK') && { echo "$banner"; return 0; }
+		lab_alive "$pid" "$st" || return 1
+	done
+	return 1
+}
+
 # lab_descendants PID...: PID and all its descendants, one per line.
 lab_descendants() {
 	local -A kids=()

@@ -97,7 +97,7 @@ lab_cyrus_dump_log() {
 }
 
 lab_cyrus_start() {
-	local rc d libdir a=$LAB_ADDR pid st i sp realm user banner
+	local rc d libdir a=$LAB_ADDR pid st i sp realm user
 	lab_need_root || return 77
 	lab_cyrus_have
 	rc=$?
@@ -217,13 +217,7 @@ EOF
 	st=$(lab_pid_starttime "$pid") || { lab_log "cyrus master exited at once"; lab_cyrus_dump_log; return 1; }
 	echo "$pid $st" >"$d/master.id"
 	: >"$d/running"
-	banner=
-	for ((i = 0; i < 20; i++)); do
-		banner=$(lab_wait_banner "$a" "$LAB_CYRUS_IMAP_PORT" 1 '^\* OK') && break
-		banner=
-		lab_alive "$pid" "$st" || break
-	done
-	if [ -z "$banner" ]; then
+	if ! lab_wait_imap_greeting "$a" "$LAB_CYRUS_IMAP_PORT" "$pid" "$st" >/dev/null; then
 		lab_log "no IMAP greeting from Cyrus on $a:$LAB_CYRUS_IMAP_PORT"
 		lab_cyrus_dump_log
 		return 1

@@ -261,15 +261,9 @@ EOF
 # lab_dovecot_wait: wait (about 20 s at most) until the Dovecot of lab_dovecot_launch greets on
 # $LAB_IMAP_PORT, then make sure it listens on loopback only.
 lab_dovecot_wait() {
-	local d=$LAB_DOVECOT_DIR mp st banner i
+	local d=$LAB_DOVECOT_DIR mp st
 	read -r mp st 2>/dev/null <"$d/master.id" || { lab_log "dovecot was not launched"; return 1; }
-	banner=
-	for ((i = 0; i < 20; i++)); do
-		banner=$(lab_wait_banner "$LAB_ADDR" "$LAB_IMAP_PORT" 1 '^\* OK') && break
-		banner=
-		lab_alive "$mp" "$st" || break
-	done
-	if [ -z "$banner" ]; then
+	if ! lab_wait_imap_greeting "$LAB_ADDR" "$LAB_IMAP_PORT" "$mp" "$st" >/dev/null; then
 		lab_log "no IMAP greeting on $LAB_ADDR:$LAB_IMAP_PORT"
 		lab_dovecot_dump_log
 		return 1
