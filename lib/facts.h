@@ -1,7 +1,8 @@
 /* facts.h - what a run found beside its verdict, kept as data so that
- * each output format renders it (lib/json.h for --output=json; the
- * Nagios text says the same in its long output): the TLS-RPT record, the
- * MTA-STS policy, the MX set of a domain and what became of each host.
+ * each output format renders it (lib/json.h for --output=json, facts_text
+ * below for the long output of the Nagios text): the TLS session and
+ * certificate (struct tls_info), the TLS-RPT record, the MTA-STS record and
+ * policy, the MX set of a domain and what became of each host.
  *
  * The plugin fills them in storage of its own and points its struct
  * result at them (result.h: tls_rpt, mta_sts, mx) once they are there;
@@ -18,6 +19,7 @@
 
 /* --tls-rpt: the _smtp._tls TXT set, once it was read (RFC 8460 §3). */
 struct fact_tlsrpt {
+	char name[DNS_NAME_MAX + 16];   /* where it was looked up: _smtp._tls.DOMAIN */
 	int valid;                 /* 1: one well-formed record, in rec */
 	struct tlsrpt_txt rec;     /* its rua list (when valid) */
 };
@@ -25,7 +27,9 @@ struct fact_tlsrpt {
 /* --mta-sts: the record and the policy (RFC 8461 §3). */
 struct fact_sts {
 	int policy;                /* 1: a policy was fetched and parsed */
-	struct mtasts_txt id;      /* the _mta-sts record's id */
+	char record[DNS_NAME_MAX + 16];   /* where the record was looked up */
+	struct mtasts_txt id;      /* the _mta-sts record's id ("" until read) */
+	char url[DNS_NAME_MAX + 64];   /* where the policy was fetched */
 	struct mtasts_policy pol;  /* mode, max_age, mx patterns */
 	enum state fail;           /* what a violation weighs: enforce CRITICAL,
 	                            * testing WARNING, none OK (only noted) */
@@ -52,5 +56,10 @@ struct fact_mx {
 	struct dns_mxset set;      /* the records (preference, name), in order */
 	struct fact_mx_host host[DNS_MX_MAX];
 };
+
+/* Append the facts R points to (its TLS session and certificate, TLS-RPT
+ * record, MTA-STS record and policy) to OUT as lines of long output, each
+ * prefixed by INDENT. The MX hosts are lines of the MX run itself. */
+void facts_text(const struct result *r, const char *indent, struct sbuf *out);
 
 #endif

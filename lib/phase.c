@@ -33,6 +33,9 @@ static const struct {
 	[PHASE_QUIT]       = { "quit",       1 },
 	[PHASE_LOGOUT]     = { "logout",     1 },
 	[PHASE_MTA_STS]    = { "mta_sts",    1 },
+	/* their replies are judged by --require-tls and -R, not --expect-reply */
+	[PHASE_POSTURE]    = { "posture",    0 },
+	[PHASE_COMMANDS]   = { "commands",   0 },
 };
 
 const char *
@@ -72,15 +75,13 @@ phase_pos(const struct phase_set *ps, enum phase_id id)
 	return -1;
 }
 
-int
-phase_index(const struct phase_set *ps, const char *name)
+enum phase_id
+phase_lookup(const enum phase_id *ids, const char *name)
 {
-	int i;
-
-	for (i = 0; i < ps->n; i++)
-		if (strcmp(ps->p[i].name, name) == 0)
-			return i;
-	return -1;
+	for (; *ids != PHASE_NONE; ids++)
+		if (strcmp(phase_name(*ids), name) == 0)
+			return *ids;
+	return PHASE_NONE;
 }
 
 void
@@ -132,14 +133,14 @@ phase_current_id(const struct phase_set *ps)
 }
 
 int
-phase_threshold(struct phase_set *ps, const char *arg, int critical,
-    struct err *e)
+phase_threshold(struct phase_limits *l, const enum phase_id *ids,
+    const char *arg, int critical, struct err *e)
 {
 	const char *eq = strchr(arg, '=');
 	char name[32];
 	struct range *target;
+	enum phase_id id;
 	size_t n;
-	int i;
 
 	if (eq == NULL || eq == arg)
 		return err_set(e, ERR_USAGE,
@@ -150,21 +151,21 @@ phase_threshold(struct phase_set *ps, const char *arg, int critical,
 	memcpy(name, arg, n);
 	name[n] = '\0';
 	if (strcmp(name, "time") == 0) {
-		target = critical ? &ps->total_crit : &ps->total_warn;
+		target = critical ? &l->total_crit : &l->total_warn;
 	} else {
-		i = phase_index(ps, name);
-		if (i < 0) {
+		id = phase_lookup(ids, name);
+		if (id == PHASE_NONE) {
 			char list[256] = "";
-			int j;
+			const enum phase_id *j;
 
-			for (j = 0; j < ps->n; j++) {
-				strncat(list, ps->p[j].name, sizeof(list) - strlen(list) - 1);
+			for (j = ids; *j != PHASE_NONE; j++) {
+				strncat(list, phase_name(*j), sizeof(list) - strlen(list) - 1);
 				strncat(list, " ", sizeof(list) - strlen(list) - 1);
 			}
 			return err_set(e, ERR_USAGE,
 			    "unknown phase '%s' (phases: %stime)", name, list);
 		}
-		target = critical ? &ps->p[i].crit : &ps->p[i].warn;
+		target = critical ? &l->crit[id] : &l->warn[id];
 	}
 	return range_parse(target, eq + 1, e);
 }
@@ -185,8 +186,8 @@ phase_check(struct result *r, const char *what, double secs,
 }
 
 void
-phase_report(const struct phase_set *ps, double total, struct result *r,
-    const char *prefix)
+phase_report(const struct phase_set *ps, const struct phase_limits *l,
+    double total, struct result *r, const char *prefix)
 {
 	char what[320];
 	int i;
@@ -196,14 +197,14 @@ phase_report(const struct phase_set *ps, double total, struct result *r,
 
 		if (!p->ran)
 			continue;
-		result_perf_host(r, prefix, p->name, p->secs, "s", &p->warn,
-		    &p->crit, 0, NAN);
+		result_perf_host(r, prefix, p->name, p->secs, "s", &l->warn[p->id],
+		    &l->crit[p->id], 0, NAN);
 		snprintf(what, sizeof(what), "%s%sphase %s took", prefix ? prefix : "",
 		    prefix ? ": " : "", p->name);
-		phase_check(r, what, p->secs, &p->warn, &p->crit);
+		phase_check(r, what, p->secs, &l->warn[p->id], &l->crit[p->id]);
 	}
-	result_perf_host(r, prefix, "time", total, "s", &ps->total_warn,
-	    &ps->total_crit, 0, NAN);
+	result_perf_host(r, prefix, "time", total, "s", &l->total_warn,
+	    &l->total_crit, 0, NAN);
 	snprintf(what, sizeof(what), "%s%stotal time", prefix ? prefix : "", prefix ? ": " : "");
-	phase_check(r, what, total, &ps->total_warn, &ps->total_crit);
+	phase_check(r, what, total, &l->total_warn, &l->total_crit);
 }

@@ -40,14 +40,18 @@ enum phase_id {
 	PHASE_QUIT,
 	PHASE_LOGOUT,
 	PHASE_MTA_STS,
+	PHASE_POSTURE,        /* --require-tls: the probes before STARTTLS */
+	PHASE_COMMANDS,       /* check_smtp's -C commands */
 	PHASE_COUNT           /* not a phase: the number of them */
 };
 
 /* The name of ID ("dns", "mta_sts", ...; static), or "" for PHASE_NONE. */
 const char *phase_name(enum phase_id id);
 
-/* Does ID end in a reply of the server? No for the transport phases (dns,
- * connect, tls), whose work is done before the server says anything. */
+/* Does ID end in a reply of the server that --expect-reply may judge? No
+ * for the transport phases (dns, connect, tls), whose work is done before
+ * the server says anything, nor for posture and commands, whose replies
+ * --require-tls and -R judge. */
 int phase_has_reply(enum phase_id id);
 
 struct phase {
@@ -55,22 +59,29 @@ struct phase {
 	int ran;              /* timed at least once */
 	enum phase_id id;     /* beside ran: fills what was padding */
 	double secs;          /* accumulated duration */
-	struct range warn, crit;
 };
 
+/* The timings of one session: run state, fresh for each session. */
 struct phase_set {
 	int n;
 	int cur;              /* index of the running phase, -1 when none */
 	int64_t cur_start_us;
-	struct range total_warn, total_crit;  /* -w / -c on `time` */
 	struct phase p[PHASE_MAX];   /* last: a run uses only the first n */
+};
+
+/* The thresholds: configuration, filled from the command line once and
+ * then only read by every session of the run. */
+struct phase_limits {
+	struct range total_warn, total_crit;  /* -w / -c on `time` */
+	struct range warn[PHASE_COUNT], crit[PHASE_COUNT];   /* by enum phase_id */
 };
 
 /* Declare the phases: IDS in perfdata order, ended by PHASE_NONE (static). */
 void phase_set_init(struct phase_set *ps, const enum phase_id *ids);
 
-/* Index in PS of the phase called NAME (as the command line gives it), or -1. */
-int phase_index(const struct phase_set *ps, const char *name);
+/* The phase of list IDS (ended by PHASE_NONE) called NAME (as the
+ * command line gives it), or PHASE_NONE. */
+enum phase_id phase_lookup(const enum phase_id *ids, const char *name);
 
 /* Start timing ID (ends any running phase first). A phase that PS does not
  * declare is not timed, and PHASE_NONE only ends the running phase. */
@@ -94,15 +105,16 @@ const char *phase_current(const struct phase_set *ps);
 enum phase_id phase_current_id(const struct phase_set *ps);
 
 /* Parse "PHASE=RANGE" for --warning-phase (critical = 0) or
- * --critical-phase (critical = 1). `time` means the total. */
-int phase_threshold(struct phase_set *ps, const char *arg, int critical,
-    struct err *e);
+ * --critical-phase (critical = 1) into L; PHASE must be one of IDS (the
+ * plugin's list, ended by PHASE_NONE). `time` means the total. */
+int phase_threshold(struct phase_limits *l, const enum phase_id *ids,
+    const char *arg, int critical, struct err *e);
 
 /* Emit one perfdata item for each phase that ran and `time` = TOTAL,
- * and record a problem for each threshold that trips. With a PREFIX
- * (one host of several) labels become PREFIX_phase and the messages name
- * PREFIX. */
-void phase_report(const struct phase_set *ps, double total, struct result *r,
-    const char *prefix);
+ * with the thresholds of L, and record a problem for each threshold that
+ * trips. With a PREFIX (one host of several) labels become PREFIX_phase
+ * and the messages name PREFIX. */
+void phase_report(const struct phase_set *ps, const struct phase_limits *l,
+    double total, struct result *r, const char *prefix);
 
 #endif

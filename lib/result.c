@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "facts.h"
 #include "result.h"
 
 static void perf_label(struct sbuf *out, const char *label);
@@ -335,6 +336,7 @@ result_merge_details(struct result *dst, const struct result *src,
 {
 	const char *line = sbuf_str(&src->details), *nl;
 
+	facts_text(src, indent, &dst->details);
 	for (; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		if (nl == NULL)
@@ -401,6 +403,7 @@ result_format(const struct result *r, struct sbuf *out)
 		sbuf_add(out, sbuf_str(&r->perf));
 	}
 	sbuf_addc(out, '\n');
+	facts_text(r, "", out);
 	sbuf_add(out, sbuf_str(&r->details));
 	result_add_lines(out, &r->transcript);
 	sbuf_free(&line);

@@ -55,6 +55,7 @@ struct perf_item {
 struct fact_tlsrpt;
 struct fact_sts;
 struct fact_mx;
+struct tls_info;   /* lib/tls.h */
 
 struct result {
 	const char *service;           /* "SMTP", "IMAP", "POP3" (static) */
@@ -68,9 +69,11 @@ struct result {
 	int nitems, capitems;
 	int items_lost;                /* items not stored: out of memory */
 	/* Facts beside the verdict, for the output formats (lib/facts.h,
-	 * rendered by lib/json): NULL when the run found none. They point
-	 * into the plugin's storage; result_free and result_merge leave them
-	 * alone, result_init clears them. */
+	 * rendered by lib/json and, in the long output, facts_text): NULL
+	 * when the run found none. They point into the plugin's storage;
+	 * result_free and result_merge leave them alone, result_init clears
+	 * them. */
+	const struct tls_info *tls;    /* the TLS session and certificate */
 	const struct fact_tlsrpt *tls_rpt;
 	const struct fact_sts *mta_sts;
 	const struct fact_mx *mx;
@@ -123,12 +126,14 @@ void perf_format(struct sbuf *out, const char *label, double value,
  * not copied: the caller labels it). */
 void result_merge(struct result *dst, const struct result *src);
 
-/* Append SRC's long output lines to DST, each line prefixed by INDENT. */
+/* Append SRC's long output (its facts, then its detail lines) to DST's
+ * detail lines, each line prefixed by INDENT. */
 void result_merge_details(struct result *dst, const struct result *src,
     const char *indent);
 
-/* Line 1 (status + perfdata), the long output and the transcript: appended
- * to OUT (the caller prints it: plugins/common/plugin_output.c). */
+/* Line 1 (status + perfdata), the long output (the facts, lib/facts.h,
+ * then the detail lines) and the transcript: appended to OUT (the caller
+ * prints it: plugins/common/plugin_output.c). */
 void result_format(const struct result *r, struct sbuf *out);
 
 /* The status text of line 1, without service and state. */

@@ -17,53 +17,23 @@
 
 #define IMAP_MAX_UNTAGGED 1000
 
-enum {
-	OPT_ALLOW_PREAUTH = OPT_PLUGIN_BASE,
-	OPT_REQUIRE_CAP
-};
-
-static const enum phase_id imap_phases[] = {
-	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_CAPABILITY,
-	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_NONE
-};
-
 static const struct opt_spec imap_opts[] = {
-	{ OPT_ALLOW_PREAUTH, "allow-preauth", no_argument, NULL,
+	{ MBOX_OPT_ALLOW_PREAUTH, "allow-preauth", no_argument, NULL,
 	  "A PREAUTH greeting (already logged in) is OK instead of WARNING." },
-	{ OPT_REQUIRE_CAP, "require-cap", required_argument, "LIST",
+	MBOX_REQUIRE_CAP_OPT(
 	  "Capabilities the server must announce (after STARTTLS when -S; before "
 	  "or after the login when logging in, as some are listed only after it), "
 	  "e.g. IMAP4rev1,IDLE; missing ones are CRITICAL. One missing from the "
-	  "greeting's list is asked for with CAPABILITY." },
+	  "greeting's list is asked for with CAPABILITY."),
 	TEXTCHECK_OPTS,
 	OPT_END
 };
 
 struct imap_check {
 	struct mbox_check mb;     /* first: mbox_main hands us back &mb */
-	int allow_preauth;
 	int tagno;
 	struct imap_resp r;       /* the last response */
 };
-
-static int
-imap_option(void *ctx, int id, const char *arg, struct err *e)
-{
-	struct imap_check *m = ctx;
-
-	switch (id) {
-	case OPT_ALLOW_PREAUTH:
-		m->allow_preauth = 1;
-		return 0;
-	case OPT_REQUIRE_CAP:
-		if (arg[0] == '\0')
-			return err_set(e, ERR_USAGE, "--require-cap needs a list of capabilities");
-		m->mb.require_cap = arg;
-		return 0;
-	default:
-		return textcheck_option(&m->mb.tc, &m->mb.p, id, arg, e);
-	}
-}
 
 /* Read one response line into m->r. */
 static int
@@ -143,7 +113,6 @@ imap_step_banner(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
 
-	phase_begin(&m->mb.p.phases, PHASE_BANNER);
 	if (imap_read(m, e) < 0)
 		return -1;
 	err_sanitize(m->mb.greeting, sizeof(m->mb.greeting), m->r.text, strlen(m->r.text));
@@ -154,7 +123,7 @@ imap_step_banner(struct mbox_check *mb, struct err *e)
 		break;
 	case IMAP_PREAUTH:
 		m->mb.preauth = 1;
-		if (!m->allow_preauth)
+		if (!m->mb.cfg->allow_preauth)
 			result_problem(&m->mb.p.res, STATE_WARNING, "%s: PREAUTH greeting: the "
 			    "server logged us in without credentials (--allow-preauth "
 			    "accepts it)", m->mb.p.target);
@@ -175,7 +144,7 @@ imap_step_banner(struct mbox_check *mb, struct err *e)
 	default:
 		break;
 	}
-	textcheck_greeting(&m->mb.tc, &m->mb.p, m->mb.raw);
+	textcheck_greeting(&m->mb.cfg->tc, &m->mb.p, m->mb.raw);
 	return 0;
 }
 
@@ -213,7 +182,6 @@ imap_step_starttls(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
 
-	phase_begin(&m->mb.p.phases, PHASE_STARTTLS);
 	if (!caps_has(&m->mb.caps, "STARTTLS"))
 		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered");
 	if (imap_cmd(m, "STARTTLS", (size_t)-1, e) < 0)
@@ -256,10 +224,9 @@ imap_step_login(struct mbox_check *mb, struct err *e)
 
 	struct b64_sasl sa;
 	char qu[600], qp[600];
-	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass;
+	const char *user = m->mb.p.cfg->authuser, *pass = m->mb.p.cfg->authpass;
 	int rc = -1;
 
-	phase_begin(&m->mb.p.phases, PHASE_LOGIN);
 	if (b64_sasl_begin(&sa, user, pass) < 0)
 		return err_set(e, ERR_USAGE, "user name and password too long");
 	if (caps_has(&m->mb.caps, "AUTH=PLAIN")) {
@@ -327,41 +294,6 @@ imap_step_logout(struct mbox_check *mb, struct err *e)
 	return 0;
 }
 
-static void
-imap_setup(struct imap_check *m)
-{
-	m->mb.p.name = "check_imap_banner";
-	m->mb.p.service = "IMAP";
-	m->mb.p.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
-	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
-	    "[-t SEC[:STATE]] [-v] ...";
-	m->mb.p.description =
-	    "Checks an IMAP server (RFC 9051/3501): the greeting (* OK; PREAUTH is "
-	    "WARNING, BYE CRITICAL), its capabilities, STARTTLS (-S) or implicit TLS "
-	    "on 993 (-s) with the certificate, an optional login (AUTHENTICATE PLAIN "
-	    "when offered, else LOGIN) and a clean LOGOUT. Every phase is timed "
-	    "(perfdata: connect tls banner capability starttls login logout, and the "
-	    "total as time).\n"
-	    TEXTCHECK_COMPAT_TEXT("check_imap", "check_simap");
-	m->mb.p.examples =
-	    "  check_imap_banner -H imap.example.org -S -D 30,7\n"
-	    "      greeting, STARTTLS, certificate at least 30 (7) days from expiry\n"
-	    "  check_imap_banner -H imap.example.org -s --require-cap IMAP4rev1,IDLE\n"
-	    "      implicit TLS on 993; IDLE must be announced\n"
-	    "  check_imap_banner -H imap.example.org -s -U probe --authfile /etc/nagios/imap.auth\n"
-	    "      a real login and LOGOUT\n"
-	    "  check_imap_banner -H imap.example.org -s --output=openmetrics\n"
-	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n";
-	m->mb.p.compat =
-	    "  check_imap, check_simap (check_tcp)   this plugin\n"
-	    TEXTCHECK_COMPAT_ROWS;
-	m->mb.p.opts = imap_opts;
-	m->mb.p.handler = imap_option;
-	m->mb.p.ctx = m;
-	m->mb.p.default_port = 143;
-	m->mb.p.phase_ids = imap_phases;
-}
-
 /* The steps as mbox_main calls them. */
 static int
 imap_capability(struct mbox_check *mb, struct err *e)
@@ -383,9 +315,45 @@ imap_recapability(struct mbox_check *mb, struct err *e)
 }
 
 static const struct mbox_proto imap_proto = {
-	"imaps", "imap", 993, "STARTTLS", "LOGOUT", "LOGINDISABLED", NULL,
-	imap_step_banner, imap_capability, imap_step_starttls, imap_step_login, imap_step_logout,
-	imap_recapability
+	.name = "check_imap_banner",
+	.service = "IMAP",
+	.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
+	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
+	    "[-t SEC[:STATE]] [-v] ...",
+	.description =
+	    "Checks an IMAP server (RFC 9051/3501): the greeting (* OK; PREAUTH is "
+	    "WARNING, BYE CRITICAL), its capabilities, STARTTLS (-S) or implicit TLS "
+	    "on 993 (-s) with the certificate, an optional login (AUTHENTICATE PLAIN "
+	    "when offered, else LOGIN) and a clean LOGOUT. Every phase is timed "
+	    "(perfdata: connect tls banner capability starttls login logout, and the "
+	    "total as time).\n"
+	    TEXTCHECK_COMPAT_TEXT("check_imap", "check_simap"),
+	.examples =
+	    "  check_imap_banner -H imap.example.org -S -D 30,7\n"
+	    "      greeting, STARTTLS, certificate at least 30 (7) days from expiry\n"
+	    "  check_imap_banner -H imap.example.org -s --require-cap IMAP4rev1,IDLE\n"
+	    "      implicit TLS on 993; IDLE must be announced\n"
+	    "  check_imap_banner -H imap.example.org -s -U probe --authfile /etc/nagios/imap.auth\n"
+	    "      a real login and LOGOUT\n"
+	    "  check_imap_banner -H imap.example.org -s --output=openmetrics\n"
+	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n",
+	.compat =
+	    "  check_imap, check_simap (check_tcp)   this plugin\n"
+	    TEXTCHECK_COMPAT_ROWS,
+	.opts = imap_opts,
+	.default_port = 143,
+	.tls_service = "imaps",
+	.plain_service = "imap",
+	.tls_port = 993,
+	.starttls_name = "STARTTLS",
+	.logout_name = "LOGOUT",
+	.plain_must_have = "LOGINDISABLED",
+	.banner = imap_step_banner,
+	.capability = imap_capability,
+	.starttls = imap_step_starttls,
+	.login = imap_step_login,
+	.logout = imap_step_logout,
+	.recapability = imap_recapability
 };
 
 int
@@ -396,6 +364,5 @@ main(int argc, char **argv)
 	 * (it fits the heap's first arena): 23 page faults on every run. */
 	static struct imap_check check;
 
-	imap_setup(&check);
 	return mbox_main(&check.mb, &imap_proto, argc, argv);
 }

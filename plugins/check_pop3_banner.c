@@ -14,20 +14,11 @@
 #include "mbox.h"
 #include "textcheck.h"
 
-enum {
-	OPT_REQUIRE_CAP = OPT_PLUGIN_BASE
-};
-
-static const enum phase_id pop3_phases[] = {
-	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_CAPABILITY,
-	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_NONE
-};
-
 static const struct opt_spec pop3_opts[] = {
-	{ OPT_REQUIRE_CAP, "require-cap", required_argument, "LIST",
+	MBOX_REQUIRE_CAP_OPT(
 	  "CAPA entries the server must announce (after STLS when -S; before or "
 	  "after the login when logging in), e.g. UIDL,TOP; missing ones are "
-	  "CRITICAL." },
+	  "CRITICAL."),
 	TEXTCHECK_OPTS,
 	OPT_END
 };
@@ -39,18 +30,6 @@ struct pop3_check {
 	int ok;                   /* the last status line: +OK or -ERR */
 	char text[CONN_LINE_MAX + 1];   /* its text */
 };
-
-static int
-pop3_option(void *ctx, int id, const char *arg, struct err *e)
-{
-	struct pop3_check *m = ctx;
-
-	if (id == OPT_REQUIRE_CAP) {
-		m->mb.require_cap = arg;
-		return 0;
-	}
-	return textcheck_option(&m->mb.tc, &m->mb.p, id, arg, e);
-}
 
 /* Read a +OK/-ERR status line into m->ok / m->text. */
 static int
@@ -97,7 +76,6 @@ pop3_step_banner(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
 
-	phase_begin(&m->mb.p.phases, PHASE_BANNER);
 	if (pop3_status(m, e) < 0)
 		return -1;
 	err_sanitize(m->mb.greeting, sizeof(m->mb.greeting), m->text, strlen(m->text));
@@ -110,7 +88,7 @@ pop3_step_banner(struct mbox_check *mb, struct err *e)
 		m->mb.apop = 1;   /* --require-tls: APOP offered before STLS */
 		result_detail(&m->mb.p.res, "APOP timestamp in the greeting: %s", m->apop);
 	}
-	textcheck_greeting(&m->mb.tc, &m->mb.p, m->mb.raw);
+	textcheck_greeting(&m->mb.cfg->tc, &m->mb.p, m->mb.raw);
 	return 0;
 }
 
@@ -154,7 +132,6 @@ pop3_step_stls(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
 
-	phase_begin(&m->mb.p.phases, PHASE_STARTTLS);
 	if (m->have_capa && !caps_has(&m->mb.caps, "STLS"))
 		return err_set(e, ERR_MISSING_FEATURE, "STLS not offered");
 	if (pop3_cmd(m, "STLS", (size_t)-1, e) < 0)
@@ -194,10 +171,9 @@ pop3_step_login(struct mbox_check *mb, struct err *e)
 	struct pop3_check *m = (struct pop3_check *)mb;
 
 	struct b64_sasl sa;
-	const char *user = m->mb.p.authuser, *pass = m->mb.p.authpass, *how;
+	const char *user = m->mb.p.cfg->authuser, *pass = m->mb.p.cfg->authpass, *how;
 	int rc = -1;
 
-	phase_begin(&m->mb.p.phases, PHASE_LOGIN);
 	if (strpbrk(user, "\r\n") || strpbrk(pass, "\r\n") ||
 	    b64_sasl_begin(&sa, user, pass) < 0)
 		return err_set(e, ERR_USAGE, "user name or password cannot be sent");
@@ -250,40 +226,6 @@ pop3_step_quit(struct mbox_check *mb, struct err *e)
 	return 0;
 }
 
-static void
-pop3_setup(struct pop3_check *m)
-{
-	m->mb.p.name = "check_pop3_banner";
-	m->mb.p.service = "POP3";
-	m->mb.p.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
-	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
-	    "[-t SEC[:STATE]] [-v] ...";
-	m->mb.p.description =
-	    "Checks a POP3 server (RFC 1939/2449/2595): the greeting (+OK; -ERR is "
-	    "CRITICAL), CAPA, STLS (-S) or implicit TLS on 995 (-s) with the "
-	    "certificate, an optional login (AUTH PLAIN when offered, else "
-	    "USER/PASS) and a clean QUIT. Every phase is timed (perfdata: connect "
-	    "tls banner capability starttls login logout, and the total as time).\n"
-	    TEXTCHECK_COMPAT_TEXT("check_pop", "check_spop");
-	m->mb.p.examples =
-	    "  check_pop3_banner -H pop.example.org -S -D 30,7\n"
-	    "      greeting, CAPA, STLS, certificate at least 30 (7) days from expiry\n"
-	    "  check_pop3_banner -H pop.example.org -s --require-cap UIDL,TOP\n"
-	    "      implicit TLS on 995; UIDL and TOP must be announced\n"
-	    "  check_pop3_banner -H pop.example.org -s -U probe --authfile /etc/nagios/pop.auth\n"
-	    "      a real login and QUIT\n"
-	    "  check_pop3_banner -H pop.example.org -s --output=openmetrics\n"
-	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n";
-	m->mb.p.compat =
-	    "  check_pop, check_spop (check_tcp)   this plugin\n"
-	    TEXTCHECK_COMPAT_ROWS;
-	m->mb.p.opts = pop3_opts;
-	m->mb.p.handler = pop3_option;
-	m->mb.p.ctx = m;
-	m->mb.p.default_port = 110;
-	m->mb.p.phase_ids = pop3_phases;
-}
-
 /* The steps as mbox_main calls them. */
 static int
 pop3_capability(struct mbox_check *mb, struct err *e)
@@ -292,9 +234,44 @@ pop3_capability(struct mbox_check *mb, struct err *e)
 }
 
 static const struct mbox_proto pop3_proto = {
-	"pop3s", "pop3", 995, "STLS", "QUIT", NULL, "USER",
-	pop3_step_banner, pop3_capability, pop3_step_stls, pop3_step_login, pop3_step_quit,
-	pop3_capability   /* --require-cap after login: CAPA in the TRANSACTION state */
+	.name = "check_pop3_banner",
+	.service = "POP3",
+	.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
+	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
+	    "[-t SEC[:STATE]] [-v] ...",
+	.description =
+	    "Checks a POP3 server (RFC 1939/2449/2595): the greeting (+OK; -ERR is "
+	    "CRITICAL), CAPA, STLS (-S) or implicit TLS on 995 (-s) with the "
+	    "certificate, an optional login (AUTH PLAIN when offered, else "
+	    "USER/PASS) and a clean QUIT. Every phase is timed (perfdata: connect "
+	    "tls banner capability starttls login logout, and the total as time).\n"
+	    TEXTCHECK_COMPAT_TEXT("check_pop", "check_spop"),
+	.examples =
+	    "  check_pop3_banner -H pop.example.org -S -D 30,7\n"
+	    "      greeting, CAPA, STLS, certificate at least 30 (7) days from expiry\n"
+	    "  check_pop3_banner -H pop.example.org -s --require-cap UIDL,TOP\n"
+	    "      implicit TLS on 995; UIDL and TOP must be announced\n"
+	    "  check_pop3_banner -H pop.example.org -s -U probe --authfile /etc/nagios/pop.auth\n"
+	    "      a real login and QUIT\n"
+	    "  check_pop3_banner -H pop.example.org -s --output=openmetrics\n"
+	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n",
+	.compat =
+	    "  check_pop, check_spop (check_tcp)   this plugin\n"
+	    TEXTCHECK_COMPAT_ROWS,
+	.opts = pop3_opts,
+	.default_port = 110,
+	.tls_service = "pop3s",
+	.plain_service = "pop3",
+	.tls_port = 995,
+	.starttls_name = "STLS",
+	.logout_name = "QUIT",
+	.plain_must_not = "USER",
+	.banner = pop3_step_banner,
+	.capability = pop3_capability,
+	.starttls = pop3_step_stls,
+	.login = pop3_step_login,
+	.logout = pop3_step_quit,
+	.recapability = pop3_capability   /* after login: CAPA in the TRANSACTION state */
 };
 
 int
@@ -305,6 +282,5 @@ main(int argc, char **argv)
 	 * (it fits the heap's first arena): 22 page faults on every run. */
 	static struct pop3_check check;
 
-	pop3_setup(&check);
 	return mbox_main(&check.mb, &pop3_proto, argc, argv);
 }

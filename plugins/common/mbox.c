@@ -138,7 +138,7 @@ mbox_step_send(void *ctx, struct err *e)
 {
 	struct mbox_check *m = ctx;
 
-	return textcheck_send(&m->tc, &m->p, e);
+	return textcheck_send(&m->cfg->tc, &m->p, e);
 }
 
 static int
@@ -155,7 +155,7 @@ mbox_step_require_tls(void *ctx, struct err *e)
 	struct mbox_check *m = ctx;
 
 	(void)e;
-	if (m->p.implicit_tls)
+	if (m->p.cfg->implicit_tls)
 		result_detail(&m->p.res, "--require-tls: implicit TLS, nothing is said "
 		    "before TLS");
 	else
@@ -178,7 +178,8 @@ mbox_step_require_cap(void *ctx, struct err *e)
 {
 	struct mbox_check *m = ctx;
 
-	return mbox_require(m, m->proto, m->require_cap, m->want_login && !m->preauth, e);
+	return mbox_require(m, m->proto, m->cfg->require_cap,
+	    m->p.cfg->want_login && !m->preauth, e);
 }
 
 static int
@@ -214,18 +215,22 @@ enum mbox_when {
 /* A step after the connection (session.h): it runs when no step before
  * it failed and it is wanted, unless the TLS connection is not trusted
  * (p.tls_untrusted, the session's stop flag: nothing more is sent over
- * it). Each step begins the phase it bills itself, or bills the phase
- * before it. */
+ * it). The driver begins the step's phase; the capability step begins
+ * capability itself (or records it as done in no time when the greeting
+ * listed them). --send and its reply belong to
+ * the greeting check, as in check_tcp: phase banner. --require-tls judges
+ * the capabilities read; --require-cap too, and when it asks for them
+ * again the protocol's step begins phase capability. */
 static const struct session_step mbox_steps[] = {
-	/* run                         wanted                 after_stop   phase */
-	{ mbox_step_banner,            MBOX_ALWAYS,           0 },   /* banner */
-	{ mbox_step_send,              MBOX_IF_SEND,          0 },   /* (banner) */
-	{ mbox_step_capability,        MBOX_ALWAYS,           0 },   /* capability */
-	{ mbox_step_require_tls,       MBOX_IF_REQUIRE_TLS,   0 },   /* (capability) */
-	{ mbox_step_starttls,          MBOX_IF_STARTTLS,      0 },   /* starttls */
-	{ mbox_step_require_cap,       MBOX_IF_REQUIRE_CAP,   0 },   /* (capability) */
-	{ mbox_step_login,             MBOX_IF_LOGIN,         0 },   /* login */
-	{ mbox_step_require_cap_after, MBOX_IF_CAP_MISSING,   0 },   /* (login) */
+	/* phase           run                           wanted               after_stop */
+	{ PHASE_BANNER,     mbox_step_banner,            MBOX_ALWAYS,         0 },
+	{ PHASE_BANNER,     mbox_step_send,              MBOX_IF_SEND,        0 },
+	{ PHASE_NONE,       mbox_step_capability,        MBOX_ALWAYS,         0 },
+	{ PHASE_NONE,       mbox_step_require_tls,       MBOX_IF_REQUIRE_TLS, 0 },
+	{ PHASE_STARTTLS,   mbox_step_starttls,          MBOX_IF_STARTTLS,    0 },
+	{ PHASE_NONE,       mbox_step_require_cap,       MBOX_IF_REQUIRE_CAP, 0 },
+	{ PHASE_LOGIN,      mbox_step_login,             MBOX_IF_LOGIN,       0 },
+	{ PHASE_NONE,       mbox_step_require_cap_after, MBOX_IF_CAP_MISSING, 0 },
 };
 
 static int
@@ -235,15 +240,15 @@ mbox_wanted(const void *ctx, int when)
 
 	switch ((enum mbox_when)when) {
 	case MBOX_IF_SEND:
-		return m->tc.send != NULL;
+		return m->cfg->tc.send != NULL;
 	case MBOX_IF_REQUIRE_TLS:
-		return m->p.require_tls != 0;
+		return m->p.cfg->require_tls != 0;
 	case MBOX_IF_STARTTLS:
-		return m->p.starttls != 0;
+		return m->p.cfg->starttls != 0;
 	case MBOX_IF_REQUIRE_CAP:
-		return m->require_cap != NULL;
+		return m->cfg->require_cap != NULL;
 	case MBOX_IF_LOGIN:
-		return m->want_login && !m->preauth;
+		return m->p.cfg->want_login && !m->preauth;
 	case MBOX_IF_CAP_MISSING:
 		return m->cap_missing.len > 0;
 	case MBOX_ALWAYS:
@@ -252,34 +257,82 @@ mbox_wanted(const void *ctx, int when)
 	return 1;
 }
 
+/* The phases of both protocols, in the order of their perfdata. */
+static const enum phase_id mbox_phases[] = {
+	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_CAPABILITY,
+	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_NONE
+};
+
+static int
+mbox_option(void *ctx, int id, const char *arg, struct err *e)
+{
+	struct mbox_config *c = ctx;
+
+	switch (id) {
+	case MBOX_OPT_ALLOW_PREAUTH:
+		c->allow_preauth = 1;
+		return 0;
+	case MBOX_OPT_REQUIRE_CAP:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--require-cap needs a list of capabilities");
+		c->require_cap = arg;
+		return 0;
+	default:
+		return textcheck_option(&c->tc, &c->pc, id, arg, e);
+	}
+}
+
+/* The configuration of PROTO's plugin from the command line; a usage
+ * error exits 3. */
+static void
+mbox_configure(struct mbox_config *c, const struct mbox_proto *proto, int argc,
+    char **argv)
+{
+	struct err e;
+
+	c->pc.name = proto->name;
+	c->pc.service = proto->service;
+	c->pc.synopsis = proto->synopsis;
+	c->pc.description = proto->description;
+	c->pc.examples = proto->examples;
+	c->pc.compat = proto->compat;
+	c->pc.opts = proto->opts;
+	c->pc.handler = mbox_option;
+	c->pc.ctx = c;
+	c->pc.default_port = proto->default_port;
+	c->pc.phase_ids = mbox_phases;
+	plugin_parse(&c->pc, argc, argv);
+	err_clear(&e);
+	if (textcheck_validate(&c->tc, &c->pc, &e) < 0 ||
+	    plugin_validate(&c->pc, proto->tls_port, &e) < 0)
+		plugin_usage_error(&c->pc, e.msg);
+}
+
 int
 mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
     char **argv)
 {
+	static struct mbox_config cfg;
 	struct err e;
 	int rc, ok, silent = 0;
 
+	mbox_configure(&cfg, proto, argc, argv);
+	m->cfg = &cfg;
 	m->proto = proto;
 	caps_init(&m->caps);
 	sbuf_init(&m->cap_missing);
-	plugin_init(&m->p);
-	plugin_parse(&m->p, argc, argv);
-	textcheck_validate(&m->tc, &m->p);
-	plugin_check_tls_opts(&m->p, proto->tls_port);
-	m->want_login = plugin_want_login(&m->p);
-
-	plugin_start(&m->p);
+	plugin_init(&m->p, &cfg.pc, NULL);
 	err_clear(&e);
 	/* -2: the SRV lookup failed, and said so */
-	rc = m->p.srv_domain && plugin_srv(&m->p, proto->tls_service,
+	rc = m->p.cfg->srv_domain && plugin_srv(&m->p, proto->tls_service,
 	    proto->plain_service) < 0 ? -2 : 0;
 	if (rc == 0)
 		rc = plugin_connect(&m->p, &e);
 	if (rc == 0)
 		rc = session_run(mbox_steps, sizeof(mbox_steps) / sizeof(mbox_steps[0]), m,
-		    mbox_wanted, &m->p.tls_untrusted, &e);
+		    mbox_wanted, &m->p.tls_untrusted, &m->p.phases, &e);
 	if (rc == -1)
-		textcheck_fail(&m->tc, &m->p, &e);
+		textcheck_fail(&cfg.tc, &m->p, &e);
 	ok = rc == 0;
 	if (m->p.connected && ok && m->p.tls_untrusted && !m->greeting[0] &&
 	    mbox_greeting_quiet(m) < 0) {
@@ -316,7 +369,8 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	}
 	plugin_close(&m->p);
 	rc = plugin_finish(&m->p);
-	textcheck_free(&m->tc);
 	sbuf_free(&m->cap_missing);
+	textcheck_free(&cfg.tc);
+	plugin_config_free(&cfg.pc);
 	return rc;
 }

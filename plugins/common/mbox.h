@@ -13,6 +13,26 @@
 
 struct mbox_check;
 
+/* The options of the mailbox plugins beyond the common ones (and beyond
+ * textcheck's), handled by mbox.c for both. */
+enum {
+	MBOX_OPT_ALLOW_PREAUTH = OPT_PLUGIN_BASE,   /* IMAP only */
+	MBOX_OPT_REQUIRE_CAP
+};
+
+/* --require-cap for the option tables; TEXT says what the server lists. */
+#define MBOX_REQUIRE_CAP_OPT(text) \
+	{ MBOX_OPT_REQUIRE_CAP, "require-cap", required_argument, "LIST", text }
+
+/* The configuration: filled by the option parsing in mbox_main, then only
+ * read by the session. */
+struct mbox_config {
+	struct plugin_config pc;    /* first */
+	struct textcheck tc;
+	const char *require_cap;    /* --require-cap LIST, or NULL */
+	int allow_preauth;          /* IMAP --allow-preauth */
+};
+
 /* Where the capability list at hand (mbox_check.caps) came from. */
 enum mbox_caps_from {
 	MBOX_CAPS_NONE = 0,   /* no list for the current state (e.g. one from before login) */
@@ -22,6 +42,13 @@ enum mbox_caps_from {
 };
 
 struct mbox_proto {
+	/* the plugin, for --help, the man page and the output */
+	const char *name;           /* "check_imap_banner" */
+	const char *service;        /* "IMAP" */
+	const char *synopsis, *description, *examples, *compat;
+	const struct opt_spec *opts;   /* its own options (mbox.c handles them) */
+	int default_port;           /* 143, 110 */
+	/* the protocol */
 	const char *tls_service;    /* SRV names (RFC 6186): "imaps", "pop3s" */
 	const char *plain_service;  /* "imap", "pop3" */
 	int tls_port;               /* 993, 995 */
@@ -43,10 +70,10 @@ struct mbox_proto {
 	int (*recapability)(struct mbox_check *m, struct err *e);
 };
 
+/* One session's run state. */
 struct mbox_check {
 	struct plugin p;            /* first: the protocols embed mbox_check first */
-	struct textcheck tc;
-	const char *require_cap;
+	const struct mbox_config *cfg;   /* set by mbox_main */
 	int preauth;                /* IMAP PREAUTH: already logged in */
 	int logged_in;
 	int apop;                   /* POP3: the greeting carries an APOP timestamp */
@@ -57,10 +84,10 @@ struct mbox_check {
 	                             * (mbox_main owns and frees it) */
 	struct caps caps;           /* filled by the protocol's steps */
 	const struct mbox_proto *proto;   /* set by mbox_main, for the steps */
-	int want_login;             /* -U: a login was asked for (set by mbox_main) */
 };
 
-/* Parse the options, run the session, print, and return the exit code. */
+/* Parse the options, run the session in M (zeroed; the protocol's check
+ * embeds it first), print, and return the exit code. */
 int mbox_main(struct mbox_check *m, const struct mbox_proto *proto,
     int argc, char **argv);
 

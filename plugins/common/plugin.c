@@ -34,20 +34,40 @@ plugin_backstop(int sig)
 }
 
 void
-plugin_init(struct plugin *p)
+plugin_init(struct plugin *p, const struct plugin_config *c,
+    const struct deadline *dl)
 {
-	p->family = AF_UNSPEC;
-	p->timeout = 10;
-	p->timeout_state = STATE_CRITICAL;
+	struct sigaction sa;
+	int64_t end;
+
+	p->cfg = c;
+	p->host = c->host;
+	p->port = c->port;
 	p->untrusted_state = STATE_CRITICAL;
-	result_init(&p->res, p->service);
-	phase_set_init(&p->phases, p->phase_ids);
+	result_init(&p->res, c->service);
+	phase_set_init(&p->phases, c->phase_ids);
+	if (dl) {
+		p->dl = *dl;
+		return;
+	}
+	deadline_init(&p->dl, c->timeout);
+	/* -t counts from plugin_parse on, when the files were read; the
+	 * backstop plugin_parse armed for that already guards the run */
+	end = c->run_start_us + (int64_t)(c->timeout * 1e6);
+	if (c->run_start_us && end < p->dl.end_us)
+		p->dl.end_us = end;
+	/* a write to a connection the server has reset (OpenSSL writes with
+	 * write(2), e.g. its close_notify) must be an error to report, not a
+	 * signal that kills the plugin before it prints anything */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* The alarm() backstop for the rest of the run: p->timeout from
- * p->run_start_us on, plus one second. */
+/* The alarm() backstop for the rest of the run: c->timeout from
+ * c->run_start_us on, plus one second. */
 void
-plugin_arm(struct plugin *p)
+plugin_arm(const struct plugin_config *c)
 {
 	struct sigaction sa;
 	int64_t left_us;
@@ -55,38 +75,14 @@ plugin_arm(struct plugin *p)
 
 	n = snprintf(backstop_msg, sizeof(backstop_msg),
 	    "%s %s - internal backstop: the run overran its %g s timeout\n",
-	    p->service, state_name(p->timeout_state), p->timeout);
+	    c->service, state_name(c->timeout_state), c->timeout);
 	backstop_len = n > 0 ? (size_t)n : 0;
-	backstop_code = p->timeout_state;
+	backstop_code = c->timeout_state;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = plugin_backstop;
 	sigaction(SIGALRM, &sa, NULL);
-	left_us = p->run_start_us + (int64_t)(p->timeout * 1e6) - deadline_now_us();
+	left_us = c->run_start_us + (int64_t)(c->timeout * 1e6) - deadline_now_us();
 	alarm(left_us > 0 ? (unsigned)((left_us + 999999) / 1000000) + 1 : 1);
-}
-
-void
-plugin_start(struct plugin *p)
-{
-	struct sigaction sa;
-	int64_t end;
-
-	deadline_init(&p->dl, p->timeout);
-	/* -t counts from plugin_parse on, when the files were read; the
-	 * backstop plugin_parse armed for that already guards the run */
-	end = p->run_start_us + (int64_t)(p->timeout * 1e6);
-	if (p->run_start_us && end < p->dl.end_us) {
-		p->dl.end_us = end;
-	} else {
-		p->run_start_us = p->dl.start_us;
-		plugin_arm(p);
-	}
-	/* a write to a connection the server has reset (OpenSSL writes with
-	 * write(2), e.g. its close_notify) must be an error to report, not a
-	 * signal that kills the plugin before it prints anything */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
 }
 
 void
@@ -101,10 +97,10 @@ plugin_fail(struct plugin *p, const struct err *e)
 		result_problem(&p->res, st, "%s", e->msg);
 	else if (e->kind == ERR_TIMEOUT && (id == PHASE_CONNECT || id == PHASE_DNS))
 		result_problem(&p->res, st, "%s: %s in phase %s (timeout %g s)",
-		    p->target, e->msg, phase, p->timeout);
+		    p->target, e->msg, phase, p->cfg->timeout);
 	else if (e->kind == ERR_TIMEOUT)
 		result_problem(&p->res, st, "%s: %s within %.1f s in phase %s (timeout %g s)",
-		    p->target, e->msg, phase_running_secs(&p->phases), phase, p->timeout);
+		    p->target, e->msg, phase_running_secs(&p->phases), phase, p->cfg->timeout);
 	else if (e->kind == ERR_REJECTED)
 		result_problem(&p->res, st, "%s: %s: %s", p->target, e->msg, e->reply);
 	else if (e->kind == ERR_MISSING_FEATURE || e->kind == ERR_CONNECT ||
@@ -140,7 +136,7 @@ plugin_err_state(const struct plugin *p, const struct err *e)
 	case ERR_INTERNAL:
 		return STATE_UNKNOWN;
 	case ERR_TIMEOUT:
-		return p->timeout_state;
+		return p->cfg->timeout_state;
 	case ERR_REJECTED:
 		if (e->reply_code >= 400 && e->reply_code < 500 && e->reply_code != 421)
 			return STATE_WARNING;
@@ -158,16 +154,22 @@ plugin_finish(struct plugin *p)
 
 	phase_end(&p->phases);
 	total = deadline_elapsed(&p->dl);
-	phase_report(&p->phases, total, &p->res, NULL);
+	phase_report(&p->phases, &p->cfg->limits, total, &p->res, NULL);
 	s = result_state(&p->res);
 	alarm(0);
 	plugin_print(p, total);
 	result_free(&p->res);
-	extra_opts_free(p->argv_orig, p->argv_alloc);
-	if (p->authpass) {
-		explicit_bzero(p->authpass, strlen(p->authpass));
-		free(p->authpass);
-		p->authpass = NULL;
-	}
 	return (int)s;
+}
+
+void
+plugin_config_free(struct plugin_config *c)
+{
+	extra_opts_free(c->argv_orig, c->argv_alloc);
+	c->argv_alloc = NULL;
+	if (c->authpass) {
+		explicit_bzero(c->authpass, strlen(c->authpass));
+		free(c->authpass);
+		c->authpass = NULL;
+	}
 }

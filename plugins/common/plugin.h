@@ -48,7 +48,11 @@ enum plugin_output {
 	PLUGIN_OUT_OPENMETRICS     /* OpenMetrics text (lib/metrics.h) */
 };
 
-struct plugin {
+/* What the plugin is and what the command line asked for: filled by the
+ * plugin (its description) and plugin_parse (the options), completed by
+ * plugin_validate, then only read, through a const pointer, by every
+ * session of the run (one per MX host, one per --count run). */
+struct plugin_config {
 	/* set by the plugin before plugin_parse */
 	const char *name;          /* "check_smtp_tx" */
 	const char *service;       /* "SMTP" */
@@ -63,9 +67,9 @@ struct plugin {
 	const enum phase_id *phase_ids;
 
 	/* the common options, filled by plugin_parse */
-	const char *host;
-	int port;                  /* 0: not given */
-	int port_from_default;     /* p->port is the protocol's default */
+	const char *host;          /* -H, or NULL */
+	int port;                  /* 0: not given; plugin_validate sets the default */
+	int port_from_default;     /* port is the protocol's default */
 	int family;                /* AF_UNSPEC, AF_INET, AF_INET6 */
 	double timeout;            /* seconds, default 10 */
 	enum state timeout_state;  /* default CRITICAL */
@@ -87,15 +91,33 @@ struct plugin {
 	int require_tls;           /* --require-tls: posture assertions */
 	const char *expect_cert_file;   /* --expect-cert-file */
 	int use_ldns;              /* resolve names through lib/dns */
-	struct dns *dns;           /* the resolver, made on first use */
-	int have_addrs;
 	const char *srv_domain;    /* --srv DOMAIN (IMAP, POP3) */
+	const char *authuser;      /* -U */
+	char *authpass;            /* -P / --authfile: owned, wiped by plugin_config_free */
+	int allow_plaintext_auth;
+	int want_login;            /* -U and a password: set by plugin_validate */
+
+	int64_t run_start_us;      /* plugin_parse began: -t counts from here */
+	char **argv_alloc;         /* argv after --extra-opts expansion */
+	char **argv_orig;
+	struct phase_limits limits;   /* -w, -c, --warning-phase, --critical-phase */
+	struct tls_info expect_cert;  /* --expect-cert-file: its certificate */
+};
+
+/* One session's run state: what it checks and what it found. Made fresh
+ * for each session (plugin_init), so that a session for one MX host or
+ * one --count run starts from nothing and shares only the configuration. */
+struct plugin {
+	const struct plugin_config *cfg;
+	const char *host;          /* the server of this session: cfg->host, the
+	                            * --srv target, or one MX host */
+	int port;                  /* cfg->port, or the --srv target's port */
+	struct dns *dns;           /* the resolver, made on first use */
+	int have_addrs;            /* addrs is set: skip resolving */
 	int ntlsa;
 	int tlsa_secure;           /* they came with the AD bit */
 	int tlsa_looked_up;
-	const char *authuser;      /* -U */
-	char *authpass;            /* -P / --authfile: owned, wiped by plugin_finish */
-	int allow_plaintext_auth;
+	int no_transcript;         /* no -v transcript (one --count run of many) */
 
 	/* the connection, after plugin_connect */
 	struct net_peer peer;
@@ -107,12 +129,7 @@ struct plugin {
 	enum state untrusted_state;   /* the state of that failure (CRITICAL;
 	                                 WARNING for an MTA-STS policy in testing) */
 	char target[512];          /* "host[addr]:port", for messages */
-
-	/* run state */
 	struct deadline dl;
-	int64_t run_start_us;      /* plugin_parse began: -t counts from here */
-	char **argv_alloc;         /* argv after --extra-opts expansion */
-	char **argv_orig;
 
 	/* The large members last, the ones a plain run hardly touches at the
 	 * very end: the plugins keep their check in static storage, and every
@@ -121,7 +138,6 @@ struct plugin {
 	struct result res;
 	struct net_addrs addrs;    /* set before plugin_connect to skip resolving */
 	struct tls_info tls_info;  /* kept for the output after the session ends */
-	struct tls_info expect_cert;    /* --expect-cert-file: its certificate */
 	char ptr_name[DNS_NAME_MAX];   /* FCrDNS-confirmed name of the server */
 	char srv_host[DNS_NAME_MAX];   /* --srv: the target found */
 	struct dns_tlsa tlsa[DNS_TLSA_MAX];   /* --dane: the records found */
@@ -131,39 +147,41 @@ struct plugin {
 /* The common option table (SPEC §3). */
 extern const struct opt_spec plugin_common_opts[];
 
-/* Initialise P (after setting the fields above): result and phases. */
-void plugin_init(struct plugin *p);
+/* Set the defaults of C (after the plugin set its description), expand
+ * --extra-opts and parse every option into C. On a usage error prints the
+ * UNKNOWN line with a hint and exits 3; --help/--version print and exit 3
+ * (as monitoring-plugins do). Arms the alarm() backstop for -t. */
+void plugin_parse(struct plugin_config *c, int argc, char **argv);
 
-/* Expand --extra-opts and parse every option. On a usage error prints
- * the UNKNOWN line with a hint and exits 3; --help/--version print and
- * exit 3 (as monitoring-plugins do). */
-void plugin_parse(struct plugin *p, int argc, char **argv);
-
-/* Print "SERVICE UNKNOWN - MSG" and the usage hint; exit 3. */
-void plugin_usage_error(struct plugin *p, const char *msg)
+/* Print "SERVICE UNKNOWN - MSG" and the usage hint; free C; exit 3. */
+void plugin_usage_error(struct plugin_config *c, const char *msg)
 	__attribute__((noreturn));
 
-/* Start the run's clock and arm the alarm() backstop (timeout + 1 s). */
-void plugin_start(struct plugin *p);
+/* Free what C owns (the expanded argv; the password, wiped first). */
+void plugin_config_free(struct plugin_config *c);
+
+/* Make P a fresh session of configuration C (its server: C's host and
+ * port), with the run's deadline DL (NULL: start the run's clock now,
+ * from C's run_start_us, and ignore SIGPIPE). */
+void plugin_init(struct plugin *p, const struct plugin_config *c,
+    const struct deadline *dl);
 
 /* --srv (RFC 6186): look up _SERVICE._tcp.DOMAIN (SERVICE is TLS_SERVICE
- * with -s, else PLAIN_SERVICE) and make the best target p->host and its
- * port p->port (unless -p was given). A "." target means the service is
+ * with -s, else PLAIN_SERVICE) and make the best target the session's
+ * p->host and its port p->port (unless -p was given). A "." target means the service is
  * not offered. Records the failure as a problem and returns -1. */
 int plugin_srv(struct plugin *p, const char *tls_service,
     const char *plain_service);
 
-/* Usage checks of the TLS options: -S and -s exclude each other; -D,
- * --dane, --require-tls and --expect-cert-file without -s imply -S;
- * --dane needs a host name; the --expect-cert-file certificate must be
- * readable. Sets the default port (DEFAULT_PORT, or TLS_PORT with -s). */
-void plugin_check_tls_opts(struct plugin *p, int tls_port);
-
-/* Usage checks shared by the plugins that log in: -U needs a password,
- * and credentials are refused over plaintext without -S/-s or
- * --allow-plaintext-auth (UNKNOWN with a hint, before anything is sent).
- * Returns 1 when a login was asked for. */
-int plugin_want_login(struct plugin *p);
+/* The common options taken together, once, after plugin_parse: -S and
+ * -s exclude each other; -D, --dane, --require-tls and --expect-cert-file
+ * without -s imply -S; --dane needs a host name; the --expect-cert-file
+ * certificate must be readable; -H and --srv exclude each other. Sets the
+ * default port (default_port, or TLS_PORT with -s). The login: -U needs a
+ * password, and credentials are refused over plaintext without -S/-s or
+ * --allow-plaintext-auth (before anything is sent); sets want_login.
+ * Returns 0, or -1 with *e set (ERR_USAGE) for plugin_usage_error. */
+int plugin_validate(struct plugin_config *c, int tls_port, struct err *e);
 
 /* The addresses of p->host into *out: a name through the DNS module when
  * p->use_ldns (--dns-server, --srv, --mx), else and for a literal through
@@ -187,7 +205,7 @@ int plugin_upgrade(struct plugin *p, struct err *e);
 
 /* -D: a WARNING or CRITICAL "WHO: certificate expires in DAYS days (...
  * below N, notAfter NOT_AFTER)" when DAYS (whole days left) is within
- * p->cert_warn or p->cert_crit; nothing otherwise. */
+ * cfg->cert_warn or cfg->cert_crit; nothing otherwise. */
 void plugin_cert_expiry(struct plugin *p, const char *who, long days,
     const char *not_after);
 
@@ -209,8 +227,8 @@ void plugin_close(struct plugin *p);
 enum state plugin_err_state(const struct plugin *p, const struct err *e);
 
 /* Stop timing, add the phase perfdata and thresholds, print (in the
- * --output format), free and return the exit code, which the format does
- * not change. */
+ * --output format), free the session's result and return the exit code,
+ * which the format does not change. */
 int plugin_finish(struct plugin *p);
 
 #endif

@@ -18,7 +18,7 @@ static int
 plugin_proxy_header(const struct plugin *p, struct conn *c,
     const struct net_peer *peer, struct err *e)
 {
-	if (p->proxy == 1) {
+	if (p->cfg->proxy == 1) {
 		char line[256];
 
 		(void)proxy_v1_line(peer, line, sizeof(line));
@@ -39,9 +39,9 @@ plugin_resolve(struct plugin *p, struct net_addrs *out, struct err *e)
 	struct dns *d = NULL;
 
 	/* a literal needs no resolver: the DNS module is not even loaded */
-	if (p->use_ldns && !net_is_literal(p->host) && (d = plugin_dns(p, e)) == NULL)
+	if (p->cfg->use_ldns && !net_is_literal(p->host) && (d = plugin_dns(p, e)) == NULL)
 		return -1;
-	return resolve_addrs(d, p->host, p->port, p->family, &p->dl, out, NULL, e);
+	return resolve_addrs(d, p->host, p->port, p->cfg->family, &p->dl, out, NULL, e);
 }
 
 int
@@ -75,15 +75,17 @@ plugin_connect(struct plugin *p, struct err *e)
 		    p->peer.remote.text, p->peer.port);
 	conn_init(&p->conn, fd, &p->dl);
 	p->connected = 1;
-	if (p->fcrdns)
-		plugin_fcrdns(p);
-	if (p->dane && plugin_tlsa(p, e) < 0)
-		return -1;
-	if (p->verbose)
+	if (p->cfg->verbose && !p->no_transcript)
 		p->conn.transcript = &p->res.transcript;
-	if (p->proxy && plugin_proxy_header(p, &p->conn, &p->peer, e) < 0)
+	/* the PROXY header goes first on the connection, and is the end of
+	 * phase connect; the look-ups of --fcrdns and --dane are phase dns */
+	if (p->cfg->proxy && plugin_proxy_header(p, &p->conn, &p->peer, e) < 0)
 		return -1;
-	if (p->implicit_tls) {
+	if (p->cfg->fcrdns)
+		plugin_fcrdns(p);
+	if (p->cfg->dane && plugin_tlsa(p, e) < 0)
+		return -1;
+	if (p->cfg->implicit_tls) {
 		phase_begin(&p->phases, PHASE_TLS);
 		if (plugin_upgrade(p, e) < 0)
 			return -1;

@@ -16,7 +16,7 @@
 int
 plugin_tlsa(struct plugin *p, struct err *e)
 {
-	const char *base = p->sni ? p->sni : p->host;
+	const char *base = p->cfg->sni ? p->cfg->sni : p->host;
 	int n = 0;
 
 	if (net_is_literal(base))
@@ -35,7 +35,7 @@ plugin_tlsa(struct plugin *p, struct err *e)
 	p->ntlsa = n;
 	p->tlsa_looked_up = 1;
 	if (n == 0) {
-		if (p->dane == 2)
+		if (p->cfg->dane == 2)
 			result_problem(&p->res, STATE_CRITICAL, "DANE: no TLSA records for "
 			    "_%d._tcp.%s (--dane=required)", p->port, base);
 		else
@@ -59,8 +59,8 @@ plugin_srv(struct plugin *p, const char *tls_service, const char *plain_service)
 	int n = 0;
 
 	err_clear(&e);
-	snprintf(name, sizeof(name), "_%s._tcp.%s", p->implicit_tls ? tls_service :
-	    plain_service, p->srv_domain);
+	snprintf(name, sizeof(name), "_%s._tcp.%s", p->cfg->implicit_tls ? tls_service :
+	    plain_service, p->cfg->srv_domain);
 	phase_begin(&p->phases, PHASE_DNS);
 	if (plugin_dns(p, &e) == NULL ||
 	    dns_srv(p->dns, name, &p->dl, srv, DNS_SRV_MAX, &n, &e) < 0) {
@@ -74,12 +74,12 @@ plugin_srv(struct plugin *p, const char *tls_service, const char *plain_service)
 	}
 	if (strcmp(srv[0].target, ".") == 0) {
 		result_problem(&p->res, STATE_CRITICAL, "%s does not offer this service "
-		    "(SRV %s has the target \".\", RFC 6186)", p->srv_domain, name);
+		    "(SRV %s has the target \".\", RFC 6186)", p->cfg->srv_domain, name);
 		return -1;
 	}
 	memcpy(p->srv_host, srv[0].target, sizeof(p->srv_host));
 	p->host = p->srv_host;
-	if (p->port == 0 || p->port_from_default)
+	if (p->port == 0 || p->cfg->port_from_default)
 		p->port = (int)srv[0].port;
 	result_detail(&p->res, "SRV %s: %u %u %u %s%s", name, srv[0].prio, srv[0].weight,
 	    srv[0].port, srv[0].target, n > 1 ? " (first of several)" : "");
@@ -90,7 +90,7 @@ struct dns *
 plugin_dns(struct plugin *p, struct err *e)
 {
 	if (p->dns == NULL)
-		p->dns = dns_new(p->dns_server, e);
+		p->dns = dns_new(p->cfg->dns_server, e);
 	return p->dns;
 }
 

@@ -6,8 +6,8 @@
 #include "plugin.h"
 
 /* plugin.c: (re)arm the alarm() backstop for the rest of the run:
- * p->timeout from p->run_start_us on, plus one second. */
-void plugin_arm(struct plugin *p);
+ * c->timeout from c->run_start_us on, plus one second. */
+void plugin_arm(const struct plugin_config *c);
 
 /* plugin_dns.c: --dane: fetch the TLSA records of _PORT._tcp.HOST into
  * p->tlsa (phase dns). */

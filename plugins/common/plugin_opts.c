@@ -16,13 +16,13 @@
 #include "plugin_int.h"
 
 static int plugin_common(void *ctx, int id, const char *arg, struct err *e);
-static int plugin_common_tls(struct plugin *p, int id, const char *arg,
+static int plugin_common_tls(struct plugin_config *c, int id, const char *arg,
     struct err *e);
-static int plugin_common_login(struct plugin *p, int id, const char *arg,
+static int plugin_common_login(struct plugin_config *c, int id, const char *arg,
     struct err *e);
-static void plugin_help(const struct plugin *p);
-static void plugin_man(const struct plugin *p);
-static void plugin_pre_timeout(struct plugin *p, int argc, char **argv);
+static void plugin_help(const struct plugin_config *c);
+static void plugin_man(const struct plugin_config *c);
+static void plugin_pre_timeout(struct plugin_config *c, int argc, char **argv);
 
 const struct opt_spec plugin_common_opts[] = {
 	/* hidden: prints the man page, made from the same tables as --help */
@@ -134,7 +134,7 @@ const struct opt_spec plugin_common_opts[] = {
 };
 
 static int
-plugin_timeout(struct plugin *p, const char *arg, struct err *e)
+plugin_timeout(struct plugin_config *c, const char *arg, struct err *e)
 {
 	char num[32];
 	const char *colon = strchr(arg, ':');
@@ -144,27 +144,27 @@ plugin_timeout(struct plugin *p, const char *arg, struct err *e)
 		return err_set(e, ERR_USAGE, "timeout '%.32s' is not a number of seconds", arg);
 	memcpy(num, arg, n);
 	num[n] = '\0';
-	if (opts_seconds("timeout", num, &p->timeout, e) < 0)
+	if (opts_seconds("timeout", num, &c->timeout, e) < 0)
 		return -1;
-	if (colon && state_parse(colon + 1, &p->timeout_state) < 0)
+	if (colon && state_parse(colon + 1, &c->timeout_state) < 0)
 		return err_set(e, ERR_USAGE, "timeout state '%.32s' must be ok, warning, "
 		    "critical or unknown", colon + 1);
 	return 0;
 }
 
 static void
-plugin_set_pass(struct plugin *p, const char *pass)
+plugin_set_pass(struct plugin_config *c, const char *pass)
 {
-	if (p->authpass) {
-		explicit_bzero(p->authpass, strlen(p->authpass));
-		free(p->authpass);
+	if (c->authpass) {
+		explicit_bzero(c->authpass, strlen(c->authpass));
+		free(c->authpass);
 	}
-	p->authpass = strdup(pass);
+	c->authpass = strdup(pass);
 }
 
 /* --authfile: "user=..." / "password=..." lines, or the password alone. */
 static int
-plugin_authfile(struct plugin *p, const char *path, struct err *e)
+plugin_authfile(struct plugin_config *c, const char *path, struct err *e)
 {
 	static char user[256];
 	char buf[4096], *line, *save = NULL;
@@ -209,7 +209,7 @@ plugin_authfile(struct plugin *p, const char *path, struct err *e)
 			continue;
 		if (eq == NULL) {
 			if (first)
-				plugin_set_pass(p, line);
+				plugin_set_pass(c, line);
 			first = 0;
 			continue;
 		}
@@ -227,7 +227,7 @@ plugin_authfile(struct plugin *p, const char *path, struct err *e)
 				break;
 			}
 			snprintf(user, sizeof(user), "%s", v);
-			p->authuser = user;
+			c->authuser = user;
 		} else if ((kl == 8 && strncmp(line, "password", 8) == 0) ||
 		    (kl == 4 && strncmp(line, "pass", 4) == 0)) {
 			if (*v == '\0') {
@@ -235,20 +235,20 @@ plugin_authfile(struct plugin *p, const char *path, struct err *e)
 				    path);
 				break;
 			}
-			plugin_set_pass(p, v);
+			plugin_set_pass(c, v);
 		}
 	}
 	explicit_bzero(buf, sizeof(buf));
-	if (rc == 0 && p->authpass == NULL)
+	if (rc == 0 && c->authpass == NULL)
 		rc = err_set(e, ERR_USAGE, "--authfile %s holds no password", path);
 	return rc;
 }
 
 /* -D WARN[,CRIT]: alert when fewer days are left, i.e. ranges "WARN:" */
 static int
-plugin_cert_days(struct plugin *p, const char *arg, struct err *e)
+plugin_cert_days(struct plugin_config *c, const char *arg, struct err *e)
 {
-	char w[32], c[32];
+	char w[32], cr[32];
 	const char *comma = strchr(arg, ',');
 	long days;
 
@@ -256,13 +256,13 @@ plugin_cert_days(struct plugin *p, const char *arg, struct err *e)
 	if (opts_int("--certificate", w, 0, 36500, &days, e) < 0)
 		return -1;
 	snprintf(w, sizeof(w), "%ld:", days);
-	if (range_parse(&p->cert_warn, w, e) < 0)
+	if (range_parse(&c->cert_warn, w, e) < 0)
 		return -1;
 	if (comma) {
 		if (opts_int("--certificate", comma + 1, 0, 36500, &days, e) < 0)
 			return -1;
-		snprintf(c, sizeof(c), "%ld:", days);
-		if (range_parse(&p->cert_crit, c, e) < 0)
+		snprintf(cr, sizeof(cr), "%ld:", days);
+		if (range_parse(&c->cert_crit, cr, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -272,12 +272,12 @@ plugin_cert_days(struct plugin *p, const char *arg, struct err *e)
  * not empty, and when it exists, of the right type (OpenSSL would wait
  * for a FIFO). A missing file is left to the reader, which says so. */
 static int
-plugin_file_arg(const struct plugin *p, const char *what, const char *arg,
+plugin_file_arg(const struct plugin_config *c, const char *what, const char *arg,
     int dir, struct err *e)
 {
 	struct stat st;
 
-	(void)p;
+	(void)c;
 	if (arg[0] == '\0')
 		return err_set(e, ERR_USAGE, "%s needs a %s name, not an empty string",
 		    what, dir ? "directory" : "file");
@@ -300,233 +300,230 @@ plugin_file_arg(const struct plugin *p, const char *what, const char *arg,
 static int
 plugin_common(void *ctx, int id, const char *arg, struct err *e)
 {
-	struct plugin *p = ctx;
+	struct plugin_config *c = ctx;
 	long v;
 
 	switch (id) {
 	case 'H':
 		if (opts_hostname("-H", arg, e) < 0)
 			return -1;
-		p->host = arg;
+		c->host = arg;
 		return 0;
 	case 'p':
 		if (opts_int("port", arg, 1, 65535, &v, e) < 0)
 			return -1;
-		p->port = (int)v;
+		c->port = (int)v;
 		return 0;
 	case '4':
-		p->family = AF_INET;
+		c->family = AF_INET;
 		return 0;
 	case '6':
-		p->family = AF_INET6;
+		c->family = AF_INET6;
 		return 0;
 	case 't':
-		return plugin_timeout(p, arg, e);
+		return plugin_timeout(c, arg, e);
 	case 'w':
-		return range_parse(&p->phases.total_warn, arg, e);
+		return range_parse(&c->limits.total_warn, arg, e);
 	case 'c':
-		return range_parse(&p->phases.total_crit, arg, e);
+		return range_parse(&c->limits.total_crit, arg, e);
 	case OPT_WARNING_PHASE:
-		return phase_threshold(&p->phases, arg, 0, e);
+		return phase_threshold(&c->limits, c->phase_ids, arg, 0, e);
 	case OPT_CRITICAL_PHASE:
-		return phase_threshold(&p->phases, arg, 1, e);
+		return phase_threshold(&c->limits, c->phase_ids, arg, 1, e);
 	case OPT_OUTPUT:
 		if (strcmp(arg, "json") == 0)
-			p->output = PLUGIN_OUT_JSON;
+			c->output = PLUGIN_OUT_JSON;
 		else if (strcmp(arg, "openmetrics") == 0)
-			p->output = PLUGIN_OUT_OPENMETRICS;
+			c->output = PLUGIN_OUT_OPENMETRICS;
 		else if (strcmp(arg, "nagios") == 0)
-			p->output = PLUGIN_OUT_NAGIOS;
+			c->output = PLUGIN_OUT_NAGIOS;
 		else
 			return err_set(e, ERR_USAGE, "--output must be nagios, json or "
 			    "openmetrics, not '%.32s'", arg);
 		return 0;
 	case OPT_JSON:
-		p->output = PLUGIN_OUT_JSON;
+		c->output = PLUGIN_OUT_JSON;
 		return 0;
 	case OPT_EXTRA_OPTS:
 		return 0;   /* expanded before parsing */
 	case 'v':
-		p->verbose++;
+		c->verbose++;
 		return 0;
 	case 'V':
-		printf("%s (%s %s)\n", p->name, PACKAGE_NAME, PACKAGE_VERSION);
-		result_free(&p->res);
-		extra_opts_free(p->argv_orig, p->argv_alloc);
+		printf("%s (%s %s)\n", c->name, PACKAGE_NAME, PACKAGE_VERSION);
+		plugin_config_free(c);
 		exit(STATE_UNKNOWN);
 	case OPT_HELP_MAN:
-		plugin_man(p);
-		result_free(&p->res);
-		extra_opts_free(p->argv_orig, p->argv_alloc);
+		plugin_man(c);
+		plugin_config_free(c);
 		exit(0);
 	case 'h':
-		plugin_help(p);
-		result_free(&p->res);
-		extra_opts_free(p->argv_orig, p->argv_alloc);
+		plugin_help(c);
+		plugin_config_free(c);
 		exit(STATE_UNKNOWN);
 	default:
-		return plugin_common_tls(p, id, arg, e);
+		return plugin_common_tls(c, id, arg, e);
 	}
 }
 
 static int
-plugin_common_tls(struct plugin *p, int id, const char *arg, struct err *e)
+plugin_common_tls(struct plugin_config *c, int id, const char *arg, struct err *e)
 {
 	switch (id) {
 	case 'S':
-		p->starttls = 1;
+		c->starttls = 1;
 		return 0;
 	case 's':
-		p->implicit_tls = 1;
+		c->implicit_tls = 1;
 		return 0;
 	case OPT_SNI:
 		if (arg && (arg[0] == '\0' || strpbrk(arg, " /")))
 			return err_set(e, ERR_USAGE, "--sni needs a host name");
-		p->sni = arg;
+		c->sni = arg;
 		return 0;
 	case 'r':
 		if (arg == NULL || strcmp(arg, "v1") == 0 || strcmp(arg, "1") == 0)
-			p->proxy = 1;
+			c->proxy = 1;
 		else if (strcmp(arg, "v2") == 0 || strcmp(arg, "2") == 0)
-			p->proxy = 2;
+			c->proxy = 2;
 		else
 			return err_set(e, ERR_USAGE, "--proxy must be v1 or v2, not '%.16s'", arg);
 		return 0;
 	case 'D':
-		return plugin_cert_days(p, arg, e);
+		return plugin_cert_days(c, arg, e);
 	case OPT_VERIFY:
 		if (strcmp(arg, "full") == 0)
-			p->verify = TLS_VERIFY_FULL;
+			c->verify = TLS_VERIFY_FULL;
 		else if (strcmp(arg, "chain") == 0)
-			p->verify = TLS_VERIFY_CHAIN;
+			c->verify = TLS_VERIFY_CHAIN;
 		else if (strcmp(arg, "none") == 0)
-			p->verify = TLS_VERIFY_NONE;
+			c->verify = TLS_VERIFY_NONE;
 		else
 			return err_set(e, ERR_USAGE, "--verify must be full, chain or none");
 		return 0;
 	case OPT_CA_FILE:
-		if (plugin_file_arg(p, "--ca-file", arg, 0, e) < 0)
+		if (plugin_file_arg(c, "--ca-file", arg, 0, e) < 0)
 			return -1;
-		p->ca_file = arg;
+		c->ca_file = arg;
 		return 0;
 	case OPT_CA_PATH:
-		if (plugin_file_arg(p, "--ca-path", arg, 1, e) < 0)
+		if (plugin_file_arg(c, "--ca-path", arg, 1, e) < 0)
 			return -1;
-		p->ca_path = arg;
+		c->ca_path = arg;
 		return 0;
 	case OPT_DANE:
-		if (p->dane == 0)   /* a bare --dane never undoes =required */
-			p->dane = 1;
+		if (c->dane == 0)   /* a bare --dane never undoes =required */
+			c->dane = 1;
 		if (arg == NULL)
 			return 0;
 		if (strcmp(arg, "required") == 0) {
-			p->dane = 2;
+			c->dane = 2;
 		} else if (strcmp(arg, "rollover") == 0) {
-			p->dane_rollover = 1;
+			c->dane_rollover = 1;
 		} else if (strcmp(arg, "required,rollover") == 0 ||
 		    strcmp(arg, "rollover,required") == 0) {
-			p->dane = 2;
-			p->dane_rollover = 1;
+			c->dane = 2;
+			c->dane_rollover = 1;
 		} else {
 			return err_set(e, ERR_USAGE, "--dane takes no value, 'required', "
 			    "'rollover' or 'required,rollover'");
 		}
 		return 0;
 	case OPT_REQUIRE_TLS:
-		p->require_tls = 1;
+		c->require_tls = 1;
 		return 0;
 	case OPT_EXPECT_CERT_FILE:
-		if (plugin_file_arg(p, "--expect-cert-file", arg, 0, e) < 0)
+		if (plugin_file_arg(c, "--expect-cert-file", arg, 0, e) < 0)
 			return -1;
-		p->expect_cert_file = arg;
+		c->expect_cert_file = arg;
 		return 0;
 	case OPT_TLS_MIN:
 		if (strcmp(arg, "1.2") == 0)
-			p->tls_min = 12;
+			c->tls_min = 12;
 		else if (strcmp(arg, "1.3") == 0)
-			p->tls_min = 13;
+			c->tls_min = 13;
 		else
 			return err_set(e, ERR_USAGE, "--tls-min must be 1.2 or 1.3");
 		return 0;
 	default:
-		return plugin_common_login(p, id, arg, e);
+		return plugin_common_login(c, id, arg, e);
 	}
 }
 
 static int
-plugin_common_login(struct plugin *p, int id, const char *arg, struct err *e)
+plugin_common_login(struct plugin_config *c, int id, const char *arg, struct err *e)
 {
 	switch (id) {
 	case 'U':
 		if (arg[0] == '\0')
 			return err_set(e, ERR_USAGE, "-U needs a user name, not an empty "
 			    "string");
-		p->authuser = arg;
+		c->authuser = arg;
 		return 0;
 	case 'P':
 		if (arg[0] == '\0')
 			return err_set(e, ERR_USAGE, "-P needs a password, not an empty "
 			    "string");
-		plugin_set_pass(p, arg);
-		return p->authpass ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+		plugin_set_pass(c, arg);
+		return c->authpass ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
 	case OPT_AUTHFILE:
-		return plugin_authfile(p, arg, e);
+		return plugin_authfile(c, arg, e);
 	case OPT_ALLOW_PLAINTEXT_AUTH:
-		p->allow_plaintext_auth = 1;
+		c->allow_plaintext_auth = 1;
 		return 0;
 	case OPT_DNS_SERVER:
 		if (arg[0] == '\0')
 			return err_set(e, ERR_USAGE, "--dns-server needs an address, not an "
 			    "empty string");
-		p->dns_server = arg;
-		p->use_ldns = 1;
+		c->dns_server = arg;
+		c->use_ldns = 1;
 		return 0;
 	case OPT_FCRDNS:
-		p->fcrdns = 1;
+		c->fcrdns = 1;
 		return 0;
 	default:
-		if (p->handler)
-			return p->handler(p->ctx, id, arg, e);
+		if (c->handler)
+			return c->handler(c->ctx, id, arg, e);
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
 	}
 }
 
 static void
-plugin_help(const struct plugin *p)
+plugin_help(const struct plugin_config *c)
 {
-	const struct opt_spec *tables[] = { plugin_common_opts, p->opts, NULL };
+	const struct opt_spec *tables[] = { plugin_common_opts, c->opts, NULL };
 	struct sbuf out;
 
 	sbuf_init(&out);
-	sbuf_printf(&out, "%s (%s %s)\n\n", p->name, PACKAGE_NAME, PACKAGE_VERSION);
-	opts_wrap(&out, p->description, 0);
-	sbuf_printf(&out, "\nUsage: %s %s\n\nOptions:\n", p->name, p->synopsis);
+	sbuf_printf(&out, "%s (%s %s)\n\n", c->name, PACKAGE_NAME, PACKAGE_VERSION);
+	opts_wrap(&out, c->description, 0);
+	sbuf_printf(&out, "\nUsage: %s %s\n\nOptions:\n", c->name, c->synopsis);
 	opts_help(&out, tables);
 	sbuf_printf(&out, "\nExit states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage "
 	    "errors and the plugin's own faults only).\n");
-	if (p->examples)
-		sbuf_printf(&out, "\nExamples:\n%s", p->examples);
-	if (p->compat)
-		sbuf_printf(&out, "\nCompatibility:\n%s", p->compat);
+	if (c->examples)
+		sbuf_printf(&out, "\nExamples:\n%s", c->examples);
+	if (c->compat)
+		sbuf_printf(&out, "\nCompatibility:\n%s", c->compat);
 	fputs(sbuf_str(&out), stdout);
 	sbuf_free(&out);
 }
 
 static void
-plugin_man(const struct plugin *p)
+plugin_man(const struct plugin_config *c)
 {
-	const struct opt_spec *tables[] = { plugin_common_opts, p->opts, NULL };
+	const struct opt_spec *tables[] = { plugin_common_opts, c->opts, NULL };
 	const char *line, *nl;
 	struct sbuf out;
 
 	sbuf_init(&out);
-	sbuf_printf(&out, ".TH %s 1 \"\" \"%s %s\" \"Monitoring plugins\"\n", p->name,
+	sbuf_printf(&out, ".TH %s 1 \"\" \"%s %s\" \"Monitoring plugins\"\n", c->name,
 	    PACKAGE_NAME, PACKAGE_VERSION);
-	sbuf_printf(&out, ".SH NAME\n%s \\- %s plugin of %s\n", p->name, p->service, PACKAGE_NAME);
-	sbuf_printf(&out, ".SH SYNOPSIS\n.B %s\n", p->name);
-	opts_man_text(&out, p->synopsis);
+	sbuf_printf(&out, ".SH NAME\n%s \\- %s plugin of %s\n", c->name, c->service, PACKAGE_NAME);
+	sbuf_printf(&out, ".SH SYNOPSIS\n.B %s\n", c->name);
+	opts_man_text(&out, c->synopsis);
 	sbuf_printf(&out, "\n.SH DESCRIPTION\n");
-	opts_man_text(&out, p->description);
+	opts_man_text(&out, c->description);
 	sbuf_printf(&out, "\n.SH OPTIONS\n");
 	opts_man(&out, tables);
 	sbuf_printf(&out, ".SH EXIT STATUS\n0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors "
@@ -537,9 +534,9 @@ plugin_man(const struct plugin *p)
 	    "transcript (secrets replaced by ***). \\fB\\-\\-output=json\\fR prints "
 	    "one JSON object instead, \\fB\\-\\-output=openmetrics\\fR the state "
 	    "and the perfdata as OpenMetrics text; the exit status is the same.\n");
-	if (p->examples) {
+	if (c->examples) {
 		sbuf_printf(&out, ".SH EXAMPLES\n");
-		for (line = p->examples; *line; line = nl + 1) {
+		for (line = c->examples; *line; line = nl + 1) {
 			nl = strchr(line, '\n');
 			if (nl == NULL)
 				break;
@@ -558,9 +555,9 @@ plugin_man(const struct plugin *p)
 			sbuf_addc(&out, '\n');
 		}
 	}
-	if (p->compat) {
+	if (c->compat) {
 		sbuf_printf(&out, ".SH COMPATIBILITY\n.nf\n");
-		opts_man_text(&out, p->compat);
+		opts_man_text(&out, c->compat);
 		sbuf_printf(&out, "\n.fi\n");
 	}
 	sbuf_printf(&out, ".SH SEE ALSO\ncheck_smtp_tx(1), check_imap_banner(1), check_pop3_banner(1)\n");
@@ -569,7 +566,7 @@ plugin_man(const struct plugin *p)
 }
 
 void
-plugin_usage_error(struct plugin *p, const char *msg)
+plugin_usage_error(struct plugin_config *c, const char *msg)
 {
 	char clean[ERR_MSG_MAX * 2];
 
@@ -577,9 +574,8 @@ plugin_usage_error(struct plugin *p, const char *msg)
 	 * '|' starts perfdata and no escape sequence reaches a terminal */
 	err_sanitize(clean, sizeof(clean), msg, strlen(msg));
 	printf("%s UNKNOWN - %s\nUsage: %s %s\nTry '%s --help' for all options "
-	    "and examples.\n", p->service, clean, p->name, p->synopsis, p->name);
-	result_free(&p->res);
-	extra_opts_free(p->argv_orig, p->argv_alloc);
+	    "and examples.\n", c->service, clean, c->name, c->synopsis, c->name);
+	plugin_config_free(c);
 	exit(STATE_UNKNOWN);
 }
 
@@ -587,7 +583,7 @@ plugin_usage_error(struct plugin *p, const char *msg)
  * so that the backstop guards the reading of --extra-opts and --authfile
  * files with it (default: 10 s; an ini file's -t counts from parsing on). */
 static void
-plugin_pre_timeout(struct plugin *p, int argc, char **argv)
+plugin_pre_timeout(struct plugin_config *c, int argc, char **argv)
 {
 	struct err e;
 	const char *arg;
@@ -606,34 +602,37 @@ plugin_pre_timeout(struct plugin *p, int argc, char **argv)
 			arg = argv[i] + 2;
 		err_clear(&e);
 		if (arg)
-			(void)plugin_timeout(p, arg, &e);
+			(void)plugin_timeout(c, arg, &e);
 	}
 }
 
 void
-plugin_parse(struct plugin *p, int argc, char **argv)
+plugin_parse(struct plugin_config *c, int argc, char **argv)
 {
-	const struct opt_spec *tables[] = { plugin_common_opts, p->opts, NULL };
+	const struct opt_spec *tables[] = { plugin_common_opts, c->opts, NULL };
 	struct opts_fault f;
 	struct err e;
 	int nargc;
 
 	err_clear(&e);
+	c->family = AF_UNSPEC;
+	c->timeout = 10;
+	c->timeout_state = STATE_CRITICAL;
 	/* the clock starts before any file is read (--extra-opts, --authfile,
 	 * --body-file): a file that blocks cannot outlast -t */
-	p->run_start_us = deadline_now_us();
-	plugin_pre_timeout(p, argc, argv);
-	plugin_arm(p);
-	p->argv_orig = argv;
-	if (extra_opts_expand(argc, argv, p->name, &nargc, &p->argv_alloc, &e) < 0)
-		plugin_usage_error(p, e.msg);
-	if (opts_parse_at(nargc, p->argv_alloc, tables, plugin_common, p, &f, &e) < 0) {
+	c->run_start_us = deadline_now_us();
+	plugin_pre_timeout(c, argc, argv);
+	plugin_arm(c);
+	c->argv_orig = argv;
+	if (extra_opts_expand(argc, argv, c->name, &nargc, &c->argv_alloc, &e) < 0)
+		plugin_usage_error(c, e.msg);
+	if (opts_parse_at(nargc, c->argv_alloc, tables, plugin_common, c, &f, &e) < 0) {
 		const char *key, *file;
 		char msg[ERR_MSG_MAX + 1024];
 		int line;
 
-		if (extra_opts_origin(argv, p->argv_alloc, f.word, &key, &file, &line) < 0)
-			plugin_usage_error(p, e.msg);
+		if (extra_opts_origin(argv, c->argv_alloc, f.word, &key, &file, &line) < 0)
+			plugin_usage_error(c, e.msg);
 		/* never the value of an ini entry: it may be a password */
 		snprintf(msg, sizeof(msg), "--extra-opts %.512s line %d: %s '%.64s'%s", file,
 		    line, f.kind == OPTS_FAULT_UNKNOWN ? "unknown or ambiguous option" :
@@ -641,54 +640,48 @@ plugin_parse(struct plugin *p, int argc, char **argv)
 		    key, f.kind == OPTS_FAULT_NOARG || f.kind == OPTS_FAULT_STRAY ?
 		    " takes no value" : f.kind == OPTS_FAULT_NEEDARG ? " needs a value" :
 		    f.kind == OPTS_FAULT_VALUE ? " (the value is not shown)" : "");
-		plugin_usage_error(p, msg);
+		plugin_usage_error(c, msg);
 	}
 	/* an -t of the ini file is known now */
-	plugin_arm(p);
-}
-
-void
-plugin_check_tls_opts(struct plugin *p, int tls_port)
-{
-	if (p->starttls && p->implicit_tls)
-		plugin_usage_error(p, "-S (STARTTLS) and -s (implicit TLS) exclude each other");
-	if ((p->cert_warn.set || p->cert_crit.set || p->dane || p->require_tls ||
-	    p->expect_cert_file) && !p->implicit_tls)
-		p->starttls = 1;
-	if (p->expect_cert_file) {
-		struct err e;
-
-		err_clear(&e);
-		if (tls_cert_file(p->expect_cert_file, &p->expect_cert, &e) < 0) {
-			char msg[ERR_MSG_MAX + 32];
-
-			snprintf(msg, sizeof(msg), "--expect-cert-file: %s", e.msg);
-			plugin_usage_error(p, msg);
-		}
-	}
-	if (p->srv_domain && p->host)
-		plugin_usage_error(p, "-H and --srv exclude each other");
-	if (p->srv_domain)
-		p->use_ldns = 1;
-	if (p->dane && !p->sni && p->host && net_is_literal(p->host))
-		plugin_usage_error(p, "--dane needs a host name: give -H NAME or --sni NAME");
-	if (p->port == 0) {
-		p->port = p->implicit_tls ? tls_port : p->default_port;
-		p->port_from_default = 1;
-	}
+	plugin_arm(c);
 }
 
 int
-plugin_want_login(struct plugin *p)
+plugin_validate(struct plugin_config *c, int tls_port, struct err *e)
 {
-	if (!p->authuser && !p->authpass)
+	if (c->starttls && c->implicit_tls)
+		return err_set(e, ERR_USAGE, "-S (STARTTLS) and -s (implicit TLS) exclude "
+		    "each other");
+	if ((c->cert_warn.set || c->cert_crit.set || c->dane || c->require_tls ||
+	    c->expect_cert_file) && !c->implicit_tls)
+		c->starttls = 1;
+	if (c->expect_cert_file) {
+		struct err fe;
+
+		err_clear(&fe);
+		if (tls_cert_file(c->expect_cert_file, &c->expect_cert, &fe) < 0)
+			return err_set(e, ERR_USAGE, "--expect-cert-file: %s", fe.msg);
+	}
+	if (c->srv_domain && c->host)
+		return err_set(e, ERR_USAGE, "-H and --srv exclude each other");
+	if (c->srv_domain)
+		c->use_ldns = 1;
+	if (c->dane && !c->sni && c->host && net_is_literal(c->host))
+		return err_set(e, ERR_USAGE, "--dane needs a host name: give -H NAME or "
+		    "--sni NAME");
+	if (c->port == 0) {
+		c->port = c->implicit_tls ? tls_port : c->default_port;
+		c->port_from_default = 1;
+	}
+	if (!c->authuser && !c->authpass)
 		return 0;
-	if (!p->authuser || !p->authpass)
-		plugin_usage_error(p, "the login check needs both a user (-U) and a "
-		    "password (-P, --authfile or --extra-opts)");
-	if (!p->starttls && !p->implicit_tls && !p->allow_plaintext_auth)
-		plugin_usage_error(p, "refusing to send credentials over an "
+	if (!c->authuser || !c->authpass)
+		return err_set(e, ERR_USAGE, "the login check needs both a user (-U) and "
+		    "a password (-P, --authfile or --extra-opts)");
+	if (!c->starttls && !c->implicit_tls && !c->allow_plaintext_auth)
+		return err_set(e, ERR_USAGE, "refusing to send credentials over an "
 		    "unencrypted connection: add -S (STARTTLS) or -s (implicit TLS), "
 		    "or --allow-plaintext-auth");
-	return 1;
+	c->want_login = 1;
+	return 0;
 }

@@ -20,8 +20,8 @@ plugin_print_json(const struct plugin *p, double total, FILE *f)
 	struct json_target t;
 	struct sbuf j;
 
-	t.plugin = p->name;
-	t.service = p->service;
+	t.plugin = p->cfg->name;
+	t.service = p->cfg->service;
 	t.host = p->host;
 	t.port = p->port;
 	t.time = total;
@@ -40,8 +40,8 @@ plugin_print_metrics(const struct plugin *p, FILE *f)
 	struct metrics_target t;
 	struct sbuf m;
 
-	t.plugin = p->name;
-	t.service = p->service;
+	t.plugin = p->cfg->name;
+	t.service = p->cfg->service;
 	t.host = p->host;
 	t.port = p->host ? p->port : 0;
 	sbuf_init(&m);
@@ -87,9 +87,9 @@ plugin_print_nagios(struct plugin *p)
 void
 plugin_print(struct plugin *p, double total)
 {
-	if (p->output == PLUGIN_OUT_JSON)
+	if (p->cfg->output == PLUGIN_OUT_JSON)
 		plugin_print_json(p, total, stdout);
-	else if (p->output == PLUGIN_OUT_OPENMETRICS)
+	else if (p->cfg->output == PLUGIN_OUT_OPENMETRICS)
 		plugin_print_metrics(p, stdout);
 	else
 		plugin_print_nagios(p);

@@ -31,7 +31,7 @@ plugin_tlsa_text(const struct dns_tlsa *r, char *out, size_t cap)
 static void
 plugin_tlsa_each(struct plugin *p, const struct tls_info *in)
 {
-	const char *base = p->sni ? p->sni : p->host;
+	const char *base = p->cfg->sni ? p->cfg->sni : p->host;
 	char rec[64];
 	int i, spare = 0, u = 0, n = in->ntlsa < p->ntlsa ? in->ntlsa : p->ntlsa;
 
@@ -53,7 +53,7 @@ plugin_tlsa_each(struct plugin *p, const struct tls_info *in)
 		    "the server sent (a next key published ahead, or a stale record)", rec,
 		    p->port, base);
 	}
-	if (p->dane_rollover && u > 0 && spare == 0)
+	if (p->cfg->dane_rollover && u > 0 && spare == 0)
 		result_problem(&p->res, STATE_WARNING, "%s: DANE: no second key published: "
 		    "%s usable TLSA record%s of _%d._tcp.%s match%s only the current "
 		    "certificate, so replacing it breaks DANE until DNS catches up "
@@ -66,35 +66,35 @@ plugin_tlsa_each(struct plugin *p, const struct tls_info *in)
 static void
 plugin_expect_cert(struct plugin *p, const struct tls_info *in)
 {
-	const struct tls_info *f = &p->expect_cert;
+	const struct tls_info *f = &p->cfg->expect_cert;
 
 	if (strcmp(in->fingerprint, f->fingerprint) == 0) {
-		result_detail(&p->res, "certificate is the one in %s", p->expect_cert_file);
+		result_detail(&p->res, "certificate is the one in %s", p->cfg->expect_cert_file);
 		return;
 	}
 	if (f->not_after_epoch > in->not_after_epoch)
 		result_problem(&p->res, STATE_WARNING, "%s: serves an older certificate than "
 		    "%s (notAfter %s served, %s on disk): renewed but not reloaded?",
-		    p->target, p->expect_cert_file, in->not_after, f->not_after);
+		    p->target, p->cfg->expect_cert_file, in->not_after, f->not_after);
 	else
 		result_problem(&p->res, STATE_WARNING, "%s: serves a certificate other than "
 		    "the one in %s (notAfter %s served, %s on disk)", p->target,
-		    p->expect_cert_file, in->not_after, f->not_after);
+		    p->cfg->expect_cert_file, in->not_after, f->not_after);
 	result_detail(&p->res, "certificate in %s: subject %s; SHA-256 %s",
-	    p->expect_cert_file, f->subject, f->fingerprint);
+	    p->cfg->expect_cert_file, f->subject, f->fingerprint);
 }
 
 void
 plugin_cert_expiry(struct plugin *p, const char *who, long days,
     const char *not_after)
 {
-	if (range_alert(&p->cert_crit, (double)days))
+	if (range_alert(&p->cfg->cert_crit, (double)days))
 		result_problem(&p->res, STATE_CRITICAL, "%s: certificate expires in %ld days "
-		    "(critical below %.0f, notAfter %s)", who, days, p->cert_crit.start,
+		    "(critical below %.0f, notAfter %s)", who, days, p->cfg->cert_crit.start,
 		    not_after);
-	else if (range_alert(&p->cert_warn, (double)days))
+	else if (range_alert(&p->cfg->cert_warn, (double)days))
 		result_problem(&p->res, STATE_WARNING, "%s: certificate expires in %ld days "
-		    "(warning below %.0f, notAfter %s)", who, days, p->cert_warn.start,
+		    "(warning below %.0f, notAfter %s)", who, days, p->cfg->cert_warn.start,
 		    not_after);
 }
 
@@ -108,7 +108,7 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	struct tls_opts o;
 	const struct tls_info *in;
 	struct tls *t;
-	const char *name = p->sni ? p->sni : p->host;
+	const char *name = p->cfg->sni ? p->cfg->sni : p->host;
 	int literal = name && net_is_literal(name);
 
 	p->tls_untrusted = 0;
@@ -121,10 +121,10 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	memset(&o, 0, sizeof(o));
 	o.sni = name;
 	o.verify_ip = literal ? name : NULL;
-	o.verify = p->verify;
-	o.ca_file = p->ca_file;
-	o.ca_path = p->ca_path;
-	o.min_version = p->tls_min;
+	o.verify = p->cfg->verify;
+	o.ca_file = p->cfg->ca_file;
+	o.ca_path = p->cfg->ca_path;
+	o.min_version = p->cfg->tls_min;
 	for (i = 0; i < p->ntlsa; i++) {
 		tt[i].usage = p->tlsa[i].usage;
 		tt[i].selector = p->tlsa[i].selector;
@@ -134,7 +134,7 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	}
 	o.tlsa = tt;
 	o.ntlsa = p->ntlsa;
-	o.dane_base = p->sni ? p->sni : p->host;
+	o.dane_base = p->cfg->sni ? p->cfg->sni : p->host;
 	t = tls_new(&o, e);
 	if (t == NULL)
 		return -1;
@@ -146,31 +146,21 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	in = tls_get_info(t);
 	p->tls_info = *in;
 	p->have_tls_info = 1;
-	result_detail(&p->res, "TLS: %s, cipher %s", in->protocol, in->cipher);
-	/* whole days, truncated toward zero: 5.9 days left is 5, expired 3.2
-	 * days ago is -3, in the text and in the perfdata alike */
+	p->res.tls = &p->tls_info;   /* a fact: the long output and JSON show it */
+	/* whole days, truncated toward zero, as lib/facts.c writes them */
 	days = (long)in->days_left;
 	if (!(in->problems & TLS_P_NO_CERT)) {
-		result_detail(&p->res, "certificate: subject %s; issuer %s", in->subject,
-		    in->issuer);
-		result_detail(&p->res, "certificate names: %s", in->names[0] ? in->names : "none");
-		if (in->days_left < 0)
-			result_detail(&p->res, "certificate expired on %s (%ld days ago); "
-			    "SHA-256 %s", in->not_after, -days, in->fingerprint);
-		else
-			result_detail(&p->res, "certificate valid until %s (%ld days left); "
-			    "SHA-256 %s", in->not_after, days, in->fingerprint);
 		result_perf_host(&p->res, p->perf_prefix, "cert_days", (double)days, "",
-		    &p->cert_warn, &p->cert_crit, NAN, NAN);
+		    &p->cfg->cert_warn, &p->cfg->cert_crit, NAN, NAN);
 	}
 	if (in->dane > 0)
 		result_detail(&p->res, "DANE: the certificate matches TLSA %s", in->dane_match);
-	else if (p->dane && p->ntlsa > 0 && in->dane_usable == 0)
+	else if (p->cfg->dane && p->ntlsa > 0 && in->dane_usable == 0)
 		result_problem(&p->res, STATE_CRITICAL, "DANE: none of the %d TLSA records "
 		    "is usable", p->ntlsa);
 	if (p->ntlsa > 0)
 		plugin_tlsa_each(p, in);
-	if (p->expect_cert_file && !(in->problems & TLS_P_NO_CERT))
+	if (p->cfg->expect_cert_file && !(in->problems & TLS_P_NO_CERT))
 		plugin_expect_cert(p, in);
 	if (!in->verified && p->untrusted_state == STATE_OK) {
 		/* a policy that is switched off (MTA-STS mode none): noted only */
@@ -183,7 +173,7 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		    in->verify_msg, phase_current(&p->phases));
 	} else if (in->days_left < 0) {
 		/* verification off (--verify=none, or DANE-EE): expiry still counts */
-		result_problem(&p->res, p->cert_warn.set || p->cert_crit.set ?
+		result_problem(&p->res, p->cfg->cert_warn.set || p->cfg->cert_crit.set ?
 		    STATE_CRITICAL : STATE_WARNING, "%s: certificate expired %ld day%s ago "
 		    "(notAfter %s)", p->target, -days, days == -1 ? "" : "s", in->not_after);
 	} else {
@@ -191,7 +181,7 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	}
 	if (!in->version_ok)
 		result_problem(&p->res, STATE_CRITICAL, "%s: negotiated %s, older than the "
-		    "required TLSv1.%d", p->target, in->protocol, p->tls_min - 10);
+		    "required TLSv1.%d", p->target, in->protocol, p->cfg->tls_min - 10);
 	return 0;
 }
 
@@ -202,8 +192,8 @@ plugin_tls_summary(const struct plugin *p, const char *via, struct sbuf *out)
 
 	if (!p->have_tls_info)
 		return;
-	sbuf_printf(out, ", %s%s%s", in->protocol, p->starttls ? " via " : "",
-	    p->starttls ? via : "");
+	sbuf_printf(out, ", %s%s%s", in->protocol, p->cfg->starttls ? " via " : "",
+	    p->cfg->starttls ? via : "");
 	if (!(in->problems & TLS_P_NO_CERT))
 		sbuf_printf(out, in->days_left < 0 ? ", certificate expired %ld days ago" :
 		    ", certificate %ld days left", labs((long)in->days_left));

@@ -24,7 +24,7 @@ textcheck_state(const char *arg, enum state *out, struct err *e)
 }
 
 int
-textcheck_option(struct textcheck *tc, struct plugin *p, int id,
+textcheck_option(struct textcheck *tc, struct plugin_config *c, int id,
     const char *arg, struct err *e)
 {
 	switch (id) {
@@ -33,7 +33,7 @@ textcheck_option(struct textcheck *tc, struct plugin *p, int id,
 			return err_set(e, ERR_USAGE, "--srv needs a domain name");
 		if (opts_hostname("--srv", arg, e) < 0)
 			return -1;
-		p->srv_domain = arg;
+		c->srv_domain = arg;
 		return 0;
 	case 'e':
 		/* "" would be found in any text: a check that cannot fail */
@@ -84,15 +84,16 @@ textcheck_unescape(const char *s)
 	return out;
 }
 
-void
-textcheck_validate(struct textcheck *tc, struct plugin *p)
+int
+textcheck_validate(struct textcheck *tc, const struct plugin_config *c,
+    struct err *e)
 {
 	if (!tc->mismatch_set)
 		tc->mismatch = STATE_WARNING;
 	if (!tc->refuse_set)
 		tc->refuse = STATE_CRITICAL;
-	if (p->host == NULL && p->srv_domain == NULL)
-		plugin_usage_error(p, "no host to check: give -H HOST or --srv DOMAIN");
+	if (c->host == NULL && c->srv_domain == NULL)
+		return err_set(e, ERR_USAGE, "no host to check: give -H HOST or --srv DOMAIN");
 	if (tc->escape) {
 		char *t = tc->send ? textcheck_unescape(tc->send) : NULL;
 
@@ -105,10 +106,11 @@ textcheck_validate(struct textcheck *tc, struct plugin *p)
 			tc->expect = tc->expect_esc;
 		}
 	}
+	return 0;
 }
 
 static void
-textcheck_match(struct textcheck *tc, struct plugin *p, const char *text,
+textcheck_match(const struct textcheck *tc, struct plugin *p, const char *text,
     const char *where)
 {
 	if (tc->expect && strstr(text, tc->expect) == NULL)
@@ -117,14 +119,14 @@ textcheck_match(struct textcheck *tc, struct plugin *p, const char *text,
 }
 
 void
-textcheck_greeting(struct textcheck *tc, struct plugin *p, const char *text)
+textcheck_greeting(const struct textcheck *tc, struct plugin *p, const char *text)
 {
 	if (!tc->send)
 		textcheck_match(tc, p, text, "the greeting");
 }
 
 int
-textcheck_send(struct textcheck *tc, struct plugin *p, struct err *e)
+textcheck_send(const struct textcheck *tc, struct plugin *p, struct err *e)
 {
 	char line[CONN_LINE_MAX + 1];
 	size_t len;
@@ -138,7 +140,7 @@ textcheck_send(struct textcheck *tc, struct plugin *p, struct err *e)
 }
 
 void
-textcheck_fail(struct textcheck *tc, struct plugin *p, const struct err *e)
+textcheck_fail(const struct textcheck *tc, struct plugin *p, const struct err *e)
 {
 	if (e->kind == ERR_CONNECT && e->sys_errno == ECONNREFUSED &&
 	    tc->refuse != STATE_CRITICAL) {

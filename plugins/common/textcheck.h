@@ -61,20 +61,23 @@ struct textcheck {
 	"  -S, --ssl                     -s/--tls (-S is STARTTLS here)\n" \
 	"  -r ok|warn|crit (refuse)      --refuse (-r is --proxy here)\n"
 
-int textcheck_option(struct textcheck *tc, struct plugin *p, int id,
+/* The options above, into TC (configuration; --srv into C). */
+int textcheck_option(struct textcheck *tc, struct plugin_config *c, int id,
     const char *arg, struct err *e);
 
-/* After parsing: -H is required; -E is applied. Usage errors exit 3. */
-void textcheck_validate(struct textcheck *tc, struct plugin *p);
+/* After parsing: -H or --srv is required; -E is applied. Returns -1 with
+ * *e set (ERR_USAGE) on a usage error. */
+int textcheck_validate(struct textcheck *tc, const struct plugin_config *c,
+    struct err *e);
 
 /* Judge -e against the greeting TEXT (unless --send takes that role). */
-void textcheck_greeting(struct textcheck *tc, struct plugin *p, const char *text);
+void textcheck_greeting(const struct textcheck *tc, struct plugin *p, const char *text);
 
 /* Send --send, read one line, judge -e against it. */
-int textcheck_send(struct textcheck *tc, struct plugin *p, struct err *e);
+int textcheck_send(const struct textcheck *tc, struct plugin *p, struct err *e);
 
 /* Record E as the run's problem, with --refuse for a refused connection. */
-void textcheck_fail(struct textcheck *tc, struct plugin *p, const struct err *e);
+void textcheck_fail(const struct textcheck *tc, struct plugin *p, const struct err *e);
 
 /* Free what textcheck owns. */
 void textcheck_free(struct textcheck *tc);

@@ -114,7 +114,7 @@ smtp_mx_resolve(const struct smtp_check *s, const char *name, int64_t until,
 	if (until < dl.end_us)
 		dl.end_us = until;
 	err_clear(&h->f->err);
-	if (dns_addrs(s->p.dns, name, s->p.port, s->p.family, &dl, &h->addrs, &h->cname,
+	if (dns_addrs(s->p.dns, name, s->p.port, s->p.cfg->family, &dl, &h->addrs, &h->cname,
 	    &h->f->err) == 0)
 		h->f->resolved = 1;
 }
@@ -126,10 +126,10 @@ smtp_mx_name_problems(struct smtp_check *s, const struct dns_mx *m,
 {
 	if (net_is_literal(m->name))
 		result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an address "
-		    "literal, not a host name", m->name, s->mx_domain);
+		    "literal, not a host name", m->name, s->cfg->mx_domain);
 	if (h->cname)
 		result_problem(&s->p.res, STATE_WARNING, "MX %s of %s is an alias "
-		    "(CNAME), which RFC 2181 §10.3 forbids", m->name, s->mx_domain);
+		    "(CNAME), which RFC 2181 §10.3 forbids", m->name, s->cfg->mx_domain);
 }
 
 /* --all-mx: one host, its address lookup and then its session, beside
@@ -142,7 +142,7 @@ smtp_mx_thread(void *arg)
 	smtp_mx_resolve(h->run, h->name, h->run->p.dl.end_us, h);
 	if (!h->f->resolved)
 		return NULL;
-	h->c = smtp_clone(h->run, h->name, &h->addrs);
+	h->c = smtp_session_new(h->run, h->name, &h->addrs);
 	if (h->c == NULL)
 		return NULL;
 	h->c->p.perf_prefix = h->name;
@@ -163,13 +163,13 @@ smtp_mx_none(struct smtp_check *s, const struct dns_mxset *mx,
 		if (!h[i].resolved && h[i].err.kind != ERR_NONE)
 			why = h[i].err.msg;
 	if (deadline_expired(&s->p.dl) || (failures > 0 && timeouts == failures))
-		result_problem(&s->p.res, s->p.timeout_state, "no MX host of %s could be "
-		    "%s before the deadline (timeout %g s)%s%s", s->mx_domain,
-		    resolved ? "checked" : "resolved", s->p.timeout,
+		result_problem(&s->p.res, s->p.cfg->timeout_state, "no MX host of %s could be "
+		    "%s before the deadline (timeout %g s)%s%s", s->cfg->mx_domain,
+		    resolved ? "checked" : "resolved", s->p.cfg->timeout,
 		    resolved ? "" : ": ", resolved ? "" : why);
 	else
 		result_problem(&s->p.res, STATE_CRITICAL, "no MX host of %s could be %s%s%s",
-		    s->mx_domain, resolved ? "checked" : "resolved",
+		    s->cfg->mx_domain, resolved ? "checked" : "resolved",
 		    resolved || !why[0] ? "" : ": ", resolved ? "" : why);
 }
 
@@ -187,15 +187,15 @@ smtp_mx_lookup(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 
 	err_clear(&e);
 	phase_begin(&s->p.phases, PHASE_DNS);
-	if (plugin_dns(&s->p, &e) == NULL || dns_mx(s->p.dns, s->mx_domain, &s->p.dl,
+	if (plugin_dns(&s->p, &e) == NULL || dns_mx(s->p.dns, s->cfg->mx_domain, &s->p.dl,
 	    mx, &e) < 0) {
 		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
-		    "the MX records of %s: %s", s->mx_domain, e.msg);
+		    "the MX records of %s: %s", s->cfg->mx_domain, e.msg);
 		return -1;
 	}
 	if (mx->null_mx) {
 		result_problem(&s->p.res, STATE_CRITICAL, "%s accepts no mail: null MX "
-		    "(RFC 7505)", s->mx_domain);
+		    "(RFC 7505)", s->cfg->mx_domain);
 		return 1;
 	}
 	sbuf_init(&list);
@@ -203,13 +203,13 @@ smtp_mx_lookup(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 		sbuf_printf(&list, "%s%u %s", i ? ", " : "", mx->mx[i].pref, mx->mx[i].name);
 	if (mx->implicit)
 		result_detail(&s->p.res, "MX %s: none; the domain is its own implicit MX "
-		    "(RFC 5321 §5.1)", s->mx_domain);
+		    "(RFC 5321 §5.1)", s->cfg->mx_domain);
 	else
-		result_detail(&s->p.res, "MX %s: %s", s->mx_domain, sbuf_str(&list));
+		result_detail(&s->p.res, "MX %s: %s", s->cfg->mx_domain, sbuf_str(&list));
 	sbuf_free(&list);
 	if (mx->dropped)
 		result_detail(&s->p.res, "MX %s: %d less preferred records left out (the "
-		    "best %d are used)", s->mx_domain, mx->dropped, DNS_MX_MAX);
+		    "best %d are used)", s->cfg->mx_domain, mx->dropped, DNS_MX_MAX);
 	result_perf(&s->p.res, "mx_count", mx->n + mx->dropped, "", NULL, NULL, 0, NAN);
 	for (i = 0; i < mx->n; i++) {
 		memset(&h[i], 0, sizeof(h[i]));
@@ -272,7 +272,7 @@ smtp_mx_first(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 			continue;
 		}
 		resolved++;
-		c = smtp_clone(s, mx->mx[i].name, &h[i].addrs);
+		c = smtp_session_new(s, mx->mx[i].name, &h[i].addrs);
 		if (c == NULL)
 			break;
 		smtp_session(c);
@@ -287,7 +287,7 @@ smtp_mx_first(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 			    mx->mx[i].name, sbuf_str(&why));
 			sbuf_free(&why);
 			smtp_mx_record(h[i].f, c);
-			smtp_clone_free(c);
+			smtp_session_free(c);
 			continue;
 		}
 		chosen = i;
@@ -299,16 +299,16 @@ smtp_mx_first(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 	}
 	if (chosen > 0)
 		result_problem(&s->p.res, STATE_WARNING, "%s: the preferred MX %s "
-		    "cannot be reached; %s (preference %u) answered", s->mx_domain,
+		    "cannot be reached; %s (preference %u) answered", s->cfg->mx_domain,
 		    mx->mx[0].name, mx->mx[chosen].name, mx->mx[chosen].pref);
 	smtp_sts_host(s, h[chosen].c, mx->mx[chosen].name);
-	for (i = chosen + 1; s->mta_sts && i < mx->n; i++)
+	for (i = chosen + 1; s->cfg->mta_sts && i < mx->n; i++)
 		result_detail(&s->p.res, "MTA-STS: the certificate of MX %s was not "
 		    "checked (--all-mx checks every MX host)", mx->mx[i].name);
 	/* the chosen session's verdict and phases become the run's */
 	smtp_mx_adopt(s, h[chosen].c);
 	smtp_mx_record(h[chosen].f, h[chosen].c);
-	smtp_clone_free(h[chosen].c);
+	smtp_session_free(h[chosen].c);
 }
 
 /* --all-mx: every host at once, each looked up in its own thread; wall
@@ -347,19 +347,20 @@ smtp_mx_all(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 		result_detail(&s->p.res, "MX %u %s: %s - %s", mx->mx[i].pref, mx->mx[i].name,
 		    state_name(result_state(&c->p.res)), sbuf_str(&line));
 		sbuf_free(&line);
-		phase_report(&c->p.phases, c->elapsed, &c->p.res, mx->mx[i].name);
+		phase_report(&c->p.phases, &c->p.cfg->limits, c->elapsed, &c->p.res, mx->mx[i].name);
 		result_merge_details(&s->p.res, &c->p.res, "  ");
 		smtp_sts_host(s, c, mx->mx[i].name);
 		sbuf_reset(&c->p.res.details);
+		c->p.res.tls = NULL;   /* rendered in the host's lines above */
 		if (c->p.res.transcript.len)
 			sbuf_printf(&s->p.res.transcript, "-- MX %s\n", mx->mx[i].name);
 		result_merge(&s->p.res, &c->p.res);
 		result_merge_perf(&s->p.res, &c->p.res);
 		smtp_mx_record(h[i].f, c);
-		smtp_clone_free(c);
+		smtp_session_free(c);
 	}
 	smtp_cert_consistency(s, mx, m->host);
-	result_ok(&s->p.res, "all %d MX hosts of %s passed in %.3f s", mx->n, s->mx_domain,
+	result_ok(&s->p.res, "all %d MX hosts of %s passed in %.3f s", mx->n, s->cfg->mx_domain,
 	    deadline_elapsed(&s->p.dl));
 }
 
@@ -376,9 +377,9 @@ smtp_mx_check(struct smtp_check *s, struct fact_mx *m, struct smtp_mxhost *h)
 
 	if (rc != 0)
 		return rc > 0;
-	if (s->mta_sts || s->tls_rpt)
+	if (s->cfg->mta_sts || s->cfg->tls_rpt)
 		smtp_sts_policy(s, &m->set);
-	if (!s->all_mx)
+	if (!s->cfg->all_mx)
 		smtp_mx_first(s, m, h);
 	else
 		smtp_mx_all(s, m, h);
@@ -391,7 +392,7 @@ smtp_run_mx(struct smtp_check *s)
 	static struct fact_mx mx;
 	static struct smtp_mxhost h[DNS_MX_MAX];
 
-	mx.domain = s->mx_domain;
+	mx.domain = s->cfg->mx_domain;
 	if (smtp_mx_check(s, &mx, h))
 		s->p.res.mx = &mx;   /* the MX set and its hosts: facts of the run */
 }

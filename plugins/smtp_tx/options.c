@@ -34,8 +34,9 @@ enum {
 
 const enum phase_id smtp_phases[] = {
 	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_EHLO,
-	PHASE_STARTTLS, PHASE_RELAY, PHASE_AUTH, PHASE_MAIL, PHASE_RCPT,
-	PHASE_DATA, PHASE_DATASENT, PHASE_QUIT, PHASE_MTA_STS, PHASE_NONE
+	PHASE_POSTURE, PHASE_STARTTLS, PHASE_RELAY, PHASE_AUTH, PHASE_COMMANDS,
+	PHASE_MAIL, PHASE_RCPT, PHASE_DATA, PHASE_DATASENT, PHASE_QUIT,
+	PHASE_MTA_STS, PHASE_NONE
 };
 
 
@@ -136,7 +137,7 @@ static const struct opt_spec smtp_opts[] = {
 };
 
 static int smtp_option(void *ctx, int id, const char *arg, struct err *e);
-static int smtp_option_session(struct smtp_check *s, int id, const char *arg,
+static int smtp_option_session(struct smtp_config *s, int id, const char *arg,
     struct err *e);
 
 /* The options of the transaction: names, envelope, message. The others
@@ -144,7 +145,7 @@ static int smtp_option_session(struct smtp_check *s, int id, const char *arg,
 static int
 smtp_option(void *ctx, int id, const char *arg, struct err *e)
 {
-	struct smtp_check *s = ctx;
+	struct smtp_config *s = ctx;
 	long v;
 
 	switch (id) {
@@ -215,7 +216,7 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 /* The options of the session (AUTH, extensions, replies, -C/-R, LMTP) and
  * of the run (--mx and its checks, --count). */
 static int
-smtp_option_session(struct smtp_check *s, int id, const char *arg, struct err *e)
+smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *e)
 {
 	switch (id) {
 	case 'A':
@@ -289,14 +290,14 @@ smtp_option_session(struct smtp_check *s, int id, const char *arg, struct err *e
 }
 
 void
-smtp_setup(struct smtp_check *s)
+smtp_setup(struct smtp_config *s)
 {
-	s->p.name = "check_smtp_tx";
-	s->p.service = "SMTP";
-	s->p.synopsis = "-H HOST [-p PORT] [-S|-s] [-A PLAIN|LOGIN -U USER "
+	s->pc.name = "check_smtp_tx";
+	s->pc.service = "SMTP";
+	s->pc.synopsis = "-H HOST [-p PORT] [-S|-s] [-A PLAIN|LOGIN -U USER "
 	    "(-P PASS|--authfile FILE)] [-f FROM --rcpt RCPT...] [-D WARN[,CRIT]] "
 	    "[-w RANGE] [-c RANGE] [-t SEC[:STATE]] [-v] ...";
-	s->p.description =
+	s->pc.description =
 	    "Checks an SMTP server the way a person would in telnet or openssl "
 	    "s_client: connect (implicit TLS with -s), read the banner, EHLO (HELO "
 	    "when EHLO is refused), STARTTLS and EHLO again (-S), AUTH (-A/-U), "
@@ -307,7 +308,7 @@ smtp_setup(struct smtp_check *s)
 	    "check_smtp command lines keep working: -H -p -e -C -R -f -F -A -U -P "
 	    "-L -q -s -S --sni -D -r -w -c -t -4 -6 --extra-opts -v mean what they "
 	    "mean there (-D without -S or -s implies -S).";
-	s->p.examples =
+	s->pc.examples =
 	    "  check_smtp_tx -H mail.example.org\n"
 	    "      banner, EHLO and QUIT on port 25\n"
 	    "  check_smtp_tx -H mail.example.org -S -D 30,7\n"
@@ -326,7 +327,7 @@ smtp_setup(struct smtp_check *s)
 	    "  check_smtp_tx --mx example.org --all-mx --mta-sts --tls-rpt -D 30,7\n"
 	    "      mail security posture: every MX over STARTTLS, the MTA-STS policy\n"
 	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n";
-	s->p.compat =
+	s->pc.compat =
 	    "  check_smtp (monitoring-plugins 2.3, 2.4, 3.0)  check_smtp_tx\n"
 	    "  -H -p -4 -6 -w -c            the same (-w/-c on the total time)\n"
 	    "  -t SEC[:STATE]               the same, one deadline for the whole run\n"
@@ -343,9 +344,9 @@ smtp_setup(struct smtp_check *s)
 	    "  -D WARN[,CRIT]               -D: certificate days (implies -S without -s)\n"
 	    "  -r, --proxy                  -r/--proxy[=v1|v2]\n"
 	    "  --extra-opts, -v             the same (-v shows the transcript)\n";
-	s->p.opts = smtp_opts;
-	s->p.handler = smtp_option;
-	s->p.ctx = s;
-	s->p.default_port = 25;
-	s->p.phase_ids = smtp_phases;
+	s->pc.opts = smtp_opts;
+	s->pc.handler = smtp_option;
+	s->pc.ctx = s;
+	s->pc.default_port = 25;
+	s->pc.phase_ids = smtp_phases;
 }

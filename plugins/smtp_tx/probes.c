@@ -23,7 +23,7 @@ smtp_step_posture(struct smtp_check *s, struct err *e)
 		    s->ext.auth[0] ? s->ext.auth : "");
 	else
 		result_detail(&s->p.res, "no AUTH before STARTTLS");
-	if (s->p.port != 587 && !s->want_auth)
+	if (s->p.port != 587 && !s->p.cfg->want_login)
 		return 0;
 	/* a submission port: mail must not be taken before TLS */
 	smtp_mail_cmd(s, cmd, sizeof(cmd));
@@ -54,7 +54,6 @@ smtp_step_relay(void *ctx, struct err *e)
 	char cmd[CONN_LINE_MAX];
 	int code;
 
-	phase_begin(&s->p.phases, PHASE_RELAY);
 	smtp_mail_cmd(s, cmd, sizeof(cmd));
 	if (smtp_cmd(s, cmd, e) < 0)
 		return -1;
@@ -66,7 +65,7 @@ smtp_step_relay(void *ctx, struct err *e)
 		    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 		return smtp_cmd(s, "RSET", e) < 0 ? -1 : 0;
 	}
-	snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->relay_test);
+	snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->cfg->relay_test);
 	if (smtp_cmd(s, cmd, e) < 0)
 		return -1;
 	code = s->reply.code;
@@ -76,15 +75,15 @@ smtp_step_relay(void *ctx, struct err *e)
 	s->relay_refused = code / 100 == 5 && code != 501;
 	if (s->relay_refused)
 		result_detail(&s->p.res, "relay test: RCPT TO <%s> refused without "
-		    "authentication: %d %.*s", s->relay_test, code,
+		    "authentication: %d %.*s", s->cfg->relay_test, code,
 		    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 	else if (code / 100 == 2)
 		result_problem(&s->p.res, STATE_CRITICAL, "%s: open relay: RCPT TO <%s> "
-		    "accepted without authentication (%d %.*s)", s->p.target, s->relay_test,
+		    "accepted without authentication (%d %.*s)", s->p.target, s->cfg->relay_test,
 		    code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 	else
 		result_problem(&s->p.res, STATE_WARNING, "%s: relay test inconclusive: "
-		    "RCPT TO <%s> answered %d %.*s", s->p.target, s->relay_test, code,
+		    "RCPT TO <%s> answered %d %.*s", s->p.target, s->cfg->relay_test, code,
 		    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 	if (smtp_cmd(s, "RSET", e) < 0)
 		return -1;
@@ -98,20 +97,20 @@ smtp_step_commands(void *ctx, struct err *e)
 	struct smtp_check *s = ctx;
 	int i;
 
-	for (i = 0; i < s->ncmds; i++) {
-		if (smtp_cmd(s, s->cmds[i], e) < 0)
+	for (i = 0; i < s->cfg->ncmds; i++) {
+		if (smtp_cmd(s, s->cfg->cmds[i], e) < 0)
 			return -1;
-		if (i < s->nresps) {
+		if (i < s->cfg->nresps) {
 			regex_t re;
 			char line[CONN_LINE_MAX + 8];
 
 			snprintf(line, sizeof(line), "%d %.*s", s->reply.code,
 			    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
-			if (regcomp(&re, s->resps[i], REG_EXTENDED | REG_NOSUB) == 0) {
+			if (regcomp(&re, s->cfg->resps[i], REG_EXTENDED | REG_NOSUB) == 0) {
 				if (regexec(&re, line, 0, NULL, 0) != 0)
 					result_problem(&s->p.res, STATE_WARNING,
 					    "%s: reply '%s' to '%s' does not match '%s'",
-					    s->p.target, line, s->cmds[i], s->resps[i]);
+					    s->p.target, line, s->cfg->cmds[i], s->cfg->resps[i]);
 				regfree(&re);
 			}
 		}

@@ -41,13 +41,13 @@ smtp_repeat_worker(void *arg)
 		int i;
 
 		pthread_mutex_lock(&r->lock);
-		idx = r->next < t->count && !deadline_expired(&t->p.dl) ? r->next++ : -1;
+		idx = r->next < t->cfg->count && !deadline_expired(&t->p.dl) ? r->next++ : -1;
 		pthread_mutex_unlock(&r->lock);
 		if (idx < 0)
 			return NULL;
-		if (t->interval > 0) {
+		if (t->cfg->interval > 0) {
 			/* pace the starts: run IDX begins at t0 + IDX * interval */
-			int64_t at = r->t0 + (int64_t)(t->interval * 1e6 * (double)idx);
+			int64_t at = r->t0 + (int64_t)(t->cfg->interval * 1e6 * (double)idx);
 			int64_t now = deadline_now_us();
 
 			if (at > t->p.dl.end_us)
@@ -60,18 +60,18 @@ smtp_repeat_worker(void *arg)
 				nanosleep(&ts, NULL);
 			}
 		}
-		c = smtp_clone(t, t->p.host, &t->p.addrs);
+		c = smtp_session_new(t, t->p.host, &t->p.addrs);
 		if (c == NULL)
 			return NULL;
 		c->p.have_addrs = t->p.have_addrs;
-		c->p.verbose = 0;
-		c->p.conn.transcript = NULL;
-		sbuf_init(&c->msg);
-		if (t->nrcpt && !t->no_data) {
+		c->p.no_transcript = 1;
+		if (t->cfg->nrcpt && !t->cfg->no_data) {
 			struct err e;
 
 			err_clear(&e);
-			(void)smtp_build_message(c, &e);   /* a token of its own */
+			/* a token of its own */
+			if (smtp_build_message(t->cfg, &c->own, &e) == 0)
+				c->msg = &c->own;
 		}
 		smtp_session(c);
 		st = result_state(&c->p.res);
@@ -103,8 +103,7 @@ smtp_repeat_worker(void *arg)
 			r->tmax = c->elapsed;
 		r->tsum += c->elapsed;
 		pthread_mutex_unlock(&r->lock);
-		sbuf_free(&c->msg);
-		smtp_clone_free(c);
+		smtp_session_free(c);
 	}
 }
 
@@ -116,10 +115,10 @@ smtp_run_repeat(struct smtp_check *s)
 	pthread_t th[256];
 	int started[256] = { 0 };
 	double wall, rate;
-	long i, workers = s->parallel > 0 ? s->parallel : 1;
+	long i, workers = s->cfg->parallel > 0 ? s->cfg->parallel : 1;
 
-	if (workers > s->count)
-		workers = s->count;
+	if (workers > s->cfg->count)
+		workers = s->cfg->count;
 	if (!net_is_literal(s->p.host)) {
 		/* resolve once for all the runs */
 		struct err e;
@@ -138,7 +137,7 @@ smtp_run_repeat(struct smtp_check *s)
 	r.tmpl = s;
 	r.worst = STATE_OK;
 	r.t0 = deadline_now_us();
-	result_init(&r.first_bad, s->p.service);
+	result_init(&r.first_bad, s->p.cfg->service);
 	pthread_mutex_init(&r.lock, NULL);
 	for (i = 0; i < workers; i++)
 		started[i] = pthread_create(&th[i], NULL, smtp_repeat_worker, &r) == 0;
@@ -157,9 +156,9 @@ smtp_run_repeat(struct smtp_check *s)
 	if (r.failed)
 		result_problem(&s->p.res, r.worst, "%ld of %ld runs failed (the first "
 		    "failure is shown)", r.failed, r.done);
-	if (r.done < s->count)
-		result_problem(&s->p.res, s->p.timeout_state, "only %ld of %ld runs "
-		    "finished within the timeout (%g s)", r.done, s->count, s->p.timeout);
+	if (r.done < s->cfg->count)
+		result_problem(&s->p.res, s->p.cfg->timeout_state, "only %ld of %ld runs "
+		    "finished within the timeout (%g s)", r.done, s->cfg->count, s->p.cfg->timeout);
 	for (i = 0; i < s->p.phases.n; i++) {
 		if (!r.ran[i])
 			continue;
@@ -173,11 +172,11 @@ smtp_run_repeat(struct smtp_check *s)
 		result_detail(&s->p.res, "%-8s min %.6f s, avg %.6f s, max %.6f s",
 		    "session", r.tmin, r.tsum / (double)r.done, r.tmax);
 	result_perf(&s->p.res, "rate", rate, "", NULL, NULL, 0, NAN);
-	result_perf(&s->p.res, "runs", (double)r.done, "", NULL, NULL, 0, (double)s->count);
+	result_perf(&s->p.res, "runs", (double)r.done, "", NULL, NULL, 0, (double)s->cfg->count);
 	result_perf(&s->p.res, "runs_failed", (double)r.failed, "", NULL, NULL, 0,
-	    (double)s->count);
+	    (double)s->cfg->count);
 	result_ok(&s->p.res, "%s:%d: %ld of %ld %s OK in %.3f s, %.1f per second "
 	    "(%ld at a time), avg %.4f s each", s->p.host, s->p.port, r.done - r.failed,
-	    s->count, s->nrcpt && !s->no_data ? "messages" : "sessions", wall, rate,
+	    s->cfg->count, s->cfg->nrcpt && !s->cfg->no_data ? "messages" : "sessions", wall, rate,
 	    workers, r.done ? r.tsum / (double)r.done : 0);
 }

@@ -30,16 +30,16 @@ smtp_phase_id(const char *name, size_t n)
 
 /* "rcpt=5xx,421" */
 int
-smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e)
+smtp_expect_parse(struct smtp_config *c, const char *arg, struct err *e)
 {
 	const char *eq = strchr(arg, '='), *p;
 	struct smtp_expect *x;
 
-	if (s->nexpects >= SMTP_EXPECT_MAX)
+	if (c->nexpects >= SMTP_EXPECT_MAX)
 		return err_set(e, ERR_USAGE, "too many --expect-reply options");
 	if (eq == NULL)
 		return err_set(e, ERR_USAGE, "--expect-reply needs PHASE=CODES, e.g. rcpt=5xx");
-	x = &s->expects[s->nexpects];
+	x = &c->expects[c->nexpects];
 	x->phase = smtp_phase_id(arg, (size_t)(eq - arg));
 	if (!phase_has_reply(x->phase))   /* not dns, connect, tls */
 		return err_set(e, ERR_USAGE, "--expect-reply: unknown phase '%.*s' "
@@ -61,7 +61,7 @@ smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e)
 			p++;
 	}
 	snprintf(x->codes, sizeof(x->codes), "%s", eq + 1);
-	s->nexpects++;
+	c->nexpects++;
 	return 0;
 }
 
@@ -73,10 +73,10 @@ smtp_expected(const struct smtp_check *s, enum phase_id phase, int code)
 	int i, any = 0;
 
 	snprintf(c, sizeof(c), "%03d", code);
-	for (i = 0; i < s->nexpects; i++) {
-		const char *p = s->expects[i].codes;
+	for (i = 0; i < s->cfg->nexpects; i++) {
+		const char *p = s->cfg->expects[i].codes;
 
-		if (s->expects[i].phase != phase)
+		if (s->cfg->expects[i].phase != phase)
 			continue;
 		any = 1;
 		while (*p) {
@@ -149,12 +149,12 @@ smtp_judge(struct smtp_check *s, enum phase_id phase, const char *what,
 	if (x == 0) {
 		int i;
 
-		for (i = 0; i < s->nexpects; i++)
-			if (s->expects[i].phase == phase)
+		for (i = 0; i < s->cfg->nexpects; i++)
+			if (s->cfg->expects[i].phase == phase)
 				break;
 		/* an unexpected answer is CRITICAL, whatever its class */
 		return smtp_reply_error(s, e, 500, "%s answered %d but %s was expected",
-		    what, s->reply.code, s->expects[i].codes);
+		    what, s->reply.code, s->cfg->expects[i].codes);
 	}
 	if (good)
 		return 0;
@@ -194,7 +194,7 @@ smtp_drain(struct smtp_check *s)
 void
 smtp_mail_cmd(const struct smtp_check *s, char *cmd, size_t cap)
 {
-	snprintf(cmd, cap, "MAIL FROM:<%s>", s->from ? s->from : "");
+	snprintf(cmd, cap, "MAIL FROM:<%s>", s->cfg->from ? s->cfg->from : "");
 }
 
 int

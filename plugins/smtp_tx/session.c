@@ -41,7 +41,7 @@ smtp_default_helo(struct smtp_check *s)
 {
 	char host[256];
 
-	if (s->p.use_ldns || s->p.fcrdns) {
+	if (s->p.cfg->use_ldns || s->p.cfg->fcrdns) {
 		char names[DNS_PTR_MAX][DNS_NAME_MAX];
 		struct deadline sub = s->p.dl;
 		struct err e;
@@ -86,7 +86,6 @@ smtp_step_banner(void *ctx, struct err *e)
 	struct smtp_check *s = ctx;
 	int rc;
 
-	phase_begin(&s->p.phases, PHASE_BANNER);
 	if (smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 		return -1;
 	s->greeted = 1;
@@ -94,7 +93,7 @@ smtp_step_banner(void *ctx, struct err *e)
 	    smtp_reply_line1_len(&s->reply));
 	sbuf_addn(&s->seen, s->reply.text, s->reply.len);
 	sbuf_addc(&s->seen, '\n');
-	if (s->p.fcrdns && s->p.ptr_name[0]) {
+	if (s->p.cfg->fcrdns && s->p.ptr_name[0]) {
 		size_t n = strcspn(s->banner, " ");
 
 		if (strlen(s->p.ptr_name) != n || strncasecmp(s->banner, s->p.ptr_name, n) != 0)
@@ -127,7 +126,7 @@ smtp_unsolicited(struct smtp_check *s, struct err *e)
 	if (have > 0)
 		conn_log(&s->p.conn, "S: ", b, l1);
 	err_set(e, ERR_PROTO, "server sent %zu unsolicited bytes after the banner, "
-	    "before our %s", n, s->lmtp ? "LHLO" : "EHLO");
+	    "before our %s", n, s->cfg->lmtp ? "LHLO" : "EHLO");
 	if (l1 > 0)
 		err_set_reply(e, b, l1);
 	conn_discard(&s->p.conn);
@@ -145,10 +144,10 @@ smtp_step_ehlo(struct smtp_check *s, enum phase_id phase, struct err *e)
 	if (phase == PHASE_EHLO && conn_buffered(&s->p.conn) > 0)
 		return smtp_unsolicited(s, e);
 	phase_begin(&s->p.phases, phase);
-	snprintf(cmd, sizeof(cmd), "%s %s", s->lmtp ? "LHLO" : "EHLO", s->helo);
+	snprintf(cmd, sizeof(cmd), "%s %s", s->cfg->lmtp ? "LHLO" : "EHLO", s->helo);
 	if (smtp_cmd(s, cmd, e) < 0)
 		return -1;
-	if (!s->lmtp && (s->reply.code == 500 || s->reply.code == 502)) {
+	if (!s->cfg->lmtp && (s->reply.code == 500 || s->reply.code == 502)) {
 		/* RFC 5321 §3.2: an old server; fall back to HELO */
 		s->used_helo = 1;
 		snprintf(cmd, sizeof(cmd), "HELO %s", s->helo);
@@ -158,7 +157,7 @@ smtp_step_ehlo(struct smtp_check *s, enum phase_id phase, struct err *e)
 		memset(&s->ext, 0, sizeof(s->ext));
 		return rc < 0 ? -1 : 0;
 	}
-	rc = smtp_judge(s, PHASE_EHLO, s->lmtp ? "LHLO" : "EHLO", "2", e);
+	rc = smtp_judge(s, PHASE_EHLO, s->cfg->lmtp ? "LHLO" : "EHLO", "2", e);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	s->used_helo = 0;
@@ -174,7 +173,6 @@ smtp_step_starttls(void *ctx, struct err *e)
 	struct smtp_check *s = ctx;
 	int rc;
 
-	phase_begin(&s->p.phases, PHASE_STARTTLS);
 	if (!(s->ext.flags & SMTP_EXT_STARTTLS) && s->sts && s->sts->policy) {
 		/* the MTA-STS mode says what this weighs (RFC 8461 §5) */
 		if (s->sts->fail == STATE_OK)
@@ -191,7 +189,7 @@ smtp_step_starttls(void *ctx, struct err *e)
 		err_clear(e);
 		return err_set(e, ERR_MISSING_FEATURE, "STARTTLS not offered%s%s",
 		    s->used_helo ? " (server refused EHLO)" : "",
-		    s->p.require_tls ? " (--require-tls)" : "");
+		    s->p.cfg->require_tls ? " (--require-tls)" : "");
 	}
 	if (smtp_cmd(s, "STARTTLS", e) < 0)
 		return -1;
@@ -219,12 +217,11 @@ static int
 smtp_step_auth(void *ctx, struct err *e)
 {
 	struct smtp_check *s = ctx;
-	const char *mech = s->authtype;
+	const char *mech = s->cfg->authtype;
 	struct b64_sasl sa;
-	size_t ul = strlen(s->p.authuser), pl = strlen(s->p.authpass);
+	size_t ul = strlen(s->p.cfg->authuser), pl = strlen(s->p.cfg->authpass);
 	int rc = -1;
 
-	phase_begin(&s->p.phases, PHASE_AUTH);
 	if (!(s->ext.flags & SMTP_EXT_AUTH))
 		return err_set(e, ERR_MISSING_FEATURE, "AUTH not offered%s",
 		    (s->p.tls != NULL) ? "" : " before STARTTLS");
@@ -233,11 +230,11 @@ smtp_step_auth(void *ctx, struct err *e)
 	if (!smtp_ext_auth_has(&s->ext, mech))
 		return err_set(e, ERR_MISSING_FEATURE, "AUTH %s not offered (offered: %s)",
 		    mech, s->ext.auth[0] ? s->ext.auth : "none");
-	if (b64_sasl_begin(&sa, s->p.authuser, s->p.authpass) < 0)
+	if (b64_sasl_begin(&sa, s->p.cfg->authuser, s->p.cfg->authpass) < 0)
 		return err_set(e, ERR_USAGE, "user name and password too long");
 	if (strcmp(mech, "PLAIN") == 0) {
 		/* RFC 4616: authzid NUL authcid NUL passwd, as the initial response */
-		b64_sasl_plain(s->p.authuser, s->p.authpass, sa.enc, sizeof(sa.enc));
+		b64_sasl_plain(s->p.cfg->authuser, s->p.cfg->authpass, sa.enc, sizeof(sa.enc));
 		snprintf(sa.cmd, sizeof(sa.cmd), "AUTH PLAIN %s", sa.enc);
 		if (conn_send_secret(&s->p.conn, sa.cmd, strlen("AUTH PLAIN "), e) < 0 ||
 		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
@@ -253,13 +250,13 @@ smtp_step_auth(void *ctx, struct err *e)
 			goto out;
 		if (s->reply.code == 334) {
 			/* every AUTH payload is masked, the user name too (SPEC §2) */
-			b64_encode(s->p.authuser, ul, sa.enc, sizeof(sa.enc));
+			b64_encode(s->p.cfg->authuser, ul, sa.enc, sizeof(sa.enc));
 			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
 			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
 		}
 		if (s->reply.code == 334) {
-			b64_encode(s->p.authpass, pl, sa.enc, sizeof(sa.enc));
+			b64_encode(s->p.cfg->authpass, pl, sa.enc, sizeof(sa.enc));
 			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
 			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 				goto out;
@@ -267,13 +264,13 @@ smtp_step_auth(void *ctx, struct err *e)
 	}
 	if (s->reply.code == 535 && smtp_expected(s, PHASE_AUTH, 535) != 1) {
 		smtp_reply_error(s, e, 535, "authentication failed for %.128s (AUTH %s)",
-		    s->p.authuser, mech);
+		    s->p.cfg->authuser, mech);
 		goto out;
 	}
 	snprintf(sa.cmd, sizeof(sa.cmd), "AUTH %s", mech);
 	rc = smtp_judge(s, PHASE_AUTH, sa.cmd, "2", e);
 	if (rc == 0)
-		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->p.authuser, mech);
+		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->p.cfg->authuser, mech);
 	rc = rc < 0 ? -1 : 0;
 out:
 	b64_sasl_wipe(&sa);
@@ -289,10 +286,9 @@ smtp_step_envelope(void *ctx, struct err *e)
 {
 	struct smtp_check *s = ctx;
 	char cmd[CONN_LINE_MAX];
-	int pipe = (s->ext.flags & SMTP_EXT_PIPELINING) && !s->no_pipelining;
+	int pipe = (s->ext.flags & SMTP_EXT_PIPELINING) && !s->cfg->no_pipelining;
 	int i, rc;
 
-	phase_begin(&s->p.phases, PHASE_MAIL);
 	smtp_mail_cmd(s, cmd, sizeof(cmd));
 	if (pipe) {
 		struct sbuf group;
@@ -300,8 +296,8 @@ smtp_step_envelope(void *ctx, struct err *e)
 		sbuf_init(&group);
 		conn_log(&s->p.conn, "C: ", cmd, strlen(cmd));
 		sbuf_printf(&group, "%s\r\n", cmd);
-		for (i = 0; i < s->nrcpt; i++) {
-			snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->rcpt[i]);
+		for (i = 0; i < s->cfg->nrcpt; i++) {
+			snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->cfg->rcpt[i]);
 			conn_log(&s->p.conn, "C: ", cmd, strlen(cmd));
 			sbuf_printf(&group, "%s\r\n", cmd);
 		}
@@ -310,7 +306,7 @@ smtp_step_envelope(void *ctx, struct err *e)
 		sbuf_free(&group);
 		if (rc < 0)
 			return -1;
-		s->pending = 1 + s->nrcpt;
+		s->pending = 1 + s->cfg->nrcpt;
 	} else if (conn_send_line(&s->p.conn, cmd, e) < 0) {
 		return -1;
 	}
@@ -324,8 +320,8 @@ smtp_step_envelope(void *ctx, struct err *e)
 	/* with PIPELINING the server answers the whole group at once, so its
 	 * time for the RCPTs mostly shows in `mail` */
 	phase_begin(&s->p.phases, PHASE_RCPT);
-	for (i = 0; i < s->nrcpt; i++) {
-		snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->rcpt[i]);
+	for (i = 0; i < s->cfg->nrcpt; i++) {
+		snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", s->cfg->rcpt[i]);
 		if ((!pipe && conn_send_line(&s->p.conn, cmd, e) < 0) ||
 		    smtp_read_reply_p(s, e) < 0)
 			return -1;
@@ -337,7 +333,7 @@ smtp_step_envelope(void *ctx, struct err *e)
 			s->rcpt_acc[i] = 1;
 		}
 	}
-	if (s->no_data || s->stop || s->rcpt_ok == 0)
+	if (s->cfg->no_data || s->stop || s->rcpt_ok == 0)
 		return 0;
 
 	phase_begin(&s->p.phases, PHASE_DATA);
@@ -381,22 +377,22 @@ smtp_lmtp_replies(struct smtp_check *s, struct err *e)
 	int i, rc, first = 1;
 
 	s->pending = s->rcpt_ok;
-	for (i = 0; i < s->nrcpt; i++) {
+	for (i = 0; i < s->cfg->nrcpt; i++) {
 		if (!s->rcpt_acc[i])
 			continue;
 		if (smtp_read_reply_p(s, e) < 0)
 			return -1;
-		snprintf(what, sizeof(what), "message for <%s>", s->rcpt[i]);
+		snprintf(what, sizeof(what), "message for <%s>", s->cfg->rcpt[i]);
 		rc = smtp_judge(s, PHASE_DATASENT, what, "2", e);
 		if (rc != 0)
 			return rc < 0 ? -1 : 0;
 		if (first)
 			smtp_queue_id(s);
 		first = 0;
-		result_detail(&s->p.res, "message accepted for <%s>: %d %.*s", s->rcpt[i],
+		result_detail(&s->p.res, "message accepted for <%s>: %d %.*s", s->cfg->rcpt[i],
 		    s->reply.code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 	}
-	result_detail(&s->p.res, "token: %s", s->token);
+	result_detail(&s->p.res, "token: %s", s->msg->token);
 	return 0;
 }
 
@@ -406,20 +402,19 @@ smtp_step_data(void *ctx, struct err *e)
 	struct smtp_check *s = ctx;
 	int rc;
 
-	phase_begin(&s->p.phases, PHASE_DATASENT);
 	if (s->p.conn.transcript)
 		sbuf_printf(s->p.conn.transcript, "C: [message: %zu bytes, token %s]\nC: .\n",
-		    s->msg.len, s->token);
+		    s->msg->text.len, s->msg->token);
 	{
 		struct sbuf *t = s->p.conn.transcript;
 
 		s->p.conn.transcript = NULL;   /* the body is summarised above */
-		rc = conn_write(&s->p.conn, s->msg.s, s->msg.len, e);
+		rc = conn_write(&s->p.conn, s->msg->text.s, s->msg->text.len, e);
 		s->p.conn.transcript = t;
 	}
 	if (rc < 0)
 		return -1;
-	if (s->lmtp)
+	if (s->cfg->lmtp)
 		return smtp_lmtp_replies(s, e);
 	if (smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 		return -1;
@@ -429,7 +424,7 @@ smtp_step_data(void *ctx, struct err *e)
 	smtp_queue_id(s);
 	result_detail(&s->p.res, "message accepted: %d %.*s", s->reply.code,
 	    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
-	result_detail(&s->p.res, "token: %s", s->token);
+	result_detail(&s->p.res, "token: %s", s->msg->token);
 	return 0;
 }
 
@@ -485,22 +480,22 @@ smtp_summary(struct smtp_check *s)
 	struct sbuf t;
 
 	sbuf_init(&t);
-	if (s->stop && s->nexpects)
+	if (s->stop && s->cfg->nexpects)
 		sbuf_add(&t, "refused as expected");
-	else if (s->nrcpt && !s->no_data)
+	else if (s->cfg->nrcpt && !s->cfg->no_data)
 		sbuf_printf(&t, "message accepted%s%s", s->queue_id[0] ? ", queued as " : "",
 		    s->queue_id);
-	else if (s->nrcpt)
+	else if (s->cfg->nrcpt)
 		sbuf_printf(&t, "%d of %d recipients accepted (no data sent)", s->rcpt_ok,
-		    s->nrcpt);
+		    s->cfg->nrcpt);
 	else
-		sbuf_printf(&t, "%s accepted", s->lmtp ? "LHLO" : s->used_helo ? "HELO" : "EHLO");
+		sbuf_printf(&t, "%s accepted", s->cfg->lmtp ? "LHLO" : s->used_helo ? "HELO" : "EHLO");
 	sbuf_printf(&t, " in %.3f s", deadline_elapsed(&s->p.dl));
 	plugin_tls_summary(&s->p, "STARTTLS", &t);
-	if (s->p.authuser && s->p.authpass)
-		sbuf_printf(&t, ", authenticated as %s", s->p.authuser);
+	if (s->p.cfg->authuser && s->p.cfg->authpass)
+		sbuf_printf(&t, ", authenticated as %s", s->p.cfg->authuser);
 	if (s->relay_refused)
-		sbuf_printf(&t, ", relaying to %s refused", s->relay_test);
+		sbuf_printf(&t, ", relaying to %s refused", s->cfg->relay_test);
 	result_ok(&s->p.res, "%s: %s: %s", s->p.target, sbuf_str(&t), s->banner);
 	sbuf_free(&t);
 }
@@ -514,9 +509,9 @@ smtp_step_expect(void *ctx, struct err *e)
 	struct smtp_check *s = ctx;
 
 	(void)e;
-	if (!strstr(sbuf_str(&s->seen), s->expect))
+	if (!strstr(sbuf_str(&s->seen), s->cfg->expect))
 		result_problem(&s->p.res, STATE_WARNING, "%s: expected '%s' not found in "
-		    "the banner or EHLO reply", s->p.target, s->expect);
+		    "the banner or EHLO reply", s->p.target, s->cfg->expect);
 	return 0;
 }
 
@@ -536,7 +531,7 @@ smtp_step_require_tls(void *ctx, struct err *e)
 {
 	struct smtp_check *s = ctx;
 
-	if (s->stop || s->p.implicit_tls) {
+	if (s->stop || s->p.cfg->implicit_tls) {
 		result_detail(&s->p.res, "--require-tls: implicit TLS, nothing is said "
 		    "before TLS");
 		return 0;
@@ -549,7 +544,7 @@ smtp_step_require_ext(void *ctx, struct err *e)
 {
 	struct smtp_check *s = ctx;
 
-	return caps_require(&s->ext.kw, s->require_ext, "extension", e);
+	return caps_require(&s->ext.kw, s->cfg->require_ext, "extension", e);
 }
 
 /* --no-data: the envelope was only probed; nothing is delivered. */
@@ -569,7 +564,8 @@ enum smtp_when {
 	SMTP_IF_STARTTLS,       /* -S */
 	SMTP_IF_RELAY_TEST,     /* --relay-test */
 	SMTP_IF_REQUIRE_EXT,    /* --require-ext */
-	SMTP_IF_AUTH,           /* -U (plugin_want_login) */
+	SMTP_IF_AUTH,           /* -U (want_login) */
+	SMTP_IF_COMMANDS,       /* -C */
 	SMTP_IF_RCPT,           /* --rcpt */
 	SMTP_IF_DATA,           /* --rcpt without --no-data */
 	SMTP_IF_NO_DATA         /* --no-data */
@@ -577,24 +573,28 @@ enum smtp_when {
 
 /* A step after the connection: it runs when no step before it failed, it
  * is wanted, and no step before ended the transaction (s->stop: an
- * expected refusal, an untrusted TLS connection) unless AFTER_STOP. Each
- * step begins the phase(s) it bills itself: some read before they begin
- * one (EHLO first makes sure nothing came after the banner), some bill the
- * phase before them (-e, --require-tls, --require-ext, -C, RSET). */
+ * expected refusal, an untrusted TLS connection) unless AFTER_STOP. The
+ * driver begins the step's phase (session.h); -e and --require-ext make no
+ * round trip (they judge the banner and the EHLO reply); the first EHLO
+ * begins phase ehlo itself, once it made sure that nothing came after the
+ * banner (which is a fault of phase banner); the envelope step
+ * bills MAIL, RCPT and DATA to their phases, and STARTTLS its handshake and
+ * the second EHLO to starttls (SPEC §4). The RSET after --no-data is the
+ * goodbye, with QUIT: phase quit. */
 static const struct session_step smtp_steps[] = {
-	/* run                   wanted                after_stop   phase(s) */
-	{ smtp_step_banner,      SMTP_ALWAYS,          0 },      /* banner */
-	{ smtp_step_ehlo_first,  SMTP_ALWAYS,          0 },      /* ehlo */
-	{ smtp_step_expect,      SMTP_IF_EXPECT,       0 },      /* - */
-	{ smtp_step_require_tls, SMTP_IF_REQUIRE_TLS,  1 },      /* (ehlo) */
-	{ smtp_step_starttls,    SMTP_IF_STARTTLS,     0 },      /* starttls */
-	{ smtp_step_relay,       SMTP_IF_RELAY_TEST,   0 },      /* relay */
-	{ smtp_step_require_ext, SMTP_IF_REQUIRE_EXT,  0 },      /* - */
-	{ smtp_step_auth,        SMTP_IF_AUTH,         0 },      /* auth */
-	{ smtp_step_commands,    SMTP_ALWAYS,          0 },      /* (the last) */
-	{ smtp_step_envelope,    SMTP_IF_RCPT,         0 },      /* mail rcpt data */
-	{ smtp_step_data,        SMTP_IF_DATA,         0 },      /* datasent */
-	{ smtp_step_rset,        SMTP_IF_NO_DATA,      0 },      /* (rcpt) */
+	/* phase         run                     wanted                after_stop */
+	{ PHASE_BANNER,   smtp_step_banner,      SMTP_ALWAYS,          0 },
+	{ PHASE_NONE,     smtp_step_ehlo_first,  SMTP_ALWAYS,          0 },
+	{ PHASE_NONE,     smtp_step_expect,      SMTP_IF_EXPECT,       0 },
+	{ PHASE_POSTURE,  smtp_step_require_tls, SMTP_IF_REQUIRE_TLS,  1 },
+	{ PHASE_STARTTLS, smtp_step_starttls,    SMTP_IF_STARTTLS,     0 },
+	{ PHASE_RELAY,    smtp_step_relay,       SMTP_IF_RELAY_TEST,   0 },
+	{ PHASE_NONE,     smtp_step_require_ext, SMTP_IF_REQUIRE_EXT,  0 },
+	{ PHASE_AUTH,     smtp_step_auth,        SMTP_IF_AUTH,         0 },
+	{ PHASE_COMMANDS, smtp_step_commands,    SMTP_IF_COMMANDS,     0 },
+	{ PHASE_MAIL,     smtp_step_envelope,    SMTP_IF_RCPT,         0 },
+	{ PHASE_DATASENT, smtp_step_data,        SMTP_IF_DATA,         0 },
+	{ PHASE_QUIT,     smtp_step_rset,        SMTP_IF_NO_DATA,      0 },
 };
 
 static int
@@ -604,23 +604,25 @@ smtp_wanted(const void *ctx, int when)
 
 	switch ((enum smtp_when)when) {
 	case SMTP_IF_EXPECT:
-		return s->expect != NULL;
+		return s->cfg->expect != NULL;
 	case SMTP_IF_REQUIRE_TLS:
-		return s->p.require_tls != 0;
+		return s->p.cfg->require_tls != 0;
 	case SMTP_IF_STARTTLS:
-		return s->p.starttls != 0;
+		return s->p.cfg->starttls != 0;
 	case SMTP_IF_RELAY_TEST:
-		return s->relay_test != NULL;
+		return s->cfg->relay_test != NULL;
 	case SMTP_IF_REQUIRE_EXT:
-		return s->require_ext != NULL;
+		return s->cfg->require_ext != NULL;
 	case SMTP_IF_AUTH:
-		return s->want_auth != 0;
+		return s->p.cfg->want_login != 0;
+	case SMTP_IF_COMMANDS:
+		return s->cfg->ncmds > 0;
 	case SMTP_IF_RCPT:
-		return s->nrcpt > 0;
+		return s->cfg->nrcpt > 0;
 	case SMTP_IF_DATA:
-		return s->nrcpt > 0 && !s->no_data;
+		return s->cfg->nrcpt > 0 && !s->cfg->no_data;
 	case SMTP_IF_NO_DATA:
-		return s->no_data != 0;
+		return s->cfg->no_data != 0;
 	case SMTP_ALWAYS:
 		break;
 	}
@@ -642,7 +644,7 @@ smtp_session(struct smtp_check *s)
 		s->failed_at_connect = 1;
 	else
 		rc = session_run(smtp_steps, sizeof(smtp_steps) / sizeof(smtp_steps[0]),
-		    s, smtp_wanted, &s->stop, &e);
+		    s, smtp_wanted, &s->stop, &s->p.phases, &e);
 	s->failed = rc < 0 ? e.kind : ERR_NONE;
 	if (rc < 0)
 		plugin_fail(&s->p, &e);
@@ -659,8 +661,10 @@ smtp_session(struct smtp_check *s)
 			    "came: connection dropped without QUIT");
 		} else if (rc < 0 || s->stop) {
 			/* say goodbye; a failure here adds nothing to the verdict */
-			if (s->stop && s->rcpt_ok)
+			if (s->stop && s->rcpt_ok) {
+				phase_begin(&s->p.phases, PHASE_QUIT);
 				(void)smtp_cmd(s, "RSET", &qe);
+			}
 			err_clear(&qe);
 			(void)smtp_step_quit(s, &qe);
 		} else if (smtp_step_quit(s, &qe) < 0) {
@@ -678,7 +682,7 @@ smtp_session(struct smtp_check *s)
 
 			sbuf_init(&x);
 			caps_join(&s->ext.kw, &x, " ");
-			result_detail(&s->p.res, "%s %s: %s", s->lmtp ? "LHLO" : "EHLO",
+			result_detail(&s->p.res, "%s %s: %s", s->cfg->lmtp ? "LHLO" : "EHLO",
 			    s->helo, sbuf_str(&x));
 			sbuf_free(&x);
 		}

@@ -42,9 +42,18 @@ struct smtp_expect {
 	char codes[64];            /* "5xx,421" */
 };
 
-struct smtp_check {
-	struct plugin p;
-	/* options */
+/* The test message of a session (lib/smtp_msg): its token and its text,
+ * dot-stuffed, CRLF. */
+struct smtp_message {
+	char token[SMTP_MSG_TOKEN_MAX];
+	struct sbuf text;
+};
+
+/* The configuration: the command line (options.c), taken together and
+ * completed once by smtp_validate (main.c), then only read, through a const
+ * pointer, by every session of the run. */
+struct smtp_config {
+	struct plugin_config pc;   /* first: the option handler gets &pc's ctx */
 	const char *helo;
 	const char *expect;
 	const char *from;
@@ -69,15 +78,25 @@ struct smtp_check {
 	int all_mx;
 	int mta_sts, tls_rpt;
 	long mta_sts_port;
-	struct fact_sts *sts;      /* --mta-sts: the policy found, for the checks
-	                            * after the sessions (shared by clones) */
-	int want_auth;
 	const char *relay_test;
-	int relay_refused;         /* --relay-test: the foreign RCPT was refused (5xx) */
 	long count, parallel;
 	double interval;
+	struct smtp_message msg;   /* built once before the clock starts (a
+	                            * --count run builds one per message) */
+};
 
-	/* session */
+/* One session's run state. smtp_check_init makes it fresh from the
+ * configuration, so that a session for one MX host or one --count run
+ * shares nothing with another but the configuration and the deadline. */
+struct smtp_check {
+	struct plugin p;
+	const struct smtp_config *cfg;
+	const struct smtp_message *msg;   /* cfg->msg, or a --count run's own */
+	struct fact_sts *sts;      /* --mta-sts: the policy found, for the checks
+	                            * after the sessions (the run's, which the
+	                            * sessions of its MX hosts point to) */
+	int relay_refused;         /* --relay-test: the foreign RCPT was refused (5xx) */
+	const char *helo;          /* the EHLO name: cfg->helo, or helo_buf */
 	char helo_buf[300];
 	enum err_kind failed;      /* how the session ended: ERR_NONE when well */
 	int failed_at_connect;     /* it failed resolving or connecting */
@@ -93,15 +112,14 @@ struct smtp_check {
 	unsigned char rcpt_acc[SMTP_RCPT_MAX];   /* which of them (LMTP's replies) */
 	int pending;               /* pipelined replies not read yet */
 	char queue_id[128];
-	char token[SMTP_MSG_TOKEN_MAX];
-	struct sbuf msg;           /* the message, dot-stuffed, CRLF */
+	struct smtp_message own;   /* a --count run's message */
 };
 
 /* options.c */
-void smtp_setup(struct smtp_check *s);
+void smtp_setup(struct smtp_config *c);
 
 /* reply.c */
-int smtp_expect_parse(struct smtp_check *s, const char *arg, struct err *e);
+int smtp_expect_parse(struct smtp_config *c, const char *arg, struct err *e);
 int smtp_expected(const struct smtp_check *s, enum phase_id phase, int code);
 int smtp_judge(struct smtp_check *s, enum phase_id phase, const char *what,
     const char *okdigits, struct err *e);
@@ -122,10 +140,22 @@ int smtp_step_relay(void *ctx, struct err *e);
 int smtp_step_commands(void *ctx, struct err *e);
 
 /* main.c */
-int smtp_build_message(struct smtp_check *s, struct err *e);
-struct smtp_check *smtp_clone(const struct smtp_check *t, const char *host,
+/* Build a message of configuration C into M (sbuf_init'ed): a token of its
+ * own (the time and random bytes), the --body-file read now. */
+int smtp_build_message(const struct smtp_config *c, struct smtp_message *m,
+    struct err *e);
+/* Make S (zeroed) a fresh session of C; DL: the run's deadline (NULL:
+ * start the clock now). */
+void smtp_check_init(struct smtp_check *s, const struct smtp_config *c,
+    const struct deadline *dl);
+/* A fresh session for HOST at ADDRS, of the same configuration and deadline
+ * as T, on the heap; NULL when out of memory. */
+struct smtp_check *smtp_session_new(const struct smtp_check *t, const char *host,
     const struct net_addrs *addrs);
-void smtp_clone_free(struct smtp_check *c);
+/* Free what session S owns but its result (plugin_finish frees that). */
+void smtp_check_fini(struct smtp_check *s);
+/* Free a session made by smtp_session_new, its result included. */
+void smtp_session_free(struct smtp_check *c);
 
 /* sts.c */
 void smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx);

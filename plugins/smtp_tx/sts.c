@@ -38,7 +38,7 @@ smtp_txt_at(struct smtp_check *s, const char *prefix, char *name, size_t cap,
 {
 	*n = 0;
 	err_clear(e);
-	snprintf(name, cap, "%s.%s", prefix, s->mx_domain);
+	snprintf(name, cap, "%s.%s", prefix, s->cfg->mx_domain);
 	if (dns_txt(s->p.dns, name, &s->p.dl, txt, DNS_TXT_MAX, n, e) < 0)
 		return -1;
 	return smtp_txt_list(txt, *n, rec, len);
@@ -58,7 +58,7 @@ smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
 
 	rc = smtp_txt_at(s, "_smtp._tls", name, sizeof(name), txt, rec, len, &n, &e);
 	if (rc < 0) {
-		result_problem(&s->p.res, e.kind == ERR_TIMEOUT ? s->p.timeout_state :
+		result_problem(&s->p.res, e.kind == ERR_TIMEOUT ? s->p.cfg->timeout_state :
 		    STATE_WARNING, "cannot look up the TLS-RPT record at %s: %s", name, e.msg);
 		return;
 	}
@@ -73,25 +73,25 @@ smtp_tlsrpt(struct smtp_check *s, struct dns_txt *txt)
 	else if (rc < 0)
 		result_problem(&s->p.res, STATE_WARNING, "TLS-RPT record at %s is "
 		    "invalid: %s", name, why);
-	else
-		result_detail(&s->p.res, "TLS-RPT %s: rua=%s", name, rpt.rec.rua);
 	rpt.valid = rc > 0;
+	memcpy(rpt.name, name, sizeof(rpt.name));
 	s->p.res.tls_rpt = &rpt;
 }
 
-/* --mta-sts: the TXT record _mta-sts.DOMAIN into ID (TXT: room for the
+/* --mta-sts: the TXT record _mta-sts.DOMAIN into STS (TXT: room for the
  * answer). Returns 0, or -1 when it is missing or cannot be used (the
  * problem is recorded). */
 static int
-smtp_sts_record(struct smtp_check *s, struct dns_txt *txt, struct mtasts_txt *id)
+smtp_sts_record(struct smtp_check *s, struct dns_txt *txt, struct fact_sts *sts)
 {
-	char name[DNS_NAME_MAX + 16], why[256];
+	char *name = sts->record, why[256];
+	struct mtasts_txt *id = &sts->id;
 	const char *rec[DNS_TXT_MAX];
 	size_t len[DNS_TXT_MAX];
 	struct err e;
 	int n = 0, rc;
 
-	rc = smtp_txt_at(s, "_mta-sts", name, sizeof(name), txt, rec, len, &n, &e);
+	rc = smtp_txt_at(s, "_mta-sts", name, sizeof(sts->record), txt, rec, len, &n, &e);
 	if (rc < 0) {
 		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "cannot look up "
 		    "the MTA-STS record at %s: %s", name, e.msg);
@@ -113,7 +113,6 @@ smtp_sts_record(struct smtp_check *s, struct dns_txt *txt, struct mtasts_txt *id
 		    "invalid: %s", name, why);
 		return -1;
 	}
-	result_detail(&s->p.res, "MTA-STS record %s: id %s", name, id->id);
 	return 0;
 }
 
@@ -126,11 +125,11 @@ smtp_sts_fetch(struct smtp_check *s, char *url, size_t cap, struct https_resp *r
 	char host[DNS_NAME_MAX + 16];
 	struct https_req q;
 	struct err e;
-	int port = s->mta_sts_port ? (int)s->mta_sts_port : 443;
+	int port = s->cfg->mta_sts_port ? (int)s->cfg->mta_sts_port : 443;
 
 	/* RFC 8461 §3.3: HTTPS GET, verified, no redirects, text/plain */
 	err_clear(&e);
-	snprintf(host, sizeof(host), "mta-sts.%s", s->mx_domain);
+	snprintf(host, sizeof(host), "mta-sts.%s", s->cfg->mx_domain);
 	if (port == 443)
 		snprintf(url, cap, "https://%s/.well-known/mta-sts.txt", host);
 	else
@@ -139,10 +138,10 @@ smtp_sts_fetch(struct smtp_check *s, char *url, size_t cap, struct https_resp *r
 	q.host = host;
 	q.port = port;
 	q.path = "/.well-known/mta-sts.txt";
-	q.family = s->p.family;
+	q.family = s->p.cfg->family;
 	q.dns = s->p.dns;
-	q.ca_file = s->p.ca_file;
-	q.ca_path = s->p.ca_path;
+	q.ca_file = s->p.cfg->ca_file;
+	q.ca_path = s->p.cfg->ca_path;
 	q.media_type = "text/plain";
 	q.max_body = MTASTS_POLICY_MAX;
 	if (https_get(&q, &s->p.dl, r, &e) < 0) {
@@ -168,12 +167,12 @@ smtp_sts_fetch(struct smtp_check *s, char *url, size_t cap, struct https_resp *r
 	return 0;
 }
 
-/* --mta-sts: the policy fetched from URL (the body of R) into s->sts: what
+/* --mta-sts: the policy fetched (the body of R) into s->sts: what
  * it says, and every MX name of MX against its patterns. Once parsed it is
  * the run's fact (s->p.res.mta_sts). */
 static void
 smtp_sts_judge(struct smtp_check *s, const struct dns_mxset *mx,
-    const struct https_resp *r, const char *url)
+    const struct https_resp *r)
 {
 	struct fact_sts *sts = s->sts;
 	char why[256];
@@ -182,21 +181,15 @@ smtp_sts_judge(struct smtp_check *s, const struct dns_mxset *mx,
 
 	if (mtasts_policy_parse(r->body, r->len, &sts->pol, why, sizeof(why)) < 0) {
 		result_problem(&s->p.res, STATE_CRITICAL, "MTA-STS policy of %s is "
-		    "invalid: %s", s->mx_domain, why);
+		    "invalid: %s", s->cfg->mx_domain, why);
 		return;
 	}
 	sts->policy = 1;
-	s->p.res.mta_sts = sts;
 	sts->fail = sts->pol.mode == MTASTS_ENFORCE ? STATE_CRITICAL :
 	    sts->pol.mode == MTASTS_TESTING ? STATE_WARNING : STATE_OK;
-	/* a certificate failure of an MX host weighs what the mode says */
-	s->p.untrusted_state = sts->fail;
 	sbuf_init(&pats);
 	for (i = 0; i < sts->pol.nmx; i++)
 		sbuf_printf(&pats, "%s%s", i ? ", " : "", sts->pol.mx[i]);
-	result_detail(&s->p.res, "MTA-STS policy %s: mode %s, max_age %ld s, mx %s", url,
-	    mtasts_mode_name(sts->pol.mode), sts->pol.max_age, pats.len ? sbuf_str(&pats) :
-	    "(none)");
 	result_perf(&s->p.res, "sts_max_age", (double)sts->pol.max_age, "", NULL, NULL,
 	    0, (double)MTASTS_MAX_AGE_MAX);
 	if (sts->pol.mode == MTASTS_NONE)
@@ -214,7 +207,7 @@ smtp_sts_judge(struct smtp_check *s, const struct dns_mxset *mx,
 			    "none: not enforced)", mx->mx[i].name);
 		else
 			result_problem(&s->p.res, sts->fail, "MTA-STS policy of %s (mode %s): "
-			    "MX %s matches none of its mx patterns (%s)", s->mx_domain,
+			    "MX %s matches none of its mx patterns (%s)", s->cfg->mx_domain,
 			    mtasts_mode_name(sts->pol.mode), mx->mx[i].name, sbuf_str(&pats));
 	}
 	sbuf_free(&pats);
@@ -228,23 +221,23 @@ smtp_sts_policy(struct smtp_check *s, const struct dns_mxset *mx)
 {
 	static struct fact_sts sts;
 	static struct dns_txt txt[DNS_TXT_MAX];
-	char url[DNS_NAME_MAX + 64];
 	struct https_resp r;
 
 	memset(&r, 0, sizeof(r));
-	if (s->tls_rpt) {
+	if (s->cfg->tls_rpt) {
 		phase_begin(&s->p.phases, PHASE_DNS);
 		smtp_tlsrpt(s, txt);
 	}
 	phase_end(&s->p.phases);
-	if (!s->mta_sts)
+	if (!s->cfg->mta_sts)
 		return;
 	memset(&sts, 0, sizeof(sts));
 	s->sts = &sts;
+	s->p.res.mta_sts = &sts;   /* facts: the record, then the policy */
 	phase_begin(&s->p.phases, PHASE_MTA_STS);
-	if (smtp_sts_record(s, txt, &sts.id) == 0 &&
-	    smtp_sts_fetch(s, url, sizeof(url), &r) == 0)
-		smtp_sts_judge(s, mx, &r, url);
+	if (smtp_sts_record(s, txt, &sts) == 0 &&
+	    smtp_sts_fetch(s, sts.url, sizeof(sts.url), &r) == 0)
+		smtp_sts_judge(s, mx, &r);
 	https_resp_free(&r);
 	phase_end(&s->p.phases);
 }
@@ -256,7 +249,7 @@ smtp_sts_host(struct smtp_check *s, const struct smtp_check *c, const char *name
 {
 	const struct fact_sts *sts = s->sts;
 
-	if (!s->mta_sts || sts == NULL || !sts->policy || !c->p.have_tls_info)
+	if (!s->cfg->mta_sts || sts == NULL || !sts->policy || !c->p.have_tls_info)
 		return;
 	if (c->p.tls_info.verified)
 		result_detail(&s->p.res, "MTA-STS: MX %s presents a certificate valid for "
@@ -266,7 +259,7 @@ smtp_sts_host(struct smtp_check *s, const struct smtp_check *c, const char *name
 		    "its name (mode none: not enforced)", name);
 	else
 		result_problem(&s->p.res, sts->fail, "MTA-STS policy of %s (mode %s): MX %s "
-		    "presents no certificate valid for its name", s->mx_domain,
+		    "presents no certificate valid for its name", s->cfg->mx_domain,
 		    mtasts_mode_name(sts->pol.mode), name);
 }
 

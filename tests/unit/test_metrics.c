@@ -204,6 +204,7 @@ test_single_host(void)
 {
 	struct metrics_target t = { "check_smtp_tx", "SMTP", "mail.example.org", 25 };
 	struct phase_set ps;
+	static const struct phase_limits lim;
 	struct range cw;
 	struct err e;
 	struct result r;
@@ -217,7 +218,7 @@ test_single_host(void)
 	err_clear(&e);
 	ok(range_parse(&cw, "30", &e) == 0, "range 30 parses");
 	result_perf(&r, "cert_days", 364, "", &cw, NULL, NAN, NAN);
-	phase_report(&ps, 0.5, &r, NULL);
+	phase_report(&ps, &lim, 0.5, &r, NULL);
 	is_str(fmt(&t, &r),
 	    "# TYPE mailprobe_state gauge\n"
 	    "# HELP mailprobe_state Check state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
@@ -264,6 +265,7 @@ test_all_mx(void)
 	struct metrics_target t = { "check_smtp_tx", "SMTP", "lab.test", 25 };
 	struct result top, host[2];
 	struct phase_set ps;
+	static const struct phase_limits lim;
 	const char *hosts[2] = { "mx1.lab.test", "mx2.lab.test" };
 	const char *out, *why;
 	char line[512];
@@ -281,13 +283,13 @@ test_all_mx(void)
 		/* as plugin_upgrade does with p->perf_prefix */
 		result_perf_host(&host[i], hosts[i], "cert_days", 100 + i, "", NULL, NULL,
 		    NAN, NAN);
-		phase_report(&ps, 0.01 * (i + 1), &host[i], hosts[i]);
+		phase_report(&ps, &lim, 0.01 * (i + 1), &host[i], hosts[i]);
 		result_merge_perf(&top, &host[i]);
 	}
 	phase_set_init(&ps, smtp_phases);
 	ps.p[0].ran = 1;
 	ps.p[0].secs = 0.0005;
-	phase_report(&ps, 0.03, &top, NULL);
+	phase_report(&ps, &lim, 0.03, &top, NULL);
 
 	ok(strstr(sbuf_str(&top.perf), " mx1.lab.test_banner=0.002000s;;;0 ") != NULL,
 	    "perfdata text keeps the prefixed label");

@@ -430,6 +430,7 @@ static void
 test_phases(void)
 {
 	struct phase_set ps;
+	struct phase_limits lim, *l = &lim;
 	struct result r;
 	struct err e;
 	struct sbuf s;
@@ -437,36 +438,39 @@ test_phases(void)
 	int i;
 
 	sbuf_init(&s);
+	memset(&lim, 0, sizeof(lim));
 	phase_set_init(&ps, smtp_phases);
 	is_int(ps.n, 7, "phase_set_init: 7 phases");
-	is_int(phase_index(&ps, "dns"), 0, "phase_index dns");
-	is_int(phase_index(&ps, "ehlo"), 4, "phase_index ehlo");
-	is_int(phase_index(&ps, "quit"), 6, "phase_index quit");
-	is_int(phase_index(&ps, "nope"), -1, "phase_index unknown -> -1");
+	is_int(phase_lookup(smtp_phases, "dns"), PHASE_DNS, "phase_lookup dns");
+	is_int(phase_lookup(smtp_phases, "ehlo"), PHASE_EHLO, "phase_lookup ehlo");
+	is_int(phase_lookup(smtp_phases, "quit"), PHASE_QUIT, "phase_lookup quit");
+	is_int(phase_lookup(smtp_phases, "nope"), PHASE_NONE, "phase_lookup unknown -> PHASE_NONE");
+	is_int(phase_lookup(smtp_phases, "mail"), PHASE_NONE,
+	    "phase_lookup: a phase not in the list -> PHASE_NONE");
 	is_str(phase_current(&ps), "", "no running phase");
 	for (i = 0; i < ps.n; i++)
-		if (ps.p[i].ran || ps.p[i].warn.set || ps.p[i].crit.set)
+		if (ps.p[i].ran)
 			break;
-	is_int(i, ps.n, "no phase ran or has thresholds after init");
+	is_int(i, ps.n, "no phase ran after init");
 
 	/* thresholds */
 	err_clear(&e);
-	is_int(phase_threshold(&ps, "banner=2", 0, &e), 0, "banner=2 (warning)");
-	ok(ps.p[3].warn.set && !ps.p[3].crit.set, "banner warning set, critical not");
-	is_str(ps.p[3].warn.text, "2", "banner warning text");
-	is_int(phase_threshold(&ps, "banner=~:5", 1, &e), 0, "banner=~:5 (critical)");
-	is_str(ps.p[3].crit.text, "~:5", "banner critical text");
-	is_int(phase_threshold(&ps, "time=~:0", 1, &e), 0, "time=~:0 (critical)");
-	ok(ps.total_crit.set && ps.total_crit.start_inf && ps.total_crit.end == 0,
+	is_int(phase_threshold(l, smtp_phases, "banner=2", 0, &e), 0, "banner=2 (warning)");
+	ok(l->warn[PHASE_BANNER].set && !l->crit[PHASE_BANNER].set, "banner warning set, critical not");
+	is_str(l->warn[PHASE_BANNER].text, "2", "banner warning text");
+	is_int(phase_threshold(l, smtp_phases, "banner=~:5", 1, &e), 0, "banner=~:5 (critical)");
+	is_str(l->crit[PHASE_BANNER].text, "~:5", "banner critical text");
+	is_int(phase_threshold(l, smtp_phases, "time=~:0", 1, &e), 0, "time=~:0 (critical)");
+	ok(l->total_crit.set && l->total_crit.start_inf && l->total_crit.end == 0,
 	    "time=~:0 sets the total's critical range");
-	ok(!ps.total_warn.set, "total warning still unset");
-	is_int(phase_threshold(&ps, "time=10", 0, &e), 0, "time=10 (warning)");
-	is_str(ps.total_warn.text, "10", "total warning text");
-	is_int(phase_threshold(&ps, "ehlo=@0:0.5", 0, &e), 0, "ehlo=@0:0.5");
-	ok(ps.p[4].warn.inside, "ehlo warning is an inside range");
+	ok(!l->total_warn.set, "total warning still unset");
+	is_int(phase_threshold(l, smtp_phases, "time=10", 0, &e), 0, "time=10 (warning)");
+	is_str(l->total_warn.text, "10", "total warning text");
+	is_int(phase_threshold(l, smtp_phases, "ehlo=@0:0.5", 0, &e), 0, "ehlo=@0:0.5");
+	ok(l->warn[PHASE_EHLO].inside, "ehlo warning is an inside range");
 
 	err_clear(&e);
-	is_int(phase_threshold(&ps, "nope=1", 0, &e), -1, "unknown phase fails");
+	is_int(phase_threshold(l, smtp_phases, "nope=1", 0, &e), -1, "unknown phase fails");
 	is_int(e.kind, ERR_USAGE, "unknown phase -> ERR_USAGE");
 	ok(strstr(e.msg, "nope") != NULL, "message names the bad phase: %s", e.msg);
 	ok(strstr(e.msg, "dns") && strstr(e.msg, "connect") && strstr(e.msg, "banner") &&
@@ -483,16 +487,17 @@ test_phases(void)
 
 		for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 			err_clear(&e);
-			ok(phase_threshold(&ps, bad[k], 0, &e) == -1 && e.kind == ERR_USAGE,
+			ok(phase_threshold(l, smtp_phases, bad[k], 0, &e) == -1 && e.kind == ERR_USAGE,
 			    "phase_threshold('%s') -> ERR_USAGE", bad[k]);
 		}
 	}
 	err_clear(&e);
-	phase_threshold(&ps, "banner", 0, &e);
+	phase_threshold(l, smtp_phases, "banner", 0, &e);
 	ok(strstr(e.msg, "PHASE=RANGE") != NULL || strstr(e.msg, "=") != NULL,
 	    "missing '=' message says what is expected: %s", e.msg);
 
 	/* phase_report: perfdata only for phases that ran, plus `time` */
+	memset(&lim, 0, sizeof(lim));
 	phase_set_init(&ps, smtp_phases);
 	ps.p[0].ran = 1; ps.p[0].secs = 0.001;        /* dns */
 	ps.p[1].ran = 1; ps.p[1].secs = 0.002;        /* connect */
@@ -500,13 +505,13 @@ test_phases(void)
 	ps.p[4].ran = 1; ps.p[4].secs = 0.25;         /* ehlo */
 	ps.p[6].ran = 1; ps.p[6].secs = 0.000001;     /* quit */
 	err_clear(&e);
-	phase_threshold(&ps, "banner=~:0.1", 0, &e);  /* trips: WARNING */
-	phase_threshold(&ps, "ehlo=~:1", 0, &e);      /* does not trip */
-	phase_threshold(&ps, "ehlo=0.1", 1, &e);      /* trips: CRITICAL */
-	phase_threshold(&ps, "connect=~:0", 0, &e);   /* trips both: */
-	phase_threshold(&ps, "connect=~:0", 1, &e);   /*   CRITICAL only */
+	phase_threshold(l, smtp_phases, "banner=~:0.1", 0, &e);  /* trips: WARNING */
+	phase_threshold(l, smtp_phases, "ehlo=~:1", 0, &e);      /* does not trip */
+	phase_threshold(l, smtp_phases, "ehlo=0.1", 1, &e);      /* trips: CRITICAL */
+	phase_threshold(l, smtp_phases, "connect=~:0", 0, &e);   /* trips both: */
+	phase_threshold(l, smtp_phases, "connect=~:0", 1, &e);   /*   CRITICAL only */
 	result_init(&r, "SMTP");
-	phase_report(&ps, 0.8, &r, NULL);
+	phase_report(&ps, l, 0.8, &r, NULL);
 	is_str(sbuf_str(&r.perf),
 	    "dns=0.001000s;;;0 connect=0.002000s;~:0;~:0;0 banner=0.500000s;~:0.1;;0 "
 	    "ehlo=0.250000s;~:1;0.1;0 quit=0.000001s;;;0 time=0.800000s;;;0",
@@ -547,11 +552,12 @@ test_phases(void)
 	result_free(&r);
 
 	/* a threshold on the total */
+	memset(&lim, 0, sizeof(lim));
 	phase_set_init(&ps, smtp_phases);
 	err_clear(&e);
-	phase_threshold(&ps, "time=~:0", 1, &e);
+	phase_threshold(l, smtp_phases, "time=~:0", 1, &e);
 	result_init(&r, "SMTP");
-	phase_report(&ps, 0.3, &r, NULL);
+	phase_report(&ps, l, 0.3, &r, NULL);
 	is_str(sbuf_str(&r.perf), "time=0.300000s;;~:0;0",
 	    "nothing ran: only time, with its critical range");
 	is_int(r.nproblems, 1, "total threshold tripped once");
@@ -561,14 +567,15 @@ test_phases(void)
 	result_free(&r);
 
 	/* -w on the total, not tripped / tripped */
+	memset(&lim, 0, sizeof(lim));
 	phase_set_init(&ps, smtp_phases);
-	phase_threshold(&ps, "time=1", 0, &e);
+	phase_threshold(l, smtp_phases, "time=1", 0, &e);
 	result_init(&r, "SMTP");
-	phase_report(&ps, 0.999, &r, NULL);
+	phase_report(&ps, l, 0.999, &r, NULL);
 	is_int(r.nproblems, 0, "total 0.999 under warning 1: no problem");
 	result_free(&r);
 	result_init(&r, "SMTP");
-	phase_report(&ps, 1.5, &r, NULL);
+	phase_report(&ps, l, 1.5, &r, NULL);
 	is_int(result_state(&r), STATE_WARNING, "total 1.5 over warning 1: WARNING");
 	result_free(&r);
 

@@ -1,0 +1,54 @@
+/* facts.c - see facts.h: the facts of a run as lines of long output, for
+ * the Nagios text (lib/result.c); lib/json.c renders the same facts as
+ * JSON. */
+#include <config.h>
+
+#include "facts.h"
+#include "sbuf.h"
+
+/* The TLS session and the server's certificate. */
+static void
+facts_tls(const struct tls_info *in, const char *indent, struct sbuf *out)
+{
+	/* whole days, truncated toward zero: 5.9 days left is 5, expired 3.2
+	 * days ago is -3, in the text and in the perfdata alike */
+	long days = (long)in->days_left;
+
+	sbuf_printf(out, "%sTLS: %s, cipher %s\n", indent, in->protocol, in->cipher);
+	if (in->problems & TLS_P_NO_CERT)
+		return;
+	sbuf_printf(out, "%scertificate: subject %s; issuer %s\n", indent, in->subject,
+	    in->issuer);
+	sbuf_printf(out, "%scertificate names: %s\n", indent, in->names[0] ? in->names :
+	    "none");
+	if (in->days_left < 0)
+		sbuf_printf(out, "%scertificate expired on %s (%ld days ago); SHA-256 %s\n",
+		    indent, in->not_after, -days, in->fingerprint);
+	else
+		sbuf_printf(out, "%scertificate valid until %s (%ld days left); SHA-256 %s\n",
+		    indent, in->not_after, days, in->fingerprint);
+}
+
+void
+facts_text(const struct result *r, const char *indent, struct sbuf *out)
+{
+	const struct fact_sts *sts = r->mta_sts;
+
+	if (r->tls)
+		facts_tls(r->tls, indent, out);
+	if (r->tls_rpt && r->tls_rpt->valid)
+		sbuf_printf(out, "%sTLS-RPT %s: rua=%s\n", indent, r->tls_rpt->name,
+		    r->tls_rpt->rec.rua);
+	if (sts && sts->id.id[0])
+		sbuf_printf(out, "%sMTA-STS record %s: id %s\n", indent, sts->record,
+		    sts->id.id);
+	if (sts && sts->policy) {
+		int i;
+
+		sbuf_printf(out, "%sMTA-STS policy %s: mode %s, max_age %ld s, mx ", indent,
+		    sts->url, mtasts_mode_name(sts->pol.mode), sts->pol.max_age);
+		for (i = 0; i < sts->pol.nmx; i++)
+			sbuf_printf(out, "%s%s", i ? ", " : "", sts->pol.mx[i]);
+		sbuf_add(out, sts->pol.nmx ? "\n" : "(none)\n");
+	}
+}
