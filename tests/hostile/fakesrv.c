@@ -117,14 +117,16 @@ enum fault {
 	F_ENDLESS,      /* start the reply and never end it */
 	F_TLS_PLAIN,    /* TLS go-ahead, then plaintext instead of a ServerHello */
 	F_TLS_INJECT,   /* TLS go-ahead with plaintext in the same write */
-	F_TLS_STALL     /* TLS go-ahead, read the ClientHello, never answer */
+	F_TLS_STALL,    /* TLS go-ahead, read the ClientHello, never answer */
+	F_SLOW          /* wait ms, then the normal reply */
 };
 
 struct script {
 	const char *at;     /* BANNER, BODY, DOT, *, a verb; NULL: no fault */
 	enum fault fault;
 	const char *text;   /* F_REPLY, F_REPLY_CLOSE */
-	long ms;            /* F_ENDLESS: pause between lines (0: as fast as the peer reads) */
+	long ms;            /* F_ENDLESS: pause between lines (0: as fast as the peer reads);
+	                     * F_SLOW: the wait before the reply */
 };
 
 static int verbose;
@@ -444,6 +446,9 @@ static int strike(struct client *c, const struct script *s, const char *where, c
 	case F_ENDLESS:
 		endless(c, s->ms);
 		return 1;
+	case F_SLOW:
+		sleep_ms(s->ms);
+		return -1;
 	case F_TLS_PLAIN:
 		if (send_reply(c, t->tls_go, tag) < 0 || read_client_hello(c) < 0)
 			return 1;
@@ -833,6 +838,16 @@ static void sc_reply(struct client *c)
 	session(c, &s);
 }
 
+/* ARG is AT=MS: the reply at AT (each time) after MS ms, then go on. */
+static void sc_slowreply(struct client *c)
+{
+	struct script s = { NULL, F_SLOW, NULL, 0 };
+
+	parse_at_text(c->arg, &s);
+	s.ms = arg_num(s.text, 0, 0, 60000);
+	session(c, &s);
+}
+
 /* ARG is AT=TEXT: TEXT instead of the reply at AT, then close (421, * BYE). */
 static void sc_replyclose(struct client *c)
 {
@@ -1168,6 +1183,7 @@ static const struct scenario scenarios[] = {
 	{ "hangup",  2, sc_hangup,  "close without a reply at AT (default: first command)" },
 	{ "reply",   1, sc_reply,   "AT=TEXT: TEXT instead of the reply at AT, go on" },
 	{ "replyclose", 1, sc_replyclose, "AT=TEXT: TEXT instead of the reply at AT, then close" },
+	{ "slowreply", 1, sc_slowreply, "AT=MS: the reply at AT after MS ms, go on" },
 	{ "starttls", 1, sc_starttls, "STARTTLS/STLS go-ahead, then plain|inject|stall" },
 	{ "hello_stall", 0, sc_hello_stall, "implicit TLS: read the ClientHello, never answer" },
 	{ "tlschain", 1, sc_tlschain, "implicit TLS with DIR/key.pem and DIR/chain.pem, a session" },

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "phase.h"
 #include "range.h"
 #include "result.h"
@@ -635,6 +636,95 @@ test_result_clean_lines(void)
 	result_free(&r);
 }
 
+/* The facts a result points to become lines of long output (facts_text),
+ * before the detail lines; a host's block is indented as a whole. */
+static void
+test_facts_text(void)
+{
+	static struct tls_info tls;
+	static struct fact_tlsrpt rpt;
+	static struct fact_sts sts;
+	struct result r, top;
+	struct sbuf out;
+	const char *t;
+
+	memset(&tls, 0, sizeof(tls));
+	snprintf(tls.protocol, sizeof(tls.protocol), "TLSv1.3");
+	snprintf(tls.cipher, sizeof(tls.cipher), "TLS_AES_256_GCM_SHA384");
+	snprintf(tls.subject, sizeof(tls.subject), "CN=mail.example.test");
+	snprintf(tls.issuer, sizeof(tls.issuer), "CN=Test CA");
+	snprintf(tls.not_after, sizeof(tls.not_after), "2027-01-01 00:00:00 UTC");
+	snprintf(tls.fingerprint, sizeof(tls.fingerprint), "AB:CD");
+	tls.days_left = 30.9;
+	result_init(&r, "SMTP");
+	result_ok(&r, "fine");
+	result_detail(&r, "banner: hello");
+	r.tls = &tls;
+	sbuf_init(&out);
+	result_format(&r, &out);
+	t = sbuf_str(&out);
+	ok(strstr(t, "\nTLS: TLSv1.3, cipher TLS_AES_256_GCM_SHA384\n"
+	    "certificate: subject CN=mail.example.test; issuer CN=Test CA\n"
+	    "certificate names: none\n"
+	    "certificate valid until 2027-01-01 00:00:00 UTC (30 days left); SHA-256 AB:CD\n"
+	    "banner: hello\n") != NULL, "facts_text: TLS and certificate lines, then the details");
+	sbuf_reset(&out);
+	tls.days_left = -3.2;
+	snprintf(tls.names, sizeof(tls.names), "mail.example.test");
+	facts_text(&r, "", &out);
+	ok(strstr(sbuf_str(&out), "certificate names: mail.example.test\n") &&
+	    strstr(sbuf_str(&out), "certificate expired on 2027-01-01 00:00:00 UTC (3 days "
+	    "ago); SHA-256 AB:CD\n"), "facts_text: an expired certificate, in whole days");
+	sbuf_reset(&out);
+	tls.problems = TLS_P_NO_CERT;
+	facts_text(&r, "", &out);
+	is_str(sbuf_str(&out), "TLS: TLSv1.3, cipher TLS_AES_256_GCM_SHA384\n",
+	    "facts_text: no certificate, only the TLS line");
+	tls.problems = 0;
+
+	/* a host's block: its facts and details indented, once */
+	result_init(&top, "SMTP");
+	result_merge_details(&top, &r, "  ");
+	ok(strncmp(sbuf_str(&top.details), "  TLS: TLSv1.3", 14) == 0 &&
+	    strstr(sbuf_str(&top.details), "\n  banner: hello\n") != NULL,
+	    "result_merge_details: the facts first, each line indented");
+	result_free(&top);
+
+	/* TLS-RPT and MTA-STS */
+	sbuf_reset(&out);
+	r.tls = NULL;
+	snprintf(rpt.name, sizeof(rpt.name), "_smtp._tls.example.test");
+	snprintf(rpt.rec.rua, sizeof(rpt.rec.rua), "mailto:tlsrpt@example.test");
+	r.tls_rpt = &rpt;
+	r.mta_sts = &sts;
+	snprintf(sts.record, sizeof(sts.record), "_mta-sts.example.test");
+	facts_text(&r, "", &out);
+	is_str(sbuf_str(&out), "", "facts_text: an invalid TLS-RPT record and no MTA-STS id: no lines");
+	rpt.valid = 1;
+	snprintf(sts.id.id, sizeof(sts.id.id), "20261205");
+	snprintf(sts.url, sizeof(sts.url), "https://mta-sts.example.test/.well-known/mta-sts.txt");
+	sts.policy = 1;
+	sts.pol.mode = MTASTS_ENFORCE;
+	sts.pol.max_age = 86400;
+	sts.pol.nmx = 2;
+	snprintf(sts.pol.mx[0], sizeof(sts.pol.mx[0]), "mx1.example.test");
+	snprintf(sts.pol.mx[1], sizeof(sts.pol.mx[1]), "*.example.test");
+	sbuf_reset(&out);
+	facts_text(&r, "", &out);
+	is_str(sbuf_str(&out), "TLS-RPT _smtp._tls.example.test: rua=mailto:tlsrpt@example.test\n"
+	    "MTA-STS record _mta-sts.example.test: id 20261205\n"
+	    "MTA-STS policy https://mta-sts.example.test/.well-known/mta-sts.txt: mode enforce, "
+	    "max_age 86400 s, mx mx1.example.test, *.example.test\n",
+	    "facts_text: the TLS-RPT record, the MTA-STS record and policy");
+	sts.pol.nmx = 0;
+	sbuf_reset(&out);
+	facts_text(&r, "", &out);
+	ok(strstr(sbuf_str(&out), "max_age 86400 s, mx (none)\n") != NULL,
+	    "facts_text: a policy without mx patterns says (none)");
+	sbuf_free(&out);
+	result_free(&r);
+}
+
 int
 main(void)
 {
@@ -644,5 +734,6 @@ main(void)
 	test_phases();
 	test_phase_names();
 	test_result_clean_lines();
+	test_facts_text();
 	return done_testing();
 }
