@@ -1,14 +1,18 @@
 /* tls.c - see tls.h. The only file that includes OpenSSL headers. */
 #include <config.h>
 
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -18,8 +22,34 @@
 #include "net.h"
 #include "tls.h"
 
-struct tls {
+/*
+ * One TLS context, with its trust store, per process and trust setting:
+ * the --all-mx threads, the --count workers and the MTA-STS policy fetch
+ * share it, so the anchors are read once per process, not once per
+ * session. The entries live until the process exits (still reachable).
+ */
+struct tls_ctxent {
 	SSL_CTX *ctx;
+	int anchors;            /* 1: trust anchors loaded (not --verify=none) */
+	char *ca_file, *ca_path;   /* the key, with anchors; NULL: system store */
+	int dane;               /* SSL_CTX_dane_enable done */
+	/* The system store's bundle file, read only when the hashed directory
+	 * did not lead to an anchor (tls_app_verify), then once per process;
+	 * NULL when there is none or it is the store already. */
+	char *bundle;
+	X509_LOOKUP *bundle_lu; /* the store's file lookup it is read through */
+	int bundle_state;       /* 0 not read, 1 read, -1 unreadable */
+};
+
+#define TLS_CTX_MAX 4
+/* guards tls_ctxs, tls_nctx and every entry's dane and bundle_state */
+static pthread_mutex_t tls_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct tls_ctxent tls_ctxs[TLS_CTX_MAX];
+static int tls_nctx;
+
+struct tls {
+	struct tls_ctxent *ent; /* the shared context (not owned) ... */
+	struct tls_ctxent *own; /* ... or this session's own, when the cache is full */
 	SSL *ssl;
 	struct tls_opts o;
 	struct tls_info info;
@@ -27,6 +57,8 @@ struct tls {
 	char other[128];        /* words for TLS_P_OTHER */
 	int started;
 	int broken;             /* a fatal I/O error: no close_notify may follow */
+	int anchor_miss;        /* verification failed where another anchor could
+	                         * change the verdict (tls_verify_cb) */
 };
 
 static long tls_read(void *ctx, int fd, void *buf, size_t n, short *events,
@@ -35,6 +67,12 @@ static long tls_write(void *ctx, int fd, const void *buf, size_t n,
     short *events, struct err *e);
 static size_t tls_pending(void *ctx);
 static int tls_verify_cb(int ok, X509_STORE_CTX *sctx);
+static int tls_app_verify(X509_STORE_CTX *sctx, void *arg);
+static int tls_verify_again(struct tls *t, X509_STORE_CTX *sctx);
+static struct tls_ctxent *tls_ctx_get(const struct tls_opts *o, struct tls_ctxent **own,
+    struct err *e);
+static int tls_ctx_make(struct tls_ctxent *ent, const struct tls_opts *o, struct err *e);
+static void tls_ctx_clear(struct tls_ctxent *ent);
 static void tls_collect(struct tls *t);
 static int tls_io_error(struct tls *t, int rc, short *events, struct err *e,
     const char *what);
@@ -140,24 +178,77 @@ tls_add_pem_ciphers(void)
 		EVP_add_cipher(pem[i]());
 }
 
-/* Load the trust anchors into CTX: 1 when done. */
+/* 1 when PATHS (a directory, or a list of them as OpenSSL takes it)
+ * names at least one directory that exists. */
 static int
-tls_load_anchors(SSL_CTX *ctx, const struct tls_opts *o)
+tls_dir_exists(const char *paths)
 {
-	const char *file, *dir;
+	const char *p = paths;
+
+	while (*p) {
+		size_t n = strcspn(p, ":");
+		char one[4096];
+		struct stat st;
+
+		if (n > 0 && n < sizeof(one)) {
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (stat(one, &st) == 0 && S_ISDIR(st.st_mode))
+				return 1;
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * Load the trust anchors into ENT->ctx: 1 when done, 0 with OpenSSL's
+ * error queued, -1 with *E filled.
+ *
+ * The system store (no --ca-file, no --ca-path) is found the cheap way:
+ * the hashed directory (SSL_CERT_DIR, else OpenSSL's default) is looked
+ * up lazily, by the issuer a chain names (a few certificates read);
+ * the bundle file (SSL_CERT_FILE, else OpenSSL's default), which OpenSSL
+ * would parse whole (~150 certificates, 240 M instructions) on every run,
+ * is read only when the directory did not lead to a trust anchor
+ * (tls_app_verify), then once per process, or here at once when no such
+ * directory exists. As with OpenSSL's default paths both are trusted;
+ * the verdict never depends on which of them held the anchor.
+ */
+static int
+tls_load_anchors(struct tls_ctxent *ent, const struct tls_opts *o, struct err *e)
+{
+	const char *fenv, *denv, *file, *dir;
+	X509_STORE *st;
 
 	if (o->ca_file || o->ca_path)
-		return SSL_CTX_load_verify_locations(ctx, o->ca_file, o->ca_path);
-	/* The system store as a hashed directory: OpenSSL reads only the
-	 * issuers it needs, where the default paths would parse the whole
-	 * bundle (~150 certificates) on every run. SSL_CERT_FILE /
-	 * SSL_CERT_DIR still apply. */
-	file = getenv(X509_get_default_cert_file_env());
-	dir = getenv(X509_get_default_cert_dir_env());
-	if (file && *file)
-		return SSL_CTX_load_verify_file(ctx, file);
-	return SSL_CTX_load_verify_dir(ctx, dir && *dir ? dir :
-	    X509_get_default_cert_dir());
+		return SSL_CTX_load_verify_locations(ent->ctx, o->ca_file, o->ca_path);
+	fenv = getenv(X509_get_default_cert_file_env());
+	denv = getenv(X509_get_default_cert_dir_env());
+	file = fenv && *fenv ? fenv : X509_get_default_cert_file();
+	dir = denv && *denv ? denv : X509_get_default_cert_dir();
+	if (!tls_dir_exists(dir))
+		return SSL_CTX_load_verify_file(ent->ctx, file);
+	if (SSL_CTX_load_verify_dir(ent->ctx, dir) != 1)
+		return 0;
+	if (access(file, R_OK) != 0) {
+		/* a bundle named on purpose must be there, as when it was read
+		 * at once; OpenSSL's default one is optional */
+		if (fenv && *fenv)
+			return err_sys(e, ERR_USAGE, errno, "cannot load trust anchors "
+			    "from %s (SSL_CERT_FILE): %s", file, strerror(errno));
+		return 1;
+	}
+	st = SSL_CTX_get_cert_store(ent->ctx);
+	ent->bundle = strdup(file);
+	/* the lookup is added now, while no session uses the store */
+	ent->bundle_lu = X509_STORE_add_lookup(st, X509_LOOKUP_file());
+	if (ent->bundle == NULL || ent->bundle_lu == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	SSL_CTX_set_cert_verify_callback(ent->ctx, tls_app_verify, ent);
+	return 1;
 }
 
 /* Last OpenSSL error as text, or FALLBACK. */
@@ -177,6 +268,122 @@ tls_errstr(char *buf, size_t cap, const char *fallback)
 	}
 	ERR_clear_error();
 	return buf;
+}
+
+/* Free what ENT holds (a session's own entry, or one that failed). */
+static void
+tls_ctx_clear(struct tls_ctxent *ent)
+{
+	SSL_CTX_free(ent->ctx);
+	free(ent->ca_file);
+	free(ent->ca_path);
+	free(ent->bundle);
+	memset(ent, 0, sizeof(*ent));
+}
+
+static int
+tls_same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A new context in ENT for the trust setting of O: 0, or -1 with *E. */
+static int
+tls_ctx_make(struct tls_ctxent *ent, const struct tls_opts *o, struct err *e)
+{
+	char buf[256];
+	unsigned long first;
+	int ok;
+
+	ent->anchors = o->verify != TLS_VERIFY_NONE;
+	ent->ctx = SSL_CTX_new(TLS_client_method());
+	if (ent->ctx == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot create a TLS context: %s",
+		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
+	/* verification never aborts the handshake: see tls_verify_cb */
+	SSL_CTX_set_verify(ent->ctx, SSL_VERIFY_NONE, tls_verify_cb);
+	/* the trust store is loaded only when something will be verified */
+	if (!ent->anchors)
+		return 0;
+	if ((o->ca_file && (ent->ca_file = strdup(o->ca_file)) == NULL) ||
+	    (o->ca_path && (ent->ca_path = strdup(o->ca_path)) == NULL))
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	ok = tls_load_anchors(ent, o, e);
+	if (ok < 0)
+		return -1;
+	first = ERR_peek_error();
+	if (ok != 1 && ERR_GET_LIB(first) == ERR_LIB_PEM &&
+	    ERR_GET_REASON(first) == PEM_R_UNSUPPORTED_ENCRYPTION) {
+		/* a key in the file names a cipher: tls_add_pem_ciphers() */
+		ERR_clear_error();
+		tls_add_pem_ciphers();
+		ok = tls_load_anchors(ent, o, e);
+		if (ok < 0)
+			return -1;
+	}
+	if (ok != 1)
+		return err_set(e, ERR_USAGE, "cannot load trust anchors from %s: %s",
+		    o->ca_file ? o->ca_file : o->ca_path ? o->ca_path :
+		    "the system store", tls_errstr(buf, sizeof(buf), "unreadable"));
+	return 0;
+}
+
+/*
+ * The context for O's trust setting: the process's shared one, made on
+ * first use (under tls_lock, so concurrent sessions wait for one load of
+ * the anchors instead of each loading them), or when the cache is full a
+ * new one in *OWN for this session alone. NULL with *E filled.
+ */
+static struct tls_ctxent *
+tls_ctx_get(const struct tls_opts *o, struct tls_ctxent **own, struct err *e)
+{
+	struct tls_ctxent *ent = NULL;
+	int anchors = o->verify != TLS_VERIFY_NONE, i;
+	char buf[256];
+
+	*own = NULL;
+	pthread_mutex_lock(&tls_lock);
+	for (i = 0; i < tls_nctx && ent == NULL; i++) {
+		struct tls_ctxent *c = &tls_ctxs[i];
+
+		if (c->anchors == anchors && (!anchors ||
+		    (tls_same(c->ca_file, o->ca_file) && tls_same(c->ca_path, o->ca_path))))
+			ent = c;
+	}
+	if (ent == NULL) {
+		int shared = tls_nctx < TLS_CTX_MAX;
+		struct tls_ctxent *c = shared ? &tls_ctxs[tls_nctx] : calloc(1, sizeof(*c));
+
+		if (c == NULL) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+		} else if (tls_ctx_make(c, o, e) < 0) {
+			tls_ctx_clear(c);
+			if (!shared)
+				free(c);
+		} else {
+			ent = c;
+			if (shared)
+				tls_nctx++;
+			else
+				*own = c;
+		}
+	}
+	if (ent && o->ntlsa > 0 && !ent->dane) {
+		if (SSL_CTX_dane_enable(ent->ctx) <= 0) {
+			err_set(e, ERR_INTERNAL, "cannot enable DANE: %s",
+			    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
+			if (*own) {
+				tls_ctx_clear(*own);
+				free(*own);
+				*own = NULL;
+			}
+			ent = NULL;
+		} else {
+			ent->dane = 1;
+		}
+	}
+	pthread_mutex_unlock(&tls_lock);
+	return ent;
 }
 
 struct tls *
@@ -210,49 +417,20 @@ tls_new(const struct tls_opts *o, struct err *e)
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_ADD_ALL_CIPHERS,
 	    NULL);
 	OPENSSL_init_ssl(TLS_INIT_STRINGS, NULL);
-	t->ctx = SSL_CTX_new(TLS_client_method());
-	if (t->ctx == NULL) {
-		err_set(e, ERR_INTERNAL, "cannot create a TLS context: %s",
-		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
+	t->ent = tls_ctx_get(o, &t->own, e);
+	if (t->ent == NULL)
 		goto fail;
-	}
-	/* a peer that drops the TCP connection is "closed", not a TLS error
-	 * (mail servers often hang up after QUIT without close_notify) */
-	if (!o->strict_eof)
-		SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	/* the trust store is loaded only when something will be verified */
-	if (o->verify != TLS_VERIFY_NONE) {
-		unsigned long first;
-		int ok = tls_load_anchors(t->ctx, o);
-
-		first = ERR_peek_error();
-		if (ok != 1 && ERR_GET_LIB(first) == ERR_LIB_PEM &&
-		    ERR_GET_REASON(first) == PEM_R_UNSUPPORTED_ENCRYPTION) {
-			/* a key in the file names a cipher: tls_add_pem_ciphers() */
-			ERR_clear_error();
-			tls_add_pem_ciphers();
-			ok = tls_load_anchors(t->ctx, o);
-		}
-		if (ok != 1) {
-			err_set(e, ERR_USAGE, "cannot load trust anchors from %s: %s",
-			    o->ca_file ? o->ca_file : o->ca_path ? o->ca_path :
-			    "the system store", tls_errstr(buf, sizeof(buf), "unreadable"));
-			goto fail;
-		}
-	}
-	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_NONE, tls_verify_cb);
-	if (o->ntlsa > 0 && SSL_CTX_dane_enable(t->ctx) <= 0) {
-		err_set(e, ERR_INTERNAL, "cannot enable DANE: %s",
-		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
-		goto fail;
-	}
-	t->ssl = SSL_new(t->ctx);
+	t->ssl = SSL_new(t->ent->ctx);
 	if (t->ssl == NULL) {
 		err_set(e, ERR_INTERNAL, "cannot create a TLS session: %s",
 		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
 		goto fail;
 	}
 	SSL_set_app_data(t->ssl, t);
+	/* a peer that drops the TCP connection is "closed", not a TLS error
+	 * (mail servers often hang up after QUIT without close_notify) */
+	if (!o->strict_eof)
+		SSL_set_options(t->ssl, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if (o->ntlsa > 0) {
 		int i;
 
@@ -308,6 +486,15 @@ tls_verify_cb(int ok, X509_STORE_CTX *sctx)
 		return 1;
 	if (t->info.verify_code == 0)
 		t->info.verify_code = code;
+	/* where another trust anchor could change the verdict: no issuer
+	 * found, an untrusted root, or anything wrong above the leaf */
+	if (depth > 0 || code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	    code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	    code == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE ||
+	    code == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+	    code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+	    code == X509_V_ERR_CERT_UNTRUSTED || code == X509_V_ERR_CERT_REJECTED)
+		t->anchor_miss = 1;
 	switch (code) {
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
@@ -337,6 +524,87 @@ tls_verify_cb(int ok, X509_STORE_CTX *sctx)
 		t->info.problems |= TLS_P_OTHER;
 	}
 	return 1;
+}
+
+/*
+ * The handshake's verification where the system store has a bundle file
+ * not read yet (tls_load_anchors): verify with the hashed directory; when
+ * that fails for want of an anchor, read the bundle into the shared store
+ * (once per process, under tls_lock: every session waits for the one
+ * read) and verify again, so the verdict is the one both together give.
+ * A session that began after the read needs no second pass.
+ */
+static int
+tls_app_verify(X509_STORE_CTX *sctx, void *arg)
+{
+	struct tls_ctxent *ent = arg;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct tls *t = ssl ? SSL_get_app_data(ssl) : NULL;
+	int before, ok, state;
+
+	pthread_mutex_lock(&tls_lock);
+	before = ent->bundle_state;
+	pthread_mutex_unlock(&tls_lock);
+	if (t)
+		t->anchor_miss = 0;
+	ok = X509_verify_cert(sctx);
+	if (t == NULL || before != 0 || !t->anchor_miss)
+		return ok;
+	pthread_mutex_lock(&tls_lock);
+	if (ent->bundle_state == 0) {
+		/* every certificate of the file, as SSL_CTX_load_verify_file
+		 * would have added at once */
+		ent->bundle_state = X509_load_cert_crl_file(ent->bundle_lu, ent->bundle,
+		    X509_FILETYPE_PEM) > 0 ? 1 : -1;
+		ERR_clear_error();
+	}
+	state = ent->bundle_state;
+	pthread_mutex_unlock(&tls_lock);
+	/* an unreadable bundle adds nothing: the first verdict stands */
+	return state == 1 ? tls_verify_again(t, sctx) : ok;
+}
+
+/* Verify SCTX's chain once more, in a new store context with the same
+ * parameters (host name, purpose, security level, DANE), and leave the
+ * outcome in SCTX for libssl; T's problems are those of this pass. */
+static int
+tls_verify_again(struct tls *t, X509_STORE_CTX *sctx)
+{
+	X509_STORE_CTX *c2 = X509_STORE_CTX_new();
+	X509_VERIFY_PARAM *p2 = X509_VERIFY_PARAM_new();
+	STACK_OF(X509) *chain;
+	int ok = 0;
+
+	if (c2 == NULL || p2 == NULL ||
+	    !X509_STORE_CTX_init(c2, X509_STORE_CTX_get0_store(sctx),
+	    X509_STORE_CTX_get0_cert(sctx), X509_STORE_CTX_get0_untrusted(sctx)) ||
+	    !X509_VERIFY_PARAM_set1(p2, X509_STORE_CTX_get0_param(sctx))) {
+		X509_VERIFY_PARAM_free(p2);
+		X509_STORE_CTX_free(c2);
+		X509_STORE_CTX_set_error(sctx, X509_V_ERR_OUT_OF_MEM);
+		return 0;
+	}
+	X509_STORE_CTX_set0_param(c2, p2);
+	X509_STORE_CTX_set_ex_data(c2, SSL_get_ex_data_X509_STORE_CTX_idx(),
+	    t->ssl);
+	X509_STORE_CTX_set_verify_cb(c2, X509_STORE_CTX_get_verify_cb(sctx));
+	if (t->o.ntlsa > 0)
+		X509_STORE_CTX_set0_dane(c2, SSL_get0_dane(t->ssl));
+	t->info.problems = 0;
+	t->info.verify_code = 0;
+	t->other[0] = '\0';
+	t->anchor_miss = 0;
+	ok = X509_verify_cert(c2);
+	X509_STORE_CTX_set_error(sctx, X509_STORE_CTX_get_error(c2));
+	X509_STORE_CTX_set_error_depth(sctx, X509_STORE_CTX_get_error_depth(c2));
+	X509_STORE_CTX_set_current_cert(sctx, X509_STORE_CTX_get_current_cert(c2));
+	chain = X509_STORE_CTX_get1_chain(c2);
+	if (chain)
+		X509_STORE_CTX_set0_verified_chain(sctx, chain);
+	X509_VERIFY_PARAM_move_peername(X509_STORE_CTX_get0_param(sctx),
+	    X509_STORE_CTX_get0_param(c2));
+	X509_STORE_CTX_free(c2);
+	return ok;
 }
 
 void
@@ -758,7 +1026,10 @@ tls_free(struct tls *t)
 			(void)SSL_shutdown(t->ssl);   /* close_notify, no wait */
 		SSL_free(t->ssl);
 	}
-	SSL_CTX_free(t->ctx);
+	if (t->own) {
+		tls_ctx_clear(t->own);
+		free(t->own);
+	}
 	ERR_clear_error();
 	free(t);
 }
