@@ -42,8 +42,10 @@ struct tls_ctxent {
 };
 
 #define TLS_CTX_MAX 4
-/* guards tls_ctxs, tls_nctx and every entry's dane and bundle_state */
+/* guards tls_ctxs, tls_nctx and every entry's dane */
 static pthread_mutex_t tls_lock = PTHREAD_MUTEX_INITIALIZER;
+/* one verification at a time, and every entry's bundle_state */
+static pthread_mutex_t tls_vlock = PTHREAD_MUTEX_INITIALIZER;
 static struct tls_ctxent tls_ctxs[TLS_CTX_MAX];
 static int tls_nctx;
 
@@ -247,7 +249,6 @@ tls_load_anchors(struct tls_ctxent *ent, const struct tls_opts *o, struct err *e
 	ent->bundle_lu = X509_STORE_add_lookup(st, X509_LOOKUP_file());
 	if (ent->bundle == NULL || ent->bundle_lu == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");
-	SSL_CTX_set_cert_verify_callback(ent->ctx, tls_app_verify, ent);
 	return 1;
 }
 
@@ -325,6 +326,7 @@ tls_ctx_make(struct tls_ctxent *ent, const struct tls_opts *o, struct err *e)
 		return err_set(e, ERR_USAGE, "cannot load trust anchors from %s: %s",
 		    o->ca_file ? o->ca_file : o->ca_path ? o->ca_path :
 		    "the system store", tls_errstr(buf, sizeof(buf), "unreadable"));
+	SSL_CTX_set_cert_verify_callback(ent->ctx, tls_app_verify, ent);
 	return 0;
 }
 
@@ -527,12 +529,14 @@ tls_verify_cb(int ok, X509_STORE_CTX *sctx)
 }
 
 /*
- * The handshake's verification where the system store has a bundle file
- * not read yet (tls_load_anchors): verify with the hashed directory; when
- * that fails for want of an anchor, read the bundle into the shared store
- * (once per process, under tls_lock: every session waits for the one
- * read) and verify again, so the verdict is the one both together give.
- * A session that began after the read needs no second pass.
+ * The handshake's verification, one session at a time (tls_vlock). The
+ * sessions of a process share one store, which a hashed directory fills
+ * as issuers are asked for: verified together, the --all-mx threads would
+ * each read (and decode, 1.6 M instructions in OpenSSL 3.0) the same CA.
+ * Where the system store has a bundle file not read yet (tls_load_anchors)
+ * and the directory led to no anchor, the bundle is read into the store
+ * (once per process) and the chain verified again, so the verdict is the
+ * one both together give.
  */
 static int
 tls_app_verify(X509_STORE_CTX *sctx, void *arg)
@@ -540,28 +544,24 @@ tls_app_verify(X509_STORE_CTX *sctx, void *arg)
 	struct tls_ctxent *ent = arg;
 	SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
 	struct tls *t = ssl ? SSL_get_app_data(ssl) : NULL;
-	int before, ok, state;
+	int ok;
 
-	pthread_mutex_lock(&tls_lock);
-	before = ent->bundle_state;
-	pthread_mutex_unlock(&tls_lock);
+	pthread_mutex_lock(&tls_vlock);
 	if (t)
 		t->anchor_miss = 0;
 	ok = X509_verify_cert(sctx);
-	if (t == NULL || before != 0 || !t->anchor_miss)
-		return ok;
-	pthread_mutex_lock(&tls_lock);
-	if (ent->bundle_state == 0) {
+	if (t && t->anchor_miss && ent->bundle && ent->bundle_state == 0) {
 		/* every certificate of the file, as SSL_CTX_load_verify_file
 		 * would have added at once */
 		ent->bundle_state = X509_load_cert_crl_file(ent->bundle_lu, ent->bundle,
 		    X509_FILETYPE_PEM) > 0 ? 1 : -1;
 		ERR_clear_error();
+		/* an unreadable bundle adds nothing: the first verdict stands */
+		if (ent->bundle_state == 1)
+			ok = tls_verify_again(t, sctx);
 	}
-	state = ent->bundle_state;
-	pthread_mutex_unlock(&tls_lock);
-	/* an unreadable bundle adds nothing: the first verdict stands */
-	return state == 1 ? tls_verify_again(t, sctx) : ok;
+	pthread_mutex_unlock(&tls_vlock);
+	return ok;
 }
 
 /* Verify SCTX's chain once more, in a new store context with the same
