@@ -244,8 +244,10 @@ fi
 # --all-mx over STARTTLS MX hosts (tmx1..tmx5, one Postfix listener): N hosts against one, each
 # with --ca-file and with the system store; the sessions share one TLS context and trust store
 D=(--dns-server "127.0.0.1:$LAB_DNS_PORT" -p "$mxtls" -F probe.lab.test -S)
+sysenv
 pair "--all-mx -S, 1 MX host: system store vs --ca-file" "<= 1.0x instr, RSS" -- \
 	"$S" --mx tls1.lab.test --all-mx "${D[@]}" -- "$S" --mx tls1.lab.test --all-mx "${D[@]}" --ca-file "$LAB_CA_FILE"
+nosysenv
 for n in 2 5; do
 	pair "--all-mx -S, $n MX hosts vs 1 MX host, --ca-file" "instr <= $(awk -v n=$n 'BEGIN { print 1 + 0.25 * (n - 1) }')x" -- \
 		"$S" --mx tls$n.lab.test --all-mx "${D[@]}" --ca-file "$LAB_CA_FILE" -- \
