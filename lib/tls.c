@@ -28,24 +28,41 @@
  * share it, so the anchors are read once per process, not once per
  * session. The entries live until the process exits (still reachable).
  */
+/* One certificate of the bundle file, not decoded yet: d2i_X509 costs
+ * 1.5 M instructions in OpenSSL 3.0 (its public key goes through the
+ * provider decoders), the subject name alone a few thousand. */
+struct tls_bcert {
+	X509_NAME *subject;
+	unsigned char *der;
+	long len;
+	int aux;                /* TRUSTED CERTIFICATE: trust settings follow */
+	int added;              /* decoded and in the store (or undecodable) */
+};
+
 struct tls_ctxent {
 	SSL_CTX *ctx;
 	int anchors;            /* 1: trust anchors loaded (not --verify=none) */
 	char *ca_file, *ca_path;   /* the key, with anchors; NULL: system store */
 	int dane;               /* SSL_CTX_dane_enable done */
-	/* The system store's bundle file, read only when the hashed directory
-	 * did not lead to an anchor (tls_app_verify), then once per process;
-	 * NULL when there is none or it is the store already. */
+	/* The system store's bundle file: indexed (its certificates' DER and
+	 * subjects) only when the hashed directory led to no anchor
+	 * (tls_app_verify), or at once where there is no such directory, and
+	 * then once per process; a certificate is decoded only when a chain
+	 * asks for its subject (tls_bundle_by_subject). NULL when there is no
+	 * bundle. */
 	char *bundle;
-	X509_LOOKUP *bundle_lu; /* the store's file lookup it is read through */
-	int bundle_state;       /* 0 not read, 1 read, -1 unreadable */
+	int bundle_state;       /* 0 not read, 1 indexed, -1 unreadable */
+	struct tls_bcert *bcerts;
+	int nbcerts;
 };
 
 #define TLS_CTX_MAX 4
 /* guards tls_ctxs, tls_nctx and every entry's dane */
 static pthread_mutex_t tls_lock = PTHREAD_MUTEX_INITIALIZER;
-/* one verification at a time, and every entry's bundle_state */
+/* one verification at a time, and every entry's bundle index: the store's
+ * lookups run only inside a verification */
 static pthread_mutex_t tls_vlock = PTHREAD_MUTEX_INITIALIZER;
+static X509_LOOKUP_METHOD *tls_bundle_meth;   /* made under tls_lock */
 static struct tls_ctxent tls_ctxs[TLS_CTX_MAX];
 static int tls_nctx;
 
@@ -71,6 +88,11 @@ static size_t tls_pending(void *ctx);
 static int tls_verify_cb(int ok, X509_STORE_CTX *sctx);
 static int tls_app_verify(X509_STORE_CTX *sctx, void *arg);
 static int tls_verify_again(struct tls *t, X509_STORE_CTX *sctx);
+static int tls_bundle_by_subject(X509_LOOKUP *lu, X509_LOOKUP_TYPE type,
+    const X509_NAME *name, X509_OBJECT *ret);
+static int tls_bundle_index(struct tls_ctxent *ent);
+static int tls_bundle_add(struct tls_ctxent *ent, X509_STORE *st, const X509_NAME *name);
+static int tls_bundle_chain(struct tls_ctxent *ent, X509_STORE_CTX *sctx);
 static struct tls_ctxent *tls_ctx_get(const struct tls_opts *o, struct tls_ctxent **own,
     struct err *e);
 static int tls_ctx_make(struct tls_ctxent *ent, const struct tls_opts *o, struct err *e);
@@ -223,7 +245,8 @@ static int
 tls_load_anchors(struct tls_ctxent *ent, const struct tls_opts *o, struct err *e)
 {
 	const char *fenv, *denv, *file, *dir;
-	X509_STORE *st;
+	X509_LOOKUP *lu;
+	int dir_ok;
 
 	if (o->ca_file || o->ca_path)
 		return SSL_CTX_load_verify_locations(ent->ctx, o->ca_file, o->ca_path);
@@ -231,25 +254,208 @@ tls_load_anchors(struct tls_ctxent *ent, const struct tls_opts *o, struct err *e
 	denv = getenv(X509_get_default_cert_dir_env());
 	file = fenv && *fenv ? fenv : X509_get_default_cert_file();
 	dir = denv && *denv ? denv : X509_get_default_cert_dir();
-	if (!tls_dir_exists(dir))
-		return SSL_CTX_load_verify_file(ent->ctx, file);
-	if (SSL_CTX_load_verify_dir(ent->ctx, dir) != 1)
+	dir_ok = tls_dir_exists(dir);
+	if (dir_ok && SSL_CTX_load_verify_dir(ent->ctx, dir) != 1)
 		return 0;
 	if (access(file, R_OK) != 0) {
 		/* a bundle named on purpose must be there, as when it was read
-		 * at once; OpenSSL's default one is optional */
-		if (fenv && *fenv)
+		 * at once; OpenSSL's default one is optional where a directory
+		 * exists */
+		if ((fenv && *fenv) || !dir_ok)
 			return err_sys(e, ERR_USAGE, errno, "cannot load trust anchors "
-			    "from %s (SSL_CERT_FILE): %s", file, strerror(errno));
+			    "from %s%s: %s", file, fenv && *fenv ? " (SSL_CERT_FILE)" : "",
+			    strerror(errno));
 		return 1;
 	}
-	st = SSL_CTX_get_cert_store(ent->ctx);
+	if (tls_bundle_meth == NULL) {
+		tls_bundle_meth = X509_LOOKUP_meth_new("mailprobe bundle by subject");
+		if (tls_bundle_meth == NULL ||
+		    !X509_LOOKUP_meth_set_get_by_subject(tls_bundle_meth, tls_bundle_by_subject))
+			return err_set(e, ERR_INTERNAL, "out of memory");
+	}
 	ent->bundle = strdup(file);
-	/* the lookup is added now, while no session uses the store */
-	ent->bundle_lu = X509_STORE_add_lookup(st, X509_LOOKUP_file());
-	if (ent->bundle == NULL || ent->bundle_lu == NULL)
+	/* the lookup is added now, while no session uses the store; it finds
+	 * nothing until the bundle is indexed */
+	lu = X509_STORE_add_lookup(SSL_CTX_get_cert_store(ent->ctx), tls_bundle_meth);
+	if (ent->bundle == NULL || lu == NULL || !X509_LOOKUP_set_method_data(lu, ent))
 		return err_set(e, ERR_INTERNAL, "out of memory");
+	if (!dir_ok) {
+		/* no directory: the bundle is the store */
+		ent->bundle_state = tls_bundle_index(ent);
+		if (ent->bundle_state < 0)
+			return 0;
+	}
 	return 1;
+}
+
+/* The subject name of the DER certificate DER (LEN bytes), without decoding
+ * the rest: Certificate ::= SEQUENCE { TBSCertificate ::= SEQUENCE {
+ * [0] version OPTIONAL, serialNumber, signature, issuer, validity,
+ * subject, ... } ... } (RFC 5280 §4.1). NULL when malformed. */
+static X509_NAME *
+tls_der_subject(const unsigned char *der, long len)
+{
+	const unsigned char *p = der, *end = der + len, *q;
+	long l;
+	int tag, cls, i, r;
+
+	for (i = 0; i < 2; i++) {   /* into Certificate, then TBSCertificate */
+		r = ASN1_get_object(&p, &l, &tag, &cls, end - p);
+		if ((r & 0x80) || !(r & V_ASN1_CONSTRUCTED) || tag != V_ASN1_SEQUENCE)
+			return NULL;
+		end = p + l;
+	}
+	for (i = 0; i < 6; i++) {
+		q = p;
+		r = ASN1_get_object(&q, &l, &tag, &cls, end - p);
+		if ((r & 0x80) || (r & 1) || l > end - q)
+			return NULL;
+		if (i == 0 && !(cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0))
+			i++;   /* no version: this is the serial number */
+		if (i == 5)
+			return d2i_X509_NAME(NULL, &p, (q - p) + l);
+		p = q + l;
+	}
+	return NULL;
+}
+
+/* Index ENT's bundle file: 1, or -1 when it cannot be read, holds no
+ * certificate or a malformed one (then, as with X509_load_cert_crl_file,
+ * nothing of it is used). */
+static int
+tls_bundle_index(struct tls_ctxent *ent)
+{
+	BIO *b = BIO_new_file(ent->bundle, "r");
+	int rc = -1;
+
+	if (b == NULL)
+		return -1;
+	for (;;) {
+		char *nm = NULL, *hdr = NULL;
+		unsigned char *data = NULL;
+		long len = 0;
+		int aux;
+
+		if (!PEM_read_bio(b, &nm, &hdr, &data, &len)) {
+			unsigned long last = ERR_peek_last_error();
+
+			/* the end of the file, after at least one certificate */
+			if (ERR_GET_LIB(last) == ERR_LIB_PEM &&
+			    ERR_GET_REASON(last) == PEM_R_NO_START_LINE && ent->nbcerts > 0)
+				rc = 1;
+			break;
+		}
+		aux = strcmp(nm, PEM_STRING_X509_TRUSTED) == 0;
+		if (aux || strcmp(nm, PEM_STRING_X509) == 0 ||
+		    strcmp(nm, PEM_STRING_X509_OLD) == 0) {
+			X509_NAME *subject = tls_der_subject(data, len);
+			struct tls_bcert *nb = subject ? realloc(ent->bcerts,
+			    (size_t)(ent->nbcerts + 1) * sizeof(*nb)) : NULL;
+
+			if (nb == NULL) {
+				X509_NAME_free(subject);
+				OPENSSL_free(nm);
+				OPENSSL_free(hdr);
+				OPENSSL_free(data);
+				break;
+			}
+			ent->bcerts = nb;
+			nb[ent->nbcerts].subject = subject;
+			nb[ent->nbcerts].der = data;
+			nb[ent->nbcerts].len = len;
+			nb[ent->nbcerts].aux = aux;
+			nb[ent->nbcerts].added = 0;
+			ent->nbcerts++;
+			data = NULL;
+		}
+		OPENSSL_free(nm);
+		OPENSSL_free(hdr);
+		OPENSSL_free(data);
+	}
+	BIO_free(b);
+	ERR_clear_error();
+	return rc;
+}
+
+/* Decode every certificate of ENT's index whose subject is NAME and that
+ * is not in the store yet, and add it to ST: how many were added. */
+static int
+tls_bundle_add(struct tls_ctxent *ent, X509_STORE *st, const X509_NAME *name)
+{
+	int i, added = 0;
+
+	for (i = 0; i < ent->nbcerts; i++) {
+		struct tls_bcert *b = &ent->bcerts[i];
+		const unsigned char *p = b->der;
+		X509 *x;
+
+		if (b->added || X509_NAME_cmp(b->subject, name) != 0)
+			continue;
+		b->added = 1;
+		x = b->aux ? d2i_X509_AUX(NULL, &p, b->len) : d2i_X509(NULL, &p, b->len);
+		if (x != NULL && X509_STORE_add_cert(st, x))
+			added++;
+		X509_free(x);
+	}
+	ERR_clear_error();
+	return added;
+}
+
+/*
+ * The store's lookup method for the bundle: the certificates of the index
+ * with subject NAME go into the store, as reading the whole file would have
+ * put them there, and the store's first match is returned (borrowed, as
+ * OpenSSL's own lookups return it). Called only inside a verification,
+ * under tls_vlock, for names not in the store yet.
+ */
+static int
+tls_bundle_by_subject(X509_LOOKUP *lu, X509_LOOKUP_TYPE type,
+    const X509_NAME *name, X509_OBJECT *ret)
+{
+	struct tls_ctxent *ent = X509_LOOKUP_get_method_data(lu);
+	X509_STORE *st = X509_LOOKUP_get_store(lu);
+	X509_OBJECT *obj;
+	int ok = 0;
+
+	if (ent == NULL || st == NULL || ent->bundle_state != 1 || type != X509_LU_X509 ||
+	    tls_bundle_add(ent, st, name) == 0 || !X509_STORE_lock(st))
+		return 0;
+	obj = X509_OBJECT_retrieve_by_subject(X509_STORE_get0_objects(st), type, name);
+	if (obj != NULL && X509_OBJECT_set1_X509(ret, X509_OBJECT_get0_X509(obj))) {
+		X509_free(X509_OBJECT_get0_X509(obj));   /* the store keeps its reference */
+		ok = 1;
+	}
+	X509_STORE_unlock(st);
+	return ok;
+}
+
+/* Lookups stop at the first source that knows a name: a certificate the
+ * directory gave for a name hides the bundle's under the same name (a
+ * renewed root, say). Add those of the bundle for every name the failed
+ * verification in SCTX dealt with (the subjects and issuers of its chain
+ * and of what the server sent): how many were added. */
+static int
+tls_bundle_chain(struct tls_ctxent *ent, X509_STORE_CTX *sctx)
+{
+	STACK_OF(X509) *sk[2];
+	X509_STORE *st = X509_STORE_CTX_get0_store(sctx);
+	X509 *leaf = X509_STORE_CTX_get0_cert(sctx);
+	int added = 0, i, j;
+
+	sk[0] = X509_STORE_CTX_get0_chain(sctx);
+	sk[1] = X509_STORE_CTX_get0_untrusted(sctx);
+	if (leaf) {
+		added += tls_bundle_add(ent, st, X509_get_subject_name(leaf));
+		added += tls_bundle_add(ent, st, X509_get_issuer_name(leaf));
+	}
+	for (i = 0; i < 2; i++)
+		for (j = 0; sk[i] && j < sk_X509_num(sk[i]); j++) {
+			X509 *x = sk_X509_value(sk[i], j);
+
+			added += tls_bundle_add(ent, st, X509_get_subject_name(x));
+			added += tls_bundle_add(ent, st, X509_get_issuer_name(x));
+		}
+	return added;
 }
 
 /* Last OpenSSL error as text, or FALLBACK. */
@@ -275,10 +481,17 @@ tls_errstr(char *buf, size_t cap, const char *fallback)
 static void
 tls_ctx_clear(struct tls_ctxent *ent)
 {
+	int i;
+
 	SSL_CTX_free(ent->ctx);
 	free(ent->ca_file);
 	free(ent->ca_path);
 	free(ent->bundle);
+	for (i = 0; i < ent->nbcerts; i++) {
+		X509_NAME_free(ent->bcerts[i].subject);
+		OPENSSL_free(ent->bcerts[i].der);
+	}
+	free(ent->bcerts);
 	memset(ent, 0, sizeof(*ent));
 }
 
@@ -533,10 +746,11 @@ tls_verify_cb(int ok, X509_STORE_CTX *sctx)
  * sessions of a process share one store, which a hashed directory fills
  * as issuers are asked for: verified together, the --all-mx threads would
  * each read (and decode, 1.6 M instructions in OpenSSL 3.0) the same CA.
- * Where the system store has a bundle file not read yet (tls_load_anchors)
- * and the directory led to no anchor, the bundle is read into the store
- * (once per process) and the chain verified again, so the verdict is the
- * one both together give.
+ * Where the system store has a bundle file and verification failed for
+ * want of an anchor (tls_verify_cb), the bundle is indexed (once per
+ * process) and the chain verified again with the bundle's certificates
+ * for every name the first pass dealt with, so that the verdict is the
+ * one the directory and the whole bundle together give.
  */
 static int
 tls_app_verify(X509_STORE_CTX *sctx, void *arg)
@@ -544,20 +758,21 @@ tls_app_verify(X509_STORE_CTX *sctx, void *arg)
 	struct tls_ctxent *ent = arg;
 	SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
 	struct tls *t = ssl ? SSL_get_app_data(ssl) : NULL;
-	int ok;
+	int ok, fresh = 0;
 
 	pthread_mutex_lock(&tls_vlock);
 	if (t)
 		t->anchor_miss = 0;
 	ok = X509_verify_cert(sctx);
-	if (t && t->anchor_miss && ent->bundle && ent->bundle_state == 0) {
-		/* every certificate of the file, as SSL_CTX_load_verify_file
-		 * would have added at once */
-		ent->bundle_state = X509_load_cert_crl_file(ent->bundle_lu, ent->bundle,
-		    X509_FILETYPE_PEM) > 0 ? 1 : -1;
-		ERR_clear_error();
-		/* an unreadable bundle adds nothing: the first verdict stands */
-		if (ent->bundle_state == 1)
+	if (t && t->anchor_miss && ent->bundle) {
+		if (ent->bundle_state == 0) {
+			ent->bundle_state = tls_bundle_index(ent);
+			fresh = 1;
+		}
+		/* an unreadable bundle adds nothing: the first verdict stands;
+		 * once indexed, the first pass asked the bundle already, and
+		 * only a name the directory answered can have more to give */
+		if (ent->bundle_state == 1 && (tls_bundle_chain(ent, sctx) > 0 || fresh))
 			ok = tls_verify_again(t, sctx);
 	}
 	pthread_mutex_unlock(&tls_vlock);
