@@ -22,12 +22,6 @@
 #include "net.h"
 #include "tls.h"
 
-/*
- * One TLS context, with its trust store, per process and trust setting:
- * the --all-mx threads, the --count workers and the MTA-STS policy fetch
- * share it, so the anchors are read once per process, not once per
- * session. The entries live until the process exits (still reachable).
- */
 /* One certificate of the bundle file, not decoded yet: d2i_X509 costs
  * 1.5 M instructions in OpenSSL 3.0 (its public key goes through the
  * provider decoders), the subject name alone a few thousand. */
@@ -39,6 +33,12 @@ struct tls_bcert {
 	int added;              /* decoded and in the store (or undecodable) */
 };
 
+/*
+ * One TLS context, with its trust store, per process and trust setting:
+ * the --all-mx threads, the --count workers and the MTA-STS policy fetch
+ * share it, so the anchors are read once per process, not once per
+ * session. The entries live until the process exits (still reachable).
+ */
 struct tls_ctxent {
 	SSL_CTX *ctx;
 	int anchors;            /* 1: trust anchors loaded (not --verify=none) */
@@ -283,7 +283,8 @@ tls_load_anchors(struct tls_ctxent *ent, const struct tls_opts *o, struct err *e
 		/* no directory: the bundle is the store */
 		ent->bundle_state = tls_bundle_index(ent);
 		if (ent->bundle_state < 0)
-			return 0;
+			return err_set(e, ERR_USAGE, "cannot load trust anchors from %s: "
+			    "no certificate could be read", file);
 	}
 	return 1;
 }
