@@ -30,7 +30,10 @@ struct tls_opts {
 	const char *sni;        /* server name for SNI and the name check, or NULL */
 	const char *verify_ip;  /* IP literal to check instead of a name, or NULL */
 	enum tls_verify_mode verify;
-	const char *ca_file;    /* extra trust anchors, or NULL: system store */
+	const char *ca_file;    /* trust anchors, or NULL (with ca_path NULL):
+	                         * the system store, its hashed directory
+	                         * (SSL_CERT_DIR) first, its bundle file
+	                         * (SSL_CERT_FILE) where that finds no anchor */
 	const char *ca_path;
 	int min_version;        /* 0, or 12 / 13: fail when older was negotiated */
 	const struct tls_tlsa *tlsa;   /* validated TLSA records for DANE, or NULL */
@@ -76,7 +79,10 @@ struct tls_info {
 struct tls;
 
 /* A TLS client for one connection; NULL with ERR_TLS/ERR_USAGE in *e
- * (e.g. an unreadable --ca-file). Free with tls_free. */
+ * (e.g. an unreadable --ca-file). Free with tls_free. The TLS context and
+ * trust store behind it are made once per process and trust setting
+ * (ca_file, ca_path, verify none or not) and shared by every session
+ * with that setting, across threads; they live until the process exits. */
 struct tls *tls_new(const struct tls_opts *o, struct err *e);
 
 /* Handshake over C (its socket and deadline); on success C reads and

@@ -46,6 +46,9 @@ FAKE_PID=
 # run_plugin isolates DNS (lab_resolv_isolated) unless RUN_ISOLATED=0; "auto": when it works.
 : "${RUN_ISOLATED:=auto}"
 TAP_ISOLATION=
+# The trust store is pinned: a test that wants one sets these itself (trust_store.test); the
+# caller's (e.g. a sourced lab env file, which sets SSL_CERT_FILE) must not decide a verdict.
+unset SSL_CERT_FILE SSL_CERT_DIR
 
 plan() {
 	TAP_PLANNED=$1
