@@ -102,6 +102,34 @@ void tls_free(struct tls *t);
  * the rest zeroed. ERR_USAGE with the reason when it cannot be read. */
 int tls_cert_file(const char *path, struct tls_info *out, struct err *e);
 
+/* Message digests for the SASL mechanisms (lib/sasl.c): the TLS module is
+ * the plugins' one way to OpenSSL, so the hashes live here too. */
+enum tls_md {
+	TLS_MD_MD5 = 0,        /* CRAM-MD5 (RFC 2195) */
+	TLS_MD_SHA1,           /* SCRAM-SHA-1 (RFC 5802) */
+	TLS_MD_SHA256          /* SCRAM-SHA-256 (RFC 7677) */
+};
+#define TLS_MD_MAX 32      /* the longest digest, in bytes */
+
+/* The length of MD's digest in bytes (16, 20, 32). */
+size_t tls_md_len(enum tls_md md);
+
+/* HMAC-MD of DATA (DLEN bytes) keyed with KEY (KLEN bytes) into OUT
+ * (TLS_MD_MAX bytes; tls_md_len(MD) written). Returns 0, or -1 with *E
+ * filled (ERR_INTERNAL). */
+int tls_hmac(enum tls_md md, const void *key, size_t klen, const void *data,
+    size_t dlen, unsigned char *out, struct err *e);
+
+/* The digest of DATA (LEN bytes) into OUT (TLS_MD_MAX bytes). */
+int tls_hash(enum tls_md md, const void *data, size_t len, unsigned char *out,
+    struct err *e);
+
+/* PBKDF2-HMAC-MD (RFC 8018) of PASS with SALT and ITER iterations into OUT
+ * (OUTLEN bytes). Returns 0, or -1 with *E filled. */
+int tls_pbkdf2(enum tls_md md, const char *pass, size_t plen,
+    const unsigned char *salt, size_t slen, unsigned iter, unsigned char *out,
+    size_t outlen, struct err *e);
+
 /* Verification problems, as bits of tls_info.problems. */
 enum {
 	TLS_P_NAME = 1 << 0,          /* host name not among the certificate's names */
