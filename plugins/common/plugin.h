@@ -37,6 +37,7 @@ enum {
 	OPT_DANE,
 	OPT_REQUIRE_TLS,
 	OPT_EXPECT_CERT_FILE,
+	OPT_AUTH_BASE = OPT_LONG_BASE + 40,       /* plugins/common/plugin_auth */
 	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* plugins/common/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
@@ -95,6 +96,10 @@ struct plugin_config {
 	const char *authuser;      /* -U */
 	char *authpass;            /* -P / --authfile: owned, wiped by plugin_config_free */
 	int allow_plaintext_auth;
+	const char *oauth_token_file;     /* --oauth-token-file (plugin_auth.h) */
+	const char *oauth_token_command;  /* --oauth-token-command */
+	const char *require_auth;  /* --require-auth MECH,...: one must be offered */
+	const char *forbid_auth;   /* --forbid-auth MECH,...: none may be offered */
 	int want_login;            /* -U and a password: set by plugin_validate */
 
 	int64_t run_start_us;      /* plugin_parse began: -t counts from here */

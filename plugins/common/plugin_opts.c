@@ -13,6 +13,7 @@
 #include "ini.h"
 #include "net.h"
 #include "plugin.h"
+#include "plugin_auth.h"
 #include "plugin_int.h"
 
 static int plugin_common(void *ctx, int id, const char *arg, struct err *e);
@@ -482,6 +483,8 @@ plugin_common_login(struct plugin_config *c, int id, const char *arg, struct err
 		c->fcrdns = 1;
 		return 0;
 	default:
+		if (id >= OPT_AUTH_BASE && id < OPT_TEXTCHECK_BASE)
+			return plugin_auth_option(c, id, arg, e);
 		if (c->handler)
 			return c->handler(c->ctx, id, arg, e);
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
@@ -673,11 +676,15 @@ plugin_validate(struct plugin_config *c, int tls_port, struct err *e)
 		c->port = c->implicit_tls ? tls_port : c->default_port;
 		c->port_from_default = 1;
 	}
-	if (!c->authuser && !c->authpass)
+	if (c->oauth_token_file && c->oauth_token_command)
+		return err_set(e, ERR_USAGE, "--oauth-token-file and --oauth-token-command "
+		    "exclude each other");
+	if (!c->authuser && !c->authpass && !plugin_has_token(c))
 		return 0;
-	if (!c->authuser || !c->authpass)
+	if (!c->authuser || (!c->authpass && !plugin_has_token(c)))
 		return err_set(e, ERR_USAGE, "the login check needs both a user (-U) and "
-		    "a password (-P, --authfile or --extra-opts)");
+		    "a password (-P, --authfile or --extra-opts) or an OAuth token "
+		    "(--oauth-token-file, --oauth-token-command)");
 	if (!c->starttls && !c->implicit_tls && !c->allow_plaintext_auth)
 		return err_set(e, ERR_USAGE, "refusing to send credentials over an "
 		    "unencrypted connection: add -S (STARTTLS) or -s (implicit TLS), "

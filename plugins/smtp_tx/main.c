@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "opts.h"
+#include "plugin_auth.h"
 #include "smtp_msg.h"
 #include "smtp_tx.h"
 
@@ -138,8 +139,14 @@ smtp_validate(struct smtp_config *c, struct err *e)
 	}
 	if (plugin_validate(&c->pc, 465, e) < 0)
 		return -1;
-	if (c->authtype && !c->pc.authuser)
-		return err_set(e, ERR_USAGE, "-A needs a user (-U) and a password");
+	if ((c->authmech || c->auth_auto) && !c->pc.authuser)
+		return err_set(e, ERR_USAGE, "-A needs a user (-U) and a password or token");
+	if (plugin_has_token(&c->pc) && c->authmech && !sasl_mech_token(c->authmech))
+		return err_set(e, ERR_USAGE, "-A %s uses a password: an OAuth token goes "
+		    "with -A XOAUTH2 or OAUTHBEARER", sasl_mech_name(c->authmech));
+	if (!plugin_has_token(&c->pc) && sasl_mech_token(c->authmech))
+		return err_set(e, ERR_USAGE, "-A %s needs --oauth-token-file or "
+		    "--oauth-token-command", sasl_mech_name(c->authmech));
 	if (c->no_data && c->nrcpt == 0)
 		return err_set(e, ERR_USAGE, "--no-data needs at least one --rcpt");
 	if ((c->nheaders || c->body_file || c->size) && c->nrcpt == 0)

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "opts.h"
+#include "plugin_auth.h"
 #include "smtp_tx.h"
 
 enum {
@@ -63,9 +64,15 @@ static const struct opt_spec smtp_opts[] = {
 	  "Send FILE as the message body (after the token line)." },
 	{ OPT_SIZE, "size", required_argument, "BYTES",
 	  "Pad the message body to about BYTES bytes." },
-	{ 'A', "authtype", required_argument, "PLAIN|LOGIN",
-	  "SASL mechanism for AUTH (default: PLAIN when offered, else LOGIN "
-	  "when -U is given)." },
+	{ 'A', "authtype", required_argument, "MECH",
+	  "SASL mechanism for AUTH: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
+	  "SCRAM-SHA-256 (the server's signature is verified: a wrong one is "
+	  "CRITICAL), XOAUTH2 or OAUTHBEARER (with --oauth-token-file or "
+	  "--oauth-token-command), or auto: the strongest the server offers "
+	  "(SCRAM > CRAM-MD5 > PLAIN/LOGIN, these two only over TLS). Default: "
+	  "PLAIN when offered, else LOGIN (with a token: OAUTHBEARER, else "
+	  "XOAUTH2)." },
+	PLUGIN_AUTH_OPTS,
 	{ OPT_NO_PIPELINING, "no-pipelining", no_argument, NULL,
 	  "Do not use PIPELINING (RFC 2920) even when the server offers it." },
 	{ OPT_REQUIRE_EXT, "require-ext", required_argument, "LIST",
@@ -220,10 +227,7 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 {
 	switch (id) {
 	case 'A':
-		if (strcasecmp(arg, "PLAIN") != 0 && strcasecmp(arg, "LOGIN") != 0)
-			return err_set(e, ERR_USAGE, "--authtype must be PLAIN or LOGIN");
-		s->authtype = strcasecmp(arg, "PLAIN") == 0 ? "PLAIN" : "LOGIN";
-		return 0;
+		return plugin_auth_mech(arg, &s->authmech, &s->auth_auto, e);
 	case OPT_NO_PIPELINING:
 		s->no_pipelining = 1;
 		return 0;

@@ -23,7 +23,6 @@ static int smtp_step_connect(struct smtp_check *s, struct err *e);
 static int smtp_step_banner(void *ctx, struct err *e);
 static int smtp_step_ehlo(struct smtp_check *s, enum phase_id phase, struct err *e);
 static int smtp_step_starttls(void *ctx, struct err *e);
-static int smtp_step_auth(void *ctx, struct err *e);
 static int smtp_step_envelope(void *ctx, struct err *e);
 static int smtp_step_data(void *ctx, struct err *e);
 static int smtp_step_quit(struct smtp_check *s, struct err *e);
@@ -211,70 +210,6 @@ smtp_step_starttls(void *ctx, struct err *e)
 	if (smtp_step_ehlo(s, PHASE_STARTTLS, e) < 0)
 		return -1;
 	return 0;
-}
-
-static int
-smtp_step_auth(void *ctx, struct err *e)
-{
-	struct smtp_check *s = ctx;
-	const char *mech = s->cfg->authtype;
-	struct b64_sasl sa;
-	size_t ul = strlen(s->p.cfg->authuser), pl = strlen(s->p.cfg->authpass);
-	int rc = -1;
-
-	if (!(s->ext.flags & SMTP_EXT_AUTH))
-		return err_set(e, ERR_MISSING_FEATURE, "AUTH not offered%s",
-		    (s->p.tls != NULL) ? "" : " before STARTTLS");
-	if (mech == NULL)
-		mech = smtp_ext_auth_has(&s->ext, "PLAIN") ? "PLAIN" : "LOGIN";
-	if (!smtp_ext_auth_has(&s->ext, mech))
-		return err_set(e, ERR_MISSING_FEATURE, "AUTH %s not offered (offered: %s)",
-		    mech, s->ext.auth[0] ? s->ext.auth : "none");
-	if (b64_sasl_begin(&sa, s->p.cfg->authuser, s->p.cfg->authpass) < 0)
-		return err_set(e, ERR_USAGE, "user name and password too long");
-	if (strcmp(mech, "PLAIN") == 0) {
-		/* RFC 4616: authzid NUL authcid NUL passwd, as the initial response */
-		b64_sasl_plain(s->p.cfg->authuser, s->p.cfg->authpass, sa.enc, sizeof(sa.enc));
-		snprintf(sa.cmd, sizeof(sa.cmd), "AUTH PLAIN %s", sa.enc);
-		if (conn_send_secret(&s->p.conn, sa.cmd, strlen("AUTH PLAIN "), e) < 0 ||
-		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
-			goto out;
-		if (s->reply.code == 334) {
-			/* a server that ignores the initial response asks again */
-			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
-			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
-				goto out;
-		}
-	} else {
-		if (smtp_cmd(s, "AUTH LOGIN", e) < 0)
-			goto out;
-		if (s->reply.code == 334) {
-			/* every AUTH payload is masked, the user name too (SPEC §2) */
-			b64_encode(s->p.cfg->authuser, ul, sa.enc, sizeof(sa.enc));
-			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
-			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
-				goto out;
-		}
-		if (s->reply.code == 334) {
-			b64_encode(s->p.cfg->authpass, pl, sa.enc, sizeof(sa.enc));
-			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
-			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
-				goto out;
-		}
-	}
-	if (s->reply.code == 535 && smtp_expected(s, PHASE_AUTH, 535) != 1) {
-		smtp_reply_error(s, e, 535, "authentication failed for %.128s (AUTH %s)",
-		    s->p.cfg->authuser, mech);
-		goto out;
-	}
-	snprintf(sa.cmd, sizeof(sa.cmd), "AUTH %s", mech);
-	rc = smtp_judge(s, PHASE_AUTH, sa.cmd, "2", e);
-	if (rc == 0)
-		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->p.cfg->authuser, mech);
-	rc = rc < 0 ? -1 : 0;
-out:
-	b64_sasl_wipe(&sa);
-	return rc;
 }
 
 /* MAIL and every RCPT, pipelined when offered (RFC 2920), then DATA on its
@@ -566,6 +501,7 @@ enum smtp_when {
 	SMTP_IF_REQUIRE_EXT,    /* --require-ext */
 	SMTP_IF_AUTH,           /* -U (want_login) */
 	SMTP_IF_COMMANDS,       /* -C */
+	SMTP_IF_AUTH_POSTURE,   /* --require-auth, --forbid-auth */
 	SMTP_IF_RCPT,           /* --rcpt */
 	SMTP_IF_DATA,           /* --rcpt without --no-data */
 	SMTP_IF_NO_DATA         /* --no-data */
@@ -590,6 +526,7 @@ static const struct session_step smtp_steps[] = {
 	{ PHASE_STARTTLS, smtp_step_starttls,    SMTP_IF_STARTTLS,     0 },
 	{ PHASE_RELAY,    smtp_step_relay,       SMTP_IF_RELAY_TEST,   0 },
 	{ PHASE_NONE,     smtp_step_require_ext, SMTP_IF_REQUIRE_EXT,  0 },
+	{ PHASE_NONE,     smtp_step_auth_posture, SMTP_IF_AUTH_POSTURE, 0 },
 	{ PHASE_AUTH,     smtp_step_auth,        SMTP_IF_AUTH,         0 },
 	{ PHASE_COMMANDS, smtp_step_commands,    SMTP_IF_COMMANDS,     0 },
 	{ PHASE_MAIL,     smtp_step_envelope,    SMTP_IF_RCPT,         0 },
@@ -617,6 +554,8 @@ smtp_wanted(const void *ctx, int when)
 		return s->p.cfg->want_login != 0;
 	case SMTP_IF_COMMANDS:
 		return s->cfg->ncmds > 0;
+	case SMTP_IF_AUTH_POSTURE:
+		return s->p.cfg->require_auth != NULL || s->p.cfg->forbid_auth != NULL;
 	case SMTP_IF_RCPT:
 		return s->cfg->nrcpt > 0;
 	case SMTP_IF_DATA:

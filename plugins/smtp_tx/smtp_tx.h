@@ -23,6 +23,7 @@
 #include "mtasts.h"
 #include "net.h"
 #include "plugin.h"
+#include "sasl.h"
 #include "sbuf.h"
 #include "smtp.h"
 #include "smtp_msg.h"
@@ -64,7 +65,8 @@ struct smtp_config {
 	int nheaders;
 	const char *body_file;
 	long size;
-	const char *authtype;
+	enum sasl_mech authmech;   /* -A, or SASL_NONE: the default */
+	int auth_auto;             /* -A auto: the strongest offered */
 	int no_pipelining;
 	const char *require_ext;
 	struct smtp_expect expects[SMTP_EXPECT_MAX];
@@ -133,6 +135,10 @@ int smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e);
 
 /* session.c */
 int smtp_session(struct smtp_check *s);
+
+/* auth.c */
+int smtp_step_auth(void *ctx, struct err *e);
+int smtp_step_auth_posture(void *ctx, struct err *e);
 
 /* probes.c */
 int smtp_step_posture(struct smtp_check *s, struct err *e);

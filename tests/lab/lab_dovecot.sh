@@ -40,6 +40,8 @@ lab_loopback_net8() {
 # auth: passdb passwd-file with
 #   LAB_USER=probe@lab.test / LAB_PASS, LAB_USER2=probe2@lab.test / LAB_PASS2 (random per lab)
 # mail in the Maildirs Postfix delivers to ($LAB_MAIL_DIR/USER, uid nobody), good certificate.
+# SASL mechanisms: LAB_DOVECOT_AUTH_MECHS (default "plain login"; the passwords are stored in the
+# clear, so "cram-md5 scram-sha-1 scram-sha-256" work too), for IMAP, POP3 and Postfix's AUTH.
 # Ports (every address below): LAB_IMAP_PORT (STARTTLS offered), LAB_IMAPS_PORT, LAB_POP3_PORT
 # (STLS offered), LAB_POP3S_PORT.
 # Addresses: 127.0.0.1 ($LAB_ADDR) counts as a secured connection for Dovecot (local = remote
@@ -148,7 +150,7 @@ first_valid_uid = 1
 mail_uid = $uid
 mail_gid = $gid
 mail_location = maildir:$LAB_MAIL_DIR/%n
-auth_mechanisms = plain login
+auth_mechanisms = ${LAB_DOVECOT_AUTH_MECHS:-plain login}
 disable_plaintext_auth = yes
 auth_cache_size = 0
 # A failed login answers at once (the default waits 2 s: tests of wrong passwords stay fast).
