@@ -38,7 +38,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_b64 \
 	tests/fuzz/fuzz_line_reader \
 	tests/fuzz/fuzz_dns \
-	tests/fuzz/fuzz_mtasts
+	tests/fuzz/fuzz_mtasts \
+	tests/fuzz/fuzz_sasl
 
 # Compile and link one target: $(FUZZ_BUILD) -o $@ SOURCE
 FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN)
