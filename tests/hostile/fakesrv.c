@@ -850,12 +850,14 @@ static void sc_slowreply(struct client *c)
 }
 
 /*
- * SMTP AUTH faults, with EHLO offering AUTH SCRAM-SHA-256 SCRAM-SHA-1 LOGIN CRAM-MD5 PLAIN. ARG:
+ * SMTP AUTH faults, with EHLO offering AUTH SCRAM-SHA-256 SCRAM-SHA-1 LOGIN CRAM-MD5 PLAIN
+ * XOAUTH2. ARG:
  *   scram-badsig  a SCRAM exchange (the client's nonce extended) whose server signature is wrong
  *   scram-nosig   the same, but 235 right after the client's proof, without a signature
  *   endless       334 after every line of the client, forever
  *   badb64        a challenge that is not base64
  *   huge          a challenge line of 100 KB
+ *   oauth-error   a token refused: its JSON status as a challenge, then 535
  * A "*" (the client cancels) is answered 501.
  */
 static void sasl_b64(const unsigned char *in, size_t n, char *out)
@@ -880,6 +882,13 @@ static void sasl_fault(struct client *c, const char *line)
 	}
 	if (strcmp(mode, "badb64") == 0) {
 		send_reply(c, "334 !!!this is not base64!!!", NULL);
+		return;
+	}
+	if (strcmp(mode, "oauth-error") == 0) {
+		/* {"status":"invalid_token","schemes":"bearer","scope":"mail"} */
+		if (send_reply(c, "334 eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIiwic2NoZW1lcyI6ImJlYXJlciIs"
+		    "InNjb3BlIjoibWFpbCJ9", NULL) == 0 && read_line(c, msg, sizeof msg) >= 0)
+			send_reply(c, "535 5.7.8 Username and Password not accepted", NULL);
 		return;
 	}
 	if (strcmp(mode, "huge") == 0) {
@@ -928,7 +937,7 @@ static void sc_sasl(struct client *c)
 		split_command(line, tag, sizeof tag, verb, sizeof verb);
 		if (strcasecmp(verb, "EHLO") == 0) {
 			if (send_reply(c, "250-fakesrv.test greets you\n250-AUTH SCRAM-SHA-256 SCRAM-SHA-1 LOGIN "
-			    "CRAM-MD5 PLAIN\n250 ENHANCEDSTATUSCODES", NULL) < 0)
+			    "CRAM-MD5 PLAIN XOAUTH2\n250 ENHANCEDSTATUSCODES", NULL) < 0)
 				return;
 		} else if (strcasecmp(verb, "AUTH") == 0) {
 			sasl_fault(c, line);
@@ -939,6 +948,38 @@ static void sc_sasl(struct client *c)
 			return;
 		}
 	}
+}
+
+/*
+ * An OAuth 2.0 token introspection endpoint for Dovecot's oauth2 passdb (introspection_mode = get,
+ * introspection_url = http://ADDR:PORT/introspect?access_token=): a token that begins with "good-"
+ * is active and belongs to user ARG; any other is refused (401), as an expired one is.
+ */
+static void sc_introspect(struct client *c)
+{
+	char line[LINE_MAX_LEN], body[512], head[256];
+	const char *t;
+	int good;
+	long n;
+
+	if (read_line(c, line, sizeof line) < 0)
+		return;
+	logmsg("C: %s", line);
+	t = strstr(line, "access_token=");
+	good = t && strncmp(t + 13, "good-", 5) == 0;
+	while ((n = read_line(c, head, sizeof head)) > 0)
+		;
+	if (n < 0)
+		return;
+	if (good)
+		snprintf(body, sizeof body, "{\"active\":true,\"username\":\"%s\"}", c->arg);
+	else
+		snprintf(body, sizeof body, "{\"error\":\"invalid_token\"}");
+	snprintf(head, sizeof head, "HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", good ? "200 OK" :
+	    "401 Unauthorized", strlen(body));
+	if (send_str(c, head) == 0)
+		send_str(c, body);
 }
 
 /* ARG is AT=TEXT: TEXT instead of the reply at AT, then close (421, * BYE). */
@@ -1277,7 +1318,8 @@ static const struct scenario scenarios[] = {
 	{ "reply",   1, sc_reply,   "AT=TEXT: TEXT instead of the reply at AT, go on" },
 	{ "replyclose", 1, sc_replyclose, "AT=TEXT: TEXT instead of the reply at AT, then close" },
 	{ "slowreply", 1, sc_slowreply, "AT=MS: the reply at AT after MS ms, go on" },
-	{ "sasl",    1, sc_sasl,    "SMTP AUTH faults: scram-badsig|scram-nosig|endless|badb64|huge" },
+	{ "introspect", 1, sc_introspect, "USER: an OAuth token introspection endpoint (good-* tokens)" },
+	{ "sasl",    1, sc_sasl,    "SMTP AUTH faults: scram-badsig|scram-nosig|endless|badb64|huge|oauth-error" },
 	{ "starttls", 1, sc_starttls, "STARTTLS/STLS go-ahead, then plain|inject|stall" },
 	{ "hello_stall", 0, sc_hello_stall, "implicit TLS: read the ClientHello, never answer" },
 	{ "tlschain", 1, sc_tlschain, "implicit TLS with DIR/key.pem and DIR/chain.pem, a session" },

@@ -42,6 +42,8 @@ lab_loopback_net8() {
 # mail in the Maildirs Postfix delivers to ($LAB_MAIL_DIR/USER, uid nobody), good certificate.
 # SASL mechanisms: LAB_DOVECOT_AUTH_MECHS (default "plain login"; the passwords are stored in the
 # clear, so "cram-md5 scram-sha-1 scram-sha-256" work too), for IMAP, POP3 and Postfix's AUTH.
+# With LAB_DOVECOT_OAUTH2_URL (an introspection URL ending in "access_token=") an oauth2 passdb
+# checks the tokens of "xoauth2 oauthbearer" (add them to LAB_DOVECOT_AUTH_MECHS).
 # Ports (every address below): LAB_IMAP_PORT (STARTTLS offered), LAB_IMAPS_PORT, LAB_POP3_PORT
 # (STLS offered), LAB_POP3S_PORT.
 # Addresses: 127.0.0.1 ($LAB_ADDR) counts as a secured connection for Dovecot (local = remote
@@ -193,6 +195,24 @@ service lmtp {
     address = $LAB_ADDR
     port = $LAB_LMTP_PORT
   }
+}
+EOF
+	fi
+	if [ -n "${LAB_DOVECOT_OAUTH2_URL:-}" ]; then
+		# OAuth 2.0 tokens (XOAUTH2, OAUTHBEARER) checked against this introspection URL
+		cat >"$d/oauth2.conf.ext" <<EOF
+introspection_mode = get
+introspection_url = $LAB_DOVECOT_OAUTH2_URL
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+EOF
+		cat >>"$conf" <<EOF
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $d/oauth2.conf.ext
 }
 EOF
 	fi
