@@ -375,11 +375,17 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 	long v;
 
 	switch (id) {
-	case OPT_ARG:
-		/* check_smtp HOST, check_imap HOST: the host as the only word */
-		if (c->host)
-			return err_set(e, ERR_USAGE, "unexpected argument '%.64s' (the host is "
-			    "%.64s)", arg, c->host);
+	case OPT_ARG: {
+		const char *key, *file;
+		int line;
+
+		/* check_smtp HOST, check_imap HOST: the host as the only word;
+		 * never a word of an --extra-opts file (a flag's value there
+		 * may be a secret) */
+		if (c->host || extra_opts_origin(c->argv_orig, c->argv_alloc, arg, &key,
+		    &file, &line) == 0)
+			return err_set(e, ERR_USAGE, "unexpected argument '%.64s'", arg);
+	}
 		/* fall through */
 	case 'H':
 		return plugin_host(c, arg, e);
