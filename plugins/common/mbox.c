@@ -141,7 +141,7 @@ mbox_step_send(void *ctx, struct err *e)
 {
 	struct mbox_check *m = ctx;
 
-	return textcheck_send(&m->cfg->tc, &m->p, e);
+	return textcheck_send(&m->cfg->tc, &m->p, m->raw, e);
 }
 
 static int

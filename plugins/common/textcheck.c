@@ -216,9 +216,10 @@ textcheck_continued(const char *line, size_t len)
 }
 
 int
-textcheck_send(const struct textcheck *tc, struct plugin *p, struct err *e)
+textcheck_send(const struct textcheck *tc, struct plugin *p, const char *greeting,
+    struct err *e)
 {
-	char line[CONN_LINE_MAX + 1], first[CONN_LINE_MAX + 1];
+	char line[CONN_LINE_MAX + 1], both[2 * CONN_LINE_MAX + 2];
 	size_t len;
 	int i;
 
@@ -233,12 +234,14 @@ textcheck_send(const struct textcheck *tc, struct plugin *p, struct err *e)
 	}
 	if (conn_read_line(&p->conn, line, sizeof(line), &len, e) < 0)
 		return -1;
-	memcpy(first, line, len + 1);
+	/* as check_tcp, -e looks at all that came: the greeting, then the
+	 * reply's first line */
+	snprintf(both, sizeof(both), "%s\n%s", greeting, line);
 	/* a reply of several lines ("250-...") is read whole, bounded */
 	for (i = 0; i < 100 && textcheck_continued(line, len); i++)
 		if (conn_read_line(&p->conn, line, sizeof(line), &len, e) < 0)
 			return -1;
-	textcheck_match(tc, p, first, "the reply to --send");
+	textcheck_match(tc, p, both, "the greeting or the reply to --send");
 	return 0;
 }
 

@@ -83,8 +83,10 @@ int textcheck_validate(struct textcheck *tc, const struct plugin_config *c,
 void textcheck_greeting(const struct textcheck *tc, struct plugin *p, const char *text);
 
 /* Send --send, wait -d, read the reply (its continuation lines "NNN-" too)
- * and judge -e against its first line. */
-int textcheck_send(const struct textcheck *tc, struct plugin *p, struct err *e);
+ * and judge -e against GREETING (the first line) and the reply's first
+ * line, as check_tcp judges all it received. */
+int textcheck_send(const struct textcheck *tc, struct plugin *p, const char *greeting,
+    struct err *e);
 
 /* Send --quit and read one line, not judged; the server may hang up. */
 void textcheck_quit(const struct textcheck *tc, struct plugin *p);

@@ -520,7 +520,7 @@ smtp_step_send(void *ctx, struct err *e)
 {
 	struct smtp_check *s = ctx;
 
-	return textcheck_send(&s->cfg->tc, &s->p, e);
+	return textcheck_send(&s->cfg->tc, &s->p, sbuf_str(&s->seen), e);
 }
 
 static int
@@ -654,8 +654,8 @@ smtp_session(struct smtp_check *s)
 		rc = session_run(smtp_steps, sizeof(smtp_steps) / sizeof(smtp_steps[0]),
 		    s, smtp_wanted, &s->stop, &s->p.phases, &e);
 	s->failed = rc < 0 ? e.kind : ERR_NONE;
-	if (rc < 0)
-		plugin_fail(&s->p, &e);
+	if (rc < 0)   /* -r/--refuse: the state of a refused connection */
+		textcheck_fail(&s->cfg->tc, &s->p, &e);
 	if (s->p.connected && (rc == 0 || e.kind == ERR_REJECTED ||
 	    e.kind == ERR_MISSING_FEATURE)) {
 		struct err qe;
