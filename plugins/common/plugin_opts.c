@@ -379,6 +379,10 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		const char *key, *file;
 		int line;
 
+		/* an empty word, as Nagios passes an unused '$ARG1$' (Debian's
+		 * command definitions quote it), is nothing */
+		if (arg[0] == '\0')
+			return 0;
 		/* check_smtp HOST, check_imap HOST: the host as the only word;
 		 * never a word of an --extra-opts file (a flag's value there
 		 * may be a secret) */
