@@ -41,8 +41,10 @@ const struct opt_spec plugin_common_opts[] = {
 	{ 'w', "warning", required_argument, "RANGE",
 	  "Warning threshold on the total time in seconds (Nagios range: "
 	  "10, 10:, ~:10, 10:20, @10:20)." },
+	{ 'w', "warning-time", required_argument, NULL, NULL },   /* check_tcp 2.x */
 	{ 'c', "critical", required_argument, "RANGE",
 	  "Critical threshold on the total time in seconds." },
+	{ 'c', "critical-time", required_argument, NULL, NULL },
 	{ OPT_WARNING_PHASE, "warning-phase", required_argument, "PHASE=RANGE",
 	  "Warning threshold on one phase's time (repeatable), e.g. banner=2." },
 	{ OPT_CRITICAL_PHASE, "critical-phase", required_argument, "PHASE=RANGE",

@@ -152,6 +152,13 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 		s->helo = arg;
 		return 0;
 	case 'f':
+		/* check_smtp 3.0 takes -f '<a@b>' too: the brackets are not ours */
+		if (arg[0] == '<' && arg[strlen(arg) - 1] == '>' && strlen(arg) - 2 <
+		    sizeof(s->from_buf)) {
+			snprintf(s->from_buf, sizeof(s->from_buf), "%.*s",
+			    (int)(strlen(arg) - 2), arg + 1);
+			arg = s->from_buf;
+		}
 		/* -f '' is the null sender <> (bounces), as without -f */
 		if (strpbrk(arg, "<> \r\n"))
 			return err_set(e, ERR_USAGE, "--from takes a bare address, without <> or blanks");
@@ -341,7 +348,8 @@ smtp_setup(struct smtp_config *s)
 	    "                               (default 220); a mismatch is WARNING\n"
 	    "  -C COMMAND -R REGEX          the same: sent after EHLO; a reply not matching\n"
 	    "                               is WARNING\n"
-	    "  -f FROM                      the same: MAIL FROM (--rcpt for a whole transaction)\n"
+	    "  -f FROM, -f '<FROM>'         MAIL FROM of the transaction --rcpt asks for; without\n"
+	    "                               --rcpt no MAIL is sent (check_smtp sends one)\n"
 	    "  -F FQDN                      the same (-F/--fqdn/--helo)\n"
 	    "  -A LOGIN -U USER -P PASS     the same (PLAIN too, --authfile); needs -S or -s\n"
 	    "  -L, -q                       the same (LHLO; a hang-up on QUIT is OK anyway)\n"

@@ -58,6 +58,7 @@ struct smtp_config {
 	const char *helo;
 	struct textcheck tc;       /* -e, --send, --quit, -M, ... (check_tcp's) */
 	const char *from;
+	char from_buf[320];         /* -f '<ADDR>' without its brackets */
 	const char *rcpt[SMTP_RCPT_MAX];
 	int nrcpt;
 	int no_data;
