@@ -66,7 +66,7 @@ extern const struct opt_spec textcheck_opts[];
 	"  --starttls (check_smtp -S) without STARTTLS on offer is CRITICAL, not WARNING\n" \
 	"  a host name that does not resolve is CRITICAL (cannot resolve), not UNKNOWN\n" \
 	"  the protocol is spoken to the end (LOGOUT/QUIT read), each phase timed\n" \
-	"  -D without TLS implies STARTTLS (check_smtp: implicit TLS on 465)\n" \
+	"  -D without TLS implies STARTTLS (check_smtp, check_tcp: implicit TLS)\n" \
 	"  -s without a line end is sent as is, as check_tcp does; -q gets CRLF\n" \
 	"  --output-format: only the text formats; --output=json for JSON\n"
 
