@@ -143,7 +143,7 @@ imap_pop_rows() {
 	floor "connect and TLS handshake, nothing verified, nothing read" -- \
 		"$FLOOR_TLS" $H "$LAB_IMAPS_PORT"
 	pair "IMAPS banner vs check_simap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$I" -H $H -p "$LAB_IMAPS_PORT" -s "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
+		"$I" -H $H -p "$LAB_IMAPS_PORT" -S "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
 	floor "connect, greeting, QUIT and its reply (no CAPA)" -- \
 		"$FLOOR" $H "$LAB_POP3_PORT" QUIT "+OK"
 	pair "POP3 banner vs check_pop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
@@ -151,7 +151,7 @@ imap_pop_rows() {
 	floor "connect and TLS handshake, nothing verified, nothing read" -- \
 		"$FLOOR_TLS" $H "$LAB_POP3S_PORT"
 	pair "POP3S banner vs check_spop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$P" -H $H -p "$LAB_POP3S_PORT" -s "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
+		"$P" -H $H -p "$LAB_POP3S_PORT" -S "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
 }
 if [ -n "${LAB_IMAP_PORT:-}" ]; then
 	# Dovecot's default login mode forks a new imap-login/pop3-login process for every
