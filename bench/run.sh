@@ -209,10 +209,10 @@ imap_pop_rows() {
 	floor "connect and TLS handshake, nothing verified, nothing read" -- \
 		"$FLOOR_TLS" $H "$LAB_IMAPS_PORT"
 	pair "IMAPS banner vs check_simap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$I" -H $H -p "$LAB_IMAPS_PORT" -s "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
+		"$I" -H $H -p "$LAB_IMAPS_PORT" -S "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
 	sysenv
 	pair "IMAPS banner, system store, vs check_simap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$I" -H $H -p "$LAB_IMAPS_PORT" -s --sni mail.lab.test -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
+		"$I" -H $H -p "$LAB_IMAPS_PORT" -S --sni mail.lab.test -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
 	nosysenv
 	floor "connect, greeting, QUIT and its reply (no CAPA)" -- \
 		"$FLOOR" $H "$LAB_POP3_PORT" QUIT "+OK"
@@ -221,10 +221,10 @@ imap_pop_rows() {
 	floor "connect and TLS handshake, nothing verified, nothing read" -- \
 		"$FLOOR_TLS" $H "$LAB_POP3S_PORT"
 	pair "POP3S banner vs check_spop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$P" -H $H -p "$LAB_POP3S_PORT" -s "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
+		"$P" -H $H -p "$LAB_POP3S_PORT" -S "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
 	sysenv
 	pair "POP3S banner, system store, vs check_spop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$P" -H $H -p "$LAB_POP3S_PORT" -s --sni mail.lab.test -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
+		"$P" -H $H -p "$LAB_POP3S_PORT" -S --sni mail.lab.test -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
 	nosysenv
 }
 if [ -n "${LAB_IMAP_PORT:-}" ]; then

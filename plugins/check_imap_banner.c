@@ -21,11 +21,14 @@ static const struct opt_spec imap_opts[] = {
 	{ MBOX_OPT_ALLOW_PREAUTH, "allow-preauth", no_argument, NULL,
 	  "A PREAUTH greeting (already logged in) is OK instead of WARNING." },
 	MBOX_REQUIRE_CAP_OPT(
-	  "Capabilities the server must announce (after STARTTLS when -S; before "
+	  "Capabilities the server must announce (after STARTTLS with --starttls; before "
 	  "or after the login when logging in, as some are listed only after it), "
 	  "e.g. IMAP4rev1,IDLE; missing ones are CRITICAL. One missing from the "
 	  "greeting's list is asked for with CAPABILITY."),
-	TEXTCHECK_OPTS,
+	MBOX_SRV_OPT(
+	  "Find the server through DOMAIN's SRV records (RFC 6186: _imaps._tcp "
+	  "with -S, else _imap._tcp), in priority and weight order; a \".\" "
+	  "target means the service is not offered (CRITICAL)."),
 	OPT_END
 };
 
@@ -251,7 +254,7 @@ imap_step_login(struct mbox_check *mb, struct err *e)
 	} else if (caps_has(&m->mb.caps, "LOGINDISABLED")) {
 		rc = err_set(e, ERR_MISSING_FEATURE, "cannot log in: the server announces "
 		    "LOGINDISABLED and offers no AUTH=PLAIN%s",
-		    m->mb.p.tls ? "" : " (try -S or -s)");
+		    m->mb.p.tls ? "" : " (try --starttls or -S)");
 		goto out;
 	} else {
 		if (imap_quote(user, qu, sizeof(qu)) < 0 || imap_quote(pass, qp, sizeof(qp)) < 0) {
@@ -314,33 +317,49 @@ imap_recapability(struct mbox_check *mb, struct err *e)
 	return imap_step_capability((struct imap_check *)mb, PHASE_CAPABILITY, e);
 }
 
+/* the monitoring-plugins programs this one stands in for */
+static const struct plugin_alias imap_aliases[] = {
+	{ "check_imap", "IMAP", 0, "* OK", PLUGIN_LETTERS_TCP },
+	{ "check_simap", "SIMAP", 1, "* OK", PLUGIN_LETTERS_TCP },
+	{ NULL, NULL, 0, NULL, PLUGIN_LETTERS_TCP }
+};
+
 static const struct mbox_proto imap_proto = {
 	.name = "check_imap_banner",
 	.service = "IMAP",
-	.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
+	.synopsis = "-H HOST [-p PORT] [-S|--starttls] [-U USER (-P PASS|--authfile FILE)] "
 	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
 	    "[-t SEC[:STATE]] [-v] ...",
 	.description =
 	    "Checks an IMAP server (RFC 9051/3501): the greeting (* OK; PREAUTH is "
-	    "WARNING, BYE CRITICAL), its capabilities, STARTTLS (-S) or implicit TLS "
-	    "on 993 (-s) with the certificate, an optional login (AUTHENTICATE PLAIN "
+	    "WARNING, BYE CRITICAL), its capabilities, STARTTLS (--starttls) or "
+	    "implicit TLS on 993 (-S, --ssl, as check_imap) with the certificate, an optional login (AUTHENTICATE PLAIN "
 	    "when offered, else LOGIN) and a clean LOGOUT. Every phase is timed "
 	    "(perfdata: connect tls banner capability starttls login logout, and the "
 	    "total as time).\n"
-	    TEXTCHECK_COMPAT_TEXT("check_imap", "check_simap"),
+	    "check_imap and check_simap command lines keep working: every option of "
+	    "theirs (check_tcp's) means the same here (see COMPATIBILITY); invoked "
+	    "as check_imap or check_simap (the links make install puts in "
+	    "mailprobe-compat/) it takes their defaults.",
 	.examples =
-	    "  check_imap_banner -H imap.example.org -S -D 30,7\n"
+	    "  check_imap_banner -H imap.example.org --starttls -D 30,7\n"
 	    "      greeting, STARTTLS, certificate at least 30 (7) days from expiry\n"
-	    "  check_imap_banner -H imap.example.org -s --require-cap IMAP4rev1,IDLE\n"
+	    "  check_imap_banner -H imap.example.org -S --require-cap IMAP4rev1,IDLE\n"
 	    "      implicit TLS on 993; IDLE must be announced\n"
-	    "  check_imap_banner -H imap.example.org -s -U probe --authfile /etc/nagios/imap.auth\n"
+	    "  check_imap_banner -H imap.example.org -S -U probe --authfile /etc/nagios/imap.auth\n"
 	    "      a real login and LOGOUT\n"
-	    "  check_imap_banner -H imap.example.org -s --output=openmetrics\n"
+	    "  check_imap -H imap.example.org -p 993 -S -e '* OK'\n"
+	    "      a check_simap command line, run through the link in mailprobe-compat/\n"
+	    "  check_imap_banner -H imap.example.org -S --output=openmetrics\n"
 	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n",
 	.compat =
-	    "  check_imap, check_simap (check_tcp)   this plugin\n"
-	    TEXTCHECK_COMPAT_ROWS,
+	    "  check_imap, check_simap (check_tcp)  check_imap_banner\n"
+	    TEXTCHECK_COMPAT_ROWS
+	    "Invoked as check_imap: service IMAP, port 143, -e '* OK' by default;\n"
+	    "as check_simap: service SIMAP, implicit TLS on 993, -e '* OK'.\n"
+	    TEXTCHECK_COMPAT_DIFFS,
 	.opts = imap_opts,
+	.aliases = imap_aliases,
 	.default_port = 143,
 	.tls_service = "imaps",
 	.plain_service = "imap",

@@ -16,10 +16,13 @@
 
 static const struct opt_spec pop3_opts[] = {
 	MBOX_REQUIRE_CAP_OPT(
-	  "CAPA entries the server must announce (after STLS when -S; before or "
+	  "CAPA entries the server must announce (after STLS with --starttls; before or "
 	  "after the login when logging in), e.g. UIDL,TOP; missing ones are "
 	  "CRITICAL."),
-	TEXTCHECK_OPTS,
+	MBOX_SRV_OPT(
+	  "Find the server through DOMAIN's SRV records (RFC 6186: _pop3s._tcp "
+	  "with -S, else _pop3._tcp), in priority and weight order; a \".\" "
+	  "target means the service is not offered (CRITICAL)."),
 	OPT_END
 };
 
@@ -185,7 +188,7 @@ pop3_step_login(struct mbox_check *mb, struct err *e)
 			goto out;
 	} else if (m->have_capa && !caps_has(&m->mb.caps, "USER")) {
 		rc = err_set(e, ERR_MISSING_FEATURE, "cannot log in: neither SASL PLAIN "
-		    "nor USER is offered%s", m->mb.p.tls ? "" : " (try -S or -s)");
+		    "nor USER is offered%s", m->mb.p.tls ? "" : " (try --starttls or -S)");
 		goto out;
 	} else {
 		how = "USER/PASS";
@@ -233,32 +236,48 @@ pop3_capability(struct mbox_check *mb, struct err *e)
 	return pop3_step_capa((struct pop3_check *)mb, PHASE_CAPABILITY, e);
 }
 
+/* the monitoring-plugins programs this one stands in for */
+static const struct plugin_alias pop3_aliases[] = {
+	{ "check_pop", "POP", 0, "+OK", PLUGIN_LETTERS_TCP },
+	{ "check_spop", "SPOP", 1, "+OK", PLUGIN_LETTERS_TCP },
+	{ NULL, NULL, 0, NULL, PLUGIN_LETTERS_TCP }
+};
+
 static const struct mbox_proto pop3_proto = {
 	.name = "check_pop3_banner",
 	.service = "POP3",
-	.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
+	.synopsis = "-H HOST [-p PORT] [-S|--starttls] [-U USER (-P PASS|--authfile FILE)] "
 	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
 	    "[-t SEC[:STATE]] [-v] ...",
 	.description =
 	    "Checks a POP3 server (RFC 1939/2449/2595): the greeting (+OK; -ERR is "
-	    "CRITICAL), CAPA, STLS (-S) or implicit TLS on 995 (-s) with the "
-	    "certificate, an optional login (AUTH PLAIN when offered, else "
+	    "CRITICAL), CAPA, STLS (--starttls) or implicit TLS on 995 (-S, --ssl, "
+	    "as check_pop) with the certificate, an optional login (AUTH PLAIN when offered, else "
 	    "USER/PASS) and a clean QUIT. Every phase is timed (perfdata: connect "
 	    "tls banner capability starttls login logout, and the total as time).\n"
-	    TEXTCHECK_COMPAT_TEXT("check_pop", "check_spop"),
+	    "check_pop and check_spop command lines keep working: every option of "
+	    "theirs (check_tcp's) means the same here (see COMPATIBILITY); invoked "
+	    "as check_pop or check_spop (the links make install puts in "
+	    "mailprobe-compat/) it takes their defaults.",
 	.examples =
-	    "  check_pop3_banner -H pop.example.org -S -D 30,7\n"
+	    "  check_pop3_banner -H pop.example.org --starttls -D 30,7\n"
 	    "      greeting, CAPA, STLS, certificate at least 30 (7) days from expiry\n"
-	    "  check_pop3_banner -H pop.example.org -s --require-cap UIDL,TOP\n"
+	    "  check_pop3_banner -H pop.example.org -S --require-cap UIDL,TOP\n"
 	    "      implicit TLS on 995; UIDL and TOP must be announced\n"
-	    "  check_pop3_banner -H pop.example.org -s -U probe --authfile /etc/nagios/pop.auth\n"
+	    "  check_pop3_banner -H pop.example.org -S -U probe --authfile /etc/nagios/pop.auth\n"
 	    "      a real login and QUIT\n"
-	    "  check_pop3_banner -H pop.example.org -s --output=openmetrics\n"
+	    "  check_pop -H pop.example.org -p 995 -S -e '+OK'\n"
+	    "      a check_spop command line, run through the link in mailprobe-compat/\n"
+	    "  check_pop3_banner -H pop.example.org -S --output=openmetrics\n"
 	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n",
 	.compat =
-	    "  check_pop, check_spop (check_tcp)   this plugin\n"
-	    TEXTCHECK_COMPAT_ROWS,
+	    "  check_pop, check_spop (check_tcp)    check_pop3_banner\n"
+	    TEXTCHECK_COMPAT_ROWS
+	    "Invoked as check_pop: service POP, port 110, -e '+OK' by default;\n"
+	    "as check_spop: service SPOP, implicit TLS on 995, -e '+OK'.\n"
+	    TEXTCHECK_COMPAT_DIFFS,
 	.opts = pop3_opts,
+	.aliases = pop3_aliases,
 	.default_port = 110,
 	.tls_service = "pop3s",
 	.plain_service = "pop3",

@@ -31,7 +31,10 @@ mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
 	    m->logged_in ? "logged in and out" : m->preauth ? "PREAUTH greeting" :
 	    "greeting and capabilities", deadline_elapsed(&m->p.dl));
 	plugin_tls_summary(&m->p, proto->starttls_name, &t);
-	result_ok(&m->p.res, "%s: %s", sbuf_str(&t), m->greeting);
+	if (m->cfg->tc.jail)   /* -j: the server's words stay out */
+		result_ok(&m->p.res, "%s", sbuf_str(&t));
+	else
+		result_ok(&m->p.res, "%s: %s", sbuf_str(&t), m->greeting);
 	sbuf_free(&t);
 }
 
@@ -138,7 +141,7 @@ mbox_step_send(void *ctx, struct err *e)
 {
 	struct mbox_check *m = ctx;
 
-	return textcheck_send(&m->cfg->tc, &m->p, e);
+	return textcheck_send(&m->cfg->tc, &m->p, m->raw, e);
 }
 
 static int
@@ -277,8 +280,15 @@ mbox_option(void *ctx, int id, const char *arg, struct err *e)
 			return err_set(e, ERR_USAGE, "--require-cap needs a list of capabilities");
 		c->require_cap = arg;
 		return 0;
+	case MBOX_OPT_SRV:
+		if (arg[0] == '\0' || strpbrk(arg, " /@"))
+			return err_set(e, ERR_USAGE, "--srv needs a domain name");
+		if (opts_hostname("--srv", arg, e) < 0)
+			return -1;
+		c->pc.srv_domain = arg;
+		return 0;
 	default:
-		return textcheck_option(&c->tc, &c->pc, id, arg, e);
+		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
 	}
 }
 
@@ -301,8 +311,14 @@ mbox_configure(struct mbox_config *c, const struct mbox_proto *proto, int argc,
 	c->pc.ctx = c;
 	c->pc.default_port = proto->default_port;
 	c->pc.phase_ids = mbox_phases;
+	c->pc.letters = PLUGIN_LETTERS_TCP;
+	c->pc.aliases = proto->aliases;
+	c->pc.tc = &c->tc;
 	plugin_parse(&c->pc, argc, argv);
 	err_clear(&e);
+	if (c->pc.host == NULL && c->pc.srv_domain == NULL)
+		plugin_usage_error(&c->pc, "no host to check: give -H HOST (or HOST "
+		    "alone) or --srv DOMAIN");
 	if (textcheck_validate(&c->tc, &c->pc, &e) < 0 ||
 	    plugin_validate(&c->pc, proto->tls_port, &e) < 0)
 		plugin_usage_error(&c->pc, e.msg);
@@ -345,7 +361,10 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 		struct err le;
 
 		err_clear(&le);
-		if (proto->logout(m, &le) < 0) {
+		if (cfg.tc.quit) {
+			phase_begin(&m->p.phases, PHASE_LOGOUT);
+			textcheck_quit(&cfg.tc, &m->p);
+		} else if (proto->logout(m, &le) < 0) {
 			if (le.kind == ERR_CLOSED)   /* hanging up on LOGOUT/QUIT is fine */
 				result_detail(&m->p.res, "server closed the connection before "
 				    "answering %s", proto->logout_name);
@@ -359,7 +378,7 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	if (m->p.connected) {
 		struct sbuf x;
 
-		if (m->greeting[0])
+		if (m->greeting[0] && !cfg.tc.jail)
 			result_detail(&m->p.res, "greeting: %s", m->greeting);
 		sbuf_init(&x);
 		caps_join(&m->caps, &x, " ");

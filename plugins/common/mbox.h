@@ -17,8 +17,13 @@ struct mbox_check;
  * textcheck's), handled by mbox.c for both. */
 enum {
 	MBOX_OPT_ALLOW_PREAUTH = OPT_PLUGIN_BASE,   /* IMAP only */
-	MBOX_OPT_REQUIRE_CAP
+	MBOX_OPT_REQUIRE_CAP,
+	MBOX_OPT_SRV
 };
+
+/* --srv for the option tables (RFC 6186). */
+#define MBOX_SRV_OPT(text) \
+	{ MBOX_OPT_SRV, "srv", required_argument, "DOMAIN", text }
 
 /* --require-cap for the option tables; TEXT says what the server lists. */
 #define MBOX_REQUIRE_CAP_OPT(text) \
@@ -47,6 +52,7 @@ struct mbox_proto {
 	const char *service;        /* "IMAP" */
 	const char *synopsis, *description, *examples, *compat;
 	const struct opt_spec *opts;   /* its own options (mbox.c handles them) */
+	const struct plugin_alias *aliases;   /* check_imap, check_simap, ... */
 	int default_port;           /* 143, 110 */
 	/* the protocol */
 	const char *tls_service;    /* SRV names (RFC 6186): "imaps", "pop3s" */

@@ -110,7 +110,13 @@ static int
 smtp_validate(struct smtp_config *c, struct err *e)
 {
 	if (c->pc.host == NULL && c->mx_domain == NULL)
-		return err_set(e, ERR_USAGE, "no host to check: give -H HOST or --mx DOMAIN");
+		return err_set(e, ERR_USAGE, "no host to check: give -H HOST (or HOST alone) "
+		    "or --mx DOMAIN");
+	if (textcheck_validate(&c->tc, &c->pc, e) < 0)
+		return -1;
+	if (c->pc.unix_socket && c->count)
+		return err_set(e, ERR_USAGE, "--count repeats a TCP session: not with -H %.64s "
+		    "(a unix socket)", c->pc.host);
 	if (c->pc.host && c->mx_domain)
 		return err_set(e, ERR_USAGE, "-H and --mx exclude each other");
 	if (c->all_mx && !c->mx_domain)
@@ -198,6 +204,7 @@ main(int argc, char **argv)
 	}
 	rc = plugin_finish(&s->p);
 	smtp_check_fini(s);
+	textcheck_free(&cfg.tc);
 	sbuf_free(&cfg.msg.text);
 	plugin_config_free(&cfg.pc);
 	return rc;

@@ -60,6 +60,8 @@ smtp_default_helo(struct smtp_check *s)
 	memset(host, 0, sizeof(host));
 	if (gethostname(host, sizeof(host) - 1) == 0 && strchr(host, '.') != NULL)
 		snprintf(s->helo_buf, sizeof(s->helo_buf), "%s", host);
+	else if (s->p.peer.local.family == AF_UNIX)   /* -H /path: no address of ours */
+		snprintf(s->helo_buf, sizeof(s->helo_buf), "%s", host[0] ? host : "localhost");
 	else if (s->p.peer.local.family == AF_INET6)
 		snprintf(s->helo_buf, sizeof(s->helo_buf), "[IPv6:%s]", s->p.peer.local.text);
 	else
@@ -90,8 +92,10 @@ smtp_step_banner(void *ctx, struct err *e)
 	s->greeted = 1;
 	err_sanitize(s->banner, sizeof(s->banner), s->reply.text,
 	    smtp_reply_line1_len(&s->reply));
-	sbuf_addn(&s->seen, s->reply.text, s->reply.len);
-	sbuf_addc(&s->seen, '\n');
+	/* -e, as check_smtp's: the first line of the response, code included */
+	sbuf_printf(&s->seen, "%03d%c%.*s", s->reply.code, s->reply.nlines > 1 ? '-' : ' ',
+	    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+	textcheck_greeting(&s->cfg->tc, &s->p, sbuf_str(&s->seen));
 	if (s->p.cfg->fcrdns && s->p.ptr_name[0]) {
 		size_t n = strcspn(s->banner, " ");
 
@@ -393,6 +397,10 @@ static int
 smtp_step_quit(struct smtp_check *s, struct err *e)
 {
 	phase_begin(&s->p.phases, PHASE_QUIT);
+	if (s->cfg->tc.quit) {   /* check_ssmtp -q: its own goodbye */
+		textcheck_quit(&s->cfg->tc, &s->p);
+		return 0;
+	}
 	if (smtp_cmd(s, "QUIT", e) < 0) {
 		if (e->kind == ERR_CLOSED) {
 			/* like check_smtp -q: a server that hangs up on QUIT is fine */
@@ -431,23 +439,23 @@ smtp_summary(struct smtp_check *s)
 		sbuf_printf(&t, ", authenticated as %s", s->p.cfg->authuser);
 	if (s->relay_refused)
 		sbuf_printf(&t, ", relaying to %s refused", s->cfg->relay_test);
-	result_ok(&s->p.res, "%s: %s: %s", s->p.target, sbuf_str(&t), s->banner);
+	if (s->cfg->tc.jail)   /* -j: the server's words stay out */
+		result_ok(&s->p.res, "%s: %s", s->p.target, sbuf_str(&t));
+	else
+		result_ok(&s->p.res, "%s: %s: %s", s->p.target, sbuf_str(&t), s->banner);
 	sbuf_free(&t);
 }
 
 /* ------------------------------------------------------------ the session */
 
-/* -e: the banner or the EHLO reply must contain the text, else WARNING. */
+/* --send (check_ssmtp -s): the string after the banner, its reply judged
+ * by -e (textcheck.h). */
 static int
-smtp_step_expect(void *ctx, struct err *e)
+smtp_step_send(void *ctx, struct err *e)
 {
 	struct smtp_check *s = ctx;
 
-	(void)e;
-	if (!strstr(sbuf_str(&s->seen), s->cfg->expect))
-		result_problem(&s->p.res, STATE_WARNING, "%s: expected '%s' not found in "
-		    "the banner or EHLO reply", s->p.target, s->cfg->expect);
-	return 0;
+	return textcheck_send(&s->cfg->tc, &s->p, sbuf_str(&s->seen), e);
 }
 
 static int
@@ -494,7 +502,7 @@ smtp_step_rset(void *ctx, struct err *e)
 /* When a step of smtp_steps is wanted, by the options. */
 enum smtp_when {
 	SMTP_ALWAYS,
-	SMTP_IF_EXPECT,         /* -e */
+	SMTP_IF_SEND,           /* --send */
 	SMTP_IF_REQUIRE_TLS,    /* --require-tls */
 	SMTP_IF_STARTTLS,       /* -S */
 	SMTP_IF_RELAY_TEST,     /* --relay-test */
@@ -520,8 +528,8 @@ enum smtp_when {
 static const struct session_step smtp_steps[] = {
 	/* phase         run                     wanted                after_stop */
 	{ PHASE_BANNER,   smtp_step_banner,      SMTP_ALWAYS,          0 },
+	{ PHASE_BANNER,   smtp_step_send,        SMTP_IF_SEND,         0 },
 	{ PHASE_NONE,     smtp_step_ehlo_first,  SMTP_ALWAYS,          0 },
-	{ PHASE_NONE,     smtp_step_expect,      SMTP_IF_EXPECT,       0 },
 	{ PHASE_POSTURE,  smtp_step_require_tls, SMTP_IF_REQUIRE_TLS,  1 },
 	{ PHASE_STARTTLS, smtp_step_starttls,    SMTP_IF_STARTTLS,     0 },
 	{ PHASE_RELAY,    smtp_step_relay,       SMTP_IF_RELAY_TEST,   0 },
@@ -540,8 +548,8 @@ smtp_wanted(const void *ctx, int when)
 	const struct smtp_check *s = ctx;
 
 	switch ((enum smtp_when)when) {
-	case SMTP_IF_EXPECT:
-		return s->cfg->expect != NULL;
+	case SMTP_IF_SEND:
+		return s->cfg->tc.send != NULL;
 	case SMTP_IF_REQUIRE_TLS:
 		return s->p.cfg->require_tls != 0;
 	case SMTP_IF_STARTTLS:
@@ -585,8 +593,8 @@ smtp_session(struct smtp_check *s)
 		rc = session_run(smtp_steps, sizeof(smtp_steps) / sizeof(smtp_steps[0]),
 		    s, smtp_wanted, &s->stop, &s->p.phases, &e);
 	s->failed = rc < 0 ? e.kind : ERR_NONE;
-	if (rc < 0)
-		plugin_fail(&s->p, &e);
+	if (rc < 0)   /* -r/--refuse: the state of a refused connection */
+		textcheck_fail(&s->cfg->tc, &s->p, &e);
 	if (s->p.connected && (rc == 0 || e.kind == ERR_REJECTED ||
 	    e.kind == ERR_MISSING_FEATURE)) {
 		struct err qe;
@@ -614,7 +622,7 @@ smtp_session(struct smtp_check *s)
 	if (rc == 0)
 		smtp_summary(s);
 	if (s->p.connected) {
-		if (s->banner[0])
+		if (s->banner[0] && !s->cfg->tc.jail)
 			result_detail(&s->p.res, "banner: %s", s->banner);
 		if (!s->used_helo && s->ext.kw.n > 0) {
 			struct sbuf x;

@@ -27,6 +27,7 @@
 #include "sbuf.h"
 #include "smtp.h"
 #include "smtp_msg.h"
+#include "textcheck.h"
 
 #define SMTP_RCPT_MAX 100
 #define SMTP_HEADERS_MAX 32
@@ -56,8 +57,9 @@ struct smtp_message {
 struct smtp_config {
 	struct plugin_config pc;   /* first: the option handler gets &pc's ctx */
 	const char *helo;
-	const char *expect;
+	struct textcheck tc;       /* -e, --send, --quit, -M, ... (check_tcp's) */
 	const char *from;
+	char from_buf[320];         /* -f '<ADDR>' without its brackets */
 	const char *rcpt[SMTP_RCPT_MAX];
 	int nrcpt;
 	int no_data;
@@ -109,7 +111,7 @@ struct smtp_check {
 	int greeted;               /* the banner (greeting) was read */
 	struct smtp_ext ext;
 	int used_helo;
-	struct sbuf seen;          /* banner + EHLO text, for --expect */
+	struct sbuf seen;          /* the banner's first line, code included, for -e */
 	int rcpt_ok;               /* recipients accepted */
 	unsigned char rcpt_acc[SMTP_RCPT_MAX];   /* which of them (LMTP's replies) */
 	int pending;               /* pipelined replies not read yet */

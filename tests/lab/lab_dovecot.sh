@@ -60,7 +60,9 @@ lab_loopback_net8() {
 # LMTP (RFC 2033), when dovecot-lmtpd is installed (else LAB_LMTP_PORT is empty): LAB_LMTP_PORT on
 # $LAB_ADDR, plaintext, delivering to the same Maildirs; LAB_LMTP_FULL_USER=full@lab.test is a
 # mailbox known to LMTP only whose quota is 1 KB, so a larger message is refused for it after the
-# final dot (552 5.2.2) while the other recipients take it.
+# final dot (552 5.2.2) while the other recipients take it. The same LMTP service also listens on
+# the unix socket LAB_LMTP_SOCKET ($LAB_DOVECOT_DIR/lmtp.sock, mode 0666), as a local MTA reaches
+# it (check_smtp -H /path -L).
 lab_dovecot_start() {
 	lab_dovecot_launch || return $?
 	lab_dovecot_wait
@@ -99,12 +101,14 @@ lab_dovecot_launch() {
 	lab_free_ports LAB_IMAP_PORT LAB_IMAPS_PORT LAB_POP3_PORT LAB_POP3S_PORT || return 1
 	LAB_LMTP_PORT=
 	LAB_LMTP_FULL_USER=
+	LAB_LMTP_SOCKET=
 	if [ -x /usr/lib/dovecot/lmtp ]; then
 		lab_free_ports LAB_LMTP_PORT || return 1
 		LAB_LMTP_FULL_USER=full@$LAB_DOMAIN
+		LAB_LMTP_SOCKET=$d/lmtp.sock
 		protocols+=' lmtp'
 	fi
-	export LAB_LMTP_PORT LAB_LMTP_FULL_USER
+	export LAB_LMTP_PORT LAB_LMTP_FULL_USER LAB_LMTP_SOCKET
 	addrs=$LAB_ADDR
 	LAB_DOVECOT_REMOTE_ADDR=
 	LAB_DOVECOT_EXPIRING_ADDR=
@@ -194,6 +198,9 @@ service lmtp {
   inet_listener lmtp {
     address = $LAB_ADDR
     port = $LAB_LMTP_PORT
+  }
+  unix_listener $LAB_LMTP_SOCKET {
+    mode = 0666
   }
 }
 EOF
