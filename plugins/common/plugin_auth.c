@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "b64.h"
 #include "opts.h"
 #include "plugin_auth.h"
 
@@ -311,4 +312,58 @@ plugin_auth_posture(struct plugin *p, const char *offered)
 		result_problem(&p->res, STATE_WARNING, "%s: forbidden SASL mechanism%s "
 		    "offered%s: %s", p->target, strchr(bad, ',') ? "s" : "", p->tls ? "" :
 		    " before TLS", bad);
+}
+
+long
+plugin_sasl_initial(struct sasl *sa, char *out, size_t cap, struct err *e)
+{
+	unsigned char msg[SASL_MSG_MAX];
+	long n = sasl_first(sa, msg, sizeof(msg), e);
+
+	if (n > 0 && (n = b64_encode(msg, (size_t)n, out, cap)) < 0)
+		n = err_set(e, ERR_USAGE, "%s: the initial response is too long",
+		    sasl_mech_name(sa->mech));
+	explicit_bzero(msg, sizeof(msg));
+	return n;
+}
+
+long
+plugin_sasl_answer(struct sasl *sa, const char *b64, size_t len, char *out,
+    size_t cap, struct err *e)
+{
+	unsigned char in[SASL_MSG_MAX], msg[SASL_MSG_MAX];
+	long n, dl = b64_decode(b64, len, in, sizeof(in));
+
+	if (dl < 0)
+		return err_set(e, ERR_PROTO, "%s: a challenge that is not base64 (or "
+		    "longer than %d bytes)", sasl_mech_name(sa->mech), SASL_MSG_MAX);
+	n = sasl_step(sa, in, (size_t)dl, msg, sizeof(msg), e);
+	if (n == 0 && cap > 0)
+		out[0] = '\0';
+	else if (n > 0 && (n = b64_encode(msg, (size_t)n, out, cap)) < 0)
+		n = err_set(e, ERR_USAGE, "%s: a response too long", sasl_mech_name(sa->mech));
+	explicit_bzero(in, sizeof(in));
+	explicit_bzero(msg, sizeof(msg));
+	return n;
+}
+
+void
+plugin_auth_failed(struct err *e, const char *user, const char *mechanism,
+    const struct sasl *sa)
+{
+	size_t n;
+
+	snprintf(e->msg, sizeof(e->msg), "authentication failed for %.128s (%.40s)", user,
+	    mechanism);
+	n = strlen(e->msg);
+	if (sa->server_error[0] && n + 20 < sizeof(e->msg)) {
+		size_t k = strlen(sa->server_error);
+
+		memcpy(e->msg + n, "; the server said: ", 19);
+		n += 19;
+		if (k > sizeof(e->msg) - n - 1)
+			k = sizeof(e->msg) - n - 1;   /* cut: the server's text is long */
+		memcpy(e->msg + n, sa->server_error, k);
+		e->msg[n + k] = '\0';
+	}
 }

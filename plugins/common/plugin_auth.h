@@ -61,6 +61,24 @@ int plugin_auth_secret(struct plugin *p, char **secret, struct err *e);
 /* Wipe and free a secret of plugin_auth_secret. */
 void plugin_auth_secret_free(char *secret);
 
+/* The initial response of SA, in base64, into OUT (CAP bytes): its
+ * length, 0 when the mechanism has none, -1 with *E filled. */
+long plugin_sasl_initial(struct sasl *sa, char *out, size_t cap, struct err *e);
+
+/* The answer to the server's base64 challenge B64 (LEN characters), in
+ * base64, into OUT (CAP bytes): its length (0: an empty answer), or -1
+ * with *E filled: ERR_PROTO when the challenge is not base64, or whatever
+ * the mechanism refuses (lib/sasl.h). The caller then cancels the
+ * exchange as its protocol says ("*"). OUT is a secret: wipe it. */
+long plugin_sasl_answer(struct sasl *sa, const char *b64, size_t len, char *out,
+    size_t cap, struct err *e);
+
+/* The words of a failed login of USER with MECHANISM (e.g. "AUTH
+ * SCRAM-SHA-256"), with the server's own (sa->server_error) when it sent
+ * some, into E's message; E keeps the server's reply. */
+void plugin_auth_failed(struct err *e, const char *user, const char *mechanism,
+    const struct sasl *sa);
+
 /* --require-auth and --forbid-auth against OFFERED (mechanism names
  * separated by spaces); the offered ones are a detail line. */
 void plugin_auth_posture(struct plugin *p, const char *offered);

@@ -22,52 +22,27 @@ static int
 smtp_auth_exchange(struct smtp_check *s, struct sasl *sa, struct err *e)
 {
 	const char *name = sasl_mech_name(sa->mech);
-	unsigned char msg[SASL_MSG_MAX], in[SASL_MSG_MAX];
-	char line[B64_ENCODED_SIZE(SASL_MSG_MAX) + 64];
+	char line[B64_ENCODED_SIZE(SASL_MSG_MAX) + 64], ir[B64_ENCODED_SIZE(SASL_MSG_MAX)];
 	long n;
 	int steps = 0, rc = -1;
 
-	n = sasl_first(sa, msg, sizeof(msg), e);
+	n = plugin_sasl_initial(sa, ir, sizeof(ir), e);
 	if (n < 0)
 		goto out;
-	snprintf(line, sizeof(line), "AUTH %s", name);
-	if (n > 0) {
-		size_t at = strlen(line);
-
-		line[at++] = ' ';
-		if (b64_encode(msg, (size_t)n, line + at, sizeof(line) - at) < 0) {
-			err_set(e, ERR_USAGE, "AUTH %s: the initial response is too long", name);
-			goto out;
-		}
-	}
+	snprintf(line, sizeof(line), "AUTH %s%s%s", name, n > 0 ? " " : "", n > 0 ? ir : "");
 	/* every AUTH payload is masked in the transcript, the user name too */
 	if (conn_send_secret(&s->p.conn, line, strlen("AUTH ") + strlen(name) + (n > 0),
-	    e) < 0 ||
-	    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
+	    e) < 0 || smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 		goto out;
 	while (s->reply.code == 334) {
-		long dl;
-
 		if (++steps > SMTP_AUTH_STEPS_MAX) {
 			err_set(e, ERR_PROTO, "AUTH %s: more than %d challenges", name,
 			    SMTP_AUTH_STEPS_MAX);
 			goto out;
 		}
-		dl = b64_decode(s->reply.text, smtp_reply_line1_len(&s->reply), in, sizeof(in));
-		if (dl < 0) {
-			err_set(e, ERR_PROTO, "AUTH %s: a challenge that is not base64 (or "
-			    "longer than %d bytes)", name, SASL_MSG_MAX);
+		if (plugin_sasl_answer(sa, s->reply.text, smtp_reply_line1_len(&s->reply), line,
+		    sizeof(line), e) < 0)
 			goto cancel;
-		}
-		n = sasl_step(sa, in, (size_t)dl, msg, sizeof(msg), e);
-		if (n < 0)
-			goto cancel;
-		if (n == 0)
-			line[0] = '\0';   /* an empty response */
-		else if (b64_encode(msg, (size_t)n, line, sizeof(line)) < 0) {
-			err_set(e, ERR_USAGE, "AUTH %s: a response too long", name);
-			goto cancel;
-		}
 		if (conn_send_secret(&s->p.conn, line, 0, e) < 0 ||
 		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
 			goto out;
@@ -84,7 +59,7 @@ cancel:
 			(void)smtp_read_reply(&s->p.conn, &s->reply, &ce);
 	}
 out:
-	explicit_bzero(msg, sizeof(msg));
+	explicit_bzero(ir, sizeof(ir));
 	explicit_bzero(line, sizeof(line));
 	return rc;
 }
@@ -112,8 +87,8 @@ smtp_step_auth(void *ctx, struct err *e)
 		goto out;
 	snprintf(cmd, sizeof(cmd), "AUTH %s", sasl_mech_name(m));
 	if (s->reply.code == 535 && smtp_expected(s, PHASE_AUTH, 535) != 1) {
-		smtp_reply_error(s, e, 535, "authentication failed for %.128s (%s)%s%s", user,
-		    cmd, sa.server_error[0] ? "; the server said: " : "", sa.server_error);
+		smtp_reply_error(s, e, 535, "authentication failed");
+		plugin_auth_failed(e, user, cmd, &sa);
 		goto out;
 	}
 	rc = smtp_judge(s, PHASE_AUTH, cmd, "2", e);
