@@ -953,7 +953,7 @@ static void sc_sasl(struct client *c)
 /*
  * An OAuth 2.0 token introspection endpoint for Dovecot's oauth2 passdb (introspection_mode = get,
  * introspection_url = http://ADDR:PORT/introspect?access_token=): a token that begins with "good-"
- * is active and belongs to user ARG; any other is refused (401), as an expired one is.
+ * is active and belongs to user ARG; any other is not active, as an expired one is.
  */
 static void sc_introspect(struct client *c)
 {
@@ -974,10 +974,9 @@ static void sc_introspect(struct client *c)
 	if (good)
 		snprintf(body, sizeof body, "{\"active\":true,\"username\":\"%s\"}", c->arg);
 	else
-		snprintf(body, sizeof body, "{\"error\":\"invalid_token\"}");
-	snprintf(head, sizeof head, "HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", good ? "200 OK" :
-	    "401 Unauthorized", strlen(body));
+		snprintf(body, sizeof body, "{\"active\":false}");
+	snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", strlen(body));
 	if (send_str(c, head) == 0)
 		send_str(c, body);
 }
