@@ -233,11 +233,10 @@ sasl_scram_first(struct sasl *s, unsigned char *out, size_t cap, struct err *e)
 	if (sasl_name(name, sizeof(name), s->user) >= sizeof(name))
 		return err_set(e, ERR_USAGE, "user name too long");
 	n = snprintf(s->first_bare, sizeof(s->first_bare), "n=%s,r=%s", name, s->nonce);
-	if (n < 0 || (size_t)n >= sizeof(s->first_bare) || (size_t)n + 3 > cap)
+	if (n < 0 || (size_t)n >= sizeof(s->first_bare) || (size_t)n + 3 >= cap)
 		return err_set(e, ERR_USAGE, "user name too long");
-	memcpy(out, "n,,", 3);
-	memcpy(out + 3, s->first_bare, (size_t)n);
-	return n + 3;
+	/* the gs2-header: no channel binding, no authorization identity */
+	return snprintf((char *)out, cap, "n,,%s", s->first_bare);
 }
 
 /* The value of attribute KEY ("r", "s", ...) of the SCRAM message MSG
@@ -374,15 +373,11 @@ sasl_scram_final(struct sasl *s, const char *in, size_t len, unsigned char *out,
 	for (i = 0; i < hl; i++)
 		ckey[i] ^= csig[i];   /* ClientProof */
 	b64_encode(ckey, hl, proof, sizeof(proof));
-	if (strlen(without) + 3 + strlen(proof) > cap) {
+	if (strlen(without) + 3 + strlen(proof) >= cap) {
 		err_set(e, ERR_USAGE, "SCRAM: client-final-message too long");
 		goto out;
 	}
-	rc = (long)strlen(without);
-	memcpy(out, without, (size_t)rc);
-	memcpy(out + rc, ",p=", 3);
-	memcpy(out + rc + 3, proof, strlen(proof));
-	rc += 3 + (long)strlen(proof);
+	rc = snprintf((char *)out, cap, "%s,p=%s", without, proof);
 out:
 	explicit_bzero(salted, sizeof(salted));
 	explicit_bzero(ckey, sizeof(ckey));

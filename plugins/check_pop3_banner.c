@@ -260,7 +260,7 @@ pop3_login_command(struct pop3_check *m, int apop, const char *user,
 	if (apop) {
 		unsigned char md[TLS_MD_MAX];
 		char hex[33], buf[1100];
-		int i;
+		size_t i;
 
 		if (!m->mb.apop)
 			return err_set(e, ERR_MISSING_FEATURE, "APOP asked for, but the greeting "

@@ -170,7 +170,7 @@ auth_token_command(struct plugin *p, struct sbuf *out, struct err *e)
 	char cmd[1024], *argv[AUTH_ARGV_MAX + 1], *save = NULL, *w, buf[512];
 	posix_spawn_file_actions_t fa;
 	struct deadline dl;
-	int pfd[2], argc = 0, status = 0, rc = -1, done = 0;
+	int pfd[2], argc = 0, status = 0, rc = -1;
 	pid_t pid;
 
 	if (strlen(p->cfg->oauth_token_command) >= sizeof(cmd))
@@ -197,7 +197,7 @@ auth_token_command(struct plugin *p, struct sbuf *out, struct err *e)
 		    argv[0], strerror(rc));
 	}
 	rc = -1;
-	while (!done) {
+	for (;;) {
 		struct pollfd pf = { pfd[0], POLLIN, 0 };
 		int left = deadline_left_ms(&dl), n;
 		ssize_t r;
@@ -216,10 +216,8 @@ auth_token_command(struct plugin *p, struct sbuf *out, struct err *e)
 		r = read(pfd[0], buf, sizeof(buf));
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0) {
-			done = 1;
-			break;
-		}
+		if (r <= 0)
+			break;   /* the end of its output */
 		if (out->len + (size_t)r > AUTH_TOKEN_MAX) {
 			err_set(e, ERR_USAGE, "--oauth-token-command printed more than %d bytes",
 			    AUTH_TOKEN_MAX);
@@ -301,10 +299,10 @@ plugin_auth_posture(struct plugin *p, const char *offered)
 		size_t n = strcspn(f, ",");
 
 		snprintf(one, sizeof(one), "%.*s", (int)n, f);
-		if (sasl_offered(offered, one) && strlen(bad) + strlen(one) + 3 < sizeof(bad)) {
-			if (bad[0])
-				strcat(bad, ", ");
-			strcat(bad, one);
+		if (sasl_offered(offered, one)) {
+			size_t at = strlen(bad);
+
+			snprintf(bad + at, sizeof(bad) - at, "%s%s", at ? ", " : "", one);
 		}
 		f += n + (f[n] == ',');
 	}
