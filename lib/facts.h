@@ -57,6 +57,32 @@ struct fact_mx {
 	struct fact_mx_host host[DNS_MX_MAX];
 };
 
+/* --all-certs: the certificates of the key types the first handshake did
+ * not show, one probe handshake each (plugins/common/plugin_probe.c). */
+#define FACT_CERTS_MAX 3
+
+enum fact_cert_outcome {
+	FACT_CERT_SERVED = 0,      /* the server sent one: cert */
+	FACT_CERT_NONE,            /* it declined: it holds none of that type */
+	FACT_CERT_SAME,            /* it sent the certificate already seen */
+	FACT_CERT_UNPROBED         /* the probe connection failed: why */
+};
+
+struct fact_cert {
+	int key;                   /* TLS_KEY_* asked for */
+	enum fact_cert_outcome outcome;
+	char why[RESULT_PROBLEM_LEN];   /* NONE, UNPROBED: in plain words */
+	struct tls_info cert;      /* SERVED, SAME */
+};
+
+struct fact_certs {
+	int n;
+	struct fact_cert c[FACT_CERTS_MAX];
+};
+
+/* "RSA", "ECDSA", "EdDSA" for a TLS_KEY_* (static). */
+const char *facts_key_name(int key);
+
 /* Append the facts R points to (its TLS session and certificate, TLS-RPT
  * record, MTA-STS record and policy) to OUT as lines of long output, each
  * prefixed by INDENT. The MX hosts are lines of the MX run itself. */

@@ -261,6 +261,7 @@ tls_cert_facts(X509 *cert, struct tls_info *in)
 	tls_name_text(X509_get_subject_name(cert), in->subject, sizeof(in->subject));
 	tls_name_text(X509_get_issuer_name(cert), in->issuer, sizeof(in->issuer));
 	tls_san_text(cert, in->names, sizeof(in->names));
+	tls_key_facts(cert, in);
 	tls_time_text(X509_get0_notBefore(cert), in->not_before,
 	    sizeof(in->not_before), NULL);
 	tls_time_text(X509_get0_notAfter(cert), in->not_after,

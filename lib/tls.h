@@ -74,6 +74,33 @@ struct tls_info {
 	 * matching nothing is a next key published ahead, or a stale one. */
 	unsigned char tlsa_match[TLS_TLSA_MAX];
 	unsigned char tlsa_usable[TLS_TLSA_MAX];   /* OpenSSL took the record */
+	/* the leaf's key (--all-certs, certificate quality) */
+	int key_type;               /* TLS_KEY_* */
+	int key_bits;               /* RSA modulus, EC curve, Ed25519 size */
+	char key_text[32];          /* "RSA 2048", "ECDSA P-256", "Ed25519" */
+};
+
+/* The key types a server may hold one certificate each of. */
+enum tls_key {
+	TLS_KEY_NONE = 0,
+	TLS_KEY_RSA,
+	TLS_KEY_ECDSA,
+	TLS_KEY_EDDSA,              /* Ed25519 or Ed448 */
+	TLS_KEY_OTHER
+};
+
+/* A probe handshake (lib/tls_probe.c): what it offers, set on its own
+ * SSL only, never on the shared context. */
+struct tls_restrict {
+	int key;                    /* TLS_KEY_*: offer only the signature
+	                             * algorithms of this key type; 0: any */
+	int version;                /* 10, 11, 12, 13: offer exactly this
+	                             * protocol; 0: the default range */
+	int weak;                   /* offer only weak cipher suites (no
+	                             * forward secrecy, RC4, 3DES, export,
+	                             * NULL, anonymous; TLS 1.0-1.2) */
+	int seclevel;               /* OpenSSL security level for this
+	                             * session, or -1: unchanged */
 };
 
 struct tls;
@@ -92,6 +119,17 @@ int tls_start(struct tls *t, struct conn *c, struct err *e);
 
 /* Facts about the session and the server's certificate. */
 const struct tls_info *tls_get_info(const struct tls *t);
+
+/* A client for one probe handshake: as tls_new, restricted by R on this
+ * session alone (lib/tls_probe.c). Run it with tls_start. */
+struct tls *tls_probe_new(const struct tls_opts *o, const struct tls_restrict *r,
+    struct err *e);
+
+/* After a failed tls_start of a probe: 1 when the server took part in
+ * the handshake and declined it (a TLS alert came or went), 0 when the
+ * connection broke without one (closed, reset, timed out): then the
+ * server could not be probed. */
+int tls_probe_answered(const struct tls *t);
 
 /* Send close_notify (best effort, no waiting) and free. NULL is fine. */
 void tls_free(struct tls *t);

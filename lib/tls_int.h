@@ -55,6 +55,7 @@ struct tls {
 	char other[128];        /* words for TLS_P_OTHER */
 	int started;
 	int broken;             /* a fatal I/O error: no close_notify may follow */
+	int alert;              /* tls_probe.c: a TLS alert was sent or received */
 	int anchor_miss;        /* verification failed where another anchor could
 	                         * change the verdict (tls_verify_cb) */
 };
@@ -88,6 +89,10 @@ const char *tls_errstr(char *buf, size_t cap, const char *fallback);
  * (free it with tls_ctx_clear and free). NULL with *E filled. */
 struct tls_ctxent *tls_ctx_get(const struct tls_opts *o, struct tls_ctxent **own,
     struct err *e);
+
+/* tls.c: the leaf's key type and size into IN (key_type, key_bits,
+ * key_text). */
+void tls_key_facts(X509 *cert, struct tls_info *in);
 
 /* tls_store.c: free what ENT holds (not ENT itself). */
 void tls_ctx_clear(struct tls_ctxent *ent);

@@ -260,7 +260,9 @@ mbox_wanted(const void *ctx, int when)
 /* The phases of both protocols, in the order of their perfdata. */
 static const enum phase_id mbox_phases[] = {
 	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_CAPABILITY,
-	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_NONE
+	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_PROBE_RSA, PHASE_PROBE_ECDSA,
+	PHASE_PROBE_EDDSA, PHASE_PROBE_TLS10, PHASE_PROBE_TLS11, PHASE_PROBE_WEAK,
+	PHASE_NONE
 };
 
 static int
@@ -368,6 +370,7 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 		sbuf_free(&x);
 	}
 	plugin_close(&m->p);
+	plugin_tls_probes(&m->p, NULL);   /* --all-certs */
 	rc = plugin_finish(&m->p);
 	sbuf_free(&m->cap_missing);
 	textcheck_free(&cfg.tc);

@@ -14,6 +14,7 @@
 #include "phase.h"
 #include "conn.h"
 #include "dns.h"
+#include "facts.h"
 #include "net.h"
 #include "result.h"
 #include "tls.h"
@@ -37,6 +38,7 @@ enum {
 	OPT_DANE,
 	OPT_REQUIRE_TLS,
 	OPT_EXPECT_CERT_FILE,
+	OPT_ALL_CERTS,             /* plugin_probe.c */
 	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* plugins/common/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
@@ -102,6 +104,9 @@ struct plugin_config {
 	char **argv_orig;
 	struct phase_limits limits;   /* -w, -c, --warning-phase, --critical-phase */
 	struct tls_info expect_cert;  /* --expect-cert-file: its certificate */
+
+	/* the extra handshakes (plugin_probe.c) */
+	int all_certs;             /* --all-certs */
 };
 
 /* One session's run state: what it checks and what it found. Made fresh
@@ -142,6 +147,7 @@ struct plugin {
 	char srv_host[DNS_NAME_MAX];   /* --srv: the target found */
 	struct dns_tlsa tlsa[DNS_TLSA_MAX];   /* --dane: the records found */
 	struct conn conn;          /* the connection, after plugin_connect */
+	struct fact_certs certs;   /* --all-certs: the other certificates */
 };
 
 /* The common option table (SPEC §3). */
@@ -213,6 +219,13 @@ void plugin_cert_expiry(struct plugin *p, const char *who, long days,
  * days ago") to OUT when the run used TLS; VIA names the upgrade command
  * (STARTTLS, STLS) when -S was used. */
 void plugin_tls_summary(const struct plugin *p, const char *via, struct sbuf *out);
+
+/* After the session (its connection closed): the extra handshakes the
+ * options ask for (--all-certs), each on a connection of its own to the
+ * session's address, in phases of their own, judged into p->res. HELLO
+ * is the SMTP greeting command to send before STARTTLS ("EHLO name",
+ * "LHLO name"), NULL for IMAP and POP3. Does nothing without TLS. */
+void plugin_tls_probes(struct plugin *p, const char *hello);
 
 /* Record error E as the problem of the run: the target, the cause in
  * plain words, and the phase it struck in. */

@@ -17,4 +17,17 @@ int plugin_tlsa(struct plugin *p, struct err *e);
  * TOTAL is the run's time in seconds. */
 void plugin_print(struct plugin *p, double total);
 
+/* plugin_connect.c: -r: send the PROXY header for PEER on C. */
+int plugin_proxy_header(const struct plugin *p, struct conn *c,
+    const struct net_peer *peer, struct err *e);
+
+/* plugin_probe.c: the options of the extra handshakes (OPT_ALL_CERTS ...)
+ * into C. */
+int plugin_probe_option(struct plugin_config *c, int id, const char *arg,
+    struct err *e);
+
+/* plugin_probe.c: those options taken together (plugin_validate, first):
+ * --all-certs implies -S without -s. */
+int plugin_probe_validate(struct plugin_config *c, struct err *e);
+
 #endif

@@ -112,6 +112,13 @@ const struct opt_spec plugin_common_opts[] = {
 	  "certificate in it: a full chain or key+certificate file works). "
 	  "Another one is WARNING naming both notAfter dates: typically renewed "
 	  "on disk but the server not reloaded. Implies -S without -s." },
+	{ OPT_ALL_CERTS, "all-certs", no_argument, NULL,
+	  "After the handshake, one more for each other key type the server "
+	  "may hold a certificate of (RSA, ECDSA, Ed25519), each offering only "
+	  "that type's signature algorithms; every certificate is judged as "
+	  "the first (trust, name, expiry and -D, DANE). Perfdata cert_days "
+	  "becomes the minimum, with cert_days_rsa, cert_days_ecdsa (and "
+	  "cert_days_eddsa). Implies -S without -s." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default); json: one JSON object; openmetrics: the state "
 	  "and the perfdata as OpenMetrics gauges (mailprobe_state, "
@@ -344,6 +351,8 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 	case OPT_JSON:
 		c->output = PLUGIN_OUT_JSON;
 		return 0;
+	case OPT_ALL_CERTS:
+		return plugin_probe_option(c, id, arg, e);
 	case OPT_EXTRA_OPTS:
 		return 0;   /* expanded before parsing */
 	case 'v':
@@ -652,6 +661,8 @@ plugin_validate(struct plugin_config *c, int tls_port, struct err *e)
 	if (c->starttls && c->implicit_tls)
 		return err_set(e, ERR_USAGE, "-S (STARTTLS) and -s (implicit TLS) exclude "
 		    "each other");
+	if (plugin_probe_validate(c, e) < 0)
+		return -1;
 	if ((c->cert_warn.set || c->cert_crit.set || c->dane || c->require_tls ||
 	    c->expect_cert_file) && !c->implicit_tls)
 		c->starttls = 1;

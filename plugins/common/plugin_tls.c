@@ -149,7 +149,8 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	p->res.tls = &p->tls_info;   /* a fact: the long output and JSON show it */
 	/* whole days, truncated toward zero, as lib/facts.c writes them */
 	days = (long)in->days_left;
-	if (!(in->problems & TLS_P_NO_CERT)) {
+	/* --all-certs: the minimum over every certificate (plugin_probe.c) */
+	if (!(in->problems & TLS_P_NO_CERT) && !p->cfg->all_certs) {
 		result_perf_host(&p->res, p->perf_prefix, "cert_days", (double)days, "",
 		    &p->cfg->cert_warn, &p->cfg->cert_crit, NAN, NAN);
 	}

@@ -1,0 +1,127 @@
+/* tls_probe.c - see tls.h: the extra handshakes of --all-certs and the
+ * TLS floor probes (--forbid-tls, --forbid-cipher), each on a probe
+ * connection of its own. What a probe offers (the signature algorithms of
+ * one key type, one protocol version, weak cipher suites, a lowered
+ * security level) is set on its SSL alone: the shared SSL_CTX of
+ * tls_store.c stays as every other session of the run sees it. Also the
+ * leaf key's type and size (tls_key_facts). */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tls_int.h"
+
+static void tls_probe_info_cb(const SSL *ssl, int where, int ret);
+
+/* The signature algorithms of each key type: a server that holds a
+ * certificate of that type must pick it (RFC 8446 §4.2.3, RFC 5246
+ * §7.4.1.4.1), one that does not must decline. RSA-PSS with an rsaEncryption
+ * key (rsae) is what TLS 1.3 uses for ordinary RSA certificates. */
+static const char *const tls_key_sigalgs[] = {
+	[TLS_KEY_RSA] = "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
+	    "rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512",
+	[TLS_KEY_ECDSA] = "ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:"
+	    "ecdsa_secp521r1_sha512",
+	[TLS_KEY_EDDSA] = "ed25519:ed448",
+};
+
+/* --forbid-cipher=weak: no forward secrecy (static RSA key exchange),
+ * RC4, 3DES, export, NULL and anonymous suites; OpenSSL drops the
+ * keywords it does not know (EXP, RC4 and 3DES in a build without them). */
+#define TLS_WEAK_CIPHERS "kRSA:aNULL:eNULL:RC4:3DES:EXP:@SECLEVEL=0"
+
+static void
+tls_probe_info_cb(const SSL *ssl, int where, int ret)
+{
+	struct tls *t = SSL_get_app_data(ssl);
+
+	(void)ret;
+	if (t != NULL && (where & SSL_CB_ALERT))
+		t->alert = 1;
+}
+
+struct tls *
+tls_probe_new(const struct tls_opts *o, const struct tls_restrict *r, struct err *e)
+{
+	static const int vers[] = { 0, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
+	    TLS1_3_VERSION };
+	struct tls *t = tls_new(o, e);
+	char buf[256];
+	int ok = 1;
+
+	if (t == NULL)
+		return NULL;
+	SSL_set_info_callback(t->ssl, tls_probe_info_cb);
+	if (r->seclevel >= 0)
+		SSL_set_security_level(t->ssl, r->seclevel);
+	if (r->key > TLS_KEY_NONE && r->key < TLS_KEY_OTHER)
+		ok = SSL_set1_sigalgs_list(t->ssl, tls_key_sigalgs[r->key]) == 1;
+	if (ok && r->version >= 10 && r->version <= 13) {
+		int v = vers[r->version - 9];
+
+		ok = SSL_set_min_proto_version(t->ssl, v) == 1 &&
+		    SSL_set_max_proto_version(t->ssl, v) == 1;
+		/* TLS 1.0/1.1 need SHA-1 and the CBC suites at security level 0 */
+		if (ok && r->version < 12)
+			ok = SSL_set_cipher_list(t->ssl, "DEFAULT:@SECLEVEL=0") == 1;
+	}
+	if (ok && r->weak)
+		ok = SSL_set_min_proto_version(t->ssl, TLS1_VERSION) == 1 &&
+		    SSL_set_max_proto_version(t->ssl, TLS1_2_VERSION) == 1 &&
+		    SSL_set_cipher_list(t->ssl, TLS_WEAK_CIPHERS) == 1;
+	if (!ok) {
+		err_set(e, ERR_INTERNAL, "cannot restrict the probe handshake: %s",
+		    tls_errstr(buf, sizeof(buf), "OpenSSL refused the setting"));
+		tls_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int
+tls_probe_answered(const struct tls *t)
+{
+	return t->alert;
+}
+
+void
+tls_key_facts(X509 *cert, struct tls_info *in)
+{
+	EVP_PKEY *k = X509_get0_pubkey(cert);
+	char curve[64] = "";
+	size_t len = 0;
+
+	in->key_type = TLS_KEY_NONE;
+	in->key_bits = 0;
+	in->key_text[0] = '\0';
+	if (k == NULL)
+		return;
+	in->key_bits = EVP_PKEY_get_bits(k);
+	if (EVP_PKEY_is_a(k, "RSA") || EVP_PKEY_is_a(k, "RSA-PSS")) {
+		in->key_type = TLS_KEY_RSA;
+		snprintf(in->key_text, sizeof(in->key_text), "RSA %d", in->key_bits);
+	} else if (EVP_PKEY_is_a(k, "EC")) {
+		in->key_type = TLS_KEY_ECDSA;
+		if (EVP_PKEY_get_utf8_string_param(k, "group", curve, sizeof(curve),
+		    &len) != 1)
+			snprintf(curve, sizeof(curve), "%d bits", in->key_bits);
+		else if (strcmp(curve, "prime256v1") == 0)
+			snprintf(curve, sizeof(curve), "P-256");
+		else if (strcmp(curve, "secp384r1") == 0)
+			snprintf(curve, sizeof(curve), "P-384");
+		else if (strcmp(curve, "secp521r1") == 0)
+			snprintf(curve, sizeof(curve), "P-521");
+		snprintf(in->key_text, sizeof(in->key_text), "ECDSA %s", curve);
+	} else if (EVP_PKEY_is_a(k, "ED25519") || EVP_PKEY_is_a(k, "ED448")) {
+		in->key_type = TLS_KEY_EDDSA;
+		snprintf(in->key_text, sizeof(in->key_text), "%s",
+		    EVP_PKEY_is_a(k, "ED25519") ? "Ed25519" : "Ed448");
+	} else {
+		in->key_type = TLS_KEY_OTHER;
+		snprintf(in->key_text, sizeof(in->key_text), "%.20s %d",
+		    EVP_PKEY_get0_type_name(k) ? EVP_PKEY_get0_type_name(k) : "key",
+		    in->key_bits);
+	}
+	ERR_clear_error();
+}
