@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "certq.h"
 #include "facts.h"
 #include "sbuf.h"
 
@@ -29,8 +30,12 @@ facts_tls(const struct tls_info *in, const char *indent, struct sbuf *out)
 	else
 		sbuf_printf(out, "%scertificate valid until %s (%ld days left); SHA-256 %s\n",
 		    indent, in->not_after, days, in->fingerprint);
-	if (in->key_text[0])
-		sbuf_printf(out, "%scertificate key: %s\n", indent, in->key_text);
+	if (in->key_text[0]) {
+		char q[256];
+
+		certq_summary(in, q, sizeof(q));
+		sbuf_printf(out, "%scertificate quality: %s\n", indent, q);
+	}
 }
 
 const char *
@@ -58,6 +63,7 @@ facts_certs(const struct fact_certs *fc, const char *indent, struct sbuf *out)
 		const struct fact_cert *c = &fc->c[i];
 		const struct tls_info *in = &c->cert;
 		const char *k = facts_key_name(c->key);
+		char q[256];
 
 		switch (c->outcome) {
 		case FACT_CERT_SERVED:
@@ -69,6 +75,8 @@ facts_certs(const struct fact_certs *fc, const char *indent, struct sbuf *out)
 			    in->not_after, labs((long)in->days_left), in->days_left < 0 ?
 			    "ago" : "left", in->verified ? "verified" : in->verify_msg,
 			    in->fingerprint);
+			certq_summary(in, q, sizeof(q));
+			sbuf_printf(out, "%s%s certificate quality: %s\n", indent, k, q);
 			break;
 		case FACT_CERT_SAME:
 			sbuf_printf(out, "%s%s certificate: asked for %s signatures, the server "

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "certq.h"
 #include "facts.h"
 #include "json.h"
 
@@ -95,6 +96,13 @@ json_tls(struct sbuf *j, const struct tls_info *in)
 		sbuf_json_str(j, in->fingerprint);
 		sbuf_add(j, ",\"key\":");
 		sbuf_json_str(j, in->key_text);
+		if (in->key_text[0]) {
+			char q[256];
+
+			certq_summary(in, q, sizeof(q));
+			sbuf_add(j, ",\"quality\":");
+			sbuf_json_str(j, q);
+		}
 	}
 	if (!in->verified) {
 		sbuf_add(j, ",\"verify_error\":");

@@ -78,6 +78,25 @@ struct tls_info {
 	int key_type;               /* TLS_KEY_* */
 	int key_bits;               /* RSA modulus, EC curve, Ed25519 size */
 	char key_text[32];          /* "RSA 2048", "ECDSA P-256", "Ed25519" */
+	/* certificate quality (lib/certq.h judges it) */
+	char sig_alg[48];           /* the leaf's signature algorithm */
+	int weak_md;                /* 0, or TLS_MD_SHA1 / TLS_MD_MD5: the digest
+	                             * of the first certificate sent (leaf or
+	                             * intermediate, not a self-signed root)
+	                             * signed with it */
+	char weak_where[TLS_TEXT];  /* "the leaf", "intermediate CN=..." */
+	int eku;                    /* TLS_EKU_* */
+	int must_staple;            /* TLS feature status_request (RFC 7633) */
+	int stapled;                /* an OCSP response came in the handshake */
+	long validity_days;         /* notAfter - notBefore, whole days */
+};
+
+enum { TLS_MD_SHA1 = 1, TLS_MD_MD5 = 2 };
+
+enum {
+	TLS_EKU_NONE = 0,           /* no extendedKeyUsage: any purpose */
+	TLS_EKU_SERVER = 1,         /* serverAuth (or anyExtendedKeyUsage) */
+	TLS_EKU_OTHER = 2           /* extendedKeyUsage without serverAuth */
 };
 
 /* The key types a server may hold one certificate each of. */

@@ -90,9 +90,14 @@ const char *tls_errstr(char *buf, size_t cap, const char *fallback);
 struct tls_ctxent *tls_ctx_get(const struct tls_opts *o, struct tls_ctxent **own,
     struct err *e);
 
-/* tls.c: the leaf's key type and size into IN (key_type, key_bits,
- * key_text). */
+/* tls_probe.c: the leaf's key type and size into IN (key_type, key_bits,
+ * key_text) and its quality facts (sig_alg, eku, must_staple,
+ * validity_days). */
 void tls_key_facts(X509 *cert, struct tls_info *in);
+
+/* tls_probe.c: the chain SSL received: weak_md and weak_where of IN (a
+ * SHA-1 or MD5 signature on the leaf or an intermediate), and stapled. */
+void tls_chain_facts(SSL *ssl, struct tls_info *in);
 
 /* tls_store.c: free what ENT holds (not ENT itself). */
 void tls_ctx_clear(struct tls_ctxent *ent);

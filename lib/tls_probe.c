@@ -13,6 +13,8 @@
 #include "tls_int.h"
 
 static void tls_probe_info_cb(const SSL *ssl, int where, int ret);
+static void tls_quality_facts(X509 *cert, struct tls_info *in);
+static int tls_weak_md(const X509 *x);
 
 /* The signature algorithms of each key type: a server that holds a
  * certificate of that type must pick it (RFC 8446 §4.2.3, RFC 5246
@@ -123,5 +125,85 @@ tls_key_facts(X509 *cert, struct tls_info *in)
 		    EVP_PKEY_get0_type_name(k) ? EVP_PKEY_get0_type_name(k) : "key",
 		    in->key_bits);
 	}
+	tls_quality_facts(cert, in);
 	ERR_clear_error();
+}
+
+/* The digest of X's signature: TLS_MD_SHA1, TLS_MD_MD5 or 0. */
+static int
+tls_weak_md(const X509 *x)
+{
+	int md = NID_undef, pk = NID_undef;
+
+	if (!OBJ_find_sigid_algs(X509_get_signature_nid(x), &md, &pk))
+		return 0;
+	if (md == NID_sha1)
+		return TLS_MD_SHA1;
+	if (md == NID_md5 || md == NID_md5_sha1)
+		return TLS_MD_MD5;
+	return 0;
+}
+
+static void
+tls_quality_facts(X509 *cert, struct tls_info *in)
+{
+	EXTENDED_KEY_USAGE *eku;
+	TLS_FEATURE *feat;
+	int day = 0, sec = 0, i;
+
+	snprintf(in->sig_alg, sizeof(in->sig_alg), "%s",
+	    OBJ_nid2ln(X509_get_signature_nid(cert)));
+	in->eku = TLS_EKU_NONE;
+	eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
+	if (eku != NULL) {
+		in->eku = TLS_EKU_OTHER;
+		for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
+			int nid = OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i));
+
+			if (nid == NID_server_auth || nid == NID_anyExtendedKeyUsage)
+				in->eku = TLS_EKU_SERVER;
+		}
+		EXTENDED_KEY_USAGE_free(eku);
+	}
+	/* RFC 7633: TLS feature 5 (status_request) in a SEQUENCE of INTEGER */
+	in->must_staple = 0;
+	feat = X509_get_ext_d2i(cert, NID_tlsfeature, NULL, NULL);
+	if (feat != NULL) {
+		for (i = 0; i < sk_ASN1_INTEGER_num(feat); i++)
+			if (ASN1_INTEGER_get(sk_ASN1_INTEGER_value(feat, i)) == 5)
+				in->must_staple = 1;
+		TLS_FEATURE_free(feat);
+	}
+	if (ASN1_TIME_diff(&day, &sec, X509_get0_notBefore(cert),
+	    X509_get0_notAfter(cert)))
+		in->validity_days = day;
+}
+
+void
+tls_chain_facts(SSL *ssl, struct tls_info *in)
+{
+	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
+	const unsigned char *resp = NULL;
+	int i;
+
+	in->weak_md = 0;
+	in->weak_where[0] = '\0';
+	for (i = 0; chain && i < sk_X509_num(chain) && !in->weak_md; i++) {
+		X509 *x = sk_X509_value(chain, i);
+
+		/* a root's own signature is not checked by anyone */
+		if (i > 0 && (X509_get_extension_flags(x) & EXFLAG_SS))
+			continue;
+		in->weak_md = tls_weak_md(x);
+		if (in->weak_md && i == 0) {
+			snprintf(in->weak_where, sizeof(in->weak_where), "the leaf");
+		} else if (in->weak_md) {
+			char *n = X509_NAME_oneline(X509_get_subject_name(x), NULL, 0);
+
+			snprintf(in->weak_where, sizeof(in->weak_where), "intermediate %.200s",
+			    n ? n : "?");
+			OPENSSL_free(n);
+		}
+	}
+	in->stapled = SSL_get_tlsext_status_ocsp_resp(ssl, &resp) > 0 && resp != NULL;
 }

@@ -39,6 +39,7 @@ enum {
 	OPT_REQUIRE_TLS,
 	OPT_EXPECT_CERT_FILE,
 	OPT_ALL_CERTS,             /* plugin_probe.c */
+	OPT_CERT_POLICY,
 	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* plugins/common/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
@@ -107,6 +108,7 @@ struct plugin_config {
 
 	/* the extra handshakes (plugin_probe.c) */
 	int all_certs;             /* --all-certs */
+	int cert_strict;           /* --cert-policy=strict: judge the quality */
 };
 
 /* One session's run state: what it checks and what it found. Made fresh

@@ -26,6 +26,12 @@ int plugin_proxy_header(const struct plugin *p, struct conn *c,
 int plugin_probe_option(struct plugin_config *c, int id, const char *arg,
     struct err *e);
 
+/* plugin_probe.c: the quality of certificate IN (lib/certq.h): with
+ * --cert-policy=strict each finding is a problem of WHO ("host[addr]:port",
+ * "... RSA certificate"), else it is noted in the long output. */
+void plugin_cert_quality(struct plugin *p, const struct tls_info *in,
+    const char *who);
+
 /* plugin_probe.c: those options taken together (plugin_validate, first):
  * --all-certs implies -S without -s. */
 int plugin_probe_validate(struct plugin_config *c, struct err *e);

@@ -119,6 +119,14 @@ const struct opt_spec plugin_common_opts[] = {
 	  "the first (trust, name, expiry and -D, DANE). Perfdata cert_days "
 	  "becomes the minimum, with cert_days_rsa, cert_days_ecdsa (and "
 	  "cert_days_eddsa). Implies -S without -s." },
+	{ OPT_CERT_POLICY, "cert-policy", required_argument, "report|strict",
+	  "Certificate quality, always shown in the long output (key type and "
+	  "size, signature, extended key usage, validity, must-staple). strict "
+	  "judges it: an RSA key under 2048 bits or an EC key under 256, a "
+	  "SHA-1 or MD5 signature on the leaf or an intermediate, an extended "
+	  "key usage without serverAuth are WARNING; OCSP must-staple without "
+	  "a stapled response is CRITICAL; validity over 398 days is noted. "
+	  "report (default): only noted." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default); json: one JSON object; openmetrics: the state "
 	  "and the perfdata as OpenMetrics gauges (mailprobe_state, "
@@ -352,6 +360,7 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		c->output = PLUGIN_OUT_JSON;
 		return 0;
 	case OPT_ALL_CERTS:
+	case OPT_CERT_POLICY:
 		return plugin_probe_option(c, id, arg, e);
 	case OPT_EXTRA_OPTS:
 		return 0;   /* expanded before parsing */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certq.h"
 #include "plugin.h"
 #include "plugin_int.h"
 #include "smtp.h"
@@ -26,10 +27,18 @@ int
 plugin_probe_option(struct plugin_config *c, int id, const char *arg,
     struct err *e)
 {
-	(void)arg;
 	switch (id) {
 	case OPT_ALL_CERTS:
 		c->all_certs = 1;
+		return 0;
+	case OPT_CERT_POLICY:
+		if (strcmp(arg, "strict") == 0)
+			c->cert_strict = 1;
+		else if (strcmp(arg, "report") == 0)
+			c->cert_strict = 0;
+		else
+			return err_set(e, ERR_USAGE, "--cert-policy must be report or strict, "
+			    "not '%.32s'", arg);
 		return 0;
 	default:
 		return err_set(e, ERR_INTERNAL, "option %d has no handler", id);
@@ -180,6 +189,22 @@ done:
 	return rc;
 }
 
+void
+plugin_cert_quality(struct plugin *p, const struct tls_info *in, const char *who)
+{
+	struct certq_finding f[CERTQ_MAX];
+	int i, n = certq_judge(in, p->cfg->cert_strict, f, CERTQ_MAX);
+
+	for (i = 0; i < n; i++) {
+		if (f[i].state != STATE_OK)
+			result_problem(&p->res, f[i].state, "%s: certificate quality: %s", who,
+			    f[i].text);
+		else
+			result_detail(&p->res, "%s: certificate quality: %s%s", who, f[i].text,
+			    p->cfg->cert_strict ? "" : " (judged with --cert-policy=strict)");
+	}
+}
+
 /* One more certificate, judged as plugin_upgrade judges the first. */
 static void
 plugin_probe_judge(struct plugin *p, const struct tls_info *in, const char *k)
@@ -198,6 +223,7 @@ plugin_probe_judge(struct plugin *p, const struct tls_info *in, const char *k)
 		    who, -days, days == -1 ? "" : "s", in->not_after);
 	else
 		plugin_cert_expiry(p, who, days, in->not_after);
+	plugin_cert_quality(p, in, who);
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include "net.h"
 #include "plugin.h"
+#include "plugin_int.h"
 
 /* "3 1 1 0a1b2c3d4e5f6071..." for messages. */
 static void
@@ -180,6 +181,8 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	} else {
 		plugin_cert_expiry(p, p->target, days, in->not_after);
 	}
+	if (!(in->problems & TLS_P_NO_CERT))
+		plugin_cert_quality(p, in, p->target);
 	if (!in->version_ok)
 		result_problem(&p->res, STATE_CRITICAL, "%s: negotiated %s, older than the "
 		    "required TLSv1.%d", p->target, in->protocol, p->cfg->tls_min - 10);
