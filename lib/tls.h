@@ -145,9 +145,9 @@ struct tls *tls_probe_new(const struct tls_opts *o, const struct tls_restrict *r
     struct err *e);
 
 /* After a failed tls_start of a probe: 1 when the server took part in
- * the handshake and declined it (a TLS alert came or went), 0 when the
- * connection broke without one (closed, reset, timed out): then the
- * server could not be probed. */
+ * the handshake (it answered in TLS, or an alert came or went), 2 when
+ * our hello went out and nothing came back, 0 when not even that (a
+ * local failure: then the reason is in the error). */
 int tls_probe_answered(const struct tls *t);
 
 /* Send close_notify (best effort, no waiting) and free. NULL is fine. */

@@ -55,7 +55,8 @@ struct tls {
 	char other[128];        /* words for TLS_P_OTHER */
 	int started;
 	int broken;             /* a fatal I/O error: no close_notify may follow */
-	int alert;              /* tls_probe.c: a TLS alert was sent or received */
+	int alert;              /* tls_probe.c: 1 an alert passed or the server
+	                         * answered in TLS, 2 our hello went out */
 	int anchor_miss;        /* verification failed where another anchor could
 	                         * change the verdict (tls_verify_cb) */
 };

@@ -12,7 +12,8 @@
 
 #include "tls_int.h"
 
-static void tls_probe_info_cb(const SSL *ssl, int where, int ret);
+static void tls_probe_msg_cb(int write_p, int version, int content_type,
+    const void *buf, size_t len, SSL *ssl, void *arg);
 static void tls_quality_facts(X509 *cert, struct tls_info *in);
 static int tls_weak_md(const X509 *x);
 
@@ -33,14 +34,23 @@ static const char *const tls_key_sigalgs[] = {
  * keywords it does not know (EXP, RC4 and 3DES in a build without them). */
 #define TLS_WEAK_CIPHERS "kRSA:aNULL:eNULL:RC4:3DES:EXP:@SECLEVEL=0"
 
+/* Each protocol message of a probe: did our hello go out, did the server
+ * answer in TLS, did an alert pass either way? */
 static void
-tls_probe_info_cb(const SSL *ssl, int where, int ret)
+tls_probe_msg_cb(int write_p, int version, int content_type, const void *buf,
+    size_t len, SSL *ssl, void *arg)
 {
-	struct tls *t = SSL_get_app_data(ssl);
+	struct tls *t = arg;
 
-	(void)ret;
-	if (t != NULL && (where & SSL_CB_ALERT))
+	(void)version;
+	(void)buf;
+	(void)len;
+	(void)ssl;
+	if (content_type == SSL3_RT_ALERT || (!write_p &&
+	    content_type == SSL3_RT_HANDSHAKE))
 		t->alert = 1;
+	else if (write_p && content_type == SSL3_RT_HANDSHAKE && t->alert == 0)
+		t->alert = 2;
 }
 
 struct tls *
@@ -54,7 +64,8 @@ tls_probe_new(const struct tls_opts *o, const struct tls_restrict *r, struct err
 
 	if (t == NULL)
 		return NULL;
-	SSL_set_info_callback(t->ssl, tls_probe_info_cb);
+	SSL_set_msg_callback(t->ssl, tls_probe_msg_cb);
+	SSL_set_msg_callback_arg(t->ssl, t);
 	if (r->seclevel >= 0)
 		SSL_set_security_level(t->ssl, r->seclevel);
 	if (r->key > TLS_KEY_NONE && r->key < TLS_KEY_OTHER)

@@ -40,6 +40,8 @@ enum {
 	OPT_EXPECT_CERT_FILE,
 	OPT_ALL_CERTS,             /* plugin_probe.c */
 	OPT_CERT_POLICY,
+	OPT_FORBID_TLS,
+	OPT_FORBID_CIPHER,
 	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* plugins/common/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
@@ -109,6 +111,10 @@ struct plugin_config {
 	/* the extra handshakes (plugin_probe.c) */
 	int all_certs;             /* --all-certs */
 	int cert_strict;           /* --cert-policy=strict: judge the quality */
+	unsigned forbid_tls;       /* --forbid-tls: 1 TLS 1.0, 2 TLS 1.1 */
+	enum state forbid_tls_state;   /* WARNING, or CRITICAL (:critical) */
+	int forbid_weak;           /* --forbid-cipher=weak */
+	enum state forbid_weak_state;
 };
 
 /* One session's run state: what it checks and what it found. Made fresh
@@ -223,7 +229,7 @@ void plugin_cert_expiry(struct plugin *p, const char *who, long days,
 void plugin_tls_summary(const struct plugin *p, const char *via, struct sbuf *out);
 
 /* After the session (its connection closed): the extra handshakes the
- * options ask for (--all-certs), each on a connection of its own to the
+ * options ask for (--all-certs, --forbid-tls, --forbid-cipher), each on a connection of its own to the
  * session's address, in phases of their own, judged into p->res. HELLO
  * is the SMTP greeting command to send before STARTTLS ("EHLO name",
  * "LHLO name"), NULL for IMAP and POP3. Does nothing without TLS. */

@@ -127,6 +127,17 @@ const struct opt_spec plugin_common_opts[] = {
 	  "key usage without serverAuth are WARNING; OCSP must-staple without "
 	  "a stapled response is CRITICAL; validity over 398 days is noted. "
 	  "report (default): only noted." },
+	{ OPT_FORBID_TLS, "forbid-tls", required_argument, "1.0,1.1[:critical]",
+	  "After the check, one short handshake per listed protocol offering "
+	  "only it (OpenSSL's security level is lowered to 0 on that probe "
+	  "connection alone, as -v says): acceptance is WARNING (CRITICAL with "
+	  ":critical), naming the protocol; a server that cannot be probed "
+	  "(no connection, reset, rate limit) is WARNING, never a pass. "
+	  "Perfdata: probe_tls10, probe_tls11. Implies -S without -s." },
+	{ OPT_FORBID_CIPHER, "forbid-cipher", required_argument, "weak[:critical]",
+	  "As --forbid-tls, one handshake offering only weak cipher suites (no "
+	  "forward secrecy, RC4, 3DES, export, NULL, anonymous; TLS 1.0 to 1.2): "
+	  "acceptance is WARNING (CRITICAL with :critical). Perfdata: probe_weak." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default); json: one JSON object; openmetrics: the state "
 	  "and the perfdata as OpenMetrics gauges (mailprobe_state, "
@@ -361,6 +372,8 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		return 0;
 	case OPT_ALL_CERTS:
 	case OPT_CERT_POLICY:
+	case OPT_FORBID_TLS:
+	case OPT_FORBID_CIPHER:
 		return plugin_probe_option(c, id, arg, e);
 	case OPT_EXTRA_OPTS:
 		return 0;   /* expanded before parsing */

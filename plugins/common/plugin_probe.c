@@ -22,6 +22,57 @@ static int plugin_probe_handshake(struct plugin *p, const char *hello,
 static int plugin_preamble(const struct plugin *p, struct conn *c,
     const char *hello, struct err *e);
 static void plugin_probe_certs(struct plugin *p, const char *hello);
+static void plugin_probe_floor(struct plugin *p, const char *hello);
+
+/* "WORD" or "WORD:critical" / "WORD:warning" (ARG up to a ':' must be
+ * WORD when WORD is given): the state of a finding into *ST. */
+static int
+plugin_forbid_state(const char *arg, const char *word, enum state *st)
+{
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	*st = STATE_WARNING;
+	if (word && (n != strlen(word) || strncmp(arg, word, n) != 0))
+		return -1;
+	if (colon == NULL)
+		return 0;
+	if (strcmp(colon + 1, "critical") == 0)
+		*st = STATE_CRITICAL;
+	else if (strcmp(colon + 1, "warning") != 0)
+		return -1;
+	return 0;
+}
+
+/* --forbid-tls=1.0,1.1[:critical] */
+static int
+plugin_forbid_tls(struct plugin_config *c, const char *arg, struct err *e)
+{
+	const char *s = arg;
+
+	if (plugin_forbid_state(arg, NULL, &c->forbid_tls_state) < 0)
+		goto bad;
+	c->forbid_tls = 0;
+	while (*s && *s != ':') {
+		if (strncmp(s, "1.0", 3) == 0)
+			c->forbid_tls |= 1;
+		else if (strncmp(s, "1.1", 3) == 0)
+			c->forbid_tls |= 2;
+		else
+			goto bad;
+		s += 3;
+		if (*s == ',')
+			s++;
+		else if (*s && *s != ':')
+			goto bad;
+	}
+	if (c->forbid_tls == 0)
+		goto bad;
+	return 0;
+bad:
+	return err_set(e, ERR_USAGE, "--forbid-tls wants a list of 1.0 and 1.1, "
+	    "optionally :critical (e.g. 1.0,1.1:critical), not '%.40s'", arg);
+}
 
 int
 plugin_probe_option(struct plugin_config *c, int id, const char *arg,
@@ -40,6 +91,14 @@ plugin_probe_option(struct plugin_config *c, int id, const char *arg,
 			return err_set(e, ERR_USAGE, "--cert-policy must be report or strict, "
 			    "not '%.32s'", arg);
 		return 0;
+	case OPT_FORBID_TLS:
+		return plugin_forbid_tls(c, arg, e);
+	case OPT_FORBID_CIPHER:
+		if (plugin_forbid_state(arg, "weak", &c->forbid_weak_state) < 0)
+			return err_set(e, ERR_USAGE, "--forbid-cipher wants weak[:critical], "
+			    "not '%.40s'", arg);
+		c->forbid_weak = 1;
+		return 0;
 	default:
 		return err_set(e, ERR_INTERNAL, "option %d has no handler", id);
 	}
@@ -49,7 +108,7 @@ int
 plugin_probe_validate(struct plugin_config *c, struct err *e)
 {
 	(void)e;
-	if (c->all_certs && !c->implicit_tls)
+	if ((c->all_certs || c->forbid_tls || c->forbid_weak) && !c->implicit_tls)
 		c->starttls = 1;
 	return 0;
 }
@@ -170,6 +229,9 @@ plugin_probe_handshake(struct plugin *p, const char *hello,
 	o.tlsa = tt;
 	o.ntlsa = p->ntlsa;
 	o.dane_base = name;
+	if (c.transcript && r->seclevel >= 0)
+		sbuf_printf(c.transcript, "-- probe: OpenSSL security level lowered to %d "
+		    "for this probe connection only\n", r->seclevel);
 	t = tls_probe_new(&o, r, e);
 	if (t == NULL)
 		goto done;
@@ -180,8 +242,9 @@ plugin_probe_handshake(struct plugin *p, const char *hello,
 		/* an alert, or the server hung up on our hello (Dovecot does):
 		 * it took part in the handshake and declined it; a reset or a
 		 * timeout is no answer */
-		*answered = tls_probe_answered(t) || (e->kind == ERR_TLS &&
-		    e->sys_errno == 0);
+		int a = tls_probe_answered(t);
+
+		*answered = a == 1 || (a == 2 && e->kind == ERR_TLS && e->sys_errno == 0);
 	}
 done:
 	tls_free(t);
@@ -293,6 +356,55 @@ plugin_probe_certs(struct plugin *p, const char *hello)
 	p->res.certs = &p->certs;
 }
 
+/* One floor probe: acceptance is a problem of state ST naming WHAT, a
+ * refusal a line of long output, no answer a WARNING. */
+static void
+plugin_probe_one(struct plugin *p, const char *hello, enum phase_id ph,
+    const struct tls_restrict *r, const char *what, enum state st)
+{
+	struct tls_info *info = malloc(sizeof(*info));
+	struct err e;
+	int answered = 0, rc;
+
+	if (info == NULL) {
+		result_problem(&p->res, STATE_UNKNOWN, "out of memory");
+		return;
+	}
+	err_clear(&e);
+	phase_begin(&p->phases, ph);
+	rc = plugin_probe_handshake(p, hello, r, info, &answered, &e);
+	phase_end(&p->phases);
+	if (rc == 0)
+		result_problem(&p->res, st, "%s: accepts %s (%s, cipher %s)", p->target,
+		    what, info->protocol, info->cipher);
+	else if (answered)
+		result_detail(&p->res, "%s: refused (%s)", what, e.msg);
+	else
+		result_problem(&p->res, STATE_WARNING, "%s: could not probe for %s: %s",
+		    p->target, what, e.msg);
+	free(info);
+}
+
+/* --forbid-tls, --forbid-cipher: what the server must no longer accept. */
+static void
+plugin_probe_floor(struct plugin *p, const char *hello)
+{
+	const struct plugin_config *c = p->cfg;
+	struct tls_restrict r10 = { 0, 10, 0, 0 }, r11 = { 0, 11, 0, 0 },
+	    weak = { 0, 0, 1, 0 };
+
+	if (c->forbid_tls & 1)
+		plugin_probe_one(p, hello, PHASE_PROBE_TLS10, &r10, "TLS 1.0",
+		    c->forbid_tls_state);
+	if (c->forbid_tls & 2)
+		plugin_probe_one(p, hello, PHASE_PROBE_TLS11, &r11, "TLS 1.1",
+		    c->forbid_tls_state);
+	if (c->forbid_weak)
+		plugin_probe_one(p, hello, PHASE_PROBE_WEAK, &weak, "a weak cipher suite "
+		    "(no forward secrecy, RC4, 3DES, export, NULL or anonymous)",
+		    c->forbid_weak_state);
+}
+
 void
 plugin_tls_probes(struct plugin *p, const char *hello)
 {
@@ -300,4 +412,6 @@ plugin_tls_probes(struct plugin *p, const char *hello)
 		return;
 	if (p->cfg->all_certs)
 		plugin_probe_certs(p, hello);
+	if (p->cfg->forbid_tls || p->cfg->forbid_weak)
+		plugin_probe_floor(p, hello);
 }
