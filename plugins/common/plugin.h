@@ -42,6 +42,7 @@ enum {
 	OPT_CERT_POLICY,
 	OPT_FORBID_TLS,
 	OPT_FORBID_CIPHER,
+	OPT_ALL_ADDRESSES,
 	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* plugins/common/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
@@ -115,6 +116,7 @@ struct plugin_config {
 	enum state forbid_tls_state;   /* WARNING, or CRITICAL (:critical) */
 	int forbid_weak;           /* --forbid-cipher=weak */
 	enum state forbid_weak_state;
+	int all_addresses;         /* --all-addresses (plugin_multi.c) */
 };
 
 /* One session's run state: what it checks and what it found. Made fresh
@@ -234,6 +236,27 @@ void plugin_tls_summary(const struct plugin *p, const char *via, struct sbuf *ou
  * is the SMTP greeting command to send before STARTTLS ("EHLO name",
  * "LHLO name"), NULL for IMAP and POP3. Does nothing without TLS. */
 void plugin_tls_probes(struct plugin *p, const char *hello);
+
+/* How plugin_multi_run makes, runs and frees one address's session. */
+struct plugin_multi_ops {
+	/* a fresh session of the run for HOST at the one address of ADDRS
+	 * (the run's configuration and deadline), or NULL (out of memory) */
+	struct plugin *(*session_new)(void *ctx, const char *host,
+	    const struct net_addrs *addrs);
+	void (*session_run)(struct plugin *s);    /* one session, verdict in s->res */
+	void (*session_free)(struct plugin *s);
+	void *ctx;
+};
+
+/* --all-addresses: every address of RUN's host (run->addrs when
+ * have_addrs, else resolved here in phase dns, -4/-6 respected) checked
+ * at once, one session and thread each, on the run's deadline. Each
+ * address's verdict, long output and perfdata (labelled ADDR_phase, or
+ * PREFIX_ADDR_phase under run->perf_prefix) go into run->res; a family
+ * failing while the other works is WARNING ("IPv6 fails, IPv4 works"),
+ * every address failing CRITICAL. Returns 0, or -1 when the host could
+ * not be resolved (recorded as the run's problem). */
+int plugin_multi_run(struct plugin *run, const struct plugin_multi_ops *ops);
 
 /* Record error E as the problem of the run: the target, the cause in
  * plain words, and the phase it struck in. */

@@ -138,6 +138,13 @@ const struct opt_spec plugin_common_opts[] = {
 	  "As --forbid-tls, one handshake offering only weak cipher suites (no "
 	  "forward secrecy, RC4, 3DES, export, NULL, anonymous; TLS 1.0 to 1.2): "
 	  "acceptance is WARNING (CRITICAL with :critical). Perfdata: probe_weak." },
+	{ OPT_ALL_ADDRESSES, "all-addresses", no_argument, NULL,
+	  "Check every address of the host (all A and AAAA records; -4 or -6 "
+	  "keep one family) at once, on one deadline: line 1 names the worst, "
+	  "the long output and JSON list each address, perfdata is labelled "
+	  "ADDR_phase. A family failing while the other works is WARNING "
+	  "(\"IPv6 fails, IPv4 works\"), every address failing CRITICAL. With "
+	  "--mx it needs --all-mx, and checks every address of every MX host." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default); json: one JSON object; openmetrics: the state "
 	  "and the perfdata as OpenMetrics gauges (mailprobe_state, "
@@ -374,6 +381,7 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 	case OPT_CERT_POLICY:
 	case OPT_FORBID_TLS:
 	case OPT_FORBID_CIPHER:
+	case OPT_ALL_ADDRESSES:
 		return plugin_probe_option(c, id, arg, e);
 	case OPT_EXTRA_OPTS:
 		return 0;   /* expanded before parsing */

@@ -93,6 +93,9 @@ plugin_probe_option(struct plugin_config *c, int id, const char *arg,
 		return 0;
 	case OPT_FORBID_TLS:
 		return plugin_forbid_tls(c, arg, e);
+	case OPT_ALL_ADDRESSES:
+		c->all_addresses = 1;
+		return 0;
 	case OPT_FORBID_CIPHER:
 		if (plugin_forbid_state(arg, "weak", &c->forbid_weak_state) < 0)
 			return err_set(e, ERR_USAGE, "--forbid-cipher wants weak[:critical], "
