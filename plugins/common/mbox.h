@@ -68,6 +68,9 @@ struct mbox_proto {
 	 * caps_from to MBOX_CAPS_ASKED; used by --require-cap when a required
 	 * one is missing from a list that was not asked for; NULL: cannot */
 	int (*recapability)(struct mbox_check *m, struct err *e);
+	/* the size of the plugin's check struct (mbox_check first in it), for
+	 * one more session: --all-addresses */
+	size_t check_size;
 };
 
 /* One session's run state. */
