@@ -94,11 +94,11 @@ json_tls(struct sbuf *j, const struct tls_info *in)
 		sbuf_printf(j, ",\"days_left\":%.0f", floor(in->days_left));
 		sbuf_add(j, ",\"sha256\":");
 		sbuf_json_str(j, in->fingerprint);
-		sbuf_add(j, ",\"key\":");
-		sbuf_json_str(j, in->key_text);
 		if (in->key_text[0]) {
 			char q[256];
 
+			sbuf_add(j, ",\"key\":");
+			sbuf_json_str(j, in->key_text);
 			certq_summary(in, q, sizeof(q));
 			sbuf_add(j, ",\"quality\":");
 			sbuf_json_str(j, q);
