@@ -40,6 +40,9 @@ smtp_run_addresses(struct smtp_check *s)
 int
 smtp_addresses_validate(const struct smtp_config *c, struct err *e)
 {
+	if (c->count && (c->pc.all_certs || c->pc.forbid_tls || c->pc.forbid_weak))
+		return err_set(e, ERR_USAGE, "--count repeats the transaction: check "
+		    "--all-certs, --forbid-tls and --forbid-cipher in a run of their own");
 	if (!c->pc.all_addresses)
 		return 0;
 	if (c->mx_domain && !c->all_mx)

@@ -169,7 +169,8 @@ void smtp_run_mx(struct smtp_check *s);
  * preset) in a session of its own, at once; the verdicts merged into s. */
 void smtp_run_addresses(struct smtp_check *s);
 
-/* addrs.c: --all-addresses with the other options: ERR_USAGE, or 0. */
+/* addrs.c: --all-addresses (and the extra handshakes of --all-certs,
+ * --forbid-tls, --forbid-cipher) with the other options: ERR_USAGE, or 0. */
 int smtp_addresses_validate(const struct smtp_config *c, struct err *e);
 
 /* repeat.c */
