@@ -121,6 +121,7 @@ plugin_multi_run(struct plugin *run, const struct plugin_multi_ops *ops)
 			phase_begin(&run->phases, PHASE_DNS);
 		if (plugin_resolve(run, &addrs, &e) < 0) {
 			plugin_fail(run, &e);
+			plugin_close(run);
 			return -1;
 		}
 		phase_end(&run->phases);
@@ -165,5 +166,6 @@ plugin_multi_run(struct plugin *run, const struct plugin_multi_ops *ops)
 	result_ok(&run->res, "%s: all %d address%s passed in %.3f s", run->host, n,
 	    n == 1 ? "" : "es", deadline_elapsed(&run->dl));
 	free(a);
+	plugin_close(run);   /* the resolver, if the look-up made one */
 	return 0;
 }
