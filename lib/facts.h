@@ -14,6 +14,7 @@
 #include "dns.h"
 #include "err.h"
 #include "mtasts.h"
+#include "net.h"
 #include "result.h"
 #include "tls.h"
 
@@ -78,6 +79,18 @@ struct fact_cert {
 struct fact_certs {
 	int n;
 	struct fact_cert c[FACT_CERTS_MAX];
+};
+
+/* --all-addresses: what became of each address of one host. */
+struct fact_addr {
+	char addr[NET_ADDRSTR];    /* numeric, no brackets */
+	enum state state;          /* its session's own verdict */
+	char summary[RESULT_PROBLEM_LEN];   /* its session's line 1 text */
+};
+
+struct fact_addrs {
+	int n;
+	struct fact_addr a[NET_ADDRS_MAX];
 };
 
 /* "RSA", "ECDSA", "EdDSA" for a TLS_KEY_* (static). */

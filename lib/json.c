@@ -15,6 +15,7 @@ static void json_tlsrpt(struct sbuf *j, const struct fact_tlsrpt *t);
 static void json_sts(struct sbuf *j, const struct fact_sts *sts);
 static void json_mx(struct sbuf *j, const struct fact_mx *m);
 static void json_certs(struct sbuf *j, const struct fact_certs *fc);
+static void json_addrs(struct sbuf *j, const struct fact_addrs *fa);
 
 static const char *
 json_bool(int v)
@@ -146,6 +147,25 @@ json_facts(struct sbuf *j, const struct result *r)
 		json_mx(j, r->mx);
 	if (r->certs)
 		json_certs(j, r->certs);
+	if (r->addrs)
+		json_addrs(j, r->addrs);
+}
+
+/* "addresses": --all-addresses, each address with its own verdict. */
+static void
+json_addrs(struct sbuf *j, const struct fact_addrs *fa)
+{
+	int i;
+
+	sbuf_add(j, ",\"addresses\":[");
+	for (i = 0; i < fa->n; i++) {
+		sbuf_add(j, i ? ",{\"address\":" : "{\"address\":");
+		sbuf_json_str(j, fa->a[i].addr);
+		sbuf_printf(j, ",\"state\":\"%s\",\"summary\":", state_name(fa->a[i].state));
+		sbuf_json_str(j, fa->a[i].summary);
+		sbuf_addc(j, '}');
+	}
+	sbuf_addc(j, ']');
 }
 
 /* "certs": --all-certs, one object per other key type probed. */

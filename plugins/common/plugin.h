@@ -158,6 +158,7 @@ struct plugin {
 	struct dns_tlsa tlsa[DNS_TLSA_MAX];   /* --dane: the records found */
 	struct conn conn;          /* the connection, after plugin_connect */
 	struct fact_certs certs;   /* --all-certs: the other certificates */
+	struct fact_addrs addrs_fact;   /* --all-addresses: each address */
 };
 
 /* The common option table (SPEC §3). */

@@ -82,6 +82,14 @@ plugin_multi_merge(struct plugin *run, struct plugin_addr *a, enum state cap)
 	result_summary(&s->res, &line);
 	result_detail(&run->res, "address %s: %s - %s", a->one.a[0].text,
 	    state_name(result_state(&s->res)), sbuf_str(&line));
+	if (run->addrs_fact.n < NET_ADDRS_MAX) {
+		struct fact_addr *f = &run->addrs_fact.a[run->addrs_fact.n++];
+
+		snprintf(f->addr, sizeof(f->addr), "%s", a->one.a[0].text);
+		f->state = result_state(&s->res);
+		snprintf(f->summary, sizeof(f->summary), "%s", sbuf_str(&line));
+		run->res.addrs = &run->addrs_fact;
+	}
 	sbuf_free(&line);
 	phase_report(&s->phases, &s->cfg->limits, a->elapsed, &s->res, a->prefix);
 	result_merge_details(&run->res, &s->res, "  ");

@@ -334,6 +334,31 @@ test_certs(void)
 	result_free(&r);
 }
 
+/* issue 19: --all-addresses, each address with its verdict. */
+static void
+test_addrs(void)
+{
+	static struct fact_addrs fa;
+	struct json_target t;
+	struct result r;
+
+	target(&t);
+	result_init(&r, "SMTP");
+	fa.n = 2;
+	snprintf(fa.a[0].addr, sizeof(fa.a[0].addr), "::1");
+	fa.a[0].state = STATE_CRITICAL;
+	snprintf(fa.a[0].summary, sizeof(fa.a[0].summary), "h[::1]:25: connection refused");
+	snprintf(fa.a[1].addr, sizeof(fa.a[1].addr), "127.0.0.1");
+	fa.a[1].state = STATE_OK;
+	snprintf(fa.a[1].summary, sizeof(fa.a[1].summary), "EHLO \"accepted\"");
+	r.addrs = &fa;
+	ok(strstr(fmt(&t, &r), ",\"addresses\":[{\"address\":\"::1\",\"state\":\"CRITICAL\","
+	    "\"summary\":\"h[::1]:25: connection refused\"},{\"address\":\"127.0.0.1\","
+	    "\"state\":\"OK\",\"summary\":\"EHLO \\\"accepted\\\"\"}]") != NULL,
+	    "addresses: each with its state and summary, escaped");
+	result_free(&r);
+}
+
 int
 main(void)
 {
@@ -344,5 +369,6 @@ main(void)
 	test_mx();
 	test_order();
 	test_certs();
+	test_addrs();
 	return done_testing();
 }
