@@ -3,6 +3,9 @@
  * JSON. */
 #include <config.h>
 
+#include <stdlib.h>
+
+#include "certq.h"
 #include "facts.h"
 #include "sbuf.h"
 
@@ -27,6 +30,62 @@ facts_tls(const struct tls_info *in, const char *indent, struct sbuf *out)
 	else
 		sbuf_printf(out, "%scertificate valid until %s (%ld days left); SHA-256 %s\n",
 		    indent, in->not_after, days, in->fingerprint);
+	if (in->key_text[0]) {
+		char q[256];
+
+		certq_summary(in, q, sizeof(q));
+		sbuf_printf(out, "%scertificate quality: %s\n", indent, q);
+	}
+}
+
+const char *
+facts_key_name(int key)
+{
+	switch (key) {
+	case TLS_KEY_RSA:
+		return "RSA";
+	case TLS_KEY_ECDSA:
+		return "ECDSA";
+	case TLS_KEY_EDDSA:
+		return "EdDSA";
+	default:
+		return "other";
+	}
+}
+
+/* --all-certs: each other key type's certificate, or why there is none. */
+static void
+facts_certs(const struct fact_certs *fc, const char *indent, struct sbuf *out)
+{
+	int i;
+
+	for (i = 0; i < fc->n; i++) {
+		const struct fact_cert *c = &fc->c[i];
+		const struct tls_info *in = &c->cert;
+		const char *k = facts_key_name(c->key);
+		char q[256];
+
+		switch (c->outcome) {
+		case FACT_CERT_SERVED:
+			sbuf_printf(out, "%s%s certificate (%s): subject %s; issuer %s; "
+			    "names %s\n", indent, k, in->key_text, in->subject, in->issuer,
+			    in->names[0] ? in->names : "none");
+			sbuf_printf(out, "%s%s certificate %s %s (%ld days %s); %s; SHA-256 %s\n",
+			    indent, k, in->days_left < 0 ? "expired on" : "valid until",
+			    in->not_after, labs((long)in->days_left), in->days_left < 0 ?
+			    "ago" : "left", in->verified ? "verified" : in->verify_msg,
+			    in->fingerprint);
+			certq_summary(in, q, sizeof(q));
+			sbuf_printf(out, "%s%s certificate quality: %s\n", indent, k, q);
+			break;
+		case FACT_CERT_SAME:
+			sbuf_printf(out, "%s%s certificate: asked for %s signatures, the server "
+			    "sent the same %s certificate\n", indent, k, k, in->key_text);
+			break;
+		default:
+			sbuf_printf(out, "%s%s certificate: %s\n", indent, k, c->why);
+		}
+	}
 }
 
 void
@@ -36,6 +95,8 @@ facts_text(const struct result *r, const char *indent, struct sbuf *out)
 
 	if (r->tls)
 		facts_tls(r->tls, indent, out);
+	if (r->certs)
+		facts_certs(r->certs, indent, out);
 	if (r->tls_rpt && r->tls_rpt->valid)
 		sbuf_printf(out, "%sTLS-RPT %s: rua=%s\n", indent, r->tls_rpt->name,
 		    r->tls_rpt->rec.rua);

@@ -14,6 +14,7 @@
 #include "dns.h"
 #include "err.h"
 #include "mtasts.h"
+#include "net.h"
 #include "result.h"
 #include "tls.h"
 
@@ -56,6 +57,44 @@ struct fact_mx {
 	struct dns_mxset set;      /* the records (preference, name), in order */
 	struct fact_mx_host host[DNS_MX_MAX];
 };
+
+/* --all-certs: the certificates of the key types the first handshake did
+ * not show, one probe handshake each (plugins/common/plugin_probe.c). */
+#define FACT_CERTS_MAX 3
+
+enum fact_cert_outcome {
+	FACT_CERT_SERVED = 0,      /* the server sent one: cert */
+	FACT_CERT_NONE,            /* it declined: it holds none of that type */
+	FACT_CERT_SAME,            /* it sent the certificate already seen */
+	FACT_CERT_UNPROBED         /* the probe connection failed: why */
+};
+
+struct fact_cert {
+	int key;                   /* TLS_KEY_* asked for */
+	enum fact_cert_outcome outcome;
+	char why[RESULT_PROBLEM_LEN];   /* NONE, UNPROBED: in plain words */
+	struct tls_info cert;      /* SERVED, SAME */
+};
+
+struct fact_certs {
+	int n;
+	struct fact_cert c[FACT_CERTS_MAX];
+};
+
+/* --all-addresses: what became of each address of one host. */
+struct fact_addr {
+	char addr[NET_ADDRSTR];    /* numeric, no brackets */
+	enum state state;          /* its session's own verdict */
+	char summary[RESULT_PROBLEM_LEN];   /* its session's line 1 text */
+};
+
+struct fact_addrs {
+	int n;
+	struct fact_addr a[NET_ADDRS_MAX];
+};
+
+/* "RSA", "ECDSA", "EdDSA" for a TLS_KEY_* (static). */
+const char *facts_key_name(int key);
 
 /* Append the facts R points to (its TLS session and certificate, TLS-RPT
  * record, MTA-STS record and policy) to OUT as lines of long output, each

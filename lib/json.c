@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "certq.h"
 #include "facts.h"
 #include "json.h"
 
@@ -13,6 +14,8 @@ static void json_details(struct sbuf *j, const struct result *r);
 static void json_tlsrpt(struct sbuf *j, const struct fact_tlsrpt *t);
 static void json_sts(struct sbuf *j, const struct fact_sts *sts);
 static void json_mx(struct sbuf *j, const struct fact_mx *m);
+static void json_certs(struct sbuf *j, const struct fact_certs *fc);
+static void json_addrs(struct sbuf *j, const struct fact_addrs *fa);
 
 static const char *
 json_bool(int v)
@@ -92,6 +95,15 @@ json_tls(struct sbuf *j, const struct tls_info *in)
 		sbuf_printf(j, ",\"days_left\":%.0f", floor(in->days_left));
 		sbuf_add(j, ",\"sha256\":");
 		sbuf_json_str(j, in->fingerprint);
+		if (in->key_text[0]) {
+			char q[256];
+
+			sbuf_add(j, ",\"key\":");
+			sbuf_json_str(j, in->key_text);
+			certq_summary(in, q, sizeof(q));
+			sbuf_add(j, ",\"quality\":");
+			sbuf_json_str(j, q);
+		}
 	}
 	if (!in->verified) {
 		sbuf_add(j, ",\"verify_error\":");
@@ -133,6 +145,62 @@ json_facts(struct sbuf *j, const struct result *r)
 		json_sts(j, r->mta_sts);
 	if (r->mx)
 		json_mx(j, r->mx);
+	if (r->certs)
+		json_certs(j, r->certs);
+	if (r->addrs)
+		json_addrs(j, r->addrs);
+}
+
+/* "addresses": --all-addresses, each address with its own verdict. */
+static void
+json_addrs(struct sbuf *j, const struct fact_addrs *fa)
+{
+	int i;
+
+	sbuf_add(j, ",\"addresses\":[");
+	for (i = 0; i < fa->n; i++) {
+		sbuf_add(j, i ? ",{\"address\":" : "{\"address\":");
+		sbuf_json_str(j, fa->a[i].addr);
+		sbuf_printf(j, ",\"state\":\"%s\",\"summary\":", state_name(fa->a[i].state));
+		sbuf_json_str(j, fa->a[i].summary);
+		sbuf_addc(j, '}');
+	}
+	sbuf_addc(j, ']');
+}
+
+/* "certs": --all-certs, one object per other key type probed. */
+static void
+json_certs(struct sbuf *j, const struct fact_certs *fc)
+{
+	static const char *const outcome[] = { "served", "none", "same", "unprobed" };
+	int i;
+
+	sbuf_add(j, ",\"certs\":[");
+	for (i = 0; i < fc->n; i++) {
+		const struct fact_cert *c = &fc->c[i];
+
+		sbuf_printf(j, "%s{\"type\":\"%s\",\"outcome\":\"%s\"", i ? "," : "",
+		    facts_key_name(c->key), outcome[c->outcome]);
+		if (c->outcome == FACT_CERT_SERVED) {
+			sbuf_add(j, ",\"key\":");
+			sbuf_json_str(j, c->cert.key_text);
+			sbuf_add(j, ",\"subject\":");
+			sbuf_json_str(j, c->cert.subject);
+			sbuf_add(j, ",\"names\":");
+			sbuf_json_str(j, c->cert.names);
+			sbuf_add(j, ",\"not_after\":");
+			sbuf_json_str(j, c->cert.not_after);
+			sbuf_printf(j, ",\"days_left\":%.0f,\"verified\":%s",
+			    floor(c->cert.days_left), json_bool(c->cert.verified));
+			sbuf_add(j, ",\"sha256\":");
+			sbuf_json_str(j, c->cert.fingerprint);
+		} else if (c->outcome != FACT_CERT_SAME) {
+			sbuf_add(j, ",\"reason\":");
+			sbuf_json_str(j, c->why);
+		}
+		sbuf_addc(j, '}');
+	}
+	sbuf_addc(j, ']');
 }
 
 /* "tls_rpt":{"valid", "rua"} */

@@ -36,6 +36,12 @@ static const struct {
 	/* their replies are judged by --require-tls and -R, not --expect-reply */
 	[PHASE_POSTURE]    = { "posture",    0 },
 	[PHASE_COMMANDS]   = { "commands",   0 },
+	[PHASE_PROBE_RSA]  = { "probe_rsa",  0 },
+	[PHASE_PROBE_ECDSA] = { "probe_ecdsa", 0 },
+	[PHASE_PROBE_EDDSA] = { "probe_eddsa", 0 },
+	[PHASE_PROBE_TLS10] = { "probe_tls10", 0 },
+	[PHASE_PROBE_TLS11] = { "probe_tls11", 0 },
+	[PHASE_PROBE_WEAK] = { "probe_weak", 0 },
 };
 
 const char *

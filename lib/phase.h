@@ -16,7 +16,7 @@
 #include "range.h"
 #include "result.h"
 
-#define PHASE_MAX 24
+#define PHASE_MAX 32
 
 /* The phases of all plugins. Protocols share a value where they share the
  * label (banner, starttls, ...). The order here is not the perfdata order:
@@ -42,6 +42,12 @@ enum phase_id {
 	PHASE_MTA_STS,
 	PHASE_POSTURE,        /* --require-tls: the probes before STARTTLS */
 	PHASE_COMMANDS,       /* check_smtp's -C commands */
+	PHASE_PROBE_RSA,      /* --all-certs: a handshake for the RSA certificate */
+	PHASE_PROBE_ECDSA,    /* ... the ECDSA certificate */
+	PHASE_PROBE_EDDSA,    /* ... an Ed25519/Ed448 certificate */
+	PHASE_PROBE_TLS10,    /* --forbid-tls=1.0: a TLS 1.0 handshake */
+	PHASE_PROBE_TLS11,    /* --forbid-tls=1.1 */
+	PHASE_PROBE_WEAK,     /* --forbid-cipher=weak */
 	PHASE_COUNT           /* not a phase: the number of them */
 };
 

@@ -53,6 +53,8 @@ struct perf_item {
 
 /* lib/facts.h */
 struct fact_tlsrpt;
+struct fact_certs;
+struct fact_addrs;
 struct fact_sts;
 struct fact_mx;
 struct tls_info;   /* lib/tls.h */
@@ -77,6 +79,8 @@ struct result {
 	const struct fact_tlsrpt *tls_rpt;
 	const struct fact_sts *mta_sts;
 	const struct fact_mx *mx;
+	const struct fact_certs *certs;   /* --all-certs: the other certificates */
+	const struct fact_addrs *addrs;   /* --all-addresses: each address */
 	/* last, and not cleared by result_init: only problems[0..nproblems)
 	 * are ever read, so a run touches none of the 8 KB it does not use */
 	struct result_problem problems[RESULT_PROBLEMS_MAX];

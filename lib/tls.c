@@ -105,6 +105,8 @@ tls_new(const struct tls_opts *o, struct err *e)
 	}
 	if (o->sni && !net_is_literal(o->sni))
 		SSL_set_tlsext_host_name(t->ssl, o->sni);
+	/* ask for a stapled OCSP response: must-staple is judged on it */
+	SSL_set_tlsext_status_type(t->ssl, TLSEXT_STATUSTYPE_ocsp);
 	if (o->verify == TLS_VERIFY_FULL) {
 		if (o->sni && !net_is_literal(o->sni)) {
 			snprintf(t->name, sizeof(t->name), "%s", o->sni);
@@ -261,6 +263,7 @@ tls_cert_facts(X509 *cert, struct tls_info *in)
 	tls_name_text(X509_get_subject_name(cert), in->subject, sizeof(in->subject));
 	tls_name_text(X509_get_issuer_name(cert), in->issuer, sizeof(in->issuer));
 	tls_san_text(cert, in->names, sizeof(in->names));
+	tls_key_facts(cert, in);
 	tls_time_text(X509_get0_notBefore(cert), in->not_before,
 	    sizeof(in->not_before), NULL);
 	tls_time_text(X509_get0_notAfter(cert), in->not_after,
@@ -345,6 +348,7 @@ tls_collect(struct tls *t)
 	    (t->o.min_version == 12 && v < TLS1_2_VERSION));
 	if (t->o.ntlsa > 0)
 		tls_tlsa_each(t, cert);
+	tls_chain_facts(t->ssl, in);
 	if (cert == NULL) {
 		in->problems |= TLS_P_NO_CERT;
 	} else {

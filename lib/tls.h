@@ -74,6 +74,53 @@ struct tls_info {
 	 * matching nothing is a next key published ahead, or a stale one. */
 	unsigned char tlsa_match[TLS_TLSA_MAX];
 	unsigned char tlsa_usable[TLS_TLSA_MAX];   /* OpenSSL took the record */
+	/* the leaf's key (--all-certs, certificate quality) */
+	int key_type;               /* TLS_KEY_* */
+	int key_bits;               /* RSA modulus, EC curve, Ed25519 size */
+	char key_text[32];          /* "RSA 2048", "ECDSA P-256", "Ed25519" */
+	/* certificate quality (lib/certq.h judges it) */
+	char sig_alg[48];           /* the leaf's signature algorithm */
+	int weak_md;                /* 0, or TLS_WEAK_SHA1 / TLS_WEAK_MD5: the digest
+	                             * of the first certificate sent (leaf or
+	                             * intermediate, not a self-signed root)
+	                             * signed with it */
+	char weak_where[TLS_TEXT];  /* "the leaf", "intermediate CN=..." */
+	int eku;                    /* TLS_EKU_* */
+	int must_staple;            /* TLS feature status_request (RFC 7633) */
+	int stapled;                /* an OCSP response came in the handshake */
+	long validity_days;         /* notAfter - notBefore, whole days */
+};
+
+/* tls_info.weak_md */
+enum { TLS_WEAK_SHA1 = 1, TLS_WEAK_MD5 = 2 };
+
+enum {
+	TLS_EKU_NONE = 0,           /* no extendedKeyUsage: any purpose */
+	TLS_EKU_SERVER = 1,         /* serverAuth (or anyExtendedKeyUsage) */
+	TLS_EKU_OTHER = 2           /* extendedKeyUsage without serverAuth */
+};
+
+/* The key types a server may hold one certificate each of. */
+enum tls_key {
+	TLS_KEY_NONE = 0,
+	TLS_KEY_RSA,
+	TLS_KEY_ECDSA,
+	TLS_KEY_EDDSA,              /* Ed25519 or Ed448 */
+	TLS_KEY_OTHER
+};
+
+/* A probe handshake (lib/tls_probe.c): what it offers, set on its own
+ * SSL only, never on the shared context. */
+struct tls_restrict {
+	int key;                    /* TLS_KEY_*: offer only the signature
+	                             * algorithms of this key type; 0: any */
+	int version;                /* 10, 11, 12, 13: offer exactly this
+	                             * protocol; 0: the default range */
+	int weak;                   /* offer only weak cipher suites (no
+	                             * forward secrecy, RC4, 3DES, export,
+	                             * NULL, anonymous; TLS 1.0-1.2) */
+	int seclevel;               /* OpenSSL security level for this
+	                             * session, or -1: unchanged */
 };
 
 struct tls;
@@ -92,6 +139,17 @@ int tls_start(struct tls *t, struct conn *c, struct err *e);
 
 /* Facts about the session and the server's certificate. */
 const struct tls_info *tls_get_info(const struct tls *t);
+
+/* A client for one probe handshake: as tls_new, restricted by R on this
+ * session alone (lib/tls_probe.c). Run it with tls_start. */
+struct tls *tls_probe_new(const struct tls_opts *o, const struct tls_restrict *r,
+    struct err *e);
+
+/* After a failed tls_start of a probe: 1 when the server took part in
+ * the handshake (it answered in TLS, or an alert came or went), 2 when
+ * our hello went out and nothing came back, 0 when not even that (a
+ * local failure: then the reason is in the error). */
+int tls_probe_answered(const struct tls *t);
 
 /* Send close_notify (best effort, no waiting) and free. NULL is fine. */
 void tls_free(struct tls *t);

@@ -55,6 +55,8 @@ struct tls {
 	char other[128];        /* words for TLS_P_OTHER */
 	int started;
 	int broken;             /* a fatal I/O error: no close_notify may follow */
+	int alert;              /* tls_probe.c: 1 an alert passed or the server
+	                         * answered in TLS, 2 our hello went out */
 	int anchor_miss;        /* verification failed where another anchor could
 	                         * change the verdict (tls_verify_cb) */
 };
@@ -88,6 +90,15 @@ const char *tls_errstr(char *buf, size_t cap, const char *fallback);
  * (free it with tls_ctx_clear and free). NULL with *E filled. */
 struct tls_ctxent *tls_ctx_get(const struct tls_opts *o, struct tls_ctxent **own,
     struct err *e);
+
+/* tls_probe.c: the leaf's key type and size into IN (key_type, key_bits,
+ * key_text) and its quality facts (sig_alg, eku, must_staple,
+ * validity_days). */
+void tls_key_facts(X509 *cert, struct tls_info *in);
+
+/* tls_probe.c: the chain SSL received: weak_md and weak_where of IN (a
+ * SHA-1 or MD5 signature on the leaf or an intermediate), and stapled. */
+void tls_chain_facts(SSL *ssl, struct tls_info *in);
 
 /* tls_store.c: free what ENT holds (not ENT itself). */
 void tls_ctx_clear(struct tls_ctxent *ent);

@@ -467,6 +467,7 @@ static const struct mbox_proto imap_proto = {
 	.capability = imap_capability,
 	.starttls = imap_step_starttls,
 	.login = imap_step_login,
+	.check_size = sizeof(struct imap_check),
 	.logout = imap_step_logout,
 	.recapability = imap_recapability,
 	.offered = imap_offered

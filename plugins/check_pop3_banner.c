@@ -417,6 +417,7 @@ static const struct mbox_proto pop3_proto = {
 	.capability = pop3_capability,
 	.starttls = pop3_step_stls,
 	.login = pop3_step_login,
+	.check_size = sizeof(struct pop3_check),
 	.logout = pop3_step_quit,
 	.recapability = pop3_capability,   /* after login: CAPA in the TRANSACTION state */
 	.offered = pop3_offered

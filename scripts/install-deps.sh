@@ -14,6 +14,8 @@ PACKAGES=(
 	# monitoring daemons and the Debian package build
 	clang libclang-rt-14-dev clang-tidy cppcheck
 	icinga2 nagios4-core debhelper lintian curl jq
+	# make bench: check_ssl_cert (and what it calls) beside --all-certs
+	monitoring-plugins-contrib bind9-host bc
 	# --output=openmetrics is checked with a real OpenMetrics parser
 	python3-prometheus-client
 	# the lab's Cyrus IMAP/POP3 (unpacked below, not installed): the shared

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -286,7 +287,9 @@ mbox_wanted(const void *ctx, int when)
 /* The phases of both protocols, in the order of their perfdata. */
 static const enum phase_id mbox_phases[] = {
 	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_CAPABILITY,
-	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_NONE
+	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_PROBE_RSA, PHASE_PROBE_ECDSA,
+	PHASE_PROBE_EDDSA, PHASE_PROBE_TLS10, PHASE_PROBE_TLS11, PHASE_PROBE_WEAK,
+	PHASE_NONE
 };
 
 static int
@@ -381,31 +384,24 @@ mbox_configure(struct mbox_config *c, const struct mbox_proto *proto, int argc,
 		plugin_usage_error(&c->pc, e.msg);
 }
 
-int
-mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
-    char **argv)
+/* One session of M (its server: m->p.host, or the addresses preset in
+ * m->p.addrs); RC is -2 when the --srv lookup failed (and said so), else
+ * 0. The verdict goes into m->p.res; the connection is closed after. */
+static void
+mbox_session(struct mbox_check *m, int rc)
 {
-	static struct mbox_config cfg;
+	const struct mbox_proto *proto = m->proto;
 	struct err e;
-	int rc, ok, silent = 0;
+	int ok, silent = 0;
 
-	mbox_configure(&cfg, proto, argc, argv);
-	m->cfg = &cfg;
-	m->proto = proto;
-	caps_init(&m->caps);
-	sbuf_init(&m->cap_missing);
-	plugin_init(&m->p, &cfg.pc, NULL);
 	err_clear(&e);
-	/* -2: the SRV lookup failed, and said so */
-	rc = m->p.cfg->srv_domain && plugin_srv(&m->p, proto->tls_service,
-	    proto->plain_service) < 0 ? -2 : 0;
 	if (rc == 0)
 		rc = plugin_connect(&m->p, &e);
 	if (rc == 0)
 		rc = session_run(mbox_steps, sizeof(mbox_steps) / sizeof(mbox_steps[0]), m,
 		    mbox_wanted, &m->p.tls_untrusted, &m->p.phases, &e);
 	if (rc == -1)
-		textcheck_fail(&cfg.tc, &m->p, &e);
+		textcheck_fail(&m->cfg->tc, &m->p, &e);
 	ok = rc == 0;
 	if (m->p.connected && ok && m->p.tls_untrusted && !m->greeting[0] &&
 	    mbox_greeting_quiet(m) < 0) {
@@ -418,9 +414,9 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 		struct err le;
 
 		err_clear(&le);
-		if (cfg.tc.quit) {
+		if (m->cfg->tc.quit) {
 			phase_begin(&m->p.phases, PHASE_LOGOUT);
-			textcheck_quit(&cfg.tc, &m->p);
+			textcheck_quit(&m->cfg->tc, &m->p);
 		} else if (proto->logout(m, &le) < 0) {
 			if (le.kind == ERR_CLOSED)   /* hanging up on LOGOUT/QUIT is fine */
 				result_detail(&m->p.res, "server closed the connection before "
@@ -435,7 +431,7 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	if (m->p.connected) {
 		struct sbuf x;
 
-		if (m->greeting[0] && !cfg.tc.jail)
+		if (m->greeting[0] && !m->cfg->tc.jail)
 			result_detail(&m->p.res, "greeting: %s", m->greeting);
 		sbuf_init(&x);
 		caps_join(&m->caps, &x, " ");
@@ -444,6 +440,71 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 		sbuf_free(&x);
 	}
 	plugin_close(&m->p);
+	plugin_tls_probes(&m->p, NULL);   /* --all-certs, --forbid-tls */
+}
+
+/* --all-addresses: a fresh session of the run CTX for one address. */
+static struct plugin *
+mbox_addr_new(void *ctx, const char *host, const struct net_addrs *addrs)
+{
+	const struct mbox_check *run = ctx;
+	struct mbox_check *m = calloc(1, run->proto->check_size);
+
+	if (m == NULL)
+		return NULL;
+	m->cfg = run->cfg;
+	m->proto = run->proto;
+	caps_init(&m->caps);
+	sbuf_init(&m->cap_missing);
+	plugin_init(&m->p, &run->cfg->pc, &run->p.dl);
+	m->p.host = host;
+	m->p.port = run->p.port;
+	m->p.addrs = *addrs;
+	m->p.have_addrs = 1;
+	return &m->p;
+}
+
+static void
+mbox_addr_run(struct plugin *p)
+{
+	mbox_session((struct mbox_check *)p, 0);
+}
+
+static void
+mbox_addr_free(struct plugin *p)
+{
+	struct mbox_check *m = (struct mbox_check *)p;
+
+	result_free(&m->p.res);
+	sbuf_free(&m->cap_missing);
+	free(m);
+}
+
+int
+mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
+    char **argv)
+{
+	static struct mbox_config cfg;
+	int rc;
+
+	mbox_configure(&cfg, proto, argc, argv);
+	m->cfg = &cfg;
+	m->proto = proto;
+	caps_init(&m->caps);
+	sbuf_init(&m->cap_missing);
+	plugin_init(&m->p, &cfg.pc, NULL);
+	/* -2: the SRV lookup failed, and said so */
+	rc = m->p.cfg->srv_domain && plugin_srv(&m->p, proto->tls_service,
+	    proto->plain_service) < 0 ? -2 : 0;
+	if (rc == 0 && cfg.pc.all_addresses) {
+		const struct plugin_multi_ops ops = {
+			mbox_addr_new, mbox_addr_run, mbox_addr_free, m
+		};
+
+		(void)plugin_multi_run(&m->p, &ops);
+	} else {
+		mbox_session(m, rc);
+	}
 	rc = plugin_finish(&m->p);
 	sbuf_free(&m->cap_missing);
 	textcheck_free(&cfg.tc);

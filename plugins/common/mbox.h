@@ -95,6 +95,9 @@ struct mbox_proto {
 	/* the SASL mechanisms offered (space separated) into OUT, for
 	 * --require-auth and --forbid-auth */
 	void (*offered)(const struct mbox_check *m, char *out, size_t cap);
+	/* the size of the plugin's check struct (mbox_check first in it), for
+	 * one more session: --all-addresses */
+	size_t check_size;
 };
 
 /* One session's run state. */

@@ -14,6 +14,7 @@
 #include "phase.h"
 #include "conn.h"
 #include "dns.h"
+#include "facts.h"
 #include "net.h"
 #include "result.h"
 #include "tls.h"
@@ -42,6 +43,11 @@ enum {
 	OPT_PROXY,                 /* -r in check_smtp_tx, long only elsewhere */
 	OPT_IGNORE_CERT_EXPIRY,    /* check_smtp 3.0 --ignore-certificate-expiration */
 	OPT_OUTPUT_FORMAT,         /* monitoring-plugins 3.0 --output-format */
+	OPT_ALL_CERTS,             /* plugin_probe.c */
+	OPT_CERT_POLICY,
+	OPT_FORBID_TLS,
+	OPT_FORBID_CIPHER,
+	OPT_ALL_ADDRESSES,
 	OPT_AUTH_BASE = OPT_LONG_BASE + 40,       /* plugins/common/plugin_auth */
 	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* plugins/common/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
@@ -144,6 +150,15 @@ struct plugin_config {
 	char **argv_orig;
 	struct phase_limits limits;   /* -w, -c, --warning-phase, --critical-phase */
 	struct tls_info expect_cert;  /* --expect-cert-file: its certificate */
+
+	/* the extra handshakes (plugin_probe.c) */
+	int all_certs;             /* --all-certs */
+	int cert_strict;           /* --cert-policy=strict: judge the quality */
+	unsigned forbid_tls;       /* --forbid-tls: 1 TLS 1.0, 2 TLS 1.1 */
+	enum state forbid_tls_state;   /* WARNING, or CRITICAL (:critical) */
+	int forbid_weak;           /* --forbid-cipher=weak */
+	enum state forbid_weak_state;
+	int all_addresses;         /* --all-addresses (plugin_multi.c) */
 };
 
 /* One session's run state: what it checks and what it found. Made fresh
@@ -184,6 +199,8 @@ struct plugin {
 	char srv_host[DNS_NAME_MAX];   /* --srv: the target found */
 	struct dns_tlsa tlsa[DNS_TLSA_MAX];   /* --dane: the records found */
 	struct conn conn;          /* the connection, after plugin_connect */
+	struct fact_certs certs;   /* --all-certs: the other certificates */
+	struct fact_addrs addrs_fact;   /* --all-addresses: each address */
 };
 
 /* The common option tables (SPEC §3): the run and output options, the
@@ -260,6 +277,34 @@ void plugin_cert_expiry(struct plugin *p, const char *who, long days,
  * days ago") to OUT when the run used TLS; VIA names the upgrade command
  * (STARTTLS, STLS) when -S was used. */
 void plugin_tls_summary(const struct plugin *p, const char *via, struct sbuf *out);
+
+/* After the session (its connection closed): the extra handshakes the
+ * options ask for (--all-certs, --forbid-tls, --forbid-cipher), each on a connection of its own to the
+ * session's address, in phases of their own, judged into p->res. HELLO
+ * is the SMTP greeting command to send before STARTTLS ("EHLO name",
+ * "LHLO name"), NULL for IMAP and POP3. Does nothing without TLS. */
+void plugin_tls_probes(struct plugin *p, const char *hello);
+
+/* How plugin_multi_run makes, runs and frees one address's session. */
+struct plugin_multi_ops {
+	/* a fresh session of the run for HOST at the one address of ADDRS
+	 * (the run's configuration and deadline), or NULL (out of memory) */
+	struct plugin *(*session_new)(void *ctx, const char *host,
+	    const struct net_addrs *addrs);
+	void (*session_run)(struct plugin *s);    /* one session, verdict in s->res */
+	void (*session_free)(struct plugin *s);
+	void *ctx;
+};
+
+/* --all-addresses: every address of RUN's host (run->addrs when
+ * have_addrs, else resolved here in phase dns, -4/-6 respected) checked
+ * at once, one session and thread each, on the run's deadline. Each
+ * address's verdict, long output and perfdata (labelled ADDR_phase, or
+ * PREFIX_ADDR_phase under run->perf_prefix) go into run->res; a family
+ * failing while the other works is WARNING ("IPv6 fails, IPv4 works"),
+ * every address failing CRITICAL. Returns 0, or -1 when the host could
+ * not be resolved (recorded as the run's problem). */
+int plugin_multi_run(struct plugin *run, const struct plugin_multi_ops *ops);
 
 /* Record error E as the problem of the run: the target, the cause in
  * plain words, and the phase it struck in. */

@@ -14,7 +14,7 @@
 #include "resolve.h"
 
 /* -r: the PROXY header, before anything else (lib/proxy.h builds it). */
-static int
+int
 plugin_proxy_header(const struct plugin *p, struct conn *c,
     const struct net_peer *peer, struct err *e)
 {

@@ -25,4 +25,23 @@ void plugin_tables(const struct plugin_config *c, const struct opt_spec **t);
 void plugin_help(const struct plugin_config *c);
 void plugin_man(const struct plugin_config *c);
 
+/* plugin_connect.c: -r: send the PROXY header for PEER on C. */
+int plugin_proxy_header(const struct plugin *p, struct conn *c,
+    const struct net_peer *peer, struct err *e);
+
+/* plugin_probe.c: the options of the extra handshakes (OPT_ALL_CERTS ...)
+ * into C. */
+int plugin_probe_option(struct plugin_config *c, int id, const char *arg,
+    struct err *e);
+
+/* plugin_probe.c: the quality of certificate IN (lib/certq.h): with
+ * --cert-policy=strict each finding is a problem of WHO ("host[addr]:port",
+ * "... RSA certificate"), else it is noted in the long output. */
+void plugin_cert_quality(struct plugin *p, const struct tls_info *in,
+    const char *who);
+
+/* plugin_probe.c: those options taken together (plugin_validate, first):
+ * --all-certs implies -S without -s. */
+int plugin_probe_validate(struct plugin_config *c, struct err *e);
+
 #endif

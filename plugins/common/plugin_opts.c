@@ -143,6 +143,39 @@ const struct opt_spec plugin_common_tls_opts[] = {
 	  "certificate in it: a full chain or key+certificate file works). "
 	  "Another one is WARNING naming both notAfter dates: typically renewed "
 	  "on disk but the server not reloaded. Implies --starttls without --tls." },
+	{ OPT_ALL_CERTS, "all-certs", no_argument, NULL,
+	  "After the handshake, one more for each other key type the server "
+	  "may hold a certificate of (RSA, ECDSA, Ed25519), each offering only "
+	  "that type's signature algorithms; every certificate is judged as "
+	  "the first (trust, name, expiry and -D, DANE). Perfdata cert_days "
+	  "becomes the minimum, with cert_days_rsa, cert_days_ecdsa (and "
+	  "cert_days_eddsa). Implies --starttls without --tls." },
+	{ OPT_CERT_POLICY, "cert-policy", required_argument, "report|strict",
+	  "Certificate quality, always shown in the long output (key type and "
+	  "size, signature, extended key usage, validity, must-staple). strict "
+	  "judges it: an RSA key under 2048 bits or an EC key under 256, a "
+	  "SHA-1 or MD5 signature on the leaf or an intermediate, an extended "
+	  "key usage without serverAuth are WARNING; OCSP must-staple without "
+	  "a stapled response is CRITICAL; validity over 398 days is noted. "
+	  "report (default): only noted." },
+	{ OPT_FORBID_TLS, "forbid-tls", required_argument, "1.0,1.1[:critical]",
+	  "After the check, one short handshake per listed protocol offering "
+	  "only it (OpenSSL's security level is lowered to 0 on that probe "
+	  "connection alone, as -v says): acceptance is WARNING (CRITICAL with "
+	  ":critical), naming the protocol; a server that cannot be probed "
+	  "(no connection, reset, rate limit) is WARNING, never a pass. "
+	  "Perfdata: probe_tls10, probe_tls11. Implies --starttls without --tls." },
+	{ OPT_FORBID_CIPHER, "forbid-cipher", required_argument, "weak[:critical]",
+	  "As --forbid-tls, one handshake offering only weak cipher suites (no "
+	  "forward secrecy, RC4, 3DES, export, NULL, anonymous; TLS 1.0 to 1.2): "
+	  "acceptance is WARNING (CRITICAL with :critical). Perfdata: probe_weak." },
+	{ OPT_ALL_ADDRESSES, "all-addresses", no_argument, NULL,
+	  "Check every address of the host (all A and AAAA records; -4 or -6 "
+	  "keep one family) at once, on one deadline: line 1 names the worst, "
+	  "the long output and JSON list each address, perfdata is labelled "
+	  "ADDR_phase. A family failing while the other works is WARNING "
+	  "(\"IPv6 fails, IPv4 works\"), every address failing CRITICAL. With "
+	  "--mx it needs --all-mx, and checks every address of every MX host." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default); json: one JSON object; openmetrics: the state "
 	  "and the perfdata as OpenMetrics gauges (mailprobe_state, "
@@ -428,6 +461,12 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 		return 0;
 	case OPT_OUTPUT_FORMAT:
 		return plugin_output_format(c, arg, e);
+	case OPT_ALL_CERTS:
+	case OPT_CERT_POLICY:
+	case OPT_FORBID_TLS:
+	case OPT_FORBID_CIPHER:
+	case OPT_ALL_ADDRESSES:
+		return plugin_probe_option(c, id, arg, e);
 	case OPT_EXTRA_OPTS:
 		return 0;   /* expanded before parsing */
 	case 'v':
@@ -714,6 +753,8 @@ plugin_validate(struct plugin_config *c, int tls_port, struct err *e)
 	/* check_simap, check_spop, check_ssmtp: TLS from the first byte */
 	if (c->alias && c->alias->implicit_tls && !c->starttls)
 		c->implicit_tls = 1;
+	if (plugin_probe_validate(c, e) < 0)
+		return -1;
 	if ((c->cert_warn.set || c->cert_crit.set || c->dane || c->require_tls ||
 	    c->expect_cert_file) && !c->implicit_tls)
 		c->starttls = 1;

@@ -10,6 +10,7 @@
 
 #include "net.h"
 #include "plugin.h"
+#include "plugin_int.h"
 
 /* "3 1 1 0a1b2c3d4e5f6071..." for messages. */
 static void
@@ -150,7 +151,8 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	p->res.tls = &p->tls_info;   /* a fact: the long output and JSON show it */
 	/* whole days, truncated toward zero, as lib/facts.c writes them */
 	days = (long)in->days_left;
-	if (!(in->problems & TLS_P_NO_CERT)) {
+	/* --all-certs: the minimum over every certificate (plugin_probe.c) */
+	if (!(in->problems & TLS_P_NO_CERT) && !p->cfg->all_certs) {
 		result_perf_host(&p->res, p->perf_prefix, "cert_days", (double)days, "",
 		    &p->cfg->cert_warn, &p->cfg->cert_crit, NAN, NAN);
 	}
@@ -186,6 +188,8 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	} else if (!p->cfg->ignore_cert_expiry) {
 		plugin_cert_expiry(p, p->target, days, in->not_after);
 	}
+	if (!(in->problems & TLS_P_NO_CERT))
+		plugin_cert_quality(p, in, p->target);
 	if (!in->version_ok)
 		result_problem(&p->res, STATE_CRITICAL, "%s: negotiated %s, older than the "
 		    "required TLSv1.%d", p->target, in->protocol, p->cfg->tls_min - 10);

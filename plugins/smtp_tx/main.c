@@ -143,7 +143,7 @@ smtp_validate(struct smtp_config *c, struct err *e)
 			    "a run of its own");
 		c->pc.starttls = 1;
 	}
-	if (plugin_validate(&c->pc, 465, e) < 0)
+	if (plugin_validate(&c->pc, 465, e) < 0 || smtp_addresses_validate(c, e) < 0)
 		return -1;
 	if ((c->authmech || c->auth_auto) && !c->pc.authuser)
 		return err_set(e, ERR_USAGE, "-A needs a user (-U) and a password or token");
@@ -199,6 +199,8 @@ main(int argc, char **argv)
 		s->p.dns = NULL;
 	} else if (cfg.count) {
 		smtp_run_repeat(s);
+	} else if (cfg.pc.all_addresses) {
+		smtp_run_addresses(s);
 	} else {
 		smtp_session(s);
 	}

@@ -146,7 +146,10 @@ smtp_mx_thread(void *arg)
 	if (h->c == NULL)
 		return NULL;
 	h->c->p.perf_prefix = h->name;
-	smtp_session(h->c);
+	if (h->c->p.cfg->all_addresses)
+		smtp_run_addresses(h->c);   /* every address of the host */
+	else
+		smtp_session(h->c);
 	return NULL;
 }
 

@@ -635,6 +635,13 @@ smtp_session(struct smtp_check *s)
 		}
 	}
 	plugin_close(&s->p);
+	{
+		char hello[300];   /* --all-certs: each probe says EHLO (LHLO) as we did */
+
+		snprintf(hello, sizeof(hello), "%s %s", s->cfg->lmtp ? "LHLO" : "EHLO",
+		    s->helo ? s->helo : "localhost");
+		plugin_tls_probes(&s->p, hello);
+	}
 	s->elapsed = (double)(deadline_now_us() - t0) / 1e6;
 	return rc;
 }

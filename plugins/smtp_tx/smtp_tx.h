@@ -173,6 +173,14 @@ void smtp_sts_ok(struct smtp_check *s);
 /* mx.c */
 void smtp_run_mx(struct smtp_check *s);
 
+/* addrs.c: --all-addresses: every address of s->p.host (s->p.addrs when
+ * preset) in a session of its own, at once; the verdicts merged into s. */
+void smtp_run_addresses(struct smtp_check *s);
+
+/* addrs.c: --all-addresses (and the extra handshakes of --all-certs,
+ * --forbid-tls, --forbid-cipher) with the other options: ERR_USAGE, or 0. */
+int smtp_addresses_validate(const struct smtp_config *c, struct err *e);
+
 /* repeat.c */
 void smtp_run_repeat(struct smtp_check *s);
 

@@ -24,7 +24,8 @@ FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/lib $(AM_CPPFLAGS) \
 	$(OPENSSL_CFLAGS) $(LDNS_CFLAGS)
 # Sources of the loadable modules (lib/ext.h) linked into the fuzzers; the
 # module glue (lib/ext.c, lib/ext_*.c) is left out.
-FUZZ_EXTRA_SRCS = lib/tls.c lib/tls_store.c lib/tls_crypto.c $(DNS_SRCS)
+FUZZ_EXTRA_SRCS = lib/tls.c lib/tls_store.c lib/tls_crypto.c lib/tls_probe.c \
+	$(DNS_SRCS)
 FUZZ_LINK = $(OPENSSL_LIBS) $(LDNS_LIBS) $(LIBS) -lm
 FUZZ_LIB = tests/fuzz/libmailprobe-fuzz.a
 FUZZ_DEPS = $(FUZZ_LIB) tests/fuzz/fuzz_common.h

@@ -731,6 +731,22 @@ static void sc_good(struct client *c)
 	session(c, &s);
 }
 
+/* Every second connection (the 2nd, 4th, ...) is reset at once, before any TLS; the others get
+ * a well-behaved session (after the -K handshake): a server that rate-limits the probes of
+ * --all-certs, --forbid-tls and --all-addresses. */
+static void sc_every2nd(struct client *c)
+{
+	static unsigned long n;
+
+	if (++n % 2 == 0) {
+		reset_now(c);
+		return;
+	}
+	if (c->tls_ctx && tls_accept(c) < 0)
+		return;
+	sc_good(c);
+}
+
 /* ARG as the greeting, then a well-behaved session (* PREAUTH, -ERR, "25 hello", ...). */
 static void sc_greet(struct client *c)
 {
@@ -1322,6 +1338,7 @@ static const struct scenario scenarios[] = {
 	{ "starttls", 1, sc_starttls, "STARTTLS/STLS go-ahead, then plain|inject|stall" },
 	{ "hello_stall", 0, sc_hello_stall, "implicit TLS: read the ClientHello, never answer" },
 	{ "tlschain", 1, sc_tlschain, "implicit TLS with DIR/key.pem and DIR/chain.pem, a session" },
+	{ "every2nd", 0, sc_every2nd, "reset every second connection at once, serve the others" },
 	{ "http",    1, sc_http,    "FAULT[:P]: an HTTP(S) policy server (use -K DIR), see below" },
 };
 
@@ -1525,7 +1542,7 @@ int main(int argc, char **argv)
 		c->idle_ms = idle > 0 ? idle * 1000 : -1;
 		c->tls_ctx = tls_ctx;
 		logmsg("connection");
-		if (tls_dir == NULL || tls_accept(c) == 0)
+		if (tls_dir == NULL || sc->serve == sc_every2nd || tls_accept(c) == 0)
 			sc->serve(c);
 		if (c->ssl) {
 			if (c->tls_clean && c->fd >= 0)

@@ -125,6 +125,15 @@ lab_dovecot_launch() {
 	else
 		lab_log "only 127.0.0.1 is local here: Dovecot serves no other addresses"
 	fi
+	# LAB_DOVECOT_DUALCERT=1: one more address, LAB_DOVECOT_DUALCERT_ADDR (127.0.0.31), serving an
+	# RSA certificate (ssl_cert, dual-rsa) and an ECDSA one (ssl_alt_cert, dual-ec) at once
+	LAB_DOVECOT_DUALCERT_ADDR=
+	if [ "${LAB_DOVECOT_DUALCERT:-}" = 1 ] && lab_loopback_net8; then
+		lab_pki_dual || return 1
+		LAB_DOVECOT_DUALCERT_ADDR=127.0.0.31
+		addrs+=" $LAB_DOVECOT_DUALCERT_ADDR"
+	fi
+	export LAB_DOVECOT_DUALCERT_ADDR
 	export LAB_DOVECOT_REMOTE_ADDR LAB_DOVECOT_EXPIRING_ADDR LAB_DOVECOT_EXPIRED_ADDR \
 		LAB_DOVECOT_WRONGHOST_ADDR LAB_DOVECOT_SELFSIGNED_ADDR
 	LAB_USER=probe@$LAB_DOMAIN
@@ -176,6 +185,16 @@ local ${!v} {
 }
 EOF
 		done
+	fi
+	if [ -n "$LAB_DOVECOT_DUALCERT_ADDR" ]; then
+		cat >>"$conf" <<EOF
+local $LAB_DOVECOT_DUALCERT_ADDR {
+  ssl_cert = <$pki/dual-rsa.crt
+  ssl_key = <$pki/dual-rsa.key
+  ssl_alt_cert = <$pki/dual-ec.crt
+  ssl_alt_key = <$pki/dual-ec.key
+}
+EOF
 	fi
 	if [ -n "$LAB_LMTP_PORT" ]; then
 		# the over-quota mailbox: a userdb of its own before the static one (LMTP looks up

@@ -160,3 +160,68 @@ lab_pki_issue() {
 		return 1
 	}
 }
+
+# lab_pki_make NAME KEY SAN [FROM [TO [MD [EXT...]]]]: one more leaf of the lab CA (after lab_pki),
+# for the certificate tests of --all-certs and certificate quality: $LAB_PKI_DIR/NAME.key, .crt
+# and .pem (key + certificate). KEY is rsa:BITS, ec:CURVE (prime256v1, secp384r1) or ed25519;
+# SAN as for lab_pki_issue; valid from FROM to TO days from now (default -1 and 365; negative is
+# in the past); signed with digest MD (default sha256; sha1 for a weak signature). Each EXT is one
+# more line of the extension section, replacing a default of the same name when it names one
+# (e.g. "extendedKeyUsage = clientAuth", "tlsfeature = status_request").
+lab_pki_make() {
+	local name=$1 key=$2 san=$3 from=${4:--1} to=${5:-365} md=${6:-sha256} now d newkey cn
+	shift 6 2>/dev/null || shift $#
+	d=${LAB_PKI_DIR:-}
+	[ -n "$d" ] && [ -f "$d/ca.cnf" ] || { lab_log "lab_pki_make: call lab_pki first"; return 1; }
+	[[ $name =~ ^[A-Za-z0-9_-]+$ && $from =~ ^-?[0-9]+$ && $to =~ ^-?[0-9]+$ ]] ||
+		{ lab_log "lab_pki_make: bad name or days"; return 1; }
+	case $key in
+	rsa:*) newkey=(-newkey "$key") ;;
+	ec:*) newkey=(-newkey ec -pkeyopt "ec_paramgen_curve:${key#ec:}") ;;
+	ed25519) newkey=(-newkey ed25519) ;;
+	*) lab_log "lab_pki_make: bad key '$key'"; return 1 ;;
+	esac
+	declare -A ext=([basicConstraints]="critical,CA:FALSE" [keyUsage]="critical,digitalSignature,keyEncipherment"
+		[extendedKeyUsage]=serverAuth [subjectKeyIdentifier]=hash [authorityKeyIdentifier]=keyid
+		[subjectAltName]="$san")
+	local line k
+	for line in "$@"; do
+		k=${line%%=*}
+		k=${k// /}
+		ext[$k]=${line#*=}
+		ext[$k]=${ext[$k]# }
+	done
+	{
+		echo '[ make_ext ]'
+		for k in "${!ext[@]}"; do
+			[ -n "${ext[$k]}" ] && echo "$k = ${ext[$k]}"
+		done
+	} >"$d/$name.ext" || return 1
+	cn=${san%%,*}
+	cn=${cn#*:}
+	now=$(printf '%(%s)T' -1)
+	(
+		cd "$d" || exit 1
+		umask 077
+		openssl req -config ca.cnf -new "${newkey[@]}" -noenc -keyout "$name.key" -out "$name.csr" \
+			-subj "/CN=$cn" || exit 1
+		openssl ca -config ca.cnf -batch -notext -md "$md" -in "$name.csr" -out "$name.crt" \
+			-startdate "$(lab_utc_time $((now + from * 86400)))" \
+			-enddate "$(lab_utc_time $((now + to * 86400)))" \
+			-extfile "$name.ext" -extensions make_ext || exit 1
+		cat "$name.key" "$name.crt" >"$name.pem" || exit 1
+		chmod 644 "$name.crt"
+	) </dev/null >"$d/$name.log" 2>&1 || {
+		lab_log "lab_pki_make: making $name failed:"
+		sed 's/^/lab:   /' "$d/$name.log" >&2
+		return 1
+	}
+}
+
+# lab_pki_dual: the certificate pair of a server holding two keys (after lab_pki), made once per
+# lab: dual-rsa (RSA 2048) and dual-ec (ECDSA P-256), both for the names of "good", valid a year.
+lab_pki_dual() {
+	[ -f "${LAB_PKI_DIR:-/nonexistent}/dual-ec.pem" ] && return 0
+	lab_pki_make dual-rsa rsa:2048 DNS:mail.lab.test,DNS:localhost,IP:127.0.0.1 &&
+		lab_pki_make dual-ec ec:prime256v1 DNS:mail.lab.test,DNS:localhost,IP:127.0.0.1
+}

@@ -292,6 +292,73 @@ test_order(void)
 	result_free(&r);
 }
 
+/* issue 19: the key and quality of the certificate, and --all-certs. */
+static void
+test_certs(void)
+{
+	static struct fact_certs fc;
+	struct json_target t;
+	struct result r;
+	struct tls_info in;
+	const char *got;
+
+	target(&t);
+	result_init(&r, "SMTP");
+	memset(&in, 0, sizeof(in));
+	snprintf(in.protocol, sizeof(in.protocol), "TLSv1.3");
+	snprintf(in.key_text, sizeof(in.key_text), "ECDSA P-256");
+	snprintf(in.sig_alg, sizeof(in.sig_alg), "ecdsa-with-SHA256");
+	in.eku = TLS_EKU_SERVER;
+	in.validity_days = 90;
+	in.verified = 1;
+	t.tls = &in;
+	got = fmt(&t, &r);
+	ok(strstr(got, "\"key\":\"ECDSA P-256\",\"quality\":\"ECDSA P-256, signed "
+	    "ecdsa-with-SHA256, EKU serverAuth, valid 90 days, no must-staple\"") != NULL,
+	    "tls: key and quality");
+	fc.n = 2;
+	fc.c[0].key = TLS_KEY_RSA;
+	fc.c[0].outcome = FACT_CERT_SERVED;
+	snprintf(fc.c[0].cert.key_text, sizeof(fc.c[0].cert.key_text), "RSA 2048");
+	fc.c[0].cert.days_left = 10.5;
+	fc.c[0].cert.verified = 1;
+	fc.c[1].key = TLS_KEY_EDDSA;
+	fc.c[1].outcome = FACT_CERT_UNPROBED;
+	snprintf(fc.c[1].why, sizeof(fc.c[1].why), "could not probe: reset");
+	r.certs = &fc;
+	got = fmt(&t, &r);
+	ok(strstr(got, "\"certs\":[{\"type\":\"RSA\",\"outcome\":\"served\",\"key\":"
+	    "\"RSA 2048\",") != NULL && strstr(got, "\"days_left\":10,\"verified\":true") &&
+	    strstr(got, "{\"type\":\"EdDSA\",\"outcome\":\"unprobed\",\"reason\":"
+	    "\"could not probe: reset\"}]") != NULL, "certs: served and unprobed");
+	result_free(&r);
+}
+
+/* issue 19: --all-addresses, each address with its verdict. */
+static void
+test_addrs(void)
+{
+	static struct fact_addrs fa;
+	struct json_target t;
+	struct result r;
+
+	target(&t);
+	result_init(&r, "SMTP");
+	fa.n = 2;
+	snprintf(fa.a[0].addr, sizeof(fa.a[0].addr), "::1");
+	fa.a[0].state = STATE_CRITICAL;
+	snprintf(fa.a[0].summary, sizeof(fa.a[0].summary), "h[::1]:25: connection refused");
+	snprintf(fa.a[1].addr, sizeof(fa.a[1].addr), "127.0.0.1");
+	fa.a[1].state = STATE_OK;
+	snprintf(fa.a[1].summary, sizeof(fa.a[1].summary), "EHLO \"accepted\"");
+	r.addrs = &fa;
+	ok(strstr(fmt(&t, &r), ",\"addresses\":[{\"address\":\"::1\",\"state\":\"CRITICAL\","
+	    "\"summary\":\"h[::1]:25: connection refused\"},{\"address\":\"127.0.0.1\","
+	    "\"state\":\"OK\",\"summary\":\"EHLO \\\"accepted\\\"\"}]") != NULL,
+	    "addresses: each with its state and summary, escaped");
+	result_free(&r);
+}
+
 int
 main(void)
 {
@@ -301,5 +368,7 @@ main(void)
 	test_policy();
 	test_mx();
 	test_order();
+	test_certs();
+	test_addrs();
 	return done_testing();
 }
