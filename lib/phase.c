@@ -36,6 +36,7 @@ static const struct {
 	/* their replies are judged by --require-tls and -R, not --expect-reply */
 	[PHASE_POSTURE]    = { "posture",    0 },
 	[PHASE_COMMANDS]   = { "commands",   0 },
+	[PHASE_DELIVERY]   = { "delivery",   0 },
 };
 
 const char *
@@ -110,6 +111,17 @@ phase_skip(struct phase_set *ps, enum phase_id id)
 	phase_end(ps);
 	if (i >= 0)
 		ps->p[i].ran = 1;
+}
+
+void
+phase_add(struct phase_set *ps, enum phase_id id, double secs)
+{
+	int i = phase_pos(ps, id);
+
+	if (i < 0)
+		return;
+	ps->p[i].ran = 1;
+	ps->p[i].secs += secs;
 }
 
 double

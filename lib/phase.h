@@ -42,6 +42,7 @@ enum phase_id {
 	PHASE_MTA_STS,
 	PHASE_POSTURE,        /* --require-tls: the probes before STARTTLS */
 	PHASE_COMMANDS,       /* check_smtp's -C commands */
+	PHASE_DELIVERY,       /* --fetch: from the 2xx after DATA to the message seen */
 	PHASE_COUNT           /* not a phase: the number of them */
 };
 
@@ -94,6 +95,11 @@ void phase_end(struct phase_set *ps);
  * done by an earlier step, e.g. capabilities read from the greeting), so
  * that the perfdata labels stay the same from run to run. */
 void phase_skip(struct phase_set *ps, enum phase_id id);
+
+/* Record SECS more for phase ID without touching the running phase: a
+ * span measured apart from the step clock (--fetch's delivery, from the
+ * DATA reply to the message seen). A phase PS does not declare is ignored. */
+void phase_add(struct phase_set *ps, enum phase_id id, double secs);
 
 /* Seconds spent in the running phase so far (0 when none). */
 double phase_running_secs(const struct phase_set *ps);

@@ -138,6 +138,8 @@ smtp_validate(struct smtp_config *c, struct err *e)
 	}
 	if (plugin_validate(&c->pc, 465, e) < 0)
 		return -1;
+	if (smtp_fetch_validate(c, e) < 0)
+		return -1;
 	if (c->authtype && !c->pc.authuser)
 		return err_set(e, ERR_USAGE, "-A needs a user (-U) and a password");
 	if (c->no_data && c->nrcpt == 0)
@@ -186,12 +188,13 @@ main(int argc, char **argv)
 		s->p.dns = NULL;
 	} else if (cfg.count) {
 		smtp_run_repeat(s);
-	} else {
-		smtp_session(s);
+	} else if (smtp_session(s) == 0 && cfg.fetch.url_arg && s->accepted_us) {
+		smtp_fetch(s);
 	}
 	rc = plugin_finish(&s->p);
 	smtp_check_fini(s);
 	sbuf_free(&cfg.msg.text);
+	smtp_fetch_free(&cfg.fetch);
 	plugin_config_free(&cfg.pc);
 	return rc;
 }

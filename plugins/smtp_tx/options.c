@@ -36,7 +36,7 @@ const enum phase_id smtp_phases[] = {
 	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_EHLO,
 	PHASE_POSTURE, PHASE_STARTTLS, PHASE_RELAY, PHASE_AUTH, PHASE_COMMANDS,
 	PHASE_MAIL, PHASE_RCPT, PHASE_DATA, PHASE_DATASENT, PHASE_QUIT,
-	PHASE_MTA_STS, PHASE_NONE
+	PHASE_MTA_STS, PHASE_DELIVERY, PHASE_NONE
 };
 
 
@@ -122,6 +122,31 @@ static const struct opt_spec smtp_opts[] = {
 	  "With --mx: the domain must publish an SMTP TLS Reporting record "
 	  "(RFC 8460): _smtp._tls.DOMAIN TXT \"v=TLSRPTv1; rua=...\" with mailto: "
 	  "or https: URIs. Missing or malformed is WARNING." },
+	{ FETCH_OPT_URL, "fetch", required_argument, "URL",
+	  "Round trip: after the message is accepted, fetch it back from the "
+	  "mailbox of --rcpt: imap://USER@HOST[:PORT][/FOLDER] (default INBOX), "
+	  "imaps://..., pop3://USER@HOST[:PORT] or pop3s://... (USER %-encoded: "
+	  "probe%40example.org). IMAP searches the folder for the probe's token "
+	  "(UID SEARCH HEADER), and the \\Junk folder too when the server has "
+	  "SPECIAL-USE (RFC 6154); it waits with IDLE when offered, else polls. "
+	  "POP3 looks at new messages only (UIDL, TOP n 0). Phase delivery (the "
+	  "2xx after DATA to the message seen; perfdata delivery, thresholds with "
+	  "--warning-phase/--critical-phase delivery=RANGE). Not seen before the "
+	  "deadline (-t) is CRITICAL; found in \\Junk WARNING. The message is "
+	  "deleted afterwards (\\Deleted and UID EXPUNGE with UIDPLUS; POP3 DELE). "
+	  "The TLS options apply to the mailbox server too (-D, --verify, "
+	  "--ca-file)." },
+	{ FETCH_OPT_STARTTLS, "fetch-starttls", no_argument, NULL,
+	  "With --fetch imap:// or pop3://: upgrade with STARTTLS (STLS)." },
+	{ FETCH_OPT_AUTHFILE, "fetch-authfile", required_argument, "FILE",
+	  "The mailbox password for --fetch (mode 600; the format of --authfile: "
+	  "password=... and user=... lines, or the password alone). The URL's "
+	  "user name wins over user=." },
+	{ FETCH_OPT_KEEP, "fetch-keep", no_argument, NULL,
+	  "With --fetch: leave the probe message in the mailbox." },
+	{ FETCH_OPT_LOST_AFTER, "lost-after", required_argument, "SEC",
+	  "With --fetch: probe messages of earlier runs older than SEC seconds "
+	  "(default 3600) are deleted when found; the long output says how many." },
 	{ 'C', "command", required_argument, "COMMAND",
 	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
 	{ 'R', "response", required_argument, "REGEX",
@@ -284,6 +309,12 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 		return opts_seconds("--interval", arg, &s->interval, e);
 	case 'q':
 		return 0;
+	case FETCH_OPT_URL:
+	case FETCH_OPT_STARTTLS:
+	case FETCH_OPT_AUTHFILE:
+	case FETCH_OPT_KEEP:
+	case FETCH_OPT_LOST_AFTER:
+		return smtp_fetch_option(&s->fetch, id, arg, e);
 	default:
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
 	}

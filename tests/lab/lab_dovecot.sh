@@ -153,6 +153,15 @@ disable_plaintext_auth = yes
 auth_cache_size = 0
 # A failed login answers at once (the default waits 2 s: tests of wrong passwords stay fast).
 auth_failure_delay = 0
+# The junk folder, marked for SPECIAL-USE (RFC 6154): check_smtp_tx --fetch looks for its probe
+# there too (tests/integration/fetch.test files messages into it).
+namespace inbox {
+  inbox = yes
+  mailbox Junk {
+    special_use = \\Junk
+    auto = create
+  }
+}
 ssl = yes
 ssl_cert = <$pki/good.crt
 ssl_key = <$pki/good.key
