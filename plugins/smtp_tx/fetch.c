@@ -147,7 +147,7 @@ smtp_fetch(struct smtp_check *s)
 	margin = left / 4 < 1000000 ? left / 4 : 1000000;
 	f->wait = s->p.dl;
 	f->wait.end_us -= margin;
-	plugin_init(&f->m, &fc->pc, &f->wait);
+	plugin_init(&f->m, &fc->pc, &f->run);
 	f->m.perf_prefix = "fetch";
 	f->m.no_transcript = s->p.no_transcript;
 	caps_init(&f->caps);

@@ -11,9 +11,10 @@
  *                  IDLE or polling, \Deleted + UID EXPUNGE
  *   fetch_pop3.c   the POP3 sessions: login, UIDL, TOP n 0, DELE
  *
- * Every wait draws on the run's deadline: the search stops a margin
- * before it (struct fetch_run.wait), so that "not delivered" is said in
- * time and the mailbox session still says goodbye. */
+ * Every read and write waits on the run's deadline; the search for the
+ * message (its sleeps and IDLE) ends a margin before it (struct
+ * fetch_run.wait), so that "not delivered" is said in time and the mailbox
+ * session still says goodbye. */
 #ifndef MP_SMTP_FETCH_H
 #define MP_SMTP_FETCH_H
 

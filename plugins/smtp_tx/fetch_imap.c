@@ -417,19 +417,27 @@ fi_idle(struct fimap *fi, int64_t until_us, struct err *e)
 	fi->c->dl = keep;
 	if (rc < 0 || fi->r.kind == IMAP_TAGGED)
 		return rc;
+	/* the end of the IDLE is read on the run's deadline: the search's
+	 * may be over by now */
+	fi->c->dl = &fi->f->run;
+	rc = -1;
 	if (conn_send_line(fi->c, "DONE", e) < 0)
-		return -1;
+		goto out;
 	for (i = 0; i < FI_UNTAGGED_MAX; i++) {
 		if (fi_read(fi, e) < 0)
-			return -1;
-		if (fi->r.kind == IMAP_TAGGED)
-			return strcmp(fi->r.tag, tag) == 0 ? 0 : err_set(e, ERR_PROTO,
+			goto out;
+		if (fi->r.kind == IMAP_TAGGED) {
+			rc = strcmp(fi->r.tag, tag) == 0 ? 0 : err_set(e, ERR_PROTO,
 			    "response for tag %s while waiting for %s", fi->r.tag, tag);
+			goto out;
+		}
 		if (fi_untagged(fi, "IDLE", e) < 0)
-			return -1;
+			goto out;
 	}
-	return err_set(e, ERR_PROTO, "more than %d untagged responses to IDLE",
-	    FI_UNTAGGED_MAX);
+	err_set(e, ERR_PROTO, "more than %d untagged responses to IDLE", FI_UNTAGGED_MAX);
+out:
+	fi->c->dl = keep;
+	return rc;
 }
 
 /* Search the folder and the junk folder until the message is seen or the
@@ -469,6 +477,8 @@ fi_wait(struct fimap *fi, struct err *e)
 				return -1;
 		} else {
 			fetch_sleep(f, deadline_now_us() + backoff);
+			if (fetch_left_us(f) <= 0)
+				return 0;
 			if (fi->selected && (fi_cmd(fi, "NOOP", (size_t)-1, e) < 0 ||
 			    fi_ok(fi, "NOOP", e) < 0))
 				return -1;
@@ -598,8 +608,6 @@ fetch_imap(struct fetch_run *f, struct err *e)
 	if (fi_open(fi, e) < 0 || fi_wait(fi, e) < 0)
 		goto out;
 	rc = 0;
-	/* the goodbye on the run's deadline, past the search's end */
-	f->m.dl = f->run;
 	phase_begin(&f->m.phases, PHASE_LOGOUT);
 	if (f->found)
 		fi_clean(fi, f->junk ? 2 : 1, fi->found_uid);
