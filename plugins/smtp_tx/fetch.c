@@ -147,7 +147,9 @@ smtp_fetch(struct smtp_check *s)
 	margin = left / 4 < 1000000 ? left / 4 : 1000000;
 	f->wait = s->p.dl;
 	f->wait.end_us -= margin;
-	plugin_init(&f->m, &fc->pc, &f->run);
+	f->cmds = s->p.dl;
+	f->cmds.end_us -= margin / 2;
+	plugin_init(&f->m, &fc->pc, &f->cmds);
 	f->m.perf_prefix = "fetch";
 	f->m.no_transcript = s->p.no_transcript;
 	caps_init(&f->caps);

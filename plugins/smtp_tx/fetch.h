@@ -11,10 +11,11 @@
  *                  IDLE or polling, \Deleted + UID EXPUNGE
  *   fetch_pop3.c   the POP3 sessions: login, UIDL, TOP n 0, DELE
  *
- * Every read and write waits on the run's deadline; the search for the
- * message (its sleeps and IDLE) ends a margin before it (struct
- * fetch_run.wait), so that "not delivered" is said in time and the mailbox
- * session still says goodbye. */
+ * Every read and write waits on the run's deadline or an earlier one: the
+ * search for the message (its sleeps and IDLE) ends a margin before it
+ * (struct fetch_run.wait), the commands until the cleanup half of that
+ * margin later (cmds), so that "not delivered" is said in time and the
+ * mailbox session still says goodbye. */
 #ifndef MP_SMTP_FETCH_H
 #define MP_SMTP_FETCH_H
 
@@ -68,6 +69,11 @@ struct fetch_run {
 	struct deadline wait;      /* the search ends here: the run's deadline
 	                            * less a margin for the goodbye and output */
 	struct deadline run;       /* the run's deadline */
+	struct deadline cmds;      /* the mailbox session's reads and writes until
+	                            * the cleanup: halfway between the two, so
+	                            * that a command begun as the search ends is
+	                            * still answered, and one never answered ends
+	                            * before the run's deadline */
 	struct caps caps;
 	int found;                 /* the message was seen */
 	int64_t seen_us;

@@ -419,7 +419,7 @@ fi_idle(struct fimap *fi, int64_t until_us, struct err *e)
 		return rc;
 	/* the end of the IDLE is read on the run's deadline: the search's
 	 * may be over by now */
-	fi->c->dl = &fi->f->run;
+	fi->c->dl = &fi->f->cmds;
 	rc = -1;
 	if (conn_send_line(fi->c, "DONE", e) < 0)
 		goto out;
@@ -608,6 +608,7 @@ fetch_imap(struct fetch_run *f, struct err *e)
 	if (fi_open(fi, e) < 0 || fi_wait(fi, e) < 0)
 		goto out;
 	rc = 0;
+	f->m.dl = f->run;   /* the cleanup and the goodbye: the rest of the run */
 	phase_begin(&f->m.phases, PHASE_LOGOUT);
 	if (f->found)
 		fi_clean(fi, f->junk ? 2 : 1, fi->found_uid);

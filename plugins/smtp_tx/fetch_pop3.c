@@ -310,7 +310,7 @@ fetch_pop3(struct fetch_run *f, struct err *e)
 				err_set(e, ERR_INTERNAL, "out of memory");
 				break;
 			}
-			plugin_init(later, f->m.cfg, &f->run);
+			plugin_init(later, f->m.cfg, &f->cmds);
 			later->perf_prefix = "fetch";
 			later->no_transcript = f->m.no_transcript;
 			p = later;
