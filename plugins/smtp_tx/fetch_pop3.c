@@ -20,7 +20,7 @@
 
 #define FP_UIDL_MAX 10000          /* messages in the maildrop we look at */
 #define FP_TOP_LINES_MAX 2000      /* header lines of one message */
-#define FP_TOP_BYTES_MAX (256 * 1024)
+#define FP_TOP_BYTES_MAX ((size_t)256 * 1024)
 #define FP_SEEN_MAX 4096           /* messages known not to be ours */
 #define FP_BACKOFF_MIN_US 200000
 #define FP_BACKOFF_MAX_US 2000000
@@ -195,7 +195,7 @@ fp_top(struct fpop *fp, long n, int *mine, int *stale, struct err *e)
 		total += len + 2;
 		if (lines >= FP_TOP_LINES_MAX || total > FP_TOP_BYTES_MAX)
 			return err_set(e, ERR_PROTO, "TOP %ld 0 sent more than %d lines or "
-			    "%d KiB of headers", n, FP_TOP_LINES_MAX, FP_TOP_BYTES_MAX / 1024);
+			    "%zu KiB of headers", n, FP_TOP_LINES_MAX, FP_TOP_BYTES_MAX / 1024);
 		if (dlen > 8 && strncasecmp(data, "Subject:", 8) == 0 &&
 		    memmem(data, dlen, "mailprobe test mp-", 18) != NULL) {
 			time_t when;
@@ -233,7 +233,8 @@ fp_look(struct fpop *fp, struct err *e)
 		goto out;
 	}
 	for (;;) {
-		char uid[80];
+		char *end;
+		size_t ul;
 
 		if (conn_read_line(fp->c, fp->line, sizeof(fp->line), &len, e) < 0)
 			goto out;
@@ -244,14 +245,16 @@ fp_look(struct fpop *fp, struct err *e)
 			goto out;
 		}
 		/* "n unique-id": 1..70 printable characters (RFC 1939 §7) */
-		if (dlen >= sizeof(fp->line) || sscanf(fp->line, "%ld %79s", &n, uid) != 2 ||
-		    n < 1 || strlen(uid) > 70) {
+		n = strtol(fp->line, &end, 10);
+		ul = end > fp->line && *end == ' ' ? strcspn(end + 1, " ") : 0;
+		if (n < 1 || ul < 1 || ul > 70) {
 			err_set(e, ERR_PROTO, "malformed UIDL line");
 			err_set_reply(e, fp->line, len);
 			goto out;
 		}
 		nums[count] = n;
-		memcpy(uids[count++], uid, sizeof(uid));
+		memcpy(uids[count], end + 1, ul);
+		uids[count++][ul] = '\0';
 	}
 	for (i = 0; i < count && !f->found; i++) {
 		if (fp_seen(fp, uids[i]))
