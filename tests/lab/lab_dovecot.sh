@@ -57,6 +57,8 @@ lab_loopback_net8() {
 # $LAB_ADDR, plaintext, delivering to the same Maildirs; LAB_LMTP_FULL_USER=full@lab.test is a
 # mailbox known to LMTP only whose quota is 1 KB, so a larger message is refused for it after the
 # final dot (552 5.2.2) while the other recipients take it.
+# Sieve (RFC 5228), when dovecot-sieve is installed too (else LAB_SIEVE is empty): LMTP deliveries
+# run the user's ~/.dovecot.sieve (home: $LAB_MAIL_DIR/USER, the Maildir itself).
 lab_dovecot_start() {
 	lab_dovecot_launch || return $?
 	lab_dovecot_wait
@@ -178,6 +180,11 @@ local ${!v} {
 EOF
 		done
 	fi
+	LAB_SIEVE=
+	if [ -n "$LAB_LMTP_PORT" ] && [ -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]; then
+		LAB_SIEVE=1
+	fi
+	export LAB_SIEVE
 	if [ -n "$LAB_LMTP_PORT" ]; then
 		# the over-quota mailbox: a userdb of its own before the static one (LMTP looks up
 		# users in the userdb only), the quota plugin for LMTP deliveries alone
@@ -190,10 +197,11 @@ userdb {
   args = username_format=%u $d/userdb-lmtp
 }
 protocol lmtp {
-  mail_plugins = \$mail_plugins quota
+  mail_plugins = \$mail_plugins quota${LAB_SIEVE:+ sieve}
 }
 plugin {
   quota = maildir:User quota
+  ${LAB_SIEVE:+sieve = file:~/sieve;active=~/.dovecot.sieve}
 }
 service lmtp {
   inet_listener lmtp {
