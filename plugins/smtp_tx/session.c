@@ -393,6 +393,10 @@ smtp_lmtp_replies(struct smtp_check *s, struct err *e)
 		result_detail(&s->p.res, "message accepted for <%s>: %d %.*s", s->cfg->rcpt[i],
 		    s->reply.code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 	}
+	if (!s->stop) {
+		s->accepted_us = deadline_now_us();   /* --fetch: delivery counts from here */
+		s->accepted_at = time(NULL);
+	}
 	result_detail(&s->p.res, "token: %s", s->msg->token);
 	return 0;
 }

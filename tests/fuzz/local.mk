@@ -38,7 +38,9 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_b64 \
 	tests/fuzz/fuzz_line_reader \
 	tests/fuzz/fuzz_dns \
-	tests/fuzz/fuzz_mtasts
+	tests/fuzz/fuzz_mtasts \
+	tests/fuzz/fuzz_received \
+	tests/fuzz/fuzz_authres
 
 # Compile and link one target: $(FUZZ_BUILD) -o $@ SOURCE
 FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN)
@@ -81,6 +83,11 @@ FUZZ_DIST = \
 	tests/fuzz/run.sh \
 	tests/fuzz/fuzz_common.h \
 	tests/fuzz/fuzz_b64.c \
+	tests/fuzz/fuzz_received.c \
+	tests/fuzz/fuzz_authres.c \
+	tests/fuzz/corpus/fuzz_received/postfix-two-hops \
+	tests/fuzz/corpus/fuzz_received/exim-and-broken \
+	tests/fuzz/corpus/fuzz_authres/pass-and-fail \
 	tests/fuzz/fuzz_dns.c \
 	tests/fuzz/fuzz_imap.c \
 	tests/fuzz/fuzz_ini.c \
