@@ -43,7 +43,8 @@ authres_token(const char *v, size_t i, size_t len, char *out, size_t cap)
 	for (; i < len; i++) {
 		char c = v[i];
 
-		if (isspace((unsigned char)c) || c == ';' || c == '=' || c == '(' || c == '"')
+		if (isspace((unsigned char)c) || c == ';' || c == '=' || c == '(' || c == '"' ||
+		    (unsigned char)c < 0x20 || c == 0x7f)
 			break;
 		if (n + 1 < cap)
 			out[n++] = (char)tolower((unsigned char)c);
@@ -107,7 +108,7 @@ authres_parse(const char *value, size_t len, struct authres *a, struct err *e)
 		}
 		i = authres_skip_cfws(value, i + 1, len);
 		i = authres_token(value, i, len, a->m[a->n].result, sizeof(a->m[a->n].result));
-		if (a->m[a->n].result[0] != '\0')
+		if (a->m[a->n].result[0] != '\0' && a->m[a->n].method[0] != '\0')
 			a->n++;
 	}
 	return 0;

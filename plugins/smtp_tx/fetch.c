@@ -123,6 +123,7 @@ fetch_verdict(struct smtp_check *s, struct fetch_run *f)
 	    secs, fc->keep ? "kept (--fetch-keep)" : f->deleted ? "deleted" :
 	    "not deleted", f->stale, f->stale == 1 ? "" : "s", fc->lost_after);
 	fetch_detail_first(&s->p.res, line);
+	fetch_path_verdict(f, &s->p.res, s->p.target);
 }
 
 void
@@ -153,6 +154,7 @@ smtp_fetch(struct smtp_check *s)
 	f->m.perf_prefix = "fetch";
 	f->m.no_transcript = s->p.no_transcript;
 	caps_init(&f->caps);
+	sbuf_init(&f->headers);
 	err_clear(&e);
 	rc = fc->url.proto == FETCH_IMAP ? fetch_imap(f, &e) : fetch_pop3(f, &e);
 	if (rc < 0 && !f->stopped)
@@ -162,5 +164,6 @@ smtp_fetch(struct smtp_check *s)
 	if (rc == 0 && !f->stopped)
 		fetch_verdict(s, f);
 	result_free(&f->m.res);
+	sbuf_free(&f->headers);
 	free(f);
 }

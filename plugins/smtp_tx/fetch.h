@@ -10,6 +10,8 @@
  *   fetch_imap.c   the IMAP session: login, SPECIAL-USE \Junk, UID SEARCH,
  *                  IDLE or polling, \Deleted + UID EXPUNGE
  *   fetch_pop3.c   the POP3 sessions: login, UIDL, TOP n 0, DELE
+ *   fetch_path.c   the message's path (Received:, --require-tls-hops) and
+ *                  its Authentication-Results (--expect-auth-results)
  *
  * Every read and write waits on the run's deadline or an earlier one: the
  * search for the message (its sleeps and IDLE) ends a margin before it
@@ -33,7 +35,10 @@ enum {
 	FETCH_OPT_STARTTLS,
 	FETCH_OPT_AUTHFILE,
 	FETCH_OPT_KEEP,
-	FETCH_OPT_LOST_AFTER
+	FETCH_OPT_LOST_AFTER,
+	FETCH_OPT_REQUIRE_TLS_HOPS,
+	FETCH_OPT_EXPECT_AUTH,
+	FETCH_OPT_AUTH_SERV_ID
 };
 
 #define FETCH_LOST_AFTER_DEFAULT 3600
@@ -49,6 +54,9 @@ struct fetch_config {
 	int keep;                  /* --fetch-keep */
 	long lost_after;           /* --lost-after, seconds */
 	int lost_after_set;
+	int require_tls_hops;      /* --require-tls-hops */
+	const char *expect_auth;   /* --expect-auth-results */
+	const char *auth_serv_id;  /* --auth-serv-id */
 	char user[FETCH_USER_MAX]; /* the URL's user, else the authfile's */
 	char *pass;                /* owned, wiped by smtp_fetch_free */
 	struct plugin_config pc;   /* the mailbox server: the SMTP side's TLS
@@ -83,6 +91,9 @@ struct fetch_run {
 	int stale;                 /* probes of earlier runs removed */
 	int rounds;                /* searches made */
 	int stopped;               /* a verdict is recorded already (untrusted TLS) */
+	struct sbuf headers;       /* the message's Received: and
+	                            * Authentication-Results: fields (IMAP) or its
+	                            * header (POP3), once found */
 };
 
 /* fetch_opts.c */
@@ -104,6 +115,12 @@ void smtp_fetch(struct smtp_check *s);
 void fetch_sleep(struct fetch_run *f, int64_t end_us);
 /* The time left before the search must end, in microseconds (<= 0: none). */
 int64_t fetch_left_us(const struct fetch_run *f);
+
+/* fetch_path.c */
+/* Judge the headers of the message F found (F->headers) into R: the
+ * path as long output, --require-tls-hops, --expect-auth-results. */
+void fetch_path_verdict(const struct fetch_run *f, struct result *r,
+    const char *target);
 
 /* fetch_imap.c: 0 with f->found set or not, -1 with *e set; a problem
  * recorded already sets f->stopped. */

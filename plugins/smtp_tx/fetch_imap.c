@@ -33,11 +33,15 @@ struct fimap {
 	char junk[FETCH_FOLDER_MAX];   /* the \Junk folder, or "" */
 	int selected;                  /* 0 none, 1 the folder, 2 junk; -1 broken */
 	unsigned long found_uid;
+	struct sbuf *lit_out;          /* a literal is read into this, or refused */
+	size_t lit_max;
 	struct imap_resp r;            /* the last response */
 	char line[CONN_LINE_MAX + 1];
 };
 
+static int fi_literal(struct fimap *fi, unsigned long n, struct err *e);
 static int fi_read(struct fimap *fi, struct err *e);
+static void fi_headers(struct fimap *fi);
 static int fi_untagged(struct fimap *fi, const char *cmd, struct err *e);
 static int fi_cmd(struct fimap *fi, const char *cmd, size_t show, struct err *e);
 static int fi_ok(struct fimap *fi, const char *what, struct err *e);
@@ -52,8 +56,31 @@ static int fi_wait(struct fimap *fi, struct err *e);
 static void fi_clean(struct fimap *fi, int which, unsigned long uid);
 static int fi_stale(struct fimap *fi, struct err *e);
 
+/* The literal of N bytes announced at the end of fi->line: its lines into
+ * fi->lit_out, then the rest of the response line (read and dropped). */
+static int
+fi_literal(struct fimap *fi, unsigned long n, struct err *e)
+{
+	char lit[CONN_LINE_MAX + 1];
+	unsigned long got = 0;
+	size_t len;
+
+	while (got < n) {
+		if (conn_read_line(fi->c, lit, sizeof(lit), &len, e) < 0)
+			return -1;
+		got += (unsigned long)len + 2;
+		sbuf_addn(fi->lit_out, lit, len);
+		sbuf_addc(fi->lit_out, '\n');
+	}
+	if (got != n)
+		return err_set(e, ERR_PROTO, "a literal of %lu bytes did not end with a "
+		    "line", n);
+	return conn_read_line(fi->c, lit, sizeof(lit), &len, e);
+}
+
 /* One response line into fi->r. A literal ({N} at the end of a line) is
- * refused: nothing we ask for is answered with one. */
+ * read into fi->lit_out when one is asked for and N is within lit_max,
+ * else refused. */
 static int
 fi_read(struct fimap *fi, struct err *e)
 {
@@ -65,10 +92,19 @@ fi_read(struct fimap *fi, struct err *e)
 		const char *o = memrchr(fi->line, '{', len);
 
 		if (o != NULL) {
-			err_set(e, ERR_PROTO, "the server sent a literal of %.*s bytes, "
-			    "which nothing we asked for needs", (int)(fi->line + len - 1 - o - 1),
-			    o + 1);
-			return -1;
+			char *end;
+			unsigned long n = strtoul(o + 1, &end, 10);
+
+			if (fi->lit_out == NULL || n > fi->lit_max || (*end != '}' && *end != '+'))
+				return err_set(e, ERR_PROTO, "the server sent a literal of %.*s "
+				    "bytes, which nothing we asked for needs",
+				    (int)(fi->line + len - 1 - o - 1), o + 1);
+			len = (size_t)(o - fi->line);
+			while (len > 0 && fi->line[len - 1] == ' ')
+				len--;
+			fi->line[len] = '\0';
+			if (fi_literal(fi, n, e) < 0)
+				return -1;
 		}
 	}
 	if (imap_resp_parse(fi->line, len, &fi->r, e) < 0) {
@@ -487,6 +523,28 @@ fi_wait(struct fimap *fi, struct err *e)
 	}
 }
 
+/* The Received: and Authentication-Results: fields of the message found
+ * (BODY.PEEK: it stays unseen), into f->headers; a failure is noted. */
+static void
+fi_headers(struct fimap *fi)
+{
+	char cmd[160];
+	struct err e;
+
+	err_clear(&e);
+	snprintf(cmd, sizeof(cmd), "UID FETCH %lu (BODY.PEEK[HEADER.FIELDS (RECEIVED "
+	    "AUTHENTICATION-RESULTS)])", fi->found_uid);
+	fi->lit_out = &fi->f->headers;
+	fi->lit_max = 256 * 1024;
+	if (fi_cmd(fi, cmd, (size_t)-1, &e) < 0 || fi_ok(fi, "UID FETCH", &e) < 0) {
+		result_detail(&fi->f->m.res, "cannot read the message's header: %s%s%s", e.msg,
+		    e.reply[0] ? ": " : "", e.reply);
+		if (e.kind != ERR_REJECTED)
+			fi->selected = -1;   /* out of step: no cleanup, no goodbye */
+	}
+	fi->lit_out = NULL;
+}
+
 /* The probes of earlier runs in the selected folder, older than
  * --lost-after, into fi->uids (SEARCH OLDER with WITHIN, RFC 5032, else by
  * the day of their Date: header). */
@@ -611,6 +669,8 @@ fetch_imap(struct fetch_run *f, struct err *e)
 	f->m.dl = f->run;   /* the cleanup and the goodbye: the rest of the run */
 	phase_begin(&f->m.phases, PHASE_LOGOUT);
 	if (f->found)
+		fi_headers(fi);
+	if (f->found && fi->selected >= 0)
 		fi_clean(fi, f->junk ? 2 : 1, fi->found_uid);
 	if (f->found && fi->junk[0] && fi->selected >= 0)
 		fi_clean(fi, f->junk ? 1 : 2, 0);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "authres.h"
 #include "fetch.h"
 #include "opts.h"
 #include "smtp_tx.h"
@@ -48,6 +49,20 @@ smtp_fetch_option(struct fetch_config *fc, int id, const char *arg, struct err *
 	case FETCH_OPT_LOST_AFTER:
 		fc->lost_after_set = 1;
 		return opts_int("--lost-after", arg, 1, 365L * 86400, &fc->lost_after, e);
+	case FETCH_OPT_REQUIRE_TLS_HOPS:
+		fc->require_tls_hops = 1;
+		return 0;
+	case FETCH_OPT_EXPECT_AUTH:
+		if (authres_expect_valid(arg, e) < 0)
+			return -1;
+		fc->expect_auth = arg;
+		return 0;
+	case FETCH_OPT_AUTH_SERV_ID:
+		if (arg[0] == '\0' || strpbrk(arg, " ;\r\n\t"))
+			return err_set(e, ERR_USAGE, "--auth-serv-id needs one word (the "
+			    "server's authserv-id)");
+		fc->auth_serv_id = arg;
+		return 0;
 	default:
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
 	}
@@ -146,9 +161,11 @@ smtp_fetch_validate(struct smtp_config *c, struct err *e)
 	struct plugin_config *pc = &fc->pc;
 
 	if (fc->url_arg == NULL) {
-		if (fc->starttls || fc->authfile || fc->keep || fc->lost_after_set)
+		if (fc->starttls || fc->authfile || fc->keep || fc->lost_after_set ||
+		    fc->require_tls_hops || fc->expect_auth || fc->auth_serv_id)
 			return err_set(e, ERR_USAGE, "--fetch-starttls, --fetch-authfile, "
-			    "--fetch-keep and --lost-after go with --fetch=URL");
+			    "--fetch-keep, --lost-after, --require-tls-hops, "
+			    "--expect-auth-results and --auth-serv-id go with --fetch=URL");
 		return 0;
 	}
 	if (c->nrcpt == 0 || c->no_data)
@@ -164,6 +181,12 @@ smtp_fetch_validate(struct smtp_config *c, struct err *e)
 		return err_set(e, ERR_USAGE, "--fetch: the mailbox password would go in "
 		    "clear: use %ss://, add --fetch-starttls, or --allow-plaintext-auth",
 		    fetch_url_scheme(&fc->url));
+	if (fc->expect_auth && fc->auth_serv_id == NULL)
+		return err_set(e, ERR_USAGE, "--expect-auth-results needs --auth-serv-id "
+		    "(the receiving server's authserv-id: fields of other ids prove "
+		    "nothing, RFC 8601 §5)");
+	if (fc->auth_serv_id && fc->expect_auth == NULL)
+		return err_set(e, ERR_USAGE, "--auth-serv-id goes with --expect-auth-results");
 	if (fc->authfile == NULL)
 		return err_set(e, ERR_USAGE, "--fetch needs the mailbox password: "
 		    "--fetch-authfile FILE (never on the command line)");

@@ -182,6 +182,7 @@ fp_top(struct fpop *fp, long n, int *mine, int *stale, struct err *e)
 	int lines;
 
 	*mine = *stale = 0;
+	sbuf_reset(&fp->f->headers);
 	snprintf(cmd, sizeof(cmd), "TOP %ld 0", n);
 	if (fp_status(fp, cmd, (size_t)-1, e) < 0)
 		return -1;
@@ -190,9 +191,14 @@ fp_top(struct fpop *fp, long n, int *mine, int *stale, struct err *e)
 	for (lines = 0; ; lines++) {
 		if (conn_read_line(fp->c, fp->line, sizeof(fp->line), &len, e) < 0)
 			return -1;
-		if (pop3_multi_line(fp->line, len, &data, &dlen) == 1)
+		if (pop3_multi_line(fp->line, len, &data, &dlen) == 1) {
+			if (!*mine)
+				sbuf_reset(&fp->f->headers);
 			return 0;
+		}
 		total += len + 2;
+		sbuf_addn(&fp->f->headers, data, dlen);
+		sbuf_addc(&fp->f->headers, '\n');
 		if (lines >= FP_TOP_LINES_MAX || total > FP_TOP_BYTES_MAX)
 			return err_set(e, ERR_PROTO, "TOP %ld 0 sent more than %d lines or "
 			    "%zu KiB of headers", n, FP_TOP_LINES_MAX, FP_TOP_BYTES_MAX / 1024);

@@ -147,6 +147,19 @@ static const struct opt_spec smtp_opts[] = {
 	{ FETCH_OPT_LOST_AFTER, "lost-after", required_argument, "SEC",
 	  "With --fetch: probe messages of earlier runs older than SEC seconds "
 	  "(default 3600) are deleted when found; the long output says how many." },
+	{ FETCH_OPT_REQUIRE_TLS_HOPS, "require-tls-hops", no_argument, NULL,
+	  "With --fetch: every SMTP hop in the fetched message's Received: "
+	  "fields must have been encrypted (with ESMTPS, or TLS named in its "
+	  "comment); a hop in clear is WARNING, named. The long output shows the "
+	  "path in any case." },
+	{ FETCH_OPT_EXPECT_AUTH, "expect-auth-results", required_argument, "LIST",
+	  "With --fetch and --auth-serv-id: the Authentication-Results field (RFC "
+	  "8601) the receiving server added must say e.g. "
+	  "spf=pass,dkim=pass,dmarc=pass (alternatives: dkim=pass|none); a "
+	  "mismatch or no such field is WARNING, with the field's words." },
+	{ FETCH_OPT_AUTH_SERV_ID, "auth-serv-id", required_argument, "ID",
+	  "The authserv-id of the receiving server's Authentication-Results "
+	  "fields (usually its host name); fields of other ids are ignored." },
 	{ 'C', "command", required_argument, "COMMAND",
 	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
 	{ 'R', "response", required_argument, "REGEX",
@@ -314,6 +327,9 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 	case FETCH_OPT_AUTHFILE:
 	case FETCH_OPT_KEEP:
 	case FETCH_OPT_LOST_AFTER:
+	case FETCH_OPT_REQUIRE_TLS_HOPS:
+	case FETCH_OPT_EXPECT_AUTH:
+	case FETCH_OPT_AUTH_SERV_ID:
 		return smtp_fetch_option(&s->fetch, id, arg, e);
 	default:
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);

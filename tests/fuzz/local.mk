@@ -88,6 +88,7 @@ FUZZ_DIST = \
 	tests/fuzz/corpus/fuzz_received/postfix-two-hops \
 	tests/fuzz/corpus/fuzz_received/exim-and-broken \
 	tests/fuzz/corpus/fuzz_authres/pass-and-fail \
+	tests/fuzz/corpus/fuzz_authres/empty-method-version \
 	tests/fuzz/fuzz_dns.c \
 	tests/fuzz/fuzz_imap.c \
 	tests/fuzz/fuzz_ini.c \

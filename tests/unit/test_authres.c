@@ -31,6 +31,7 @@ test_parse(void)
 		{ "   ; spf=pass", -1, "", 0, NULL, NULL, NULL, NULL },
 		{ "(unclosed comment", -1, "", 0, NULL, NULL, NULL, NULL },
 		{ "\"unclosed", 0, "unclosed", 0, NULL, NULL, NULL, NULL },
+		{ "id; /1=pass; dkim=pass", 0, "id", 1, "dkim", "pass", "dkim", "pass" },
 	};
 	size_t i;
 
