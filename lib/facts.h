@@ -11,9 +11,11 @@
 #ifndef MP_FACTS_H
 #define MP_FACTS_H
 
+#include "authres.h"
 #include "dns.h"
 #include "err.h"
 #include "mtasts.h"
+#include "received.h"
 #include "result.h"
 #include "tls.h"
 
@@ -55,6 +57,22 @@ struct fact_mx {
 	const char *domain;        /* the --mx domain (the caller's string) */
 	struct dns_mxset set;      /* the records (preference, name), in order */
 	struct fact_mx_host host[DNS_MX_MAX];
+};
+
+/* --fetch: the round trip of the message (check_smtp_tx). */
+struct fact_fetch {
+	char url[512];             /* the --fetch URL (no password in it) */
+	int found;                 /* the message was seen before the deadline */
+	int junk;                  /* in the \Junk folder */
+	int deleted;               /* the probe was removed */
+	int stale;                 /* probes of earlier runs removed */
+	char folder[256];          /* where it was seen (IMAP), or "" */
+	double delivery;           /* seconds from the DATA reply to seen (found) */
+	struct received_path path; /* its Received: fields (found) */
+	int auth_checked;          /* --expect-auth-results: 1 when a field of the
+	                            * --auth-serv-id was read into auth */
+	int auth_ok;               /* its results were as expected */
+	struct authres auth;
 };
 
 /* Append the facts R points to (its TLS session and certificate, TLS-RPT

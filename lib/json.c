@@ -13,6 +13,7 @@ static void json_details(struct sbuf *j, const struct result *r);
 static void json_tlsrpt(struct sbuf *j, const struct fact_tlsrpt *t);
 static void json_sts(struct sbuf *j, const struct fact_sts *sts);
 static void json_mx(struct sbuf *j, const struct fact_mx *m);
+static void json_fetch(struct sbuf *j, const struct fact_fetch *f);
 
 static const char *
 json_bool(int v)
@@ -133,6 +134,58 @@ json_facts(struct sbuf *j, const struct result *r)
 		json_sts(j, r->mta_sts);
 	if (r->mx)
 		json_mx(j, r->mx);
+	if (r->fetch)
+		json_fetch(j, r->fetch);
+}
+
+/* "fetch":{"url", "found", "folder", "junk", "delivery", "deleted",
+ * "stale", "hops":[{"from", "by", "with", "tls", "tls_version"}],
+ * "auth_results":{"serv_id", "ok", "methods":{"spf":"pass", ...}}} */
+static void
+json_fetch(struct sbuf *j, const struct fact_fetch *f)
+{
+	int i;
+
+	sbuf_add(j, ",\"fetch\":{\"url\":");
+	sbuf_json_str(j, f->url);
+	sbuf_printf(j, ",\"found\":%s", json_bool(f->found));
+	if (!f->found) {
+		sbuf_addc(j, '}');
+		return;
+	}
+	sbuf_add(j, ",\"folder\":");
+	sbuf_json_str(j, f->folder);
+	sbuf_printf(j, ",\"junk\":%s,\"delivery\":%.6f,\"deleted\":%s,\"stale\":%d,"
+	    "\"hops\":[", json_bool(f->junk), f->delivery, json_bool(f->deleted), f->stale);
+	/* the first hop first, as the long output lists them */
+	for (i = f->path.n - 1; i >= 0; i--) {
+		const struct received_hop *h = &f->path.hop[i];
+
+		sbuf_add(j, i == f->path.n - 1 ? "{\"from\":" : ",{\"from\":");
+		sbuf_json_str(j, h->from);
+		sbuf_add(j, ",\"by\":");
+		sbuf_json_str(j, h->by);
+		sbuf_add(j, ",\"with\":");
+		sbuf_json_str(j, h->with);
+		sbuf_printf(j, ",\"tls\":%s,\"tls_version\":",
+		    h->tls == RECEIVED_TLS_YES ? "true" : h->tls == RECEIVED_TLS_NO ? "false" : "null");
+		sbuf_json_str(j, h->tls_version);
+		sbuf_addc(j, '}');
+	}
+	sbuf_addc(j, ']');
+	if (f->auth_checked) {
+		sbuf_add(j, ",\"auth_results\":{\"serv_id\":");
+		sbuf_json_str(j, f->auth.serv_id);
+		sbuf_printf(j, ",\"ok\":%s,\"methods\":{", json_bool(f->auth_ok));
+		for (i = 0; i < f->auth.n; i++) {
+			sbuf_add(j, i ? "," : "");
+			sbuf_json_str(j, f->auth.m[i].method);
+			sbuf_addc(j, ':');
+			sbuf_json_str(j, f->auth.m[i].result);
+		}
+		sbuf_add(j, "}}");
+	}
+	sbuf_addc(j, '}');
 }
 
 /* "tls_rpt":{"valid", "rua"} */

@@ -55,6 +55,7 @@ struct perf_item {
 struct fact_tlsrpt;
 struct fact_sts;
 struct fact_mx;
+struct fact_fetch;
 struct tls_info;   /* lib/tls.h */
 
 struct result {
@@ -77,6 +78,7 @@ struct result {
 	const struct fact_tlsrpt *tls_rpt;
 	const struct fact_sts *mta_sts;
 	const struct fact_mx *mx;
+	const struct fact_fetch *fetch;   /* check_smtp_tx --fetch */
 	/* last, and not cleared by result_init: only problems[0..nproblems)
 	 * are ever read, so a run touches none of the 8 KB it does not use */
 	struct result_problem problems[RESULT_PROBLEMS_MAX];

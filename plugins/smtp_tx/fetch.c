@@ -94,6 +94,16 @@ fetch_verdict(struct smtp_check *s, struct fetch_run *f)
 	}
 	secs = (double)(f->seen_us - s->accepted_us) / 1e6;
 	phase_add(&s->p.phases, PHASE_DELIVERY, secs);
+	if (s->fetch_fact) {
+		struct fact_fetch *ff = s->fetch_fact;
+
+		ff->found = 1;
+		ff->junk = f->junk;
+		ff->deleted = f->deleted;
+		ff->stale = f->stale;
+		ff->delivery = secs;
+		snprintf(ff->folder, sizeof(ff->folder), "%s", f->folder);
+	}
 	if (f->junk)
 		result_problem(&s->p.res, STATE_WARNING, "%s: message delivered to the "
 		    "junk folder %s of %s after %.3f s", s->p.target, f->folder,
@@ -123,7 +133,7 @@ fetch_verdict(struct smtp_check *s, struct fetch_run *f)
 	    secs, fc->keep ? "kept (--fetch-keep)" : f->deleted ? "deleted" :
 	    "not deleted", f->stale, f->stale == 1 ? "" : "s", fc->lost_after);
 	fetch_detail_first(&s->p.res, line);
-	fetch_path_verdict(f, &s->p.res, s->p.target);
+	fetch_path_verdict(f, &s->p.res, s->p.target, s->fetch_fact);
 }
 
 void
@@ -138,6 +148,12 @@ smtp_fetch(struct smtp_check *s)
 	if (f == NULL) {
 		result_problem(&s->p.res, STATE_UNKNOWN, "--fetch: out of memory");
 		return;
+	}
+	free(s->fetch_fact);
+	s->fetch_fact = calloc(1, sizeof(*s->fetch_fact));
+	if (s->fetch_fact) {
+		snprintf(s->fetch_fact->url, sizeof(s->fetch_fact->url), "%s", fc->url_arg);
+		s->p.res.fetch = s->fetch_fact;
 	}
 	f->fc = fc;
 	f->token = s->msg->token;

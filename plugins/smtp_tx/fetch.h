@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "caps.h"
+#include "facts.h"
 #include "fetchurl.h"
 #include "plugin.h"
 
@@ -120,7 +121,7 @@ int64_t fetch_left_us(const struct fetch_run *f);
 /* Judge the headers of the message F found (F->headers) into R: the
  * path as long output, --require-tls-hops, --expect-auth-results. */
 void fetch_path_verdict(const struct fetch_run *f, struct result *r,
-    const char *target);
+    const char *target, struct fact_fetch *ff);
 
 /* fetch_imap.c: 0 with f->found set or not, -1 with *e set; a problem
  * recorded already sets f->stopped. */

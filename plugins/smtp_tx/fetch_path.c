@@ -4,6 +4,7 @@
  * --expect-auth-results. Both verdicts are WARNING: the message arrived. */
 #include <config.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 struct fetch_ar {
 	const struct fetch_config *fc;
+	struct fact_fetch *ff;
 	struct result *r;
 	const char *target;
 	int ours;                  /* fields of --auth-serv-id seen */
@@ -52,6 +54,11 @@ fetch_ar_one(void *ctx, const char *value, size_t vlen)
 		return;   /* the topmost of ours is the one judged */
 	ar->judged = 1;
 	rc = authres_check(&a, ar->fc->expect_auth, bad, sizeof(bad), &e);
+	if (ar->ff) {
+		ar->ff->auth = a;
+		ar->ff->auth_checked = 1;
+		ar->ff->auth_ok = rc == 0;
+	}
 	if (rc > 0)
 		result_problem(ar->r, STATE_WARNING, "%s: Authentication-Results by %s: %s "
 		    "(the field says:%s)", ar->target, a.serv_id, bad, words);
@@ -61,13 +68,14 @@ fetch_ar_one(void *ctx, const char *value, size_t vlen)
 }
 
 void
-fetch_path_verdict(const struct fetch_run *f, struct result *r, const char *target)
+fetch_path_verdict(const struct fetch_run *f, struct result *r, const char *target,
+    struct fact_fetch *ff)
 {
 	const struct fetch_config *fc = f->fc;
 	const char *hdr = sbuf_str(&f->headers);
 	struct received_path *p = calloc(1, sizeof(*p));
 	struct fetch_ar ar;
-	int i, clear = 0;
+	int i, clear = 0, tls = 0;
 
 	if (p == NULL)
 		return;
@@ -77,12 +85,13 @@ fetch_path_verdict(const struct fetch_run *f, struct result *r, const char *targ
 	/* the first hop first: the fields stand in the message last hop first */
 	for (i = p->n - 1; i >= 0; i--) {
 		const struct received_hop *h = &p->hop[i];
-		const char *tls = h->tls == RECEIVED_TLS_YES ? "TLS" :
+		const char *how = h->tls == RECEIVED_TLS_YES ? "TLS" :
 		    h->tls == RECEIVED_TLS_NO ? "in clear" : "TLS not said";
 
+		tls += h->tls == RECEIVED_TLS_YES;
 		result_detail(r, "hop %d: from %s by %s with %s, %s%s%s", p->n - i,
 		    h->from[0] ? h->from : "?", h->by[0] ? h->by : "?",
-		    h->with[0] ? h->with : "?", tls, h->tls_version[0] ? " " : "",
+		    h->with[0] ? h->with : "?", how, h->tls_version[0] ? " " : "",
 		    h->tls_version);
 		if (fc->require_tls_hops && fetch_hop_smtp(h) && h->tls != RECEIVED_TLS_YES) {
 			clear++;
@@ -93,11 +102,17 @@ fetch_path_verdict(const struct fetch_run *f, struct result *r, const char *targ
 	}
 	if (fc->require_tls_hops && clear == 0)
 		result_detail(r, "every SMTP hop was encrypted");
+	/* perfdata (and OpenMetrics mailprobe_hops, mailprobe_hops_tls) */
+	result_perf(r, "hops", (double)(p->n + p->more), "", NULL, NULL, 0, NAN);
+	result_perf(r, "hops_tls", (double)tls, "", NULL, NULL, 0, NAN);
+	if (ff)
+		ff->path = *p;
 	free(p);
 	if (fc->expect_auth == NULL)
 		return;
 	memset(&ar, 0, sizeof(ar));
 	ar.fc = fc;
+	ar.ff = ff;
 	ar.r = r;
 	ar.target = target;
 	received_fields(hdr, f->headers.len, "Authentication-Results", 64, fetch_ar_one, &ar);

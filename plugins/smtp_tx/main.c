@@ -91,6 +91,8 @@ smtp_check_fini(struct smtp_check *s)
 {
 	sbuf_free(&s->seen);
 	sbuf_free(&s->own.text);
+	free(s->fetch_fact);
+	s->fetch_fact = NULL;
 }
 
 void

@@ -120,6 +120,8 @@ struct smtp_check {
 	struct smtp_message own;   /* a --count run's message */
 	int64_t accepted_us;       /* the 2xx after DATA came (monotonic), or 0 */
 	time_t accepted_at;        /* the same, wall clock (for --fetch's messages) */
+	struct fact_fetch *fetch_fact;   /* --fetch: the round trip (owned; the
+	                                  * result points to it) */
 };
 
 /* options.c */
