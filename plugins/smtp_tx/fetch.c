@@ -15,6 +15,23 @@
 #include "smtp_tx.h"
 
 static void fetch_merge(struct smtp_check *s, struct fetch_run *f);
+
+/* Run the mailbox session of F (IMAP or POP3), record its failure, close
+ * it and merge what it found into S's result. 0 when it ran to the end. */
+int
+fetch_session(struct smtp_check *s, struct fetch_run *f)
+{
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	rc = f->fc->url.proto == FETCH_IMAP ? fetch_imap(f, &e) : fetch_pop3(f, &e);
+	if (rc < 0 && !f->stopped)
+		plugin_fail(&f->m, &e);
+	plugin_close(&f->m);
+	fetch_merge(s, f);
+	return rc == 0 && !f->stopped ? 0 : -1;
+}
 static void fetch_verdict(struct smtp_check *s, struct fetch_run *f);
 
 int64_t
@@ -58,7 +75,7 @@ fetch_merge(struct smtp_check *s, struct fetch_run *f)
 
 /* Put TEXT first among the detail lines (after the facts): line 2 of the
  * output when the SMTP side used no TLS. */
-static void
+void
 fetch_detail_first(struct result *r, const char *text)
 {
 	struct sbuf d;
@@ -73,6 +90,26 @@ fetch_detail_first(struct result *r, const char *text)
 		sbuf_free(&d);
 		result_detail(r, "%s", text);
 	}
+}
+
+void
+fetch_ok_add(struct smtp_check *s, const char *text)
+{
+	const char *ok = sbuf_str(&s->p.res.ok_text);
+	size_t n = strlen(ok), bl = strlen(s->banner);
+	struct sbuf t;
+
+	/* before the banner, which ends the OK line after ": " */
+	sbuf_init(&t);
+	if (bl + 2 <= n && strcmp(ok + n - bl, s->banner) == 0 &&
+	    strncmp(ok + n - bl - 2, ": ", 2) == 0) {
+		sbuf_addn(&t, ok, n - bl - 2);
+		sbuf_printf(&t, "%s: %s", text, s->banner);
+	} else {
+		sbuf_printf(&t, "%s%s", ok, text);
+	}
+	result_ok(&s->p.res, "%s", sbuf_str(&t));
+	sbuf_free(&t);
 }
 
 static void
@@ -108,25 +145,9 @@ fetch_verdict(struct smtp_check *s, struct fetch_run *f)
 		result_problem(&s->p.res, STATE_WARNING, "%s: message delivered to the "
 		    "junk folder %s of %s after %.3f s", s->p.target, f->folder,
 		    fc->url_arg, secs);
-	/* the OK line: "..., delivered to FOLDER in D s" before the banner */
-	{
-		const char *ok = sbuf_str(&s->p.res.ok_text);
-		size_t n = strlen(ok), bl = strlen(s->banner);
-		struct sbuf t;
-
-		sbuf_init(&t);
-		if (bl + 2 <= n && strcmp(ok + n - bl, s->banner) == 0 &&
-		    strncmp(ok + n - bl - 2, ": ", 2) == 0) {
-			sbuf_addn(&t, ok, n - bl - 2);
-			sbuf_printf(&t, ", delivered to %s in %.3f s: %s",
-			    f->folder[0] ? f->folder : "the mailbox", secs, s->banner);
-		} else {
-			sbuf_printf(&t, "%s, delivered to %s in %.3f s", ok,
-			    f->folder[0] ? f->folder : "the mailbox", secs);
-		}
-		result_ok(&s->p.res, "%s", sbuf_str(&t));
-		sbuf_free(&t);
-	}
+	snprintf(line, sizeof(line), ", delivered to %s in %.3f s",
+	    f->folder[0] ? f->folder : "the mailbox", secs);
+	fetch_ok_add(s, line);
 	snprintf(line, sizeof(line), "fetched back from %s: %s%s after %.3f s, %s; "
 	    "%d stale probe message%s older than %ld s removed",
 	    fc->url_arg, f->folder[0] ? "in " : "", f->folder[0] ? f->folder : "found",
@@ -142,8 +163,6 @@ smtp_fetch(struct smtp_check *s)
 	const struct fetch_config *fc = &s->cfg->fetch;
 	struct fetch_run *f = calloc(1, sizeof(*f));
 	int64_t left, margin;
-	struct err e;
-	int rc;
 
 	if (f == NULL) {
 		result_problem(&s->p.res, STATE_UNKNOWN, "--fetch: out of memory");
@@ -171,14 +190,11 @@ smtp_fetch(struct smtp_check *s)
 	f->m.no_transcript = s->p.no_transcript;
 	caps_init(&f->caps);
 	sbuf_init(&f->headers);
-	err_clear(&e);
-	rc = fc->url.proto == FETCH_IMAP ? fetch_imap(f, &e) : fetch_pop3(f, &e);
-	if (rc < 0 && !f->stopped)
-		plugin_fail(&f->m, &e);
-	plugin_close(&f->m);
-	fetch_merge(s, f);
-	if (rc == 0 && !f->stopped)
+	if (fc->state_file) {
+		smtp_fetch_stateful(s, f);
+	} else if (fetch_session(s, f) == 0) {
 		fetch_verdict(s, f);
+	}
 	result_free(&f->m.res);
 	sbuf_free(&f->headers);
 	free(f);

@@ -10,6 +10,8 @@
  *   fetch_imap.c   the IMAP session: login, SPECIAL-USE \Junk, UID SEARCH,
  *                  IDLE or polling, \Deleted + UID EXPUNGE
  *   fetch_pop3.c   the POP3 sessions: login, UIDL, TOP n 0, DELE
+ *   fetch_state.c  --state-file: the pending probes, locked, replaced
+ *                  atomically, recovered when corrupt
  *   fetch_path.c   the message's path (Received:, --require-tls-hops) and
  *                  its Authentication-Results (--expect-auth-results)
  *
@@ -39,7 +41,8 @@ enum {
 	FETCH_OPT_LOST_AFTER,
 	FETCH_OPT_REQUIRE_TLS_HOPS,
 	FETCH_OPT_EXPECT_AUTH,
-	FETCH_OPT_AUTH_SERV_ID
+	FETCH_OPT_AUTH_SERV_ID,
+	FETCH_OPT_STATE_FILE
 };
 
 #define FETCH_LOST_AFTER_DEFAULT 3600
@@ -58,6 +61,7 @@ struct fetch_config {
 	int require_tls_hops;      /* --require-tls-hops */
 	const char *expect_auth;   /* --expect-auth-results */
 	const char *auth_serv_id;  /* --auth-serv-id */
+	const char *state_file;    /* --state-file */
 	char user[FETCH_USER_MAX]; /* the URL's user, else the authfile's */
 	char *pass;                /* owned, wiped by smtp_fetch_free */
 	struct plugin_config pc;   /* the mailbox server: the SMTP side's TLS
@@ -67,6 +71,17 @@ struct fetch_config {
 
 struct smtp_config;
 struct smtp_check;
+
+/* --state-file: one probe looked for (the pending ones, the new one last). */
+struct fetch_probe {
+	const char *token;
+	int found;
+	int junk;
+	int64_t seen_us;           /* monotonic */
+	double seen_at;            /* wall clock, seconds */
+	unsigned long uid;         /* IMAP */
+	char folder[FETCH_FOLDER_MAX];
+};
 
 /* One round trip's state (fetch.c makes it, the protocol files fill it). */
 struct fetch_run {
@@ -92,6 +107,10 @@ struct fetch_run {
 	int stale;                 /* probes of earlier runs removed */
 	int rounds;                /* searches made */
 	int stopped;               /* a verdict is recorded already (untrusted TLS) */
+	struct fetch_probe *pend;  /* --state-file: the probes looked for in one
+	                            * pass without waiting; NULL: the one probe
+	                            * of this run, waited for */
+	int npend;
 	struct sbuf headers;       /* the message's Received: and
 	                            * Authentication-Results: fields (IMAP) or its
 	                            * header (POP3), once found */
@@ -111,6 +130,13 @@ void smtp_fetch_free(struct fetch_config *fc);
 /* The round trip of session S, whose message was accepted: records its
  * verdict, perfdata and lines in S's result. */
 void smtp_fetch(struct smtp_check *s);
+/* Run the mailbox session of F, record its failure, close it and merge
+ * its result into S's: 0 when it ran to the end. */
+int fetch_session(struct smtp_check *s, struct fetch_run *f);
+/* Add TEXT (", ...") to S's OK line, before the banner. */
+void fetch_ok_add(struct smtp_check *s, const char *text);
+/* Put TEXT first among R's detail lines. */
+void fetch_detail_first(struct result *r, const char *text);
 /* Wait until END_US (monotonic) or the wait deadline of F, whichever is
  * first, or until the mailbox connection has something to read. */
 void fetch_sleep(struct fetch_run *f, int64_t end_us);
@@ -122,6 +148,14 @@ int64_t fetch_left_us(const struct fetch_run *f);
  * path as long output, --require-tls-hops, --expect-auth-results. */
 void fetch_path_verdict(const struct fetch_run *f, struct result *r,
     const char *target, struct fact_fetch *ff);
+
+/* fetch_state.c */
+/* The round trip of --state-file: the pending probes and the new one
+ * looked for once, each found one reported and deleted, the lost ones
+ * CRITICAL, the state file updated. */
+void smtp_fetch_stateful(struct smtp_check *s, struct fetch_run *f);
+/* Mark probe P found now in FOLDER (JUNK: the \Junk one). */
+void fetch_probe_seen(struct fetch_probe *p, const char *folder, int junk);
 
 /* fetch_imap.c: 0 with f->found set or not, -1 with *e set; a problem
  * recorded already sets f->stopped. */

@@ -50,7 +50,9 @@ static int fi_quote(const char *in, char *out, size_t cap);
 static int fi_login(struct fimap *fi, struct err *e);
 static int fi_open(struct fimap *fi, struct err *e);
 static int fi_select(struct fimap *fi, int which, struct err *e);
-static int fi_search(struct fimap *fi, struct err *e);
+static int fi_search(struct fimap *fi, const char *token, struct err *e);
+static int fi_scan(struct fimap *fi, struct err *e);
+static void fi_scan_clean(struct fimap *fi);
 static int fi_idle(struct fimap *fi, int64_t until_us, struct err *e);
 static int fi_wait(struct fimap *fi, struct err *e);
 static void fi_clean(struct fimap *fi, int which, unsigned long uid);
@@ -401,11 +403,11 @@ fi_select(struct fimap *fi, int which, struct err *e)
 /* UID SEARCH for the token in the selected folder: 1 found (the UID in
  * fi->uids[0]), 0 not, -1 error. */
 static int
-fi_search(struct fimap *fi, struct err *e)
+fi_search(struct fimap *fi, const char *token, struct err *e)
 {
 	char cmd[128];
 
-	snprintf(cmd, sizeof(cmd), "UID SEARCH HEADER SUBJECT \"%s\"", fi->f->token);
+	snprintf(cmd, sizeof(cmd), "UID SEARCH HEADER SUBJECT \"%s\"", token);
 	if (fi_cmd(fi, cmd, (size_t)-1, e) < 0 || fi_ok(fi, "UID SEARCH", e) < 0)
 		return -1;
 	fi->f->rounds++;
@@ -490,7 +492,7 @@ fi_wait(struct fimap *fi, struct err *e)
 		for (which = 1; which <= (fi->junk[0] ? 2 : 1); which++) {
 			if (fi_select(fi, which, e) < 0)
 				return -1;
-			if ((rc = fi_search(fi, e)) < 0)
+			if ((rc = fi_search(fi, f->token, e)) < 0)
 				return -1;
 			if (rc == 1) {
 				f->found = 1;
@@ -543,6 +545,55 @@ fi_headers(struct fimap *fi)
 			fi->selected = -1;   /* out of step: no cleanup, no goodbye */
 	}
 	fi->lit_out = NULL;
+}
+
+/* --state-file: each pending probe looked for once, in the folder and in
+ * the junk folder. */
+static int
+fi_scan(struct fimap *fi, struct err *e)
+{
+	struct fetch_run *f = fi->f;
+	int which, i, rc;
+
+	for (which = 1; which <= (fi->junk[0] ? 2 : 1); which++) {
+		if (fi_select(fi, which, e) < 0)
+			return -1;
+		for (i = 0; i < f->npend; i++) {
+			struct fetch_probe *p = &f->pend[i];
+
+			if (p->found)
+				continue;
+			if ((rc = fi_search(fi, p->token, e)) < 0)
+				return -1;
+			if (rc == 1) {
+				p->uid = fi->uids[0];
+				fetch_probe_seen(p, which == 1 ? f->fc->url.folder : fi->junk,
+				    which == 2);
+				f->found = 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* --state-file: the probes found removed, and the stale ones, from each
+ * folder. */
+static void
+fi_scan_clean(struct fimap *fi)
+{
+	struct fetch_run *f = fi->f;
+	int which, i, n;
+
+	for (which = 1; which <= (fi->junk[0] ? 2 : 1) && fi->selected >= 0; which++) {
+		for (i = n = 0; i < f->npend && fi->selected >= 0; i++) {
+			if (!f->pend[i].found || f->pend[i].junk != (which == 2))
+				continue;
+			fi_clean(fi, which, f->pend[i].uid);
+			n++;
+		}
+		if (n == 0 && fi->selected >= 0)
+			fi_clean(fi, which, 0);
+	}
 }
 
 /* The probes of earlier runs in the selected folder, older than
@@ -663,16 +714,18 @@ fetch_imap(struct fetch_run *f, struct err *e)
 		f->stopped = 1;
 		goto out;
 	}
-	if (fi_open(fi, e) < 0 || fi_wait(fi, e) < 0)
+	if (fi_open(fi, e) < 0 || (f->pend ? fi_scan(fi, e) : fi_wait(fi, e)) < 0)
 		goto out;
 	rc = 0;
 	f->m.dl = f->run;   /* the cleanup and the goodbye: the rest of the run */
 	phase_begin(&f->m.phases, PHASE_LOGOUT);
-	if (f->found)
+	if (f->pend)
+		fi_scan_clean(fi);
+	if (f->found && !f->pend)
 		fi_headers(fi);
-	if (f->found && fi->selected >= 0)
+	if (f->found && !f->pend && fi->selected >= 0)
 		fi_clean(fi, f->junk ? 2 : 1, fi->found_uid);
-	if (f->found && fi->junk[0] && fi->selected >= 0)
+	if (f->found && !f->pend && fi->junk[0] && fi->selected >= 0)
 		fi_clean(fi, f->junk ? 1 : 2, 0);
 	if (fi->selected >= 0) {
 		struct err le;

@@ -57,6 +57,11 @@ smtp_fetch_option(struct fetch_config *fc, int id, const char *arg, struct err *
 			return -1;
 		fc->expect_auth = arg;
 		return 0;
+	case FETCH_OPT_STATE_FILE:
+		if (arg[0] == '\0')
+			return err_set(e, ERR_USAGE, "--state-file needs a file name");
+		fc->state_file = arg;
+		return 0;
 	case FETCH_OPT_AUTH_SERV_ID:
 		if (arg[0] == '\0' || strpbrk(arg, " ;\r\n\t"))
 			return err_set(e, ERR_USAGE, "--auth-serv-id needs one word (the "
@@ -162,10 +167,12 @@ smtp_fetch_validate(struct smtp_config *c, struct err *e)
 
 	if (fc->url_arg == NULL) {
 		if (fc->starttls || fc->authfile || fc->keep || fc->lost_after_set ||
-		    fc->require_tls_hops || fc->expect_auth || fc->auth_serv_id)
+		    fc->require_tls_hops || fc->expect_auth || fc->auth_serv_id ||
+		    fc->state_file)
 			return err_set(e, ERR_USAGE, "--fetch-starttls, --fetch-authfile, "
 			    "--fetch-keep, --lost-after, --require-tls-hops, "
-			    "--expect-auth-results and --auth-serv-id go with --fetch=URL");
+			    "--expect-auth-results, --auth-serv-id and --state-file go with "
+			    "--fetch=URL");
 		return 0;
 	}
 	if (c->nrcpt == 0 || c->no_data)

@@ -206,8 +206,21 @@ fp_top(struct fpop *fp, long n, int *mine, int *stale, struct err *e)
 		    memmem(data, dlen, "mailprobe test mp-", 18) != NULL) {
 			time_t when;
 
-			if (memmem(data, dlen, fp->f->token, strlen(fp->f->token)) != NULL)
+			int k;
+
+			for (k = 0; k < fp->f->npend; k++) {
+				struct fetch_probe *pp = &fp->f->pend[k];
+
+				if (!pp->found && memmem(data, dlen, pp->token, strlen(pp->token))) {
+					fetch_probe_seen(pp, "", 0);
+					*mine = 1;
+				}
+			}
+			if (fp->f->pend == NULL &&
+			    memmem(data, dlen, fp->f->token, strlen(fp->f->token)) != NULL)
 				*mine = 1;
+			else if (*mine)
+				;
 			else if (fetch_token_time(data, dlen, &when) == 1 &&
 			    when < time(NULL) - fp->f->fc->lost_after)
 				*stale = 1;
@@ -262,7 +275,7 @@ fp_look(struct fpop *fp, struct err *e)
 		memcpy(uids[count], end + 1, ul);
 		uids[count++][ul] = '\0';
 	}
-	for (i = 0; i < count && !f->found; i++) {
+	for (i = 0; i < count && (!f->found || f->pend); i++) {
 		if (fp_seen(fp, uids[i]))
 			continue;
 		if (fp_top(fp, nums[i], &mine, &stale, e) < 0)
@@ -364,7 +377,7 @@ fetch_pop3(struct fetch_run *f, struct err *e)
 				break;
 			}
 		}
-		if (rc < 0 || f->found || fetch_left_us(f) <= 0)
+		if (rc < 0 || f->found || f->pend || fetch_left_us(f) <= 0)
 			break;
 		fetch_sleep(f, deadline_now_us() + backoff);
 		if (fetch_left_us(f) <= 0)

@@ -160,6 +160,13 @@ static const struct opt_spec smtp_opts[] = {
 	{ FETCH_OPT_AUTH_SERV_ID, "auth-serv-id", required_argument, "ID",
 	  "The authserv-id of the receiving server's Authentication-Results "
 	  "fields (usually its host name); fields of other ids are ignored." },
+	{ FETCH_OPT_STATE_FILE, "state-file", required_argument, "FILE",
+	  "With --fetch, for slow or remote loops: do not wait for the message. "
+	  "Each run sends a new probe, records it in FILE, and looks once for "
+	  "every probe still pending there: each one found is reported with its "
+	  "delivery time and deleted, one older than --lost-after is CRITICAL "
+	  "(lost). FILE is locked (flock) and replaced atomically; a missing, "
+	  "empty or corrupt FILE is started afresh with a WARNING." },
 	{ 'C', "command", required_argument, "COMMAND",
 	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
 	{ 'R', "response", required_argument, "REGEX",
@@ -330,6 +337,7 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 	case FETCH_OPT_REQUIRE_TLS_HOPS:
 	case FETCH_OPT_EXPECT_AUTH:
 	case FETCH_OPT_AUTH_SERV_ID:
+	case FETCH_OPT_STATE_FILE:
 		return smtp_fetch_option(&s->fetch, id, arg, e);
 	default:
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
