@@ -486,10 +486,13 @@ fi_wait(struct fimap *fi, struct err *e)
 	struct fetch_run *f = fi->f;
 	int idle = caps_has(&f->caps, "IDLE");
 	int64_t backoff = FI_BACKOFF_MIN_US;
-	int which, rc;
+	int which, k, rc;
 
 	for (;;) {
-		for (which = 1; which <= (fi->junk[0] ? 2 : 1); which++) {
+		/* the junk folder first, so that the folder itself stays
+		 * selected for the IDLE that follows */
+		for (k = fi->junk[0] ? 0 : 1; k < 2; k++) {
+			which = k == 0 ? 2 : 1;
 			if (fi_select(fi, which, e) < 0)
 				return -1;
 			if ((rc = fi_search(fi, f->token, e)) < 0)
