@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,10 +119,10 @@ probestate_add(struct probestate *ps, const char *token, time_t sent,
 	}
 	x = &ps->e[ps->n++];
 	memset(x, 0, sizeof(*x));
-	strcpy(x->token, token);
+	snprintf(x->token, sizeof(x->token), "%s", token);
 	x->sent = sent;
 	if (qid && qid[0])
-		strcpy(x->queue_id, qid);
+		snprintf(x->queue_id, sizeof(x->queue_id), "%s", qid);
 	return 0;
 }
 

@@ -540,7 +540,7 @@ fi_headers(struct fimap *fi)
 	snprintf(cmd, sizeof(cmd), "UID FETCH %lu (BODY.PEEK[HEADER.FIELDS (RECEIVED "
 	    "AUTHENTICATION-RESULTS)])", fi->found_uid);
 	fi->lit_out = &fi->f->headers;
-	fi->lit_max = 256 * 1024;
+	fi->lit_max = (size_t)256 * 1024;
 	if (fi_cmd(fi, cmd, (size_t)-1, &e) < 0 || fi_ok(fi, "UID FETCH", &e) < 0) {
 		result_detail(&fi->f->m.res, "cannot read the message's header: %s%s%s", e.msg,
 		    e.reply[0] ? ": " : "", e.reply);
