@@ -1165,7 +1165,8 @@ static void sc_http(struct client *c)
 /*
  * A mailbox that a --fetch round trip logs into (IMAP with -x imap, POP3 with -x pop3; any login
  * is taken), with one FAULT (the argument):
- *   good          IMAP: the token search finds UID 7 in INBOX, removed with UID EXPUNGE (UIDPLUS)
+ *   good          IMAP: the token search finds UID 7 in INBOX (not in Junk), removed with UID
+ *                 EXPUNGE (UIDPLUS)
  *                 POP3: one message, a probe of 1970 (stale: deleted), never ours
  *   notfound      IMAP: the search never finds it (no IDLE: the client polls)
  *   searchstall   IMAP: UID SEARCH for the token is never answered
@@ -1201,7 +1202,8 @@ static int mbox_flood(struct client *c, const char *first, enum mbox_flood_kind 
 	}
 }
 
-static int mbox_imap_search(struct client *c, const char *fault, const char *line, const char *tag)
+static int mbox_imap_search(struct client *c, const char *fault, const char *line, const char *tag,
+    int in_junk)
 {
 	char buf[256];
 
@@ -1231,13 +1233,13 @@ static int mbox_imap_search(struct client *c, const char *fault, const char *lin
 				return 1;
 		return send_reply(c, "\n%T OK search done", tag) < 0;
 	}
-	if (strcmp(fault, "notfound") == 0)
+	if (strcmp(fault, "notfound") == 0 || in_junk)   /* the probe is in INBOX */
 		return send_reply(c, "* SEARCH\n%T OK search done", tag) < 0;
 	return send_reply(c, "* SEARCH 7\n%T OK search done", tag) < 0;
 }
 
 static int mbox_imap(struct client *c, const char *fault, const char *line, const char *tag,
-    const char *verb)
+    const char *verb, int *in_junk)
 {
 	const char *caps = strcmp(fault, "flagged") == 0 ? "IMAP4rev1 SPECIAL-USE" :
 	    "IMAP4rev1 SPECIAL-USE UIDPLUS";
@@ -1254,10 +1256,12 @@ static int mbox_imap(struct client *c, const char *fault, const char *line, cons
 		return send_reply(c, "* LIST (\\Junk) \".\" Junk\n* LIST () \".\" INBOX\n"
 		    "%T OK LIST done", tag) < 0;
 	}
-	if (strcasecmp(verb, "SELECT") == 0)
+	if (strcasecmp(verb, "SELECT") == 0) {
+		*in_junk = strstr(rest, "Junk") != NULL;
 		return send_reply(c, "* 1 EXISTS\n%T OK [READ-WRITE] selected", tag) < 0;
+	}
 	if (strcasecmp(verb, "UID") == 0 && strncasecmp(rest, " SEARCH", 7) == 0)
-		return mbox_imap_search(c, fault, line, tag);
+		return mbox_imap_search(c, fault, line, tag, *in_junk);
 	if (strcasecmp(verb, "UID") == 0 && strncasecmp(rest, " STORE", 6) == 0)
 		return send_reply(c, "%T OK stored", tag) < 0;
 	if ((strcasecmp(verb, "UID") == 0 && strncasecmp(rest, " EXPUNGE", 8) == 0) ||
@@ -1305,6 +1309,7 @@ static void sc_mailbox(struct client *c)
 {
 	char line[LINE_MAX_LEN], tag[64], verb[32];
 	const char *fault = c->arg;
+	int in_junk = 0;
 
 	if (send_reply(c, proto == PROTO_POP3 ? "+OK fakesrv mailbox ready" :
 	    "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] fakesrv mailbox ready", NULL) < 0)
@@ -1315,7 +1320,7 @@ static void sc_mailbox(struct client *c)
 		logmsg("C: %s", line);
 		split_command(line, tag, sizeof tag, verb, sizeof verb);
 		r = proto == PROTO_POP3 ? mbox_pop3(c, fault, verb) :
-		    mbox_imap(c, fault, line, tag, verb);
+		    mbox_imap(c, fault, line, tag, verb, &in_junk);
 		if (r)
 			return;
 	}
