@@ -4,6 +4,9 @@
 # Reports medians of wall time, CPU time and peak RSS (bench/runstat, from
 # wait4), instruction counts (valgrind callgrind: repeatable on a noisy
 # machine), the ratio ours/theirs, and the goals of the project's issue 8.
+# Every TLS row runs twice: with --ca-file (the lab CA alone), and with the
+# system store as production runs it (no option: a copy of /etc/ssl/certs
+# with the lab CA added, rehashed, named by SSL_CERT_DIR and SSL_CERT_FILE).
 # Writes the table to bench/results.md. Never part of `make check`.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +35,8 @@ need smtpping "apt-get install smtpping"
 . "$top_srcdir/tests/lab/lab.sh"
 # shellcheck source=/dev/null
 . "$top_srcdir/tests/lab/lab_dns.sh"
+# shellcheck source=/dev/null
+. "$top_srcdir/tests/lab/lab_https.sh"
 fakes=()
 cleanup() {
 	local p
@@ -40,8 +45,38 @@ cleanup() {
 }
 trap cleanup EXIT
 lab_init >/dev/null || exit 1
+# STARTTLS MX hosts tmx1..tmx5.lab.test for --all-mx and --mta-sts: one more Postfix listener,
+# whose certificate (of the lab CA) names *.lab.test
+lab_pki >/dev/null || exit 1
+lab_pki_issue tmx 'DNS:*.lab.test' >/dev/null || exit 1
+mxtls=$(lab_free_port) || exit 1
+lab_postfix_listener "127.0.0.1:$mxtls" -o syslog_name=postfix/tmx -o smtpd_tls_security_level=may \
+	-o "smtpd_tls_chain_files=$LAB_PKI_DIR/tmx.pem" >/dev/null || exit 1
 if declare -F lab_start >/dev/null; then lab_start >/dev/null || exit 1
 else lab_postfix_start >/dev/null || exit 1; fi
+
+# The system store as production uses it: a copy of /etc/ssl/certs (its hash links and its
+# bundle file) with the lab CA added to both, passed through the environment (sysenv), never
+# with --ca-file or --ca-path
+sys=$LAB_DIR/system-store
+[ -s /etc/ssl/certs/ca-certificates.crt ] ||
+	{ echo "bench: /etc/ssl/certs/ca-certificates.crt is missing (apt-get install ca-certificates)" >&2; exit 1; }
+mkdir -p "$sys" && cp -a /etc/ssl/certs/. "$sys/" && rm -f "$sys/ca-certificates.crt" &&
+	cat /etc/ssl/certs/ca-certificates.crt "$LAB_CA_FILE" >"$sys/ca-certificates.crt" &&
+	cp "$LAB_CA_FILE" "$sys/mailprobe-lab-ca.pem" && openssl rehash "$sys" >/dev/null 2>&1 ||
+	{ echo "bench: cannot make the system store copy in $sys" >&2; exit 1; }
+sysenv() { export SSL_CERT_DIR=$sys SSL_CERT_FILE=$sys/ca-certificates.crt; }
+nosysenv() { unset SSL_CERT_DIR SSL_CERT_FILE; }
+nosysenv
+
+# MTA-STS: a policy for tls2.lab.test served by the lab's nginx (when installed)
+have_https=0
+if lab_https_have >/dev/null 2>&1; then
+	printf 'version: STSv1\nmode: enforce\nmx: *.lab.test\nmax_age: 86400\n' >"$LAB_DIR/sts-policy"
+	lab_https_site mta-sts.tls2.lab.test policy "$LAB_DIR/sts-policy" >/dev/null &&
+		lab_https_start >/dev/null 2>&1 && have_https=1
+fi
+[ $have_https = 1 ] || echo "bench: no nginx: the --mta-sts rows are left out" >&2
 declare -F lab_dovecot_start >/dev/null && [ -z "${LAB_IMAP_PORT:-}" ] && lab_dovecot_start >/dev/null
 
 # two MX hosts on their own addresses, each slow to greet (300 ms)
@@ -54,6 +89,15 @@ lab_dns_record "slowmx.lab.test. 60 IN MX 10 mxa.lab.test."
 lab_dns_record "slowmx.lab.test. 60 IN MX 20 mxb.lab.test."
 lab_dns_record "mxa.lab.test. 60 IN A 127.0.0.11"
 lab_dns_record "mxb.lab.test. 60 IN A 127.0.0.12"
+for i in 1 2 3 4 5; do
+	lab_dns_record "tmx$i.lab.test. 60 IN A 127.0.0.1"
+	lab_dns_record "tls5.lab.test. 60 IN MX ${i}0 tmx$i.lab.test."
+done
+lab_dns_record "tls1.lab.test. 60 IN MX 10 tmx1.lab.test."
+lab_dns_record "tls2.lab.test. 60 IN MX 10 tmx1.lab.test."
+lab_dns_record "tls2.lab.test. 60 IN MX 20 tmx2.lab.test."
+lab_dns_record '_mta-sts.tls2.lab.test. 60 IN TXT "v=STSv1; id=bench1"'
+lab_dns_record "mta-sts.tls2.lab.test. 60 IN A 127.0.0.1"
 lab_dns_start >/dev/null || exit 1
 lab_wait_port 127.0.0.11 "$mxport" >/dev/null 2>&1
 lab_wait_port 127.0.0.12 "$mxport" >/dev/null 2>&1
@@ -125,6 +169,23 @@ pair "SMTP banner+EHLO+QUIT vs check_smtp" "instr <= 0.5x, RSS and wall <= 1.0x"
 pair "SMTP STARTTLS (full verification) vs check_smtp -S (none)" "<= 1.0x instr, RSS, wall" -- \
 	"$S" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S "${tls[@]}" -F probe.lab.test -- \
 	"$MP/check_smtp" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S
+sysenv
+pair "SMTP STARTTLS (full verification), system store, vs check_smtp -S (none)" "<= 1.0x instr, RSS, wall" -- \
+	"$S" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S --sni mail.lab.test -F probe.lab.test -- \
+	"$MP/check_smtp" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S
+nosysenv
+pair "SMTPS (implicit TLS, full verification) vs check_ssmtp (none)" "<= 1.0x instr, RSS, wall" -- \
+	"$S" -H $H -p "$LAB_SMTPS_PORT" -s "${tls[@]}" -F probe.lab.test -- \
+	"$MP/check_ssmtp" -H $H -p "$LAB_SMTPS_PORT"
+sysenv
+pair "SMTPS (implicit TLS, full verification), system store, vs check_ssmtp (none)" "<= 1.0x instr, RSS, wall" -- \
+	"$S" -H $H -p "$LAB_SMTPS_PORT" -s --sni mail.lab.test -F probe.lab.test -- \
+	"$MP/check_ssmtp" -H $H -p "$LAB_SMTPS_PORT"
+nosysenv
+# the default resolver: a host name through getaddrinfo (here /etc/hosts), not an address
+pair "SMTP banner+EHLO+QUIT, -H localhost (system resolver) vs check_smtp -H localhost" "instr <= 0.5x, RSS and wall <= 1.0x" -- \
+	"$S" -H localhost -p "$LAB_SMTP_PORT" -F probe.lab.test -- \
+	"$MP/check_smtp" -H localhost -p "$LAB_SMTP_PORT"
 pair "SMTP whole transaction, plain, vs swaks" "-" -- \
 	"$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -f probe@lab.test --rcpt probe@lab.test -- \
 	swaks --server "$H:$LAB_SMTP_PORT" --helo probe.lab.test --from probe@lab.test --to probe@lab.test --silent 2
@@ -133,6 +194,11 @@ floor "check_smtp -S alone (banner, EHLO, STARTTLS, no AUTH, no message)" -- \
 pair "SMTP whole transaction, STARTTLS+AUTH, vs swaks" "wall <= 0.1x" -- \
 	"$S" -H $H -p "$LAB_SUBMISSION_PORT" -S "${tls[@]}" -F probe.lab.test -U "$LAB_USER" -P "$LAB_PASS" -f "$LAB_USER" --rcpt "$LAB_USER" -- \
 	swaks --server "$H:$LAB_SUBMISSION_PORT" --tls --helo probe.lab.test --auth PLAIN --auth-user "$LAB_USER" --auth-password "$LAB_PASS" --from "$LAB_USER" --to "$LAB_USER" --silent 2
+sysenv
+pair "SMTP whole transaction, STARTTLS+AUTH, system store, vs swaks" "wall <= 0.1x" -- \
+	"$S" -H $H -p "$LAB_SUBMISSION_PORT" -S --sni mail.lab.test -F probe.lab.test -U "$LAB_USER" -P "$LAB_PASS" -f "$LAB_USER" --rcpt "$LAB_USER" -- \
+	swaks --server "$H:$LAB_SUBMISSION_PORT" --tls --helo probe.lab.test --auth PLAIN --auth-user "$LAB_USER" --auth-password "$LAB_PASS" --from "$LAB_USER" --to "$LAB_USER" --silent 2
+nosysenv
 # IMAP/POP3: MODE names the Dovecot login mode the rows ran against
 imap_pop_rows() {
 	local mode=$1
@@ -143,7 +209,11 @@ imap_pop_rows() {
 	floor "connect and TLS handshake, nothing verified, nothing read" -- \
 		"$FLOOR_TLS" $H "$LAB_IMAPS_PORT"
 	pair "IMAPS banner vs check_simap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$I" -H $H -p "$LAB_IMAPS_PORT" -s "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
+		"$I" -H $H -p "$LAB_IMAPS_PORT" -S "${tls[@]}" -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
+	sysenv
+	pair "IMAPS banner, system store, vs check_simap$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$I" -H $H -p "$LAB_IMAPS_PORT" -S --sni mail.lab.test -- "$MP/check_simap" -H $H -p "$LAB_IMAPS_PORT"
+	nosysenv
 	floor "connect, greeting, QUIT and its reply (no CAPA)" -- \
 		"$FLOOR" $H "$LAB_POP3_PORT" QUIT "+OK"
 	pair "POP3 banner vs check_pop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
@@ -151,7 +221,11 @@ imap_pop_rows() {
 	floor "connect and TLS handshake, nothing verified, nothing read" -- \
 		"$FLOOR_TLS" $H "$LAB_POP3S_PORT"
 	pair "POP3S banner vs check_spop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
-		"$P" -H $H -p "$LAB_POP3S_PORT" -s "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
+		"$P" -H $H -p "$LAB_POP3S_PORT" -S "${tls[@]}" -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
+	sysenv
+	pair "POP3S banner, system store, vs check_spop$mode" "wall <= 0.5x, instr and RSS <= 1.0x" -- \
+		"$P" -H $H -p "$LAB_POP3S_PORT" -S --sni mail.lab.test -- "$MP/check_spop" -H $H -p "$LAB_POP3S_PORT"
+	nosysenv
 }
 if [ -n "${LAB_IMAP_PORT:-}" ]; then
 	# Dovecot's default login mode forks a new imap-login/pop3-login process for every
@@ -166,6 +240,40 @@ if [ -n "${LAB_IMAP_PORT:-}" ]; then
 		echo "bench: Dovecot did not restart in its performance login mode" >&2
 	fi
 fi
+
+# --all-mx over STARTTLS MX hosts (tmx1..tmx5, one Postfix listener): N hosts against one, each
+# with --ca-file and with the system store; the sessions share one TLS context and trust store
+D=(--dns-server "127.0.0.1:$LAB_DNS_PORT" -p "$mxtls" -F probe.lab.test -S)
+sysenv
+pair "--all-mx -S, 1 MX host: system store vs --ca-file" "<= 1.0x instr, RSS" -- \
+	"$S" --mx tls1.lab.test --all-mx "${D[@]}" -- "$S" --mx tls1.lab.test --all-mx "${D[@]}" --ca-file "$LAB_CA_FILE"
+nosysenv
+for n in 2 5; do
+	pair "--all-mx -S, $n MX hosts vs 1 MX host, --ca-file" "instr <= $(awk -v n=$n 'BEGIN { print 1 + 0.25 * (n - 1) }')x" -- \
+		"$S" --mx tls$n.lab.test --all-mx "${D[@]}" --ca-file "$LAB_CA_FILE" -- \
+		"$S" --mx tls1.lab.test --all-mx "${D[@]}" --ca-file "$LAB_CA_FILE"
+	sysenv
+	pair "--all-mx -S, $n MX hosts vs 1 MX host, system store" "instr <= $(awk -v n=$n 'BEGIN { print 1 + 0.25 * (n - 1) }')x" -- \
+		"$S" --mx tls$n.lab.test --all-mx "${D[@]}" -- "$S" --mx tls1.lab.test --all-mx "${D[@]}"
+	nosysenv
+done
+if [ $have_https = 1 ]; then
+	M=(--mx tls2.lab.test --all-mx --mta-sts --mta-sts-port "$LAB_HTTPS_PORT" -p "$mxtls"
+		--dns-server "127.0.0.1:$LAB_DNS_PORT" -F probe.lab.test)
+	sysenv
+	pair "--mta-sts --all-mx (policy over HTTPS, 2 MX hosts): system store vs --ca-file" "<= 1.0x instr, RSS" -- \
+		"$S" "${M[@]}" -- "$S" "${M[@]}" --ca-file "$LAB_CA_FILE"
+	nosysenv
+fi
+# DANE: TLSA 3 1 1 through the lab's validating resolver; the trust store is set up all the same
+pair "SMTP STARTTLS --dane (TLSA via --dns-server) vs check_smtp -S (none)" "-" -- \
+	"$S" -H mail.lab.test -p "$LAB_SMTP_STARTTLS_PORT" -S --dane --dns-server "127.0.0.1:$LAB_DNS_PORT" "${tls[@]}" -F probe.lab.test -- \
+	"$MP/check_smtp" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S
+sysenv
+pair "SMTP STARTTLS --dane (TLSA via --dns-server), system store, vs check_smtp -S (none)" "-" -- \
+	"$S" -H mail.lab.test -p "$LAB_SMTP_STARTTLS_PORT" -S --dane --dns-server "127.0.0.1:$LAB_DNS_PORT" -F probe.lab.test -- \
+	"$MP/check_smtp" -H $H -p "$LAB_SMTP_STARTTLS_PORT" -S
+nosysenv
 
 # throughput: messages per second at 5 in parallel, bounded in count and time
 N=${BENCH_MESSAGES:-400}

@@ -34,7 +34,7 @@
 #include "tls.h"
 
 /* Bumped when a table or a struct it passes changes. */
-#define MP_EXT_VERSION 4
+#define MP_EXT_VERSION 5
 
 /* The name of module MOD's one exported symbol, mailprobe_MOD_vN for
  * N = MP_EXT_VERSION (a module of another version is not even found), and

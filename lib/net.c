@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -263,4 +264,74 @@ net_connect(const struct net_addrs *addrs, const struct deadline *dl,
 		    sizeof(peer->local.text));
 	}
 	return fd;
+}
+
+int
+net_connect_unix(const char *path, const struct deadline *dl,
+    struct net_peer *peer, struct err *e)
+{
+	struct sockaddr_un sun;
+	struct pollfd pfd;
+	int fd, wait, rc, soerr = 0;
+	socklen_t slen = sizeof(soerr);
+
+	memset(peer, 0, sizeof(*peer));
+	e->phase = "connect";
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return err_set(e, ERR_CONNECT, "unix socket path too long");
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_sys(e, ERR_CONNECT, errno, "cannot create socket: %s",
+		    strerror(errno));
+	if (connect(fd, (const struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		soerr = errno;
+		if (soerr != EINPROGRESS && soerr != EAGAIN)
+			goto fail;
+		/* a full backlog: wait for it within the deadline */
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		do {
+			wait = deadline_left_ms(dl);
+			if (wait == 0) {
+				close(fd);
+				return err_set(e, ERR_TIMEOUT, "connection to %s timed out", path);
+			}
+			rc = poll(&pfd, 1, wait);
+		} while (rc < 0 && errno == EINTR);
+		soerr = 0;
+		if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) < 0)
+			soerr = errno;
+		if (soerr == EAGAIN) {
+			/* AF_UNIX reports a full backlog again: connect once more */
+			soerr = connect(fd, (const struct sockaddr *)&sun, sizeof(sun)) < 0 ?
+			    errno : 0;
+		}
+		if (soerr != 0 && soerr != EISCONN)
+			goto fail;
+	}
+	peer->remote.family = AF_UNIX;
+	peer->local.family = AF_UNIX;
+	snprintf(peer->remote.text, sizeof(peer->remote.text), "%s", path);
+	snprintf(peer->local.text, sizeof(peer->local.text), "localhost");
+	return fd;
+fail:
+	close(fd);
+	switch (soerr) {
+	case ECONNREFUSED:
+		return err_sys(e, ERR_CONNECT, soerr, "connection refused (nothing "
+		    "listens on the socket)");
+	case ENOENT:
+		return err_sys(e, ERR_CONNECT, soerr, "no such socket");
+	case EACCES:
+		return err_sys(e, ERR_CONNECT, soerr, "permission denied");
+	case ENOTSOCK:
+	case ENOTDIR:
+		return err_sys(e, ERR_CONNECT, soerr, "not a socket");
+	default:
+		return err_sys(e, ERR_CONNECT, soerr, "cannot connect: %s",
+		    strerror(soerr));
+	}
 }

@@ -14,6 +14,7 @@
 
 #define NET_ADDRS_MAX 16
 #define NET_ADDRSTR 64   /* fits an IPv6 literal with scope */
+#define NET_UNIX_PATH_MAX 108   /* sizeof(sockaddr_un.sun_path) */
 
 struct net_addr {
 	struct sockaddr_storage ss;
@@ -47,6 +48,14 @@ int net_resolve(const char *host, int port, int family,
  * answers; each try gets an equal share of the time left (the last one
  * all of it). Returns a connected, non-blocking socket, or -1. */
 int net_connect(const struct net_addrs *addrs, const struct deadline *dl,
+    struct net_peer *peer, struct err *e);
+
+/* Connect to the unix stream socket PATH (absolute) within the deadline.
+ * PEER gets family AF_UNIX, the path (shortened) as its text, port 0.
+ * ERR_CONNECT names the cause (no such socket, refused, permission
+ * denied); ERR_TIMEOUT when a full backlog keeps it waiting. Returns a
+ * connected, non-blocking socket, or -1. */
+int net_connect_unix(const char *path, const struct deadline *dl,
     struct net_peer *peer, struct err *e);
 
 /* Numeric text of a socket address into OUT (no brackets). */

@@ -14,19 +14,66 @@
 
 #define OPTS_MAX 128
 
-static const struct opt_spec *opts_find(const struct opt_spec *const *tables,
-    int id);
+static const struct opt_spec *opts_by_letter(const struct opt_spec *const *tables,
+    int letter);
+static int opts_letter_owned(const struct opt_spec *const *tables,
+    const struct opt_spec *spec);
+static int opts_is_alternative(const char *alts, const char *word);
 
+int
+opts_id(int spec_id)
+{
+	return spec_id >= (OPT_LONG_BASE << 8) ? spec_id >> 8 : spec_id;
+}
+
+int
+opts_letter(int spec_id)
+{
+	if (spec_id >= (OPT_LONG_BASE << 8))
+		return spec_id & 0xff;
+	return spec_id > OPT_ARG && spec_id < OPT_LONG_BASE ? spec_id : 0;
+}
+
+/* The row that owns short letter LETTER: the first that names it. */
 static const struct opt_spec *
-opts_find(const struct opt_spec *const *tables, int id)
+opts_by_letter(const struct opt_spec *const *tables, int letter)
 {
 	const struct opt_spec *s;
 
 	for (; *tables; tables++)
 		for (s = *tables; s->name; s++)
-			if (s->id == id)
+			if (opts_letter(s->id) == letter)
 				return s;
 	return NULL;
+}
+
+/* 1 when SPEC's letter is its own (no earlier row names it). */
+static int
+opts_letter_owned(const struct opt_spec *const *tables, const struct opt_spec *spec)
+{
+	int l = opts_letter(spec->id);
+
+	return l != 0 && opts_by_letter(tables, l) == spec;
+}
+
+/* 1 when WORD is one of the '|'-separated alternatives in ALTS ("v1|v2"). */
+static int
+opts_is_alternative(const char *alts, const char *word)
+{
+	size_t n = strlen(word), k;
+	const char *p = alts;
+
+	if (alts == NULL || n == 0 || strchr(alts, '|') == NULL)
+		return 0;
+	while (*p) {
+		k = strcspn(p, "|");
+		if (k == n && strncmp(p, word, n) == 0)
+			return 1;
+		p += k;
+		if (*p == '|')
+			p++;
+	}
+	return 0;
 }
 
 int
@@ -38,16 +85,53 @@ opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
 	return opts_parse_at(argc, argv, tables, handler, ctx, &f, e);
 }
 
+/* A getopt error (C is '?' or ':') as ERR_USAGE naming the option. */
+static int
+opts_fault(const struct opt_spec *const *tables, int c, const char *bad,
+    struct opts_fault *f, struct err *e)
+{
+	const struct opt_spec *s;
+
+	if (c == '?') {
+		if (strncmp(bad, "--", 2) == 0) {
+			/* the name only: "--password=VALUE" may carry a secret */
+			size_t n = strcspn(bad, "=");
+
+			if (n > 64)
+				n = 64;
+			if (bad[n] == '=' && optopt != 0) {
+				f->kind = OPTS_FAULT_NOARG;
+				return err_set(e, ERR_USAGE, "option %.*s takes no argument",
+				    (int)n, bad);
+			}
+			f->kind = OPTS_FAULT_UNKNOWN;
+			return err_set(e, ERR_USAGE, "unknown or ambiguous option %.*s",
+			    (int)n, bad);
+		}
+		f->kind = OPTS_FAULT_UNKNOWN;
+		if (optopt > 0 && optopt < OPT_LONG_BASE)
+			return err_set(e, ERR_USAGE, "unknown option -%c", optopt);
+		return err_set(e, ERR_USAGE, "unknown option %.64s", bad);
+	}
+	f->kind = OPTS_FAULT_NEEDARG;
+	s = optopt > 0 && optopt < OPT_LONG_BASE ? opts_by_letter(tables, optopt) : NULL;
+	if (s && strncmp(bad, "--", 2) != 0)
+		return err_set(e, ERR_USAGE, "option -%c needs an argument (%s)",
+		    optopt, s->arg ? s->arg : "value");
+	return err_set(e, ERR_USAGE, "option %.64s needs an argument", bad);
+}
+
 int
 opts_parse_at(int argc, char **argv, const struct opt_spec *const *tables,
     opt_handler handler, void *ctx, struct opts_fault *f, struct err *e)
 {
 	struct option longopts[OPTS_MAX + 1];
+	const struct opt_spec *rows[OPTS_MAX];
 	char shortopts[OPTS_MAX * 3 + 2];
 	const struct opt_spec *const *t;
 	const struct opt_spec *s;
 	size_t nl = 0, ns = 0;
-	int c;
+	int c, li, letter, i;
 
 	f->word = NULL;
 	f->kind = OPTS_FAULT_NONE;
@@ -56,14 +140,15 @@ opts_parse_at(int argc, char **argv, const struct opt_spec *const *tables,
 		for (s = *t; s->name; s++) {
 			if (nl >= OPTS_MAX)
 				return err_set(e, ERR_INTERNAL, "too many options");
+			rows[nl] = s;
 			longopts[nl].name = s->name;
 			longopts[nl].has_arg = s->has_arg;
 			longopts[nl].flag = NULL;
-			longopts[nl].val = s->id;
+			longopts[nl].val = opts_id(s->id);
 			nl++;
-			if (s->id > 0 && s->id < OPT_LONG_BASE &&
-			    !memchr(shortopts, s->id, ns)) {
-				shortopts[ns++] = (char)s->id;
+			letter = opts_letter(s->id);
+			if (letter != 0 && !memchr(shortopts, letter, ns)) {
+				shortopts[ns++] = (char)letter;
 				if (s->has_arg == required_argument)
 					shortopts[ns++] = ':';
 				else if (s->has_arg == optional_argument) {
@@ -78,44 +163,23 @@ opts_parse_at(int argc, char **argv, const struct opt_spec *const *tables,
 
 	optind = 0;   /* glibc: 0 starts a fresh scan, 1 may resume an old one */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		const char *bad = argv[optind - 1];
-
-		f->word = bad;
-		if (c == '?') {
-			if (strncmp(bad, "--", 2) == 0) {
-				/* the name only: "--password=VALUE" may carry a secret */
-				size_t n = strcspn(bad, "=");
-
-				if (n > 64)
-					n = 64;
-				if (bad[n] == '=' && optopt != 0) {
-					f->kind = OPTS_FAULT_NOARG;
-					return err_set(e, ERR_USAGE, "option %.*s takes no argument",
-					    (int)n, bad);
-				}
-				f->kind = OPTS_FAULT_UNKNOWN;
-				return err_set(e, ERR_USAGE, "unknown or ambiguous option %.*s",
-				    (int)n, bad);
-			}
-			f->kind = OPTS_FAULT_UNKNOWN;
-			if (optopt > 0 && optopt < OPT_LONG_BASE)
-				return err_set(e, ERR_USAGE, "unknown option -%c", optopt);
-			return err_set(e, ERR_USAGE, "unknown option %.64s", bad);
-		}
-		if (c == ':') {
-			f->kind = OPTS_FAULT_NEEDARG;
-			s = opts_find(tables, optopt);
-			if (s && optopt < OPT_LONG_BASE && strncmp(bad, "--", 2) != 0)
-				return err_set(e, ERR_USAGE, "option -%c needs an argument (%s)",
-				    optopt, s->arg ? s->arg : "value");
-			return err_set(e, ERR_USAGE, "option %.64s needs an argument", bad);
-		}
-		s = opts_find(tables, c);
-		if (s && s->has_arg == optional_argument && optarg == NULL &&
-		    optind < argc && argv[optind][0] != '-' && argv[optind][0] != '\0') {
-			/* No plugin takes loose arguments, so "--sni NAME" and
-			 * "-r v2" mean what "--sni=NAME" and "-rv2" mean. */
+	for (;;) {
+		li = -1;
+		c = getopt_long(argc, argv, shortopts, longopts, &li);
+		if (c == -1)
+			break;
+		f->word = argv[optind - 1];
+		if (c == '?' || c == ':')
+			return opts_fault(tables, c, argv[optind - 1], f, e);
+		/* the row: by its long name, or the owner of the letter */
+		s = li >= 0 ? rows[li] : opts_by_letter(tables, c);
+		if (s == NULL)
+			return err_set(e, ERR_INTERNAL, "no row for option %d", c);
+		c = opts_id(s->id);
+		if (s->has_arg == optional_argument && optarg == NULL &&
+		    optind < argc && argv[optind][0] != '-' && argv[optind][0] != '\0' &&
+		    (li >= 0 || opts_is_alternative(s->arg, argv[optind]))) {
+			/* "--sni NAME" and "-r v2" mean "--sni=NAME" and "-rv2" */
 			optarg = argv[optind++];
 		}
 		f->word = argv[optind - 1];   /* the value's word, when separate */
@@ -124,12 +188,14 @@ opts_parse_at(int argc, char **argv, const struct opt_spec *const *tables,
 			return -1;
 		}
 	}
-	f->word = NULL;
-	if (optind < argc) {
-		f->word = argv[optind];
-		f->kind = OPTS_FAULT_STRAY;
-		return err_set(e, ERR_USAGE, "unexpected argument '%.64s'", argv[optind]);
+	for (i = optind; i < argc; i++) {
+		f->word = argv[i];
+		if (handler(ctx, OPT_ARG, argv[i], e) < 0) {
+			f->kind = OPTS_FAULT_STRAY;
+			return -1;
+		}
 	}
+	f->word = NULL;
 	return 0;
 }
 
@@ -170,6 +236,7 @@ opts_wrap(struct sbuf *out, const char *text, int indent)
 void
 opts_help(struct sbuf *out, const struct opt_spec *const *tables)
 {
+	const struct opt_spec *const *all = tables;
 	const struct opt_spec *s, *alias;
 
 	for (; *tables; tables++) {
@@ -179,8 +246,8 @@ opts_help(struct sbuf *out, const struct opt_spec *const *tables)
 			if (s->help == NULL)
 				continue;
 			sbuf_init(&head);
-			if (s->id > 0 && s->id < OPT_LONG_BASE)
-				sbuf_printf(&head, " -%c, ", s->id);
+			if (opts_letter_owned(all, s))
+				sbuf_printf(&head, " -%c, ", opts_letter(s->id));
 			else
 				sbuf_add(&head, "     ");
 			sbuf_printf(&head, "--%s", s->name);
@@ -360,6 +427,7 @@ opts_man_text(struct sbuf *out, const char *text)
 void
 opts_man(struct sbuf *out, const struct opt_spec *const *tables)
 {
+	const struct opt_spec *const *all = tables;
 	const struct opt_spec *s, *alias;
 
 	for (; *tables; tables++) {
@@ -367,8 +435,8 @@ opts_man(struct sbuf *out, const struct opt_spec *const *tables)
 			if (s->help == NULL)
 				continue;
 			sbuf_add(out, ".TP\n");
-			if (s->id > 0 && s->id < OPT_LONG_BASE)
-				sbuf_printf(out, "\\fB\\-%c\\fR, ", s->id);
+			if (opts_letter_owned(all, s))
+				sbuf_printf(out, "\\fB\\-%c\\fR, ", opts_letter(s->id));
 			sbuf_add(out, "\\fB\\-\\-");
 			opts_man_text(out, s->name);
 			sbuf_add(out, "\\fR");

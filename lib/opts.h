@@ -15,6 +15,20 @@
 
 #define OPT_LONG_BASE 256
 
+/* A word that is no option (a positional argument, e.g. check_smtp's
+ * host) is handed to the handler with this id; the handler may refuse it
+ * (OPTS_FAULT_STRAY). */
+#define OPT_ARG 1
+
+/* The id of a long option (>= OPT_LONG_BASE) that also has the short
+ * letter LETTER: its handler sees ID whichever of the two was used. So the
+ * letter an option has is data of the table: check_smtp's -S is STARTTLS,
+ * check_tcp's -S implicit TLS, and both tables name the same ids. A letter
+ * belongs to the first row (in table order) that names it: a later row
+ * with the same letter is reached by its long name only, and --help shows
+ * it without the letter. */
+#define OPT_SHORT(letter, id) (((id) << 8) | (letter))
+
 struct opt_spec {
 	int id;               /* short letter, or >= OPT_LONG_BASE */
 	const char *name;     /* long name, without "--" */
@@ -29,8 +43,17 @@ struct opt_spec {
  * with *e set (ERR_USAGE for a bad value). */
 typedef int (*opt_handler)(void *ctx, int id, const char *arg, struct err *e);
 
-/* Parse ARGV with the NULL-terminated list of TABLES. A stray non-option
- * argument or an unknown option is ERR_USAGE. The messages name an
+/* The id the handler sees for the table row id SPEC_ID, and the short
+ * letter the row names (0: none). */
+int opts_id(int spec_id);
+int opts_letter(int spec_id);
+
+/* Parse ARGV with the NULL-terminated list of TABLES. Words that are no
+ * option go to the handler as OPT_ARG, after the options (GNU getopt
+ * permutes them); an unknown option is ERR_USAGE. An optional argument may
+ * be the next word when the option is given by its long name ("--sni
+ * NAME"), or by its letter when the word is one of the alternatives the
+ * row's argument name lists ("-r v2" for "v1|v2"). The messages name an
  * unknown long option without its "=VALUE". */
 int opts_parse(int argc, char **argv, const struct opt_spec *const *tables,
     opt_handler handler, void *ctx, struct err *e);

@@ -1,40 +1,32 @@
-/* tls.c - see tls.h. The only file that includes OpenSSL headers. */
+/* tls.c - see tls.h: a TLS session over a struct conn and the facts of its
+ * certificate. The shared contexts, the trust store and the verification
+ * are in tls_store.c; these two are the only files that include OpenSSL
+ * headers (through tls_int.h). */
 #include <config.h>
+
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include <openssl/err.h>
 #include <openssl/pem.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include "net.h"
-#include "tls.h"
-
-struct tls {
-	SSL_CTX *ctx;
-	SSL *ssl;
-	struct tls_opts o;
-	struct tls_info info;
-	char name[256];         /* the name (or IP) verified */
-	char other[128];        /* words for TLS_P_OTHER */
-	int started;
-	int broken;             /* a fatal I/O error: no close_notify may follow */
-};
+#include "tls_int.h"
 
 static long tls_read(void *ctx, int fd, void *buf, size_t n, short *events,
     struct err *e);
 static long tls_write(void *ctx, int fd, const void *buf, size_t n,
     short *events, struct err *e);
 static size_t tls_pending(void *ctx);
-static int tls_verify_cb(int ok, X509_STORE_CTX *sctx);
 static void tls_collect(struct tls *t);
 static int tls_io_error(struct tls *t, int rc, short *events, struct err *e,
     const char *what);
@@ -42,142 +34,6 @@ static int tls_io_error(struct tls *t, int rc, short *events, struct err *e,
 static const struct conn_transport tls_transport = {
 	tls_read, tls_write, tls_pending
 };
-
-/*
- * OpenSSL's error strings: 36 tables that OPENSSL_init_ssl() loads into a
- * hash by default, 1.0 M instructions and ~150 KB on every run, for words
- * that only a failure prints. They are skipped at start-up and loaded here,
- * on the first error that needs them. OpenSSL 3 refuses a later
- * OPENSSL_INIT_LOAD_*_STRINGS once NO_LOAD was given; the per-library
- * loaders (deprecated in 3.0, still exported) do load their tables.
- * Without those loaders (OPENSSL_NO_DEPRECATED_3_0) the strings load at
- * start-up as usual.
- */
-#ifndef OPENSSL_NO_DEPRECATED_3_0
-#define TLS_INIT_STRINGS (OPENSSL_INIT_NO_LOAD_SSL_STRINGS | \
-	OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS)
-static void
-tls_load_strings(void)
-{
-	static int loaded;
-
-	if (loaded)
-		return;
-	loaded = 1;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-	/* every library a TLS session, a certificate or a PEM file can fail
-	 * in (provider and decoder errors have no public loader in 3.0) */
-	ERR_load_ERR_strings();
-	ERR_load_CRYPTO_strings();
-	ERR_load_BIO_strings();
-	ERR_load_BUF_strings();
-	ERR_load_BN_strings();
-	ERR_load_OBJ_strings();
-	ERR_load_ASN1_strings();
-	ERR_load_PEM_strings();
-	ERR_load_X509_strings();
-	ERR_load_X509V3_strings();
-	ERR_load_EVP_strings();
-	ERR_load_RSA_strings();
-	ERR_load_DH_strings();
-	ERR_load_EC_strings();
-	ERR_load_RAND_strings();
-	ERR_load_CONF_strings();
-	ERR_load_OSSL_STORE_strings();
-	ERR_load_SSL_strings();
-#pragma GCC diagnostic pop
-}
-#else
-#define TLS_INIT_STRINGS 0
-static void tls_load_strings(void) { }
-#endif
-
-/*
- * The ciphers a PEM block's "DEK-Info:" header can name. A trust-anchor file
- * that also holds a key encrypted in the traditional format must still load
- * (the key is skipped, not decrypted), and PEM looks the cipher up in the
- * legacy name table that tls_new() leaves empty. tls_new() adds these 30
- * names (not the 888 of every cipher) when a file fails for want of them.
- */
-static void
-tls_add_pem_ciphers(void)
-{
-	static const EVP_CIPHER *(*const pem[])(void) = {
-		EVP_aes_128_cbc, EVP_aes_192_cbc, EVP_aes_256_cbc,
-#ifndef OPENSSL_NO_DES
-		EVP_des_ede3_cbc, EVP_des_cbc,
-#endif
-#ifndef OPENSSL_NO_CAMELLIA
-		EVP_camellia_128_cbc, EVP_camellia_192_cbc, EVP_camellia_256_cbc,
-#endif
-#ifndef OPENSSL_NO_ARIA
-		EVP_aria_128_cbc, EVP_aria_192_cbc, EVP_aria_256_cbc,
-#endif
-#ifndef OPENSSL_NO_SEED
-		EVP_seed_cbc,
-#endif
-#ifndef OPENSSL_NO_BF
-		EVP_bf_cbc,
-#endif
-#ifndef OPENSSL_NO_CAST
-		EVP_cast5_cbc,
-#endif
-#ifndef OPENSSL_NO_RC2
-		EVP_rc2_cbc,
-#endif
-#ifndef OPENSSL_NO_IDEA
-		EVP_idea_cbc,
-#endif
-	};
-	static int added;
-	size_t i;
-
-	if (added)
-		return;
-	added = 1;
-	for (i = 0; i < sizeof(pem) / sizeof(pem[0]); i++)
-		EVP_add_cipher(pem[i]());
-}
-
-/* Load the trust anchors into CTX: 1 when done. */
-static int
-tls_load_anchors(SSL_CTX *ctx, const struct tls_opts *o)
-{
-	const char *file, *dir;
-
-	if (o->ca_file || o->ca_path)
-		return SSL_CTX_load_verify_locations(ctx, o->ca_file, o->ca_path);
-	/* The system store as a hashed directory: OpenSSL reads only the
-	 * issuers it needs, where the default paths would parse the whole
-	 * bundle (~150 certificates) on every run. SSL_CERT_FILE /
-	 * SSL_CERT_DIR still apply. */
-	file = getenv(X509_get_default_cert_file_env());
-	dir = getenv(X509_get_default_cert_dir_env());
-	if (file && *file)
-		return SSL_CTX_load_verify_file(ctx, file);
-	return SSL_CTX_load_verify_dir(ctx, dir && *dir ? dir :
-	    X509_get_default_cert_dir());
-}
-
-/* Last OpenSSL error as text, or FALLBACK. */
-static const char *
-tls_errstr(char *buf, size_t cap, const char *fallback)
-{
-	unsigned long code = ERR_peek_last_error();
-
-	tls_load_strings();
-
-	if (code == 0) {
-		snprintf(buf, cap, "%s", fallback);
-	} else {
-		const char *reason = ERR_reason_error_string(code);
-
-		snprintf(buf, cap, "%s", reason ? reason : fallback);
-	}
-	ERR_clear_error();
-	return buf;
-}
 
 struct tls *
 tls_new(const struct tls_opts *o, struct err *e)
@@ -210,49 +66,20 @@ tls_new(const struct tls_opts *o, struct err *e)
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_ADD_ALL_CIPHERS,
 	    NULL);
 	OPENSSL_init_ssl(TLS_INIT_STRINGS, NULL);
-	t->ctx = SSL_CTX_new(TLS_client_method());
-	if (t->ctx == NULL) {
-		err_set(e, ERR_INTERNAL, "cannot create a TLS context: %s",
-		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
+	t->ent = tls_ctx_get(o, &t->own, e);
+	if (t->ent == NULL)
 		goto fail;
-	}
-	/* a peer that drops the TCP connection is "closed", not a TLS error
-	 * (mail servers often hang up after QUIT without close_notify) */
-	if (!o->strict_eof)
-		SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	/* the trust store is loaded only when something will be verified */
-	if (o->verify != TLS_VERIFY_NONE) {
-		unsigned long first;
-		int ok = tls_load_anchors(t->ctx, o);
-
-		first = ERR_peek_error();
-		if (ok != 1 && ERR_GET_LIB(first) == ERR_LIB_PEM &&
-		    ERR_GET_REASON(first) == PEM_R_UNSUPPORTED_ENCRYPTION) {
-			/* a key in the file names a cipher: tls_add_pem_ciphers() */
-			ERR_clear_error();
-			tls_add_pem_ciphers();
-			ok = tls_load_anchors(t->ctx, o);
-		}
-		if (ok != 1) {
-			err_set(e, ERR_USAGE, "cannot load trust anchors from %s: %s",
-			    o->ca_file ? o->ca_file : o->ca_path ? o->ca_path :
-			    "the system store", tls_errstr(buf, sizeof(buf), "unreadable"));
-			goto fail;
-		}
-	}
-	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_NONE, tls_verify_cb);
-	if (o->ntlsa > 0 && SSL_CTX_dane_enable(t->ctx) <= 0) {
-		err_set(e, ERR_INTERNAL, "cannot enable DANE: %s",
-		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
-		goto fail;
-	}
-	t->ssl = SSL_new(t->ctx);
+	t->ssl = SSL_new(t->ent->ctx);
 	if (t->ssl == NULL) {
 		err_set(e, ERR_INTERNAL, "cannot create a TLS session: %s",
 		    tls_errstr(buf, sizeof(buf), "OpenSSL error"));
 		goto fail;
 	}
 	SSL_set_app_data(t->ssl, t);
+	/* a peer that drops the TCP connection is "closed", not a TLS error
+	 * (mail servers often hang up after QUIT without close_notify) */
+	if (!o->strict_eof)
+		SSL_set_options(t->ssl, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if (o->ntlsa > 0) {
 		int i;
 
@@ -293,50 +120,6 @@ tls_new(const struct tls_opts *o, struct err *e)
 fail:
 	tls_free(t);
 	return NULL;
-}
-
-/* Record every problem, keep verifying: the plugin reports them all. */
-static int
-tls_verify_cb(int ok, X509_STORE_CTX *sctx)
-{
-	SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
-	struct tls *t = ssl ? SSL_get_app_data(ssl) : NULL;
-	int code = X509_STORE_CTX_get_error(sctx);
-	int depth = X509_STORE_CTX_get_error_depth(sctx);
-
-	if (ok || t == NULL)
-		return 1;
-	if (t->info.verify_code == 0)
-		t->info.verify_code = code;
-	switch (code) {
-	case X509_V_ERR_HOSTNAME_MISMATCH:
-	case X509_V_ERR_IP_ADDRESS_MISMATCH:
-		t->info.problems |= TLS_P_NAME;
-		break;
-	case X509_V_ERR_CERT_HAS_EXPIRED:
-		t->info.problems |= depth == 0 ? TLS_P_EXPIRED : TLS_P_CHAIN_EXPIRED;
-		break;
-	case X509_V_ERR_CERT_NOT_YET_VALID:
-		t->info.problems |= TLS_P_NOT_YET;
-		break;
-	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-		t->info.problems |= TLS_P_SELF_SIGNED;
-		break;
-	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-		t->info.problems |= TLS_P_UNTRUSTED_ROOT;
-		break;
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-		t->info.problems |= TLS_P_UNKNOWN_CA;
-		break;
-	default:
-		if (!(t->info.problems & TLS_P_OTHER))
-			snprintf(t->other, sizeof(t->other), "%s (depth %d)",
-			    X509_verify_cert_error_string(code), depth);
-		t->info.problems |= TLS_P_OTHER;
-	}
-	return 1;
 }
 
 void
@@ -758,7 +541,10 @@ tls_free(struct tls *t)
 			(void)SSL_shutdown(t->ssl);   /* close_notify, no wait */
 		SSL_free(t->ssl);
 	}
-	SSL_CTX_free(t->ctx);
+	if (t->own) {
+		tls_ctx_clear(t->own);
+		free(t->own);
+	}
 	ERR_clear_error();
 	free(t);
 }

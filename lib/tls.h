@@ -30,7 +30,10 @@ struct tls_opts {
 	const char *sni;        /* server name for SNI and the name check, or NULL */
 	const char *verify_ip;  /* IP literal to check instead of a name, or NULL */
 	enum tls_verify_mode verify;
-	const char *ca_file;    /* extra trust anchors, or NULL: system store */
+	const char *ca_file;    /* trust anchors, or NULL (with ca_path NULL):
+	                         * the system store, its hashed directory
+	                         * (SSL_CERT_DIR) first, its bundle file
+	                         * (SSL_CERT_FILE) where that finds no anchor */
 	const char *ca_path;
 	int min_version;        /* 0, or 12 / 13: fail when older was negotiated */
 	const struct tls_tlsa *tlsa;   /* validated TLSA records for DANE, or NULL */
@@ -76,7 +79,10 @@ struct tls_info {
 struct tls;
 
 /* A TLS client for one connection; NULL with ERR_TLS/ERR_USAGE in *e
- * (e.g. an unreadable --ca-file). Free with tls_free. */
+ * (e.g. an unreadable --ca-file). Free with tls_free. The TLS context and
+ * trust store behind it are made once per process and trust setting
+ * (ca_file, ca_path, verify none or not) and shared by every session
+ * with that setting, across threads; they live until the process exits. */
 struct tls *tls_new(const struct tls_opts *o, struct err *e);
 
 /* Handshake over C (its socket and deadline); on success C reads and
@@ -95,6 +101,34 @@ void tls_free(struct tls *t);
  * issuer, names, validity, days_left and fingerprint of *OUT are filled,
  * the rest zeroed. ERR_USAGE with the reason when it cannot be read. */
 int tls_cert_file(const char *path, struct tls_info *out, struct err *e);
+
+/* Message digests for the SASL mechanisms (lib/sasl.c): the TLS module is
+ * the plugins' one way to OpenSSL, so the hashes live here too. */
+enum tls_md {
+	TLS_MD_MD5 = 0,        /* CRAM-MD5 (RFC 2195) */
+	TLS_MD_SHA1,           /* SCRAM-SHA-1 (RFC 5802) */
+	TLS_MD_SHA256          /* SCRAM-SHA-256 (RFC 7677) */
+};
+#define TLS_MD_MAX 32      /* the longest digest, in bytes */
+
+/* The length of MD's digest in bytes (16, 20, 32). */
+size_t tls_md_len(enum tls_md md);
+
+/* HMAC-MD of DATA (DLEN bytes) keyed with KEY (KLEN bytes) into OUT
+ * (TLS_MD_MAX bytes; tls_md_len(MD) written). Returns 0, or -1 with *E
+ * filled (ERR_INTERNAL). */
+int tls_hmac(enum tls_md md, const void *key, size_t klen, const void *data,
+    size_t dlen, unsigned char *out, struct err *e);
+
+/* The digest of DATA (LEN bytes) into OUT (TLS_MD_MAX bytes). */
+int tls_hash(enum tls_md md, const void *data, size_t len, unsigned char *out,
+    struct err *e);
+
+/* PBKDF2-HMAC-MD (RFC 8018) of PASS with SALT and ITER iterations into OUT
+ * (OUTLEN bytes). Returns 0, or -1 with *E filled. */
+int tls_pbkdf2(enum tls_md md, const char *pass, size_t plen,
+    const unsigned char *salt, size_t slen, unsigned iter, unsigned char *out,
+    size_t outlen, struct err *e);
 
 /* Verification problems, as bits of tls_info.problems. */
 enum {

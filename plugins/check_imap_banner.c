@@ -13,6 +13,7 @@
 #include "imap.h"
 #include "plugin.h"
 #include "mbox.h"
+#include "plugin_auth.h"
 #include "textcheck.h"
 
 #define IMAP_MAX_UNTAGGED 1000
@@ -21,11 +22,21 @@ static const struct opt_spec imap_opts[] = {
 	{ MBOX_OPT_ALLOW_PREAUTH, "allow-preauth", no_argument, NULL,
 	  "A PREAUTH greeting (already logged in) is OK instead of WARNING." },
 	MBOX_REQUIRE_CAP_OPT(
-	  "Capabilities the server must announce (after STARTTLS when -S; before "
+	  "Capabilities the server must announce (after STARTTLS with --starttls; before "
 	  "or after the login when logging in, as some are listed only after it), "
 	  "e.g. IMAP4rev1,IDLE; missing ones are CRITICAL. One missing from the "
 	  "greeting's list is asked for with CAPABILITY."),
-	TEXTCHECK_OPTS,
+	MBOX_AUTHTYPE_OPT(
+	  "How -U logs in: a SASL mechanism (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
+	  "SCRAM-SHA-256: the server's signature is verified; XOAUTH2, OAUTHBEARER "
+	  "with --oauth-token-file or --oauth-token-command) with AUTHENTICATE "
+	  "(SASL-IR when offered), auto (the strongest offered), or login-command "
+	  "(LOGIN). Default: AUTHENTICATE PLAIN when offered, else LOGIN."),
+	PLUGIN_AUTH_OPTS,
+	MBOX_SRV_OPT(
+	  "Find the server through DOMAIN's SRV records (RFC 6186: _imaps._tcp "
+	  "with -S, else _imap._tcp), in priority and weight order; a \".\" "
+	  "target means the service is not offered (CRITICAL)."),
 	OPT_END
 };
 
@@ -55,19 +66,14 @@ imap_read(struct imap_check *m, struct err *e)
 /* Send "TAG COMMAND" (SHOW bytes of it logged, the rest masked when
  * SHOW < strlen) and read up to the tagged response; untagged
  * CAPABILITY data is collected on the way. */
+/* Read responses until the tagged one of TAG or a continuation (the
+ * caller sends what is asked for); CMD names the command in messages.
+ * Untagged CAPABILITY lists are taken as they come. */
 static int
-imap_cmd(struct imap_check *m, const char *cmd, size_t show, struct err *e)
+imap_await(struct imap_check *m, const char *tag, const char *cmd, struct err *e)
 {
-	char line[CONN_LINE_MAX], tag[16];
-	int n, i;
+	int i;
 
-	snprintf(tag, sizeof(tag), "A%d", ++m->tagno);
-	n = snprintf(line, sizeof(line), "%s %s", tag, cmd);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return err_set(e, ERR_INTERNAL, "command too long");
-	if (conn_send_secret(&m->mb.p.conn, line, show == (size_t)-1 ? (size_t)-1 :
-	    strlen(tag) + 1 + show, e) < 0)
-		return -1;
 	for (i = 0; i < IMAP_MAX_UNTAGGED; i++) {
 		if (imap_read(m, e) < 0)
 			return -1;
@@ -95,7 +101,24 @@ imap_cmd(struct imap_check *m, const char *cmd, size_t show, struct err *e)
 	    IMAP_MAX_UNTAGGED);
 }
 
-/* The tagged response was not OK: say so about WHAT. */
+/* Send CMD with a new tag (logging SHOW bytes of it, (size_t)-1: all) and
+ * read up to its tagged response or a continuation. */
+static int
+imap_cmd(struct imap_check *m, const char *cmd, size_t show, struct err *e)
+{
+	char line[CONN_LINE_MAX], tag[16];
+	int n;
+
+	snprintf(tag, sizeof(tag), "A%d", ++m->tagno);
+	n = snprintf(line, sizeof(line), "%s %s", tag, cmd);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return err_set(e, ERR_INTERNAL, "command too long");
+	if (conn_send_secret(&m->mb.p.conn, line, show == (size_t)-1 ? (size_t)-1 :
+	    strlen(tag) + 1 + show, e) < 0)
+		return -1;
+	return imap_await(m, tag, cmd, e);
+}
+
 static int
 imap_refused(struct imap_check *m, const char *what, struct err *e)
 {
@@ -217,67 +240,143 @@ imap_quote(const char *in, char *out, size_t cap)
 	return 0;
 }
 
+/* The SASL mechanisms the server offers (AUTH=...), space separated. */
+static void
+imap_offered(const struct mbox_check *mb, char *out, size_t cap)
+{
+	size_t o = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < mb->caps.n; i++) {
+		const char *cp = caps_get(&mb->caps, i);
+
+		if (strncasecmp(cp, "AUTH=", 5) == 0 && o + strlen(cp) < cap)
+			o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? " " : "", cp + 5);
+	}
+}
+
+/* AUTHENTICATE MECH (RFC 9051 §6.2.2), with SASL-IR (RFC 4959) when
+ * offered; each "+" continuation answered by lib/sasl.c; "*" cancels. */
+static int
+imap_sasl(struct imap_check *m, struct sasl *sa, struct err *e)
+{
+	const char *name = sasl_mech_name(sa->mech);
+	char ir[B64_ENCODED_SIZE(SASL_MSG_MAX)], line[B64_ENCODED_SIZE(SASL_MSG_MAX) + 64];
+	char tag[16];
+	long n;
+	int pending = 0, steps = 0, rc = -1;
+
+	n = plugin_sasl_initial(sa, ir, sizeof(ir), e);
+	if (n < 0)
+		return -1;
+	if (n > 0 && caps_has(&m->mb.caps, "SASL-IR"))
+		snprintf(line, sizeof(line), "AUTHENTICATE %s %s", name, ir);
+	else
+		snprintf(line, sizeof(line), "AUTHENTICATE %s", name);
+	pending = n > 0 && !caps_has(&m->mb.caps, "SASL-IR");
+	/* every payload is masked in the transcript, the user name too */
+	if (imap_cmd(m, line, strlen("AUTHENTICATE ") + strlen(name) + 1, e) < 0)
+		goto out;
+	snprintf(tag, sizeof(tag), "A%d", m->tagno);
+	while (m->r.kind == IMAP_CONTINUATION) {
+		if (++steps > 8) {
+			err_set(e, ERR_PROTO, "AUTHENTICATE %s: more than 8 continuations", name);
+			goto out;
+		}
+		if (pending) {
+			snprintf(line, sizeof(line), "%s", ir);
+			pending = 0;
+		} else if (plugin_sasl_answer(sa, m->r.text, strlen(m->r.text), line,
+		    sizeof(line), e) < 0) {
+			struct err ce;
+
+			/* RFC 9051 §6.2.2: "*" cancels; the server answers BAD */
+			err_clear(&ce);
+			if (conn_send_line(&m->mb.p.conn, "*", &ce) == 0)
+				(void)imap_await(m, tag, "AUTHENTICATE", &ce);
+			goto out;
+		}
+		if (conn_send_secret(&m->mb.p.conn, line, 0, e) < 0 ||
+		    imap_await(m, tag, "AUTHENTICATE", e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	explicit_bzero(ir, sizeof(ir));
+	explicit_bzero(line, sizeof(line));
+	return rc;
+}
+
+/* LOGIN USER PASSWORD (both quoted) */
+static int
+imap_login_command(struct imap_check *m, const char *user, const char *pass,
+    struct err *e)
+{
+	char qu[600], qp[600], cmd[1300];
+	int rc;
+
+	if (imap_quote(user, qu, sizeof(qu)) < 0 || imap_quote(pass, qp, sizeof(qp)) < 0)
+		return err_set(e, ERR_USAGE, "user name or password cannot be sent with LOGIN");
+	snprintf(cmd, sizeof(cmd), "LOGIN %s %s", qu, qp);
+	rc = imap_cmd(m, cmd, strlen("LOGIN ") + strlen(qu) + 1, e);
+	explicit_bzero(qp, sizeof(qp));
+	explicit_bzero(cmd, sizeof(cmd));
+	return rc;
+}
+
 static int
 imap_step_login(struct mbox_check *mb, struct err *e)
 {
 	struct imap_check *m = (struct imap_check *)mb;
+	const struct mbox_config *c = mb->cfg;
+	const char *user = c->pc.authuser;
+	char offered[512], how[64], *secret = NULL;
+	enum sasl_mech mech = SASL_NONE;
+	struct sasl sa;
+	int rc = -1, sasl = c->login == MBOX_LOGIN_SASL;
 
-	struct b64_sasl sa;
-	char qu[600], qp[600];
-	const char *user = m->mb.p.cfg->authuser, *pass = m->mb.p.cfg->authpass;
-	int rc = -1;
-
-	if (b64_sasl_begin(&sa, user, pass) < 0)
-		return err_set(e, ERR_USAGE, "user name and password too long");
-	if (caps_has(&m->mb.caps, "AUTH=PLAIN")) {
-		b64_sasl_plain(user, pass, sa.enc, sizeof(sa.enc));
-		if (caps_has(&m->mb.caps, "SASL-IR")) {
-			snprintf(sa.cmd, sizeof(sa.cmd), "AUTHENTICATE PLAIN %s", sa.enc);
-			if (imap_cmd(m, sa.cmd, strlen("AUTHENTICATE PLAIN "), e) < 0)
-				goto out;
-		} else {
-			if (imap_cmd(m, "AUTHENTICATE PLAIN", (size_t)-1, e) < 0)
-				goto out;
-			if (m->r.kind == IMAP_CONTINUATION) {
-				if (conn_send_secret(&m->mb.p.conn, sa.enc, 0, e) < 0)
-					goto out;
-				do {
-					if (imap_read(m, e) < 0)
-						goto out;
-				} while (m->r.kind == IMAP_UNTAGGED);
-			}
-		}
-		snprintf(sa.cmd, sizeof(sa.cmd), "AUTHENTICATE PLAIN");
-	} else if (caps_has(&m->mb.caps, "LOGINDISABLED")) {
-		rc = err_set(e, ERR_MISSING_FEATURE, "cannot log in: the server announces "
-		    "LOGINDISABLED and offers no AUTH=PLAIN%s",
-		    m->mb.p.tls ? "" : " (try -S or -s)");
-		goto out;
+	memset(&sa, 0, sizeof(sa));
+	imap_offered(mb, offered, sizeof(offered));
+	if (c->login == MBOX_LOGIN_DEFAULT)
+		sasl = plugin_has_token(&c->pc) || caps_has(&mb->caps, "AUTH=PLAIN");
+	if (!sasl && caps_has(&mb->caps, "LOGINDISABLED"))
+		return err_set(e, ERR_MISSING_FEATURE, "cannot log in: the server announces "
+		    "LOGINDISABLED and offers no AUTH=PLAIN%s", mb->p.tls ? "" :
+		    " (try --starttls or -S)");
+	if (sasl && plugin_auth_choose(&mb->p, c->authmech, c->auth_auto, offered, &mech,
+	    e) < 0)
+		return -1;
+	if (plugin_auth_secret(&mb->p, &secret, e) < 0)
+		return -1;
+	if (sasl) {
+		snprintf(how, sizeof(how), "AUTHENTICATE %s", sasl_mech_name(mech));
+		if (sasl_begin(&sa, mech, user, secret, c->pc.sni ? c->pc.sni : mb->p.host,
+		    mb->p.port, e) < 0 || imap_sasl(m, &sa, e) < 0)
+			goto out;
 	} else {
-		if (imap_quote(user, qu, sizeof(qu)) < 0 || imap_quote(pass, qp, sizeof(qp)) < 0) {
-			rc = err_set(e, ERR_USAGE, "user name or password cannot be sent with LOGIN");
+		snprintf(how, sizeof(how), "LOGIN");
+		if (imap_login_command(m, user, secret, e) < 0)
 			goto out;
-		}
-		snprintf(sa.cmd, sizeof(sa.cmd), "LOGIN %s %s", qu, qp);
-		if (imap_cmd(m, sa.cmd, strlen("LOGIN ") + strlen(qu) + 1, e) < 0)
-			goto out;
-		snprintf(sa.cmd, sizeof(sa.cmd), "LOGIN");
 	}
-	if (m->r.kind != IMAP_TAGGED)
-		rc = err_set(e, ERR_PROTO, "no tagged reply to %s", sa.cmd);
-	else if (m->r.status == IMAP_NO)
-		rc = imap_refused(m, "login", e), snprintf(e->msg, sizeof(e->msg),
-		    "authentication failed for %.128s (%.32s)", user, sa.cmd);
-	else if (m->r.status != IMAP_OK)
-		rc = imap_refused(m, sa.cmd, e);
-	else {
+	if (m->r.kind != IMAP_TAGGED) {
+		rc = err_set(e, ERR_PROTO, "no tagged reply to %s", how);
+	} else if (m->r.status == IMAP_NO) {
+		rc = imap_refused(m, "login", e);
+		plugin_auth_failed(e, user, how, &sa);
+	} else if (m->r.status != IMAP_OK) {
+		rc = imap_refused(m, how, e);
+	} else if (sasl && sasl_finish(&sa, NULL, 0, e) < 0) {
+		rc = -1;
+	} else {
 		m->mb.logged_in = 1;
-		result_detail(&m->mb.p.res, "logged in as %s with %s", user, sa.cmd);
+		result_detail(&m->mb.p.res, "logged in as %s with %s%s", user, how,
+		    sa.verified ? " (the server proved it knows the password)" : "");
 		rc = imap_login_caps(m, e);
 	}
 out:
-	b64_sasl_wipe(&sa);
-	explicit_bzero(qp, sizeof(qp));
+	sasl_wipe(&sa);
+	plugin_auth_secret_free(secret);
 	return rc;
 }
 
@@ -314,33 +413,49 @@ imap_recapability(struct mbox_check *mb, struct err *e)
 	return imap_step_capability((struct imap_check *)mb, PHASE_CAPABILITY, e);
 }
 
+/* the monitoring-plugins programs this one stands in for */
+static const struct plugin_alias imap_aliases[] = {
+	{ "check_imap", "IMAP", 0, "* OK", PLUGIN_LETTERS_TCP },
+	{ "check_simap", "SIMAP", 1, "* OK", PLUGIN_LETTERS_TCP },
+	{ NULL, NULL, 0, NULL, PLUGIN_LETTERS_TCP }
+};
+
 static const struct mbox_proto imap_proto = {
 	.name = "check_imap_banner",
 	.service = "IMAP",
-	.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
+	.synopsis = "-H HOST [-p PORT] [-S|--starttls] [-U USER (-P PASS|--authfile FILE)] "
 	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
 	    "[-t SEC[:STATE]] [-v] ...",
 	.description =
 	    "Checks an IMAP server (RFC 9051/3501): the greeting (* OK; PREAUTH is "
-	    "WARNING, BYE CRITICAL), its capabilities, STARTTLS (-S) or implicit TLS "
-	    "on 993 (-s) with the certificate, an optional login (AUTHENTICATE PLAIN "
+	    "WARNING, BYE CRITICAL), its capabilities, STARTTLS (--starttls) or "
+	    "implicit TLS on 993 (-S, --ssl, as check_imap) with the certificate, an optional login (AUTHENTICATE PLAIN "
 	    "when offered, else LOGIN) and a clean LOGOUT. Every phase is timed "
 	    "(perfdata: connect tls banner capability starttls login logout, and the "
 	    "total as time).\n"
-	    TEXTCHECK_COMPAT_TEXT("check_imap", "check_simap"),
+	    "check_imap and check_simap command lines keep working: every option of "
+	    "theirs (check_tcp's) means the same here (see COMPATIBILITY); invoked "
+	    "as check_imap or check_simap (the links make install puts in "
+	    "mailprobe-compat/) it takes their defaults.",
 	.examples =
-	    "  check_imap_banner -H imap.example.org -S -D 30,7\n"
+	    "  check_imap_banner -H imap.example.org --starttls -D 30,7\n"
 	    "      greeting, STARTTLS, certificate at least 30 (7) days from expiry\n"
-	    "  check_imap_banner -H imap.example.org -s --require-cap IMAP4rev1,IDLE\n"
+	    "  check_imap_banner -H imap.example.org -S --require-cap IMAP4rev1,IDLE\n"
 	    "      implicit TLS on 993; IDLE must be announced\n"
-	    "  check_imap_banner -H imap.example.org -s -U probe --authfile /etc/nagios/imap.auth\n"
+	    "  check_imap_banner -H imap.example.org -S -U probe --authfile /etc/nagios/imap.auth\n"
 	    "      a real login and LOGOUT\n"
-	    "  check_imap_banner -H imap.example.org -s --output=openmetrics\n"
+	    "  check_imap -H imap.example.org -p 993 -S -e '* OK'\n"
+	    "      a check_simap command line, run through the link in mailprobe-compat/\n"
+	    "  check_imap_banner -H imap.example.org -S --output=openmetrics\n"
 	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n",
 	.compat =
-	    "  check_imap, check_simap (check_tcp)   this plugin\n"
-	    TEXTCHECK_COMPAT_ROWS,
+	    "  check_imap, check_simap (check_tcp)  check_imap_banner\n"
+	    TEXTCHECK_COMPAT_ROWS
+	    "Invoked as check_imap: service IMAP, port 143, -e '* OK' by default;\n"
+	    "as check_simap: service SIMAP, implicit TLS on 993, -e '* OK'.\n"
+	    TEXTCHECK_COMPAT_DIFFS,
 	.opts = imap_opts,
+	.aliases = imap_aliases,
 	.default_port = 143,
 	.tls_service = "imaps",
 	.plain_service = "imap",
@@ -353,7 +468,8 @@ static const struct mbox_proto imap_proto = {
 	.starttls = imap_step_starttls,
 	.login = imap_step_login,
 	.logout = imap_step_logout,
-	.recapability = imap_recapability
+	.recapability = imap_recapability,
+	.offered = imap_offered
 };
 
 int

@@ -12,14 +12,25 @@
 #include "plugin.h"
 #include "pop3.h"
 #include "mbox.h"
+#include "plugin_auth.h"
 #include "textcheck.h"
 
 static const struct opt_spec pop3_opts[] = {
 	MBOX_REQUIRE_CAP_OPT(
-	  "CAPA entries the server must announce (after STLS when -S; before or "
+	  "CAPA entries the server must announce (after STLS with --starttls; before or "
 	  "after the login when logging in), e.g. UIDL,TOP; missing ones are "
 	  "CRITICAL."),
-	TEXTCHECK_OPTS,
+	MBOX_AUTHTYPE_OPT(
+	  "How -U logs in: a SASL mechanism (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
+	  "SCRAM-SHA-256: the server's signature is verified; XOAUTH2, OAUTHBEARER "
+	  "with --oauth-token-file or --oauth-token-command) with AUTH (RFC 5034), "
+	  "auto (the strongest offered), user (USER/PASS) or apop (APOP, with the "
+	  "greeting's timestamp). Default: AUTH PLAIN when offered, else USER/PASS."),
+	PLUGIN_AUTH_OPTS,
+	MBOX_SRV_OPT(
+	  "Find the server through DOMAIN's SRV records (RFC 6186: _pop3s._tcp "
+	  "with -S, else _pop3._tcp), in priority and weight order; a \".\" "
+	  "target means the service is not offered (CRITICAL)."),
 	OPT_END
 };
 
@@ -165,51 +176,171 @@ pop3_sasl_has(const struct pop3_check *m, const char *mech)
 	return 0;
 }
 
+/* The SASL mechanisms of CAPA's SASL line. */
+static void
+pop3_offered(const struct mbox_check *mb, char *out, size_t cap)
+{
+	const char *sl = caps_find(&mb->caps, "SASL");
+
+	snprintf(out, cap, "%s", sl && strlen(sl) > 4 ? sl + 5 : "");
+}
+
+/* AUTH MECH (RFC 5034): the initial response on the line when it stays
+ * within 255 octets, else on the first "+"; each "+ " challenge answered
+ * by lib/sasl.c; "*" cancels. Ends with the +OK/-ERR in m->ok/m->text. */
+static int
+pop3_sasl(struct pop3_check *m, struct sasl *sa, struct err *e)
+{
+	const char *name = sasl_mech_name(sa->mech);
+	char ir[B64_ENCODED_SIZE(SASL_MSG_MAX)], line[B64_ENCODED_SIZE(SASL_MSG_MAX) + 64];
+	char in[CONN_LINE_MAX + 1];
+	size_t len;
+	long n;
+	int pending, steps = 0, rc = -1;
+
+	n = plugin_sasl_initial(sa, ir, sizeof(ir), e);
+	if (n < 0)
+		return -1;
+	pending = n > 0 && strlen("AUTH ") + strlen(name) + 1 + (size_t)n > 253;
+	snprintf(line, sizeof(line), "AUTH %s%s%s", name, n > 0 && !pending ? " " : "",
+	    n > 0 && !pending ? ir : "");
+	if (conn_send_secret(&m->mb.p.conn, line, strlen("AUTH ") + strlen(name) + 1, e) < 0)
+		goto out;
+	for (;;) {
+		if (conn_read_line(&m->mb.p.conn, in, sizeof(in), &len, e) < 0)
+			goto out;
+		if (!(len >= 1 && in[0] == '+' && (len == 1 || in[1] == ' ')))
+			break;   /* +OK or -ERR */
+		if (++steps > 8) {
+			err_set(e, ERR_PROTO, "AUTH %s: more than 8 challenges", name);
+			goto out;
+		}
+		if (pending) {
+			snprintf(line, sizeof(line), "%s", ir);
+			pending = 0;
+		} else if (plugin_sasl_answer(sa, len > 2 ? in + 2 : "", len > 2 ? len - 2 : 0,
+		    line, sizeof(line), e) < 0) {
+			struct err ce;
+
+			err_clear(&ce);
+			if (conn_send_line(&m->mb.p.conn, "*", &ce) == 0)
+				(void)pop3_status(m, &ce);
+			goto out;
+		}
+		if (conn_send_secret(&m->mb.p.conn, line, 0, e) < 0)
+			goto out;
+	}
+	memcpy(m->mb.raw, in, len + 1);
+	{
+		const char *t;
+		size_t tl;
+
+		if (pop3_status_parse(in, len, &m->ok, &t, &tl, e) < 0) {
+			err_set_reply(e, in, len);
+			goto out;
+		}
+		memcpy(m->text, t, tl);
+		m->text[tl] = '\0';
+	}
+	rc = 0;
+out:
+	explicit_bzero(ir, sizeof(ir));
+	explicit_bzero(line, sizeof(line));
+	return rc;
+}
+
+/* USER, then PASS; or APOP with the greeting's timestamp (RFC 1939 §7). */
+static int
+pop3_login_command(struct pop3_check *m, int apop, const char *user,
+    const char *pass, struct err *e)
+{
+	char cmd[1300];
+	int rc;
+
+	if (apop) {
+		unsigned char md[TLS_MD_MAX];
+		char hex[33], buf[1100];
+		size_t i;
+
+		if (!m->mb.apop)
+			return err_set(e, ERR_MISSING_FEATURE, "APOP asked for, but the greeting "
+			    "carries no timestamp");
+		snprintf(buf, sizeof(buf), "%s%s", m->apop, pass);
+		rc = tls_hash(TLS_MD_MD5, buf, strlen(buf), md, e);
+		explicit_bzero(buf, sizeof(buf));
+		if (rc < 0)
+			return -1;
+		for (i = 0; i < 16; i++)
+			snprintf(hex + 2 * i, 3, "%02x", md[i]);
+		snprintf(cmd, sizeof(cmd), "APOP %s %s", user, hex);
+		rc = pop3_cmd(m, cmd, strlen("APOP ") + strlen(user) + 1, e);
+		explicit_bzero(cmd, sizeof(cmd));
+		return rc;
+	}
+	snprintf(cmd, sizeof(cmd), "USER %s", user);
+	if (pop3_cmd(m, cmd, (size_t)-1, e) < 0)
+		return -1;
+	if (!m->ok)
+		return pop3_refused(m, "USER", e);
+	snprintf(cmd, sizeof(cmd), "PASS %s", pass);
+	rc = pop3_cmd(m, cmd, strlen("PASS "), e);
+	explicit_bzero(cmd, sizeof(cmd));
+	return rc;
+}
+
 static int
 pop3_step_login(struct mbox_check *mb, struct err *e)
 {
 	struct pop3_check *m = (struct pop3_check *)mb;
+	const struct mbox_config *c = mb->cfg;
+	const char *user = c->pc.authuser;
+	char offered[512], how[64], *secret = NULL;
+	enum sasl_mech mech = SASL_NONE;
+	struct sasl sa;
+	int rc = -1, sasl = c->login == MBOX_LOGIN_SASL;
 
-	struct b64_sasl sa;
-	const char *user = m->mb.p.cfg->authuser, *pass = m->mb.p.cfg->authpass, *how;
-	int rc = -1;
-
-	if (strpbrk(user, "\r\n") || strpbrk(pass, "\r\n") ||
-	    b64_sasl_begin(&sa, user, pass) < 0)
-		return err_set(e, ERR_USAGE, "user name or password cannot be sent");
-	if (pop3_sasl_has(m, "PLAIN")) {
-		how = "AUTH PLAIN";
-		b64_sasl_plain(user, pass, sa.enc, sizeof(sa.enc));
-		snprintf(sa.cmd, sizeof(sa.cmd), "AUTH PLAIN %s", sa.enc);
-		if (pop3_cmd(m, sa.cmd, strlen("AUTH PLAIN "), e) < 0)
-			goto out;
-	} else if (m->have_capa && !caps_has(&m->mb.caps, "USER")) {
-		rc = err_set(e, ERR_MISSING_FEATURE, "cannot log in: neither SASL PLAIN "
-		    "nor USER is offered%s", m->mb.p.tls ? "" : " (try -S or -s)");
+	memset(&sa, 0, sizeof(sa));
+	pop3_offered(mb, offered, sizeof(offered));
+	if (c->login == MBOX_LOGIN_DEFAULT)
+		sasl = plugin_has_token(&c->pc) || pop3_sasl_has(m, "PLAIN");
+	if (!sasl && c->login == MBOX_LOGIN_DEFAULT && m->have_capa &&
+	    !caps_has(&mb->caps, "USER"))
+		return err_set(e, ERR_MISSING_FEATURE, "cannot log in: neither SASL PLAIN "
+		    "nor USER is offered%s", mb->p.tls ? "" : " (try --starttls or -S)");
+	if (sasl && plugin_auth_choose(&mb->p, c->authmech, c->auth_auto, offered, &mech,
+	    e) < 0)
+		return -1;
+	if (strpbrk(user, "\r\n") || plugin_auth_secret(&mb->p, &secret, e) < 0)
+		return secret ? -1 : err_set(e, ERR_USAGE, "the user name cannot be sent");
+	if (strpbrk(secret, "\r\n")) {
+		rc = err_set(e, ERR_USAGE, "the password cannot be sent");
 		goto out;
+	}
+	if (sasl) {
+		snprintf(how, sizeof(how), "AUTH %s", sasl_mech_name(mech));
+		if (sasl_begin(&sa, mech, user, secret, c->pc.sni ? c->pc.sni : mb->p.host,
+		    mb->p.port, e) < 0 || pop3_sasl(m, &sa, e) < 0)
+			goto out;
 	} else {
-		how = "USER/PASS";
-		snprintf(sa.cmd, sizeof(sa.cmd), "USER %s", user);
-		if (pop3_cmd(m, sa.cmd, (size_t)-1, e) < 0)
-			goto out;
-		if (!m->ok) {
-			rc = pop3_refused(m, "USER", e);
-			goto out;
-		}
-		snprintf(sa.cmd, sizeof(sa.cmd), "PASS %s", pass);
-		if (pop3_cmd(m, sa.cmd, strlen("PASS "), e) < 0)
+		snprintf(how, sizeof(how), "%s", c->login == MBOX_LOGIN_APOP ? "APOP" :
+		    "USER/PASS");
+		if (pop3_login_command(m, c->login == MBOX_LOGIN_APOP, user, secret, e) < 0)
 			goto out;
 	}
 	if (!m->ok) {
 		pop3_refused(m, how, e);
-		snprintf(e->msg, sizeof(e->msg), "authentication failed for %.128s (%s)", user, how);
+		plugin_auth_failed(e, user, how, &sa);
 		goto out;
 	}
+	if (sasl && sasl_finish(&sa, NULL, 0, e) < 0)
+		goto out;
 	m->mb.logged_in = 1;
-	result_detail(&m->mb.p.res, "logged in as %s with %s", user, how);
+	result_detail(&m->mb.p.res, "logged in as %s with %s%s", user, how,
+	    sa.verified ? " (the server proved it knows the password)" : "");
 	rc = 0;
 out:
-	b64_sasl_wipe(&sa);
+	sasl_wipe(&sa);
+	plugin_auth_secret_free(secret);
 	return rc;
 }
 
@@ -233,32 +364,48 @@ pop3_capability(struct mbox_check *mb, struct err *e)
 	return pop3_step_capa((struct pop3_check *)mb, PHASE_CAPABILITY, e);
 }
 
+/* the monitoring-plugins programs this one stands in for */
+static const struct plugin_alias pop3_aliases[] = {
+	{ "check_pop", "POP", 0, "+OK", PLUGIN_LETTERS_TCP },
+	{ "check_spop", "SPOP", 1, "+OK", PLUGIN_LETTERS_TCP },
+	{ NULL, NULL, 0, NULL, PLUGIN_LETTERS_TCP }
+};
+
 static const struct mbox_proto pop3_proto = {
 	.name = "check_pop3_banner",
 	.service = "POP3",
-	.synopsis = "-H HOST [-p PORT] [-S|-s] [-U USER (-P PASS|--authfile FILE)] "
+	.synopsis = "-H HOST [-p PORT] [-S|--starttls] [-U USER (-P PASS|--authfile FILE)] "
 	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
 	    "[-t SEC[:STATE]] [-v] ...",
 	.description =
 	    "Checks a POP3 server (RFC 1939/2449/2595): the greeting (+OK; -ERR is "
-	    "CRITICAL), CAPA, STLS (-S) or implicit TLS on 995 (-s) with the "
-	    "certificate, an optional login (AUTH PLAIN when offered, else "
+	    "CRITICAL), CAPA, STLS (--starttls) or implicit TLS on 995 (-S, --ssl, "
+	    "as check_pop) with the certificate, an optional login (AUTH PLAIN when offered, else "
 	    "USER/PASS) and a clean QUIT. Every phase is timed (perfdata: connect "
 	    "tls banner capability starttls login logout, and the total as time).\n"
-	    TEXTCHECK_COMPAT_TEXT("check_pop", "check_spop"),
+	    "check_pop and check_spop command lines keep working: every option of "
+	    "theirs (check_tcp's) means the same here (see COMPATIBILITY); invoked "
+	    "as check_pop or check_spop (the links make install puts in "
+	    "mailprobe-compat/) it takes their defaults.",
 	.examples =
-	    "  check_pop3_banner -H pop.example.org -S -D 30,7\n"
+	    "  check_pop3_banner -H pop.example.org --starttls -D 30,7\n"
 	    "      greeting, CAPA, STLS, certificate at least 30 (7) days from expiry\n"
-	    "  check_pop3_banner -H pop.example.org -s --require-cap UIDL,TOP\n"
+	    "  check_pop3_banner -H pop.example.org -S --require-cap UIDL,TOP\n"
 	    "      implicit TLS on 995; UIDL and TOP must be announced\n"
-	    "  check_pop3_banner -H pop.example.org -s -U probe --authfile /etc/nagios/pop.auth\n"
+	    "  check_pop3_banner -H pop.example.org -S -U probe --authfile /etc/nagios/pop.auth\n"
 	    "      a real login and QUIT\n"
-	    "  check_pop3_banner -H pop.example.org -s --output=openmetrics\n"
+	    "  check_pop -H pop.example.org -p 995 -S -e '+OK'\n"
+	    "      a check_spop command line, run through the link in mailprobe-compat/\n"
+	    "  check_pop3_banner -H pop.example.org -S --output=openmetrics\n"
 	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n",
 	.compat =
-	    "  check_pop, check_spop (check_tcp)   this plugin\n"
-	    TEXTCHECK_COMPAT_ROWS,
+	    "  check_pop, check_spop (check_tcp)    check_pop3_banner\n"
+	    TEXTCHECK_COMPAT_ROWS
+	    "Invoked as check_pop: service POP, port 110, -e '+OK' by default;\n"
+	    "as check_spop: service SPOP, implicit TLS on 995, -e '+OK'.\n"
+	    TEXTCHECK_COMPAT_DIFFS,
 	.opts = pop3_opts,
+	.aliases = pop3_aliases,
 	.default_port = 110,
 	.tls_service = "pop3s",
 	.plain_service = "pop3",
@@ -271,7 +418,8 @@ static const struct mbox_proto pop3_proto = {
 	.starttls = pop3_step_stls,
 	.login = pop3_step_login,
 	.logout = pop3_step_quit,
-	.recapability = pop3_capability   /* after login: CAPA in the TRANSACTION state */
+	.recapability = pop3_capability,   /* after login: CAPA in the TRANSACTION state */
+	.offered = pop3_offered
 };
 
 int

@@ -41,8 +41,8 @@ if [ -n "${LAB_DNS_PORT:-}" ]; then
 	show plugins/check_smtp_tx --mx lab.test --all-mx --dns-server "127.0.0.1:$LAB_DNS_PORT" -p "$LAB_SMTP_PORT"
 	show plugins/check_smtp_tx -H mail.lab.test -p "$LAB_SMTP_STARTTLS_PORT" --dane --dns-server "127.0.0.1:$LAB_DNS_PORT"
 fi
-show plugins/check_imap_banner -H 127.0.0.1 -p "$LAB_IMAPS_PORT" -s "${tls[@]}" -U "$LAB_USER" --authfile "$auth"
-show plugins/check_pop3_banner -H 127.0.0.1 -p "$LAB_POP3_PORT" -S "${tls[@]}" --require-cap UIDL,TOP
+show plugins/check_imap_banner -H 127.0.0.1 -p "$LAB_IMAPS_PORT" -S "${tls[@]}" -U "$LAB_USER" --authfile "$auth"
+show plugins/check_pop3_banner -H 127.0.0.1 -p "$LAB_POP3_PORT" --starttls "${tls[@]}" --require-cap UIDL,TOP
 show plugins/check_pop3_banner -H 127.0.0.1 -p 1
 show plugins/check_smtp_tx -H 127.0.0.1 -p "$LAB_SMTP_PORT" --output=json
 echo

@@ -3,8 +3,10 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mbox.h"
+#include "plugin_auth.h"
 #include "session.h"
 
 static void mbox_summary(struct mbox_check *m, const struct mbox_proto *proto);
@@ -20,6 +22,9 @@ static int mbox_step_starttls(void *ctx, struct err *e);
 static int mbox_step_require_cap(void *ctx, struct err *e);
 static int mbox_step_login(void *ctx, struct err *e);
 static int mbox_step_require_cap_after(void *ctx, struct err *e);
+static int mbox_step_auth_posture(void *ctx, struct err *e);
+static int mbox_validate_login(const struct mbox_config *c,
+    const struct mbox_proto *proto, struct err *e);
 
 static void
 mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
@@ -31,7 +36,10 @@ mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
 	    m->logged_in ? "logged in and out" : m->preauth ? "PREAUTH greeting" :
 	    "greeting and capabilities", deadline_elapsed(&m->p.dl));
 	plugin_tls_summary(&m->p, proto->starttls_name, &t);
-	result_ok(&m->p.res, "%s: %s", sbuf_str(&t), m->greeting);
+	if (m->cfg->tc.jail)   /* -j: the server's words stay out */
+		result_ok(&m->p.res, "%s", sbuf_str(&t));
+	else
+		result_ok(&m->p.res, "%s: %s", sbuf_str(&t), m->greeting);
 	sbuf_free(&t);
 }
 
@@ -138,7 +146,7 @@ mbox_step_send(void *ctx, struct err *e)
 {
 	struct mbox_check *m = ctx;
 
-	return textcheck_send(&m->cfg->tc, &m->p, e);
+	return textcheck_send(&m->cfg->tc, &m->p, m->raw, e);
 }
 
 static int
@@ -200,6 +208,20 @@ mbox_step_require_cap_after(void *ctx, struct err *e)
 	return mbox_require(m, m->proto, sbuf_str(&m->cap_missing), 0, e);
 }
 
+/* --require-auth, --forbid-auth: on the mechanisms offered where the login
+ * would happen (after STARTTLS when asked for) */
+static int
+mbox_step_auth_posture(void *ctx, struct err *e)
+{
+	struct mbox_check *m = ctx;
+	char offered[512];
+
+	(void)e;
+	m->proto->offered(m, offered, sizeof(offered));
+	plugin_auth_posture(&m->p, offered);
+	return 0;
+}
+
 /* When a step of mbox_steps is wanted, by the options and what the steps
  * before found. */
 enum mbox_when {
@@ -209,7 +231,8 @@ enum mbox_when {
 	MBOX_IF_STARTTLS,        /* -S */
 	MBOX_IF_REQUIRE_CAP,     /* --require-cap */
 	MBOX_IF_LOGIN,           /* -U, unless the greeting was PREAUTH */
-	MBOX_IF_CAP_MISSING      /* --require-cap entries deferred to after the login */
+	MBOX_IF_CAP_MISSING,     /* --require-cap entries deferred to after the login */
+	MBOX_IF_AUTH_POSTURE     /* --require-auth, --forbid-auth */
 };
 
 /* A step after the connection (session.h): it runs when no step before
@@ -228,6 +251,7 @@ static const struct session_step mbox_steps[] = {
 	{ PHASE_NONE,       mbox_step_capability,        MBOX_ALWAYS,         0 },
 	{ PHASE_NONE,       mbox_step_require_tls,       MBOX_IF_REQUIRE_TLS, 0 },
 	{ PHASE_STARTTLS,   mbox_step_starttls,          MBOX_IF_STARTTLS,    0 },
+	{ PHASE_NONE,       mbox_step_auth_posture,      MBOX_IF_AUTH_POSTURE, 0 },
 	{ PHASE_NONE,       mbox_step_require_cap,       MBOX_IF_REQUIRE_CAP, 0 },
 	{ PHASE_LOGIN,      mbox_step_login,             MBOX_IF_LOGIN,       0 },
 	{ PHASE_NONE,       mbox_step_require_cap_after, MBOX_IF_CAP_MISSING, 0 },
@@ -249,6 +273,8 @@ mbox_wanted(const void *ctx, int when)
 		return m->cfg->require_cap != NULL;
 	case MBOX_IF_LOGIN:
 		return m->p.cfg->want_login && !m->preauth;
+	case MBOX_IF_AUTH_POSTURE:
+		return m->p.cfg->require_auth != NULL || m->p.cfg->forbid_auth != NULL;
 	case MBOX_IF_CAP_MISSING:
 		return m->cap_missing.len > 0;
 	case MBOX_ALWAYS:
@@ -277,9 +303,49 @@ mbox_option(void *ctx, int id, const char *arg, struct err *e)
 			return err_set(e, ERR_USAGE, "--require-cap needs a list of capabilities");
 		c->require_cap = arg;
 		return 0;
+	case MBOX_OPT_AUTHTYPE:
+		if (strcasecmp(arg, "login-command") == 0 || strcasecmp(arg, "user") == 0) {
+			c->login = MBOX_LOGIN_COMMAND;
+			return 0;
+		}
+		if (strcasecmp(arg, "apop") == 0) {
+			c->login = MBOX_LOGIN_APOP;
+			return 0;
+		}
+		c->login = MBOX_LOGIN_SASL;
+		return plugin_auth_mech(arg, &c->authmech, &c->auth_auto, e);
+	case MBOX_OPT_SRV:
+		if (arg[0] == '\0' || strpbrk(arg, " /@"))
+			return err_set(e, ERR_USAGE, "--srv needs a domain name");
+		if (opts_hostname("--srv", arg, e) < 0)
+			return -1;
+		c->pc.srv_domain = arg;
+		return 0;
 	default:
-		return textcheck_option(&c->tc, &c->pc, id, arg, e);
+		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
 	}
+}
+
+/* --authtype taken with the credentials. */
+static int
+mbox_validate_login(const struct mbox_config *c, const struct mbox_proto *proto,
+    struct err *e)
+{
+	int token = plugin_has_token(&c->pc);
+
+	if (c->login != MBOX_LOGIN_DEFAULT && !c->pc.authuser)
+		return err_set(e, ERR_USAGE, "--authtype needs a user (-U) and a password "
+		    "or token");
+	if (c->login == MBOX_LOGIN_APOP && strcmp(proto->service, "POP3") != 0)
+		return err_set(e, ERR_USAGE, "--authtype=apop is POP3's");
+	if (token && (c->login == MBOX_LOGIN_COMMAND || c->login == MBOX_LOGIN_APOP ||
+	    (c->authmech != SASL_NONE && !sasl_mech_token(c->authmech))))
+		return err_set(e, ERR_USAGE, "an OAuth token goes with --authtype XOAUTH2 or "
+		    "OAUTHBEARER");
+	if (!token && sasl_mech_token(c->authmech))
+		return err_set(e, ERR_USAGE, "--authtype %s needs --oauth-token-file or "
+		    "--oauth-token-command", sasl_mech_name(c->authmech));
+	return 0;
 }
 
 /* The configuration of PROTO's plugin from the command line; a usage
@@ -301,10 +367,17 @@ mbox_configure(struct mbox_config *c, const struct mbox_proto *proto, int argc,
 	c->pc.ctx = c;
 	c->pc.default_port = proto->default_port;
 	c->pc.phase_ids = mbox_phases;
+	c->pc.letters = PLUGIN_LETTERS_TCP;
+	c->pc.aliases = proto->aliases;
+	c->pc.tc = &c->tc;
 	plugin_parse(&c->pc, argc, argv);
 	err_clear(&e);
+	if (c->pc.host == NULL && c->pc.srv_domain == NULL)
+		plugin_usage_error(&c->pc, "no host to check: give -H HOST (or HOST "
+		    "alone) or --srv DOMAIN");
 	if (textcheck_validate(&c->tc, &c->pc, &e) < 0 ||
-	    plugin_validate(&c->pc, proto->tls_port, &e) < 0)
+	    plugin_validate(&c->pc, proto->tls_port, &e) < 0 ||
+	    mbox_validate_login(c, proto, &e) < 0)
 		plugin_usage_error(&c->pc, e.msg);
 }
 
@@ -345,7 +418,10 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 		struct err le;
 
 		err_clear(&le);
-		if (proto->logout(m, &le) < 0) {
+		if (cfg.tc.quit) {
+			phase_begin(&m->p.phases, PHASE_LOGOUT);
+			textcheck_quit(&cfg.tc, &m->p);
+		} else if (proto->logout(m, &le) < 0) {
 			if (le.kind == ERR_CLOSED)   /* hanging up on LOGOUT/QUIT is fine */
 				result_detail(&m->p.res, "server closed the connection before "
 				    "answering %s", proto->logout_name);
@@ -359,7 +435,7 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	if (m->p.connected) {
 		struct sbuf x;
 
-		if (m->greeting[0])
+		if (m->greeting[0] && !cfg.tc.jail)
 			result_detail(&m->p.res, "greeting: %s", m->greeting);
 		sbuf_init(&x);
 		caps_join(&m->caps, &x, " ");

@@ -8,6 +8,7 @@
 
 #include "caps.h"
 #include "plugin.h"
+#include "sasl.h"
 #include "sbuf.h"
 #include "textcheck.h"
 
@@ -17,8 +18,27 @@ struct mbox_check;
  * textcheck's), handled by mbox.c for both. */
 enum {
 	MBOX_OPT_ALLOW_PREAUTH = OPT_PLUGIN_BASE,   /* IMAP only */
-	MBOX_OPT_REQUIRE_CAP
+	MBOX_OPT_REQUIRE_CAP,
+	MBOX_OPT_SRV,
+	MBOX_OPT_AUTHTYPE
 };
+
+/* --authtype: a SASL mechanism, or the protocol's own login command. */
+enum mbox_login {
+	MBOX_LOGIN_DEFAULT = 0,     /* IMAP: AUTHENTICATE PLAIN, else LOGIN; POP3: AUTH
+	                             * PLAIN, else USER/PASS; with a token: OAUTHBEARER,
+	                             * else XOAUTH2 */
+	MBOX_LOGIN_SASL,            /* authmech, or the strongest offered (auth_auto) */
+	MBOX_LOGIN_COMMAND,         /* IMAP LOGIN, POP3 USER/PASS */
+	MBOX_LOGIN_APOP             /* POP3 APOP */
+};
+
+#define MBOX_AUTHTYPE_OPT(text) \
+	{ MBOX_OPT_AUTHTYPE, "authtype", required_argument, "MECH", text }
+
+/* --srv for the option tables (RFC 6186). */
+#define MBOX_SRV_OPT(text) \
+	{ MBOX_OPT_SRV, "srv", required_argument, "DOMAIN", text }
 
 /* --require-cap for the option tables; TEXT says what the server lists. */
 #define MBOX_REQUIRE_CAP_OPT(text) \
@@ -31,6 +51,9 @@ struct mbox_config {
 	struct textcheck tc;
 	const char *require_cap;    /* --require-cap LIST, or NULL */
 	int allow_preauth;          /* IMAP --allow-preauth */
+	enum mbox_login login;      /* --authtype */
+	enum sasl_mech authmech;    /* with MBOX_LOGIN_SASL, or SASL_NONE for auto */
+	int auth_auto;              /* --authtype=auto */
 };
 
 /* Where the capability list at hand (mbox_check.caps) came from. */
@@ -47,6 +70,7 @@ struct mbox_proto {
 	const char *service;        /* "IMAP" */
 	const char *synopsis, *description, *examples, *compat;
 	const struct opt_spec *opts;   /* its own options (mbox.c handles them) */
+	const struct plugin_alias *aliases;   /* check_imap, check_simap, ... */
 	int default_port;           /* 143, 110 */
 	/* the protocol */
 	const char *tls_service;    /* SRV names (RFC 6186): "imaps", "pop3s" */
@@ -68,6 +92,9 @@ struct mbox_proto {
 	 * caps_from to MBOX_CAPS_ASKED; used by --require-cap when a required
 	 * one is missing from a list that was not asked for; NULL: cannot */
 	int (*recapability)(struct mbox_check *m, struct err *e);
+	/* the SASL mechanisms offered (space separated) into OUT, for
+	 * --require-auth and --forbid-auth */
+	void (*offered)(const struct mbox_check *m, char *out, size_t cap);
 };
 
 /* One session's run state. */

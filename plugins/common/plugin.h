@@ -37,6 +37,12 @@ enum {
 	OPT_DANE,
 	OPT_REQUIRE_TLS,
 	OPT_EXPECT_CERT_FILE,
+	OPT_STARTTLS,              /* -S in check_smtp_tx, long only elsewhere */
+	OPT_TLS,                   /* -s in check_smtp_tx, -S elsewhere */
+	OPT_PROXY,                 /* -r in check_smtp_tx, long only elsewhere */
+	OPT_IGNORE_CERT_EXPIRY,    /* check_smtp 3.0 --ignore-certificate-expiration */
+	OPT_OUTPUT_FORMAT,         /* monitoring-plugins 3.0 --output-format */
+	OPT_AUTH_BASE = OPT_LONG_BASE + 40,       /* plugins/common/plugin_auth */
 	OPT_TEXTCHECK_BASE = OPT_LONG_BASE + 48,  /* plugins/common/textcheck */
 	OPT_PLUGIN_BASE = OPT_LONG_BASE + 64   /* plugins number theirs from here */
 };
@@ -47,6 +53,29 @@ enum plugin_output {
 	PLUGIN_OUT_JSON,           /* one JSON object */
 	PLUGIN_OUT_OPENMETRICS     /* OpenMetrics text (lib/metrics.h) */
 };
+
+/* Whose short letters a plugin's options have (SPEC §3): check_smtp's
+ * (-S STARTTLS, -s implicit TLS, -r PROXY, -A authtype, -q ignore a failed
+ * QUIT) or check_tcp's, as check_imap, check_pop and check_ssmtp use them
+ * (-S implicit TLS, -s send, -r refuse state, -A all expect strings, -q
+ * quit string). Long options are the same in both. */
+enum plugin_letters {
+	PLUGIN_LETTERS_SMTP = 0,
+	PLUGIN_LETTERS_TCP
+};
+
+/* A monitoring-plugins program a plugin stands in for, by its name: make
+ * install links the name to the plugin in <plugindir>/mailprobe-compat/,
+ * and invoked by it the plugin takes that program's defaults. */
+struct plugin_alias {
+	const char *name;          /* "check_simap" */
+	const char *service;       /* "SIMAP": line 1 says it as the program did */
+	int implicit_tls;          /* the s variants: TLS from the first byte */
+	const char *expect;        /* its default -e, or NULL */
+	enum plugin_letters letters;
+};
+
+struct textcheck;
 
 /* What the plugin is and what the command line asked for: filled by the
  * plugin (its description) and plugin_parse (the options), completed by
@@ -65,6 +94,13 @@ struct plugin_config {
 	void *ctx;                 /* passed to handler */
 	int default_port;
 	const enum phase_id *phase_ids;
+	enum plugin_letters letters;   /* short letters of its predecessor */
+	const struct plugin_alias *aliases;   /* names it answers to (ends
+	                                       * with a NULL name), or NULL */
+	struct textcheck *tc;      /* check_tcp's text options (textcheck.h) */
+
+	/* set by plugin_parse from argv[0] */
+	const struct plugin_alias *alias;   /* the alias invoked, or NULL */
 
 	/* the common options, filled by plugin_parse */
 	const char *host;          /* -H, or NULL */
@@ -75,8 +111,10 @@ struct plugin_config {
 	enum state timeout_state;  /* default CRITICAL */
 	int verbose;
 	enum plugin_output output;
-	int starttls;              /* -S */
-	int implicit_tls;          /* -s */
+	int starttls;              /* --starttls */
+	int implicit_tls;          /* --tls */
+	int unix_socket;           /* -H /absolute/path: a unix socket */
+	int ignore_cert_expiry;    /* --ignore-certificate-expiration */
 	const char *sni;           /* --sni=NAME, or NULL: the host name */
 	int proxy;                 /* -r: 0 none, 1 v1, 2 v2 */
 	struct range cert_warn;    /* -D WARN: alert when fewer days left */
@@ -95,6 +133,10 @@ struct plugin_config {
 	const char *authuser;      /* -U */
 	char *authpass;            /* -P / --authfile: owned, wiped by plugin_config_free */
 	int allow_plaintext_auth;
+	const char *oauth_token_file;     /* --oauth-token-file (plugin_auth.h) */
+	const char *oauth_token_command;  /* --oauth-token-command */
+	const char *require_auth;  /* --require-auth MECH,...: one must be offered */
+	const char *forbid_auth;   /* --forbid-auth MECH,...: none may be offered */
 	int want_login;            /* -U and a password: set by plugin_validate */
 
 	int64_t run_start_us;      /* plugin_parse began: -t counts from here */
@@ -144,8 +186,13 @@ struct plugin {
 	struct conn conn;          /* the connection, after plugin_connect */
 };
 
-/* The common option table (SPEC §3). */
+/* The common option tables (SPEC §3): the run and output options, the
+ * TLS and PROXY switches with check_smtp's letters or with check_tcp's,
+ * and the TLS, login and DNS options. */
 extern const struct opt_spec plugin_common_opts[];
+extern const struct opt_spec plugin_letters_smtp[];
+extern const struct opt_spec plugin_letters_tcp[];
+extern const struct opt_spec plugin_common_tls_opts[];
 
 /* Set the defaults of C (after the plugin set its description), expand
  * --extra-opts and parse every option into C. On a usage error prints the

@@ -44,11 +44,38 @@ plugin_resolve(struct plugin *p, struct net_addrs *out, struct err *e)
 	return resolve_addrs(d, p->host, p->port, p->cfg->family, &p->dl, out, NULL, e);
 }
 
+/* -H /path: a unix socket (typically LMTP): no DNS, the connect timed. */
+static int
+plugin_connect_unix(struct plugin *p, struct err *e)
+{
+	int fd;
+
+	snprintf(p->target, sizeof(p->target), "%s", p->host);
+	phase_begin(&p->phases, PHASE_CONNECT);
+	fd = net_connect_unix(p->host, &p->dl, &p->peer, e);
+	if (fd < 0)
+		return -1;
+	conn_init(&p->conn, fd, &p->dl);
+	p->connected = 1;
+	if (p->cfg->verbose && !p->no_transcript)
+		p->conn.transcript = &p->res.transcript;
+	if (p->cfg->implicit_tls) {
+		phase_begin(&p->phases, PHASE_TLS);
+		if (plugin_upgrade(p, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 plugin_connect(struct plugin *p, struct err *e)
 {
 	struct net_addrs addrs;
-	int fd, literal = net_is_literal(p->host);
+	int fd, literal;
+
+	if (p->host[0] == '/')
+		return plugin_connect_unix(p, e);
+	literal = net_is_literal(p->host);
 
 	snprintf(p->target, sizeof(p->target), literal && strchr(p->host, ':') &&
 	    p->host[0] != '[' ? "[%s]:%d" : "%s:%d", p->host, p->port);

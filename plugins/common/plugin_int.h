@@ -17,4 +17,12 @@ int plugin_tlsa(struct plugin *p, struct err *e);
  * TOTAL is the run's time in seconds. */
 void plugin_print(struct plugin *p, double total);
 
+/* plugin_help.c: the option tables of C (at most PLUGIN_TABLES_MAX
+ * entries, the last NULL) in the order that gives each short letter its
+ * owner (lib/opts.h); --help and the man page printed from them. */
+#define PLUGIN_TABLES_MAX 6
+void plugin_tables(const struct plugin_config *c, const struct opt_spec **t);
+void plugin_help(const struct plugin_config *c);
+void plugin_man(const struct plugin_config *c);
+
 #endif

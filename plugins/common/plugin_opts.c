@@ -13,16 +13,18 @@
 #include "ini.h"
 #include "net.h"
 #include "plugin.h"
+#include "plugin_auth.h"
 #include "plugin_int.h"
+#include "textcheck.h"
 
 static int plugin_common(void *ctx, int id, const char *arg, struct err *e);
 static int plugin_common_tls(struct plugin_config *c, int id, const char *arg,
     struct err *e);
 static int plugin_common_login(struct plugin_config *c, int id, const char *arg,
     struct err *e);
-static void plugin_help(const struct plugin_config *c);
-static void plugin_man(const struct plugin_config *c);
 static void plugin_pre_timeout(struct plugin_config *c, int argc, char **argv);
+static void plugin_old_syntax(int argc, char **argv);
+static void plugin_alias(struct plugin_config *c, const char *argv0);
 
 const struct opt_spec plugin_common_opts[] = {
 	/* hidden: prints the man page, made from the same tables as --help */
@@ -40,28 +42,57 @@ const struct opt_spec plugin_common_opts[] = {
 	{ 'w', "warning", required_argument, "RANGE",
 	  "Warning threshold on the total time in seconds (Nagios range: "
 	  "10, 10:, ~:10, 10:20, @10:20)." },
+	{ 'w', "warning-time", required_argument, NULL, NULL },   /* check_tcp 2.x */
 	{ 'c', "critical", required_argument, "RANGE",
 	  "Critical threshold on the total time in seconds." },
+	{ 'c', "critical-time", required_argument, NULL, NULL },
 	{ OPT_WARNING_PHASE, "warning-phase", required_argument, "PHASE=RANGE",
 	  "Warning threshold on one phase's time (repeatable), e.g. banner=2." },
 	{ OPT_CRITICAL_PHASE, "critical-phase", required_argument, "PHASE=RANGE",
 	  "Critical threshold on one phase's time (repeatable)." },
-	{ 'S', "starttls", no_argument, NULL,
-	  "Upgrade the connection with STARTTLS (STLS for POP3); a server "
-	  "that does not offer it is CRITICAL." },
-	{ 's', "tls", no_argument, NULL,
-	  "Implicit TLS from the first byte (default port becomes 465, 993 "
-	  "or 995)." },
-	{ 's', "ssl", no_argument, NULL, NULL },
+	OPT_END
+};
+
+/* --starttls, --tls and --proxy with check_smtp's letters */
+const struct opt_spec plugin_letters_smtp[] = {
+	{ OPT_SHORT('S', OPT_STARTTLS), "starttls", no_argument, NULL,
+	  "Upgrade the connection with STARTTLS; a server that does not offer "
+	  "it is CRITICAL." },
+	{ OPT_SHORT('s', OPT_TLS), "tls", no_argument, NULL,
+	  "Implicit TLS from the first byte (default port 465)." },
+	{ OPT_SHORT('s', OPT_TLS), "ssl", no_argument, NULL, NULL },
+	{ OPT_SHORT('r', OPT_PROXY), "proxy", optional_argument, "v1|v2",
+	  "Send a PROXY protocol header (default v1) with the real source and "
+	  "destination addresses before anything else." },
+	OPT_END
+};
+
+/* the same with check_tcp's letters: -S is --ssl, STARTTLS is long only */
+const struct opt_spec plugin_letters_tcp[] = {
+	{ OPT_SHORT('S', OPT_TLS), "ssl", no_argument, NULL,
+	  "Implicit TLS from the first byte (default port 993, 995 or 465), as "
+	  "check_tcp's -S." },
+	{ OPT_SHORT('S', OPT_TLS), "tls", no_argument, NULL, NULL },
+	{ OPT_STARTTLS, "starttls", no_argument, NULL,
+	  "Upgrade the connection with STARTTLS (STLS for POP3); a server that "
+	  "does not offer it is CRITICAL." },
+	{ OPT_PROXY, "proxy", optional_argument, "v1|v2",
+	  "Send a PROXY protocol header (default v1) with the real source and "
+	  "destination addresses before anything else." },
+	OPT_END
+};
+
+/* The TLS, login, DNS and output options. */
+const struct opt_spec plugin_common_tls_opts[] = {
 	{ OPT_SNI, "sni", optional_argument, "NAME",
 	  "Server name for SNI and for the certificate name check (default: "
 	  "the host name; bare --sni is accepted as in check_smtp)." },
-	{ 'r', "proxy", optional_argument, "v1|v2",
-	  "Send a PROXY protocol header (default v1) with the real source and "
-	  "destination addresses before anything else." },
+	{ OPT_IGNORE_CERT_EXPIRY, "ignore-certificate-expiration", no_argument, NULL,
+	  "An expired certificate is noted, not judged (check_smtp 3.0); -D is "
+	  "not judged either." },
 	{ 'D', "certificate", required_argument, "WARN[,CRIT]",
 	  "Days of certificate validity left below which the state is WARNING "
-	  "(CRITICAL). Without -S or -s this implies -S." },
+	  "(CRITICAL). Without --tls this implies --starttls." },
 	{ OPT_VERIFY, "verify", required_argument, "full|chain|none",
 	  "Certificate verification: full (default: trusted chain and host "
 	  "name), chain (trusted chain only) or none (facts still shown, "
@@ -101,7 +132,7 @@ const struct opt_spec plugin_common_opts[] = {
 	  "for the next key, or a CA record), else WARNING, because replacing "
 	  "the only key breaks DANE until DNS catches up (RFC 7671 §8.1)." },
 	{ OPT_REQUIRE_TLS, "require-tls", no_argument, NULL,
-	  "Security posture (implies -S unless -s): the plaintext session must "
+	  "Security posture (implies --starttls unless --tls): the plaintext session must "
 	  "not invite secrets. SMTP: no STARTTLS on a plain port is CRITICAL; "
 	  "AUTH offered before STARTTLS is WARNING; on a submission port (587, "
 	  "or when -U is given) MAIL FROM accepted before STARTTLS is WARNING. "
@@ -111,7 +142,7 @@ const struct opt_spec plugin_common_opts[] = {
 	  "The server must serve the certificate in this file (the first "
 	  "certificate in it: a full chain or key+certificate file works). "
 	  "Another one is WARNING naming both notAfter dates: typically renewed "
-	  "on disk but the server not reloaded. Implies -S without -s." },
+	  "on disk but the server not reloaded. Implies --starttls without --tls." },
 	{ OPT_OUTPUT, "output", required_argument, "FORMAT",
 	  "nagios (default); json: one JSON object; openmetrics: the state "
 	  "and the perfdata as OpenMetrics gauges (mailprobe_state, "
@@ -121,6 +152,9 @@ const struct opt_spec plugin_common_opts[] = {
 	  "reads '# UNIT' and '# EOF' as comments. The exit code is the same "
 	  "in every format." },
 	{ OPT_JSON, "json", no_argument, NULL, "Same as --output=json." },
+	{ OPT_OUTPUT_FORMAT, "output-format", required_argument, "FORMAT",
+	  "monitoring-plugins 3.0: one-line, icinga2 and summary-only give "
+	  "the usual text (the long output included)." },
 	{ OPT_EXTRA_OPTS, "extra-opts", optional_argument, "[SECTION][@FILE]",
 	  "Read options from an ini file (default section: the plugin's name; "
 	  "default file: /etc/nagios/plugins.ini and the other "
@@ -293,6 +327,41 @@ plugin_file_arg(const struct plugin_config *c, const char *what, const char *arg
 	return 0;
 }
 
+/* -H HOST, or an absolute path: a unix socket (check_smtp's -H). */
+static int
+plugin_host(struct plugin_config *c, const char *arg, struct err *e)
+{
+	if (arg[0] == '/') {
+		if (strlen(arg) >= NET_UNIX_PATH_MAX)
+			return err_set(e, ERR_USAGE, "-H: a unix socket path has at most %d "
+			    "characters", NET_UNIX_PATH_MAX - 1);
+		c->unix_socket = 1;
+		c->host = arg;
+		return 0;
+	}
+	c->unix_socket = 0;
+	if (opts_hostname("-H", arg, e) < 0)
+		return -1;
+	c->host = arg;
+	return 0;
+}
+
+/* --output-format of monitoring-plugins 3.0: its text formats are ours. */
+static int
+plugin_output_format(struct plugin_config *c, const char *arg, struct err *e)
+{
+	static const char *const text[] = { "one-line", "icinga2", "summary-only", NULL };
+	int i;
+
+	for (i = 0; text[i]; i++)
+		if (strcmp(arg, text[i]) == 0) {
+			c->output = PLUGIN_OUT_NAGIOS;
+			return 0;
+		}
+	return err_set(e, ERR_USAGE, "--output-format must be one-line, icinga2 or "
+	    "summary-only (for JSON: --output=json), not '%.32s'", arg);
+}
+
 /* The common options (one switch in three, by subject, so that none is
  * longer than a screenful): run and output options here, then
  * plugin_common_tls (connection and TLS), then plugin_common_login
@@ -304,11 +373,24 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 	long v;
 
 	switch (id) {
+	case OPT_ARG: {
+		const char *key, *file;
+		int line;
+
+		/* an empty word, as Nagios passes an unused '$ARG1$' (Debian's
+		 * command definitions quote it), is nothing */
+		if (arg[0] == '\0')
+			return 0;
+		/* check_smtp HOST, check_imap HOST: the host as the only word;
+		 * never a word of an --extra-opts file (a flag's value there
+		 * may be a secret) */
+		if (c->host || extra_opts_origin(c->argv_orig, c->argv_alloc, arg, &key,
+		    &file, &line) == 0)
+			return err_set(e, ERR_USAGE, "unexpected argument '%.64s'", arg);
+	}
+		/* fall through */
 	case 'H':
-		if (opts_hostname("-H", arg, e) < 0)
-			return -1;
-		c->host = arg;
-		return 0;
+		return plugin_host(c, arg, e);
 	case 'p':
 		if (opts_int("port", arg, 1, 65535, &v, e) < 0)
 			return -1;
@@ -344,6 +426,8 @@ plugin_common(void *ctx, int id, const char *arg, struct err *e)
 	case OPT_JSON:
 		c->output = PLUGIN_OUT_JSON;
 		return 0;
+	case OPT_OUTPUT_FORMAT:
+		return plugin_output_format(c, arg, e);
 	case OPT_EXTRA_OPTS:
 		return 0;   /* expanded before parsing */
 	case 'v':
@@ -370,18 +454,21 @@ static int
 plugin_common_tls(struct plugin_config *c, int id, const char *arg, struct err *e)
 {
 	switch (id) {
-	case 'S':
+	case OPT_STARTTLS:
 		c->starttls = 1;
 		return 0;
-	case 's':
+	case OPT_TLS:
 		c->implicit_tls = 1;
+		return 0;
+	case OPT_IGNORE_CERT_EXPIRY:
+		c->ignore_cert_expiry = 1;
 		return 0;
 	case OPT_SNI:
 		if (arg && (arg[0] == '\0' || strpbrk(arg, " /")))
 			return err_set(e, ERR_USAGE, "--sni needs a host name");
 		c->sni = arg;
 		return 0;
-	case 'r':
+	case OPT_PROXY:
 		if (arg == NULL || strcmp(arg, "v1") == 0 || strcmp(arg, "1") == 0)
 			c->proxy = 1;
 		else if (strcmp(arg, "v2") == 0 || strcmp(arg, "2") == 0)
@@ -482,87 +569,16 @@ plugin_common_login(struct plugin_config *c, int id, const char *arg, struct err
 		c->fcrdns = 1;
 		return 0;
 	default:
+		if (id >= OPT_AUTH_BASE && id < OPT_TEXTCHECK_BASE)
+			return plugin_auth_option(c, id, arg, e);
+		/* check_tcp's text options, then the plugin's own */
+		if (c->tc && (id == 'e' || id == 'E' || id == 'M' ||
+		    (id >= OPT_TEXTCHECK_BASE && id < OPT_PLUGIN_BASE)))
+			return textcheck_option(c->tc, id, arg, e);
 		if (c->handler)
 			return c->handler(c->ctx, id, arg, e);
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
 	}
-}
-
-static void
-plugin_help(const struct plugin_config *c)
-{
-	const struct opt_spec *tables[] = { plugin_common_opts, c->opts, NULL };
-	struct sbuf out;
-
-	sbuf_init(&out);
-	sbuf_printf(&out, "%s (%s %s)\n\n", c->name, PACKAGE_NAME, PACKAGE_VERSION);
-	opts_wrap(&out, c->description, 0);
-	sbuf_printf(&out, "\nUsage: %s %s\n\nOptions:\n", c->name, c->synopsis);
-	opts_help(&out, tables);
-	sbuf_printf(&out, "\nExit states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage "
-	    "errors and the plugin's own faults only).\n");
-	if (c->examples)
-		sbuf_printf(&out, "\nExamples:\n%s", c->examples);
-	if (c->compat)
-		sbuf_printf(&out, "\nCompatibility:\n%s", c->compat);
-	fputs(sbuf_str(&out), stdout);
-	sbuf_free(&out);
-}
-
-static void
-plugin_man(const struct plugin_config *c)
-{
-	const struct opt_spec *tables[] = { plugin_common_opts, c->opts, NULL };
-	const char *line, *nl;
-	struct sbuf out;
-
-	sbuf_init(&out);
-	sbuf_printf(&out, ".TH %s 1 \"\" \"%s %s\" \"Monitoring plugins\"\n", c->name,
-	    PACKAGE_NAME, PACKAGE_VERSION);
-	sbuf_printf(&out, ".SH NAME\n%s \\- %s plugin of %s\n", c->name, c->service, PACKAGE_NAME);
-	sbuf_printf(&out, ".SH SYNOPSIS\n.B %s\n", c->name);
-	opts_man_text(&out, c->synopsis);
-	sbuf_printf(&out, "\n.SH DESCRIPTION\n");
-	opts_man_text(&out, c->description);
-	sbuf_printf(&out, "\n.SH OPTIONS\n");
-	opts_man(&out, tables);
-	sbuf_printf(&out, ".SH EXIT STATUS\n0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors "
-	    "and the plugin's own faults only; also after \\fB\\-\\-help\\fR and "
-	    "\\fB\\-\\-version\\fR, as monitoring\\-plugins do).\n");
-	sbuf_printf(&out, ".SH OUTPUT\nLine 1: \\fISERVICE STATE \\- text | perfdata\\fR; "
-	    "then long output, one fact per line; with \\fB\\-v\\fR the protocol "
-	    "transcript (secrets replaced by ***). \\fB\\-\\-output=json\\fR prints "
-	    "one JSON object instead, \\fB\\-\\-output=openmetrics\\fR the state "
-	    "and the perfdata as OpenMetrics text; the exit status is the same.\n");
-	if (c->examples) {
-		sbuf_printf(&out, ".SH EXAMPLES\n");
-		for (line = c->examples; *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			if (nl == NULL)
-				break;
-			if (line[0] == ' ' && line[1] == ' ' && line[2] != ' ')
-				sbuf_printf(&out, ".PP\n.B ");
-			else
-				sbuf_printf(&out, ".br\n");
-			while (*line == ' ')
-				line++;
-			{
-				char tmp[512];
-
-				snprintf(tmp, sizeof(tmp), "%.*s", (int)(nl - line), line);
-				opts_man_text(&out, tmp);
-			}
-			sbuf_addc(&out, '\n');
-		}
-	}
-	if (c->compat) {
-		sbuf_printf(&out, ".SH COMPATIBILITY\n.nf\n");
-		opts_man_text(&out, c->compat);
-		sbuf_printf(&out, "\n.fi\n");
-	}
-	sbuf_printf(&out, ".SH SEE ALSO\ncheck_smtp_tx(1), check_imap_banner(1), check_pop3_banner(1)\n");
-	fputs(sbuf_str(&out), stdout);
-	sbuf_free(&out);
 }
 
 void
@@ -579,6 +595,45 @@ plugin_usage_error(struct plugin_config *c, const char *msg)
 	exit(STATE_UNKNOWN);
 }
 
+/* -wt, -ct and -to: the old forms monitoring-plugins still accept (and
+ * test) for -w, -c and -t. ARGV is our own copy (after --extra-opts). */
+static void
+plugin_old_syntax(int argc, char **argv)
+{
+	static const char *const old[][2] = {
+		{ "-wt", "-w" }, { "-ct", "-c" }, { "-to", "-t" }
+	};
+	static char buf[3][3];
+	size_t k;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		for (k = 0; k < sizeof(old) / sizeof(old[0]); k++)
+			if (strcmp(argv[i], old[k][0]) == 0) {
+				memcpy(buf[k], old[k][1], 3);
+				argv[i] = buf[k];
+			}
+}
+
+/* Invoked by the name of a program it stands in for (argv[0]'s last
+ * component): that program's name, service, letters and defaults. */
+static void
+plugin_alias(struct plugin_config *c, const char *argv0)
+{
+	const struct plugin_alias *a;
+	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
+
+	base = base ? base + 1 : argv0;
+	for (a = c->aliases; base && a && a->name; a++)
+		if (strcmp(base, a->name) == 0) {
+			c->alias = a;
+			c->name = a->name;
+			c->service = a->service;
+			c->letters = a->letters;
+			return;
+		}
+}
+
 /* The -t of the command line, looked for before the options are parsed,
  * so that the backstop guards the reading of --extra-opts and --authfile
  * files with it (default: 10 s; an ini file's -t counts from parsing on). */
@@ -593,12 +648,13 @@ plugin_pre_timeout(struct plugin_config *c, int argc, char **argv)
 		arg = NULL;
 		if (strcmp(argv[i], "--") == 0)
 			break;
-		if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "--timeout") == 0) &&
-		    i + 1 < argc)
+		if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "--timeout") == 0 ||
+		    strcmp(argv[i], "-to") == 0) && i + 1 < argc)
 			arg = argv[++i];
 		else if (strncmp(argv[i], "--timeout=", 10) == 0)
 			arg = argv[i] + 10;
-		else if (strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '-')
+		else if (strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '-' &&
+		    strcmp(argv[i], "-to") != 0)
 			arg = argv[i] + 2;
 		err_clear(&e);
 		if (arg)
@@ -609,12 +665,14 @@ plugin_pre_timeout(struct plugin_config *c, int argc, char **argv)
 void
 plugin_parse(struct plugin_config *c, int argc, char **argv)
 {
-	const struct opt_spec *tables[] = { plugin_common_opts, c->opts, NULL };
+	const struct opt_spec *tables[PLUGIN_TABLES_MAX];
 	struct opts_fault f;
 	struct err e;
 	int nargc;
 
 	err_clear(&e);
+	plugin_alias(c, argc > 0 ? argv[0] : NULL);
+	plugin_tables(c, tables);
 	c->family = AF_UNSPEC;
 	c->timeout = 10;
 	c->timeout_state = STATE_CRITICAL;
@@ -626,6 +684,7 @@ plugin_parse(struct plugin_config *c, int argc, char **argv)
 	c->argv_orig = argv;
 	if (extra_opts_expand(argc, argv, c->name, &nargc, &c->argv_alloc, &e) < 0)
 		plugin_usage_error(c, e.msg);
+	plugin_old_syntax(nargc, c->argv_alloc);
 	if (opts_parse_at(nargc, c->argv_alloc, tables, plugin_common, c, &f, &e) < 0) {
 		const char *key, *file;
 		char msg[ERR_MSG_MAX + 1024];
@@ -650,8 +709,11 @@ int
 plugin_validate(struct plugin_config *c, int tls_port, struct err *e)
 {
 	if (c->starttls && c->implicit_tls)
-		return err_set(e, ERR_USAGE, "-S (STARTTLS) and -s (implicit TLS) exclude "
+		return err_set(e, ERR_USAGE, "--starttls and --tls (implicit TLS) exclude "
 		    "each other");
+	/* check_simap, check_spop, check_ssmtp: TLS from the first byte */
+	if (c->alias && c->alias->implicit_tls && !c->starttls)
+		c->implicit_tls = 1;
 	if ((c->cert_warn.set || c->cert_crit.set || c->dane || c->require_tls ||
 	    c->expect_cert_file) && !c->implicit_tls)
 		c->starttls = 1;
@@ -666,6 +728,9 @@ plugin_validate(struct plugin_config *c, int tls_port, struct err *e)
 		return err_set(e, ERR_USAGE, "-H and --srv exclude each other");
 	if (c->srv_domain)
 		c->use_ldns = 1;
+	if (c->unix_socket && (c->proxy || c->dane || c->fcrdns))
+		return err_set(e, ERR_USAGE, "-H %.64s is a unix socket: --proxy, --dane and "
+		    "--fcrdns need a TCP connection", c->host);
 	if (c->dane && !c->sni && c->host && net_is_literal(c->host))
 		return err_set(e, ERR_USAGE, "--dane needs a host name: give -H NAME or "
 		    "--sni NAME");
@@ -673,15 +738,20 @@ plugin_validate(struct plugin_config *c, int tls_port, struct err *e)
 		c->port = c->implicit_tls ? tls_port : c->default_port;
 		c->port_from_default = 1;
 	}
-	if (!c->authuser && !c->authpass)
+	if (c->oauth_token_file && c->oauth_token_command)
+		return err_set(e, ERR_USAGE, "--oauth-token-file and --oauth-token-command "
+		    "exclude each other");
+	if (!c->authuser && !c->authpass && !plugin_has_token(c))
 		return 0;
-	if (!c->authuser || !c->authpass)
+	if (!c->authuser || (!c->authpass && !plugin_has_token(c)))
 		return err_set(e, ERR_USAGE, "the login check needs both a user (-U) and "
-		    "a password (-P, --authfile or --extra-opts)");
+		    "a password (-P, --authfile or --extra-opts) or an OAuth token "
+		    "(--oauth-token-file, --oauth-token-command)");
 	if (!c->starttls && !c->implicit_tls && !c->allow_plaintext_auth)
 		return err_set(e, ERR_USAGE, "refusing to send credentials over an "
-		    "unencrypted connection: add -S (STARTTLS) or -s (implicit TLS), "
-		    "or --allow-plaintext-auth");
+		    "unencrypted connection: add %s, or --allow-plaintext-auth",
+		    c->letters == PLUGIN_LETTERS_TCP ? "--starttls or -S (implicit TLS)" :
+		    "-S (STARTTLS) or -s (implicit TLS)");
 	c->want_login = 1;
 	return 0;
 }

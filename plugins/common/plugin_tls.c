@@ -108,7 +108,8 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	struct tls_opts o;
 	const struct tls_info *in;
 	struct tls *t;
-	const char *name = p->cfg->sni ? p->cfg->sni : p->host;
+	/* a unix socket has no host name: the chain only, unless --sni */
+	const char *name = p->cfg->sni ? p->cfg->sni : p->host[0] == '/' ? NULL : p->host;
 	int literal = name && net_is_literal(name);
 
 	p->tls_untrusted = 0;
@@ -134,7 +135,7 @@ plugin_upgrade(struct plugin *p, struct err *e)
 	}
 	o.tlsa = tt;
 	o.ntlsa = p->ntlsa;
-	o.dane_base = p->cfg->sni ? p->cfg->sni : p->host;
+	o.dane_base = name;
 	t = tls_new(&o, e);
 	if (t == NULL)
 		return -1;
@@ -162,7 +163,13 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		plugin_tlsa_each(p, in);
 	if (p->cfg->expect_cert_file && !(in->problems & TLS_P_NO_CERT))
 		plugin_expect_cert(p, in);
-	if (!in->verified && p->untrusted_state == STATE_OK) {
+	if (p->cfg->ignore_cert_expiry && (in->days_left < 0 || !in->verified) &&
+	    (in->problems & ~TLS_P_EXPIRED) == 0) {
+		/* check_smtp 3.0 --ignore-certificate-expiration: noted only */
+		result_detail(&p->res, "%s: certificate expired %ld day%s ago (notAfter %s; "
+		    "--ignore-certificate-expiration)", p->target, -days, days == -1 ? "" : "s",
+		    in->not_after);
+	} else if (!in->verified && p->untrusted_state == STATE_OK) {
 		/* a policy that is switched off (MTA-STS mode none): noted only */
 		p->tls_untrusted = 1;
 		result_detail(&p->res, "%s: %s (phase %s; not enforced)", p->target,
@@ -176,7 +183,7 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		result_problem(&p->res, p->cfg->cert_warn.set || p->cfg->cert_crit.set ?
 		    STATE_CRITICAL : STATE_WARNING, "%s: certificate expired %ld day%s ago "
 		    "(notAfter %s)", p->target, -days, days == -1 ? "" : "s", in->not_after);
-	} else {
+	} else if (!p->cfg->ignore_cert_expiry) {
 		plugin_cert_expiry(p, p->target, days, in->not_after);
 	}
 	if (!in->version_ok)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "opts.h"
+#include "plugin_auth.h"
 #include "smtp_msg.h"
 #include "smtp_tx.h"
 
@@ -111,7 +112,13 @@ static int
 smtp_validate(struct smtp_config *c, struct err *e)
 {
 	if (c->pc.host == NULL && c->mx_domain == NULL)
-		return err_set(e, ERR_USAGE, "no host to check: give -H HOST or --mx DOMAIN");
+		return err_set(e, ERR_USAGE, "no host to check: give -H HOST (or HOST alone) "
+		    "or --mx DOMAIN");
+	if (textcheck_validate(&c->tc, &c->pc, e) < 0)
+		return -1;
+	if (c->pc.unix_socket && c->count)
+		return err_set(e, ERR_USAGE, "--count repeats a TCP session: not with -H %.64s "
+		    "(a unix socket)", c->pc.host);
 	if (c->pc.host && c->mx_domain)
 		return err_set(e, ERR_USAGE, "-H and --mx exclude each other");
 	if (c->all_mx && !c->mx_domain)
@@ -142,8 +149,14 @@ smtp_validate(struct smtp_config *c, struct err *e)
 		return -1;
 	if (smtp_fetch_validate(c, e) < 0)
 		return -1;
-	if (c->authtype && !c->pc.authuser)
-		return err_set(e, ERR_USAGE, "-A needs a user (-U) and a password");
+	if ((c->authmech || c->auth_auto) && !c->pc.authuser)
+		return err_set(e, ERR_USAGE, "-A needs a user (-U) and a password or token");
+	if (plugin_has_token(&c->pc) && c->authmech && !sasl_mech_token(c->authmech))
+		return err_set(e, ERR_USAGE, "-A %s uses a password: an OAuth token goes "
+		    "with -A XOAUTH2 or OAUTHBEARER", sasl_mech_name(c->authmech));
+	if (!plugin_has_token(&c->pc) && sasl_mech_token(c->authmech))
+		return err_set(e, ERR_USAGE, "-A %s needs --oauth-token-file or "
+		    "--oauth-token-command", sasl_mech_name(c->authmech));
 	if (c->no_data && c->nrcpt == 0)
 		return err_set(e, ERR_USAGE, "--no-data needs at least one --rcpt");
 	if ((c->nheaders || c->body_file || c->size) && c->nrcpt == 0)
@@ -195,6 +208,7 @@ main(int argc, char **argv)
 	}
 	rc = plugin_finish(&s->p);
 	smtp_check_fini(s);
+	textcheck_free(&cfg.tc);
 	sbuf_free(&cfg.msg.text);
 	smtp_fetch_free(&cfg.fetch);
 	plugin_config_free(&cfg.pc);

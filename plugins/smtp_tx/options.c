@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "opts.h"
+#include "plugin_auth.h"
 #include "smtp_tx.h"
 
 enum {
@@ -45,9 +46,6 @@ static const struct opt_spec smtp_opts[] = {
 	  "Name to send with EHLO/HELO (default: this host's FQDN, else the "
 	  "address literal of the local end of the connection)." },
 	{ 'F', "fqdn", required_argument, "NAME", NULL },
-	{ 'e', "expect", required_argument, "STRING",
-	  "Text the banner or the EHLO reply must contain; a mismatch is "
-	  "WARNING (as in check_smtp)." },
 	{ 'f', "from", required_argument, "ADDR",
 	  "Envelope sender for MAIL FROM (default: the null sender <>, which "
 	  "-f '' also gives, as for a bounce)." },
@@ -63,9 +61,15 @@ static const struct opt_spec smtp_opts[] = {
 	  "Send FILE as the message body (after the token line)." },
 	{ OPT_SIZE, "size", required_argument, "BYTES",
 	  "Pad the message body to about BYTES bytes." },
-	{ 'A', "authtype", required_argument, "PLAIN|LOGIN",
-	  "SASL mechanism for AUTH (default: PLAIN when offered, else LOGIN "
-	  "when -U is given)." },
+	{ 'A', "authtype", required_argument, "MECH",
+	  "SASL mechanism for AUTH: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
+	  "SCRAM-SHA-256 (the server's signature is verified: a wrong one is "
+	  "CRITICAL), XOAUTH2 or OAUTHBEARER (with --oauth-token-file or "
+	  "--oauth-token-command), or auto: the strongest the server offers "
+	  "(SCRAM > CRAM-MD5 > PLAIN/LOGIN, these two only over TLS). Default: "
+	  "PLAIN when offered, else LOGIN (with a token: OAUTHBEARER, else "
+	  "XOAUTH2)." },
+	PLUGIN_AUTH_OPTS,
 	{ OPT_NO_PIPELINING, "no-pipelining", no_argument, NULL,
 	  "Do not use PIPELINING (RFC 2920) even when the server offers it." },
 	{ OPT_REQUIRE_EXT, "require-ext", required_argument, "LIST",
@@ -199,14 +203,14 @@ smtp_option(void *ctx, int id, const char *arg, struct err *e)
 			return err_set(e, ERR_USAGE, "--helo needs a name without blanks");
 		s->helo = arg;
 		return 0;
-	case 'e':
-		/* "" would be found in any reply: a check that cannot fail */
-		if (arg[0] == '\0')
-			return err_set(e, ERR_USAGE, "-e needs a string to expect, not an "
-			    "empty one");
-		s->expect = arg;
-		return 0;
 	case 'f':
+		/* check_smtp 3.0 takes -f '<a@b>' too: the brackets are not ours */
+		if (arg[0] == '<' && arg[strlen(arg) - 1] == '>' && strlen(arg) - 2 <
+		    sizeof(s->from_buf)) {
+			snprintf(s->from_buf, sizeof(s->from_buf), "%.*s",
+			    (int)(strlen(arg) - 2), arg + 1);
+			arg = s->from_buf;
+		}
 		/* -f '' is the null sender <> (bounces), as without -f */
 		if (strpbrk(arg, "<> \r\n"))
 			return err_set(e, ERR_USAGE, "--from takes a bare address, without <> or blanks");
@@ -265,10 +269,7 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 {
 	switch (id) {
 	case 'A':
-		if (strcasecmp(arg, "PLAIN") != 0 && strcasecmp(arg, "LOGIN") != 0)
-			return err_set(e, ERR_USAGE, "--authtype must be PLAIN or LOGIN");
-		s->authtype = strcasecmp(arg, "PLAIN") == 0 ? "PLAIN" : "LOGIN";
-		return 0;
+		return plugin_auth_mech(arg, &s->authmech, &s->auth_auto, e);
 	case OPT_NO_PIPELINING:
 		s->no_pipelining = 1;
 		return 0;
@@ -344,6 +345,14 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 	}
 }
 
+/* the monitoring-plugins programs this one stands in for: check_ssmtp is
+ * check_tcp underneath, with its letters (-S implicit TLS, -s send) */
+static const struct plugin_alias smtp_aliases[] = {
+	{ "check_smtp", "SMTP", 0, "220", PLUGIN_LETTERS_SMTP },
+	{ "check_ssmtp", "SSMTP", 1, "220", PLUGIN_LETTERS_TCP },
+	{ NULL, NULL, 0, NULL, PLUGIN_LETTERS_SMTP }
+};
+
 void
 smtp_setup(struct smtp_config *s)
 {
@@ -363,9 +372,12 @@ smtp_setup(struct smtp_config *s)
 	    "fails. posture is --require-tls's probe before STARTTLS, commands the "
 	    "-C commands; the second EHLO is part of starttls, an RSET part of "
 	    "quit.\n"
-	    "check_smtp command lines keep working: -H -p -e -C -R -f -F -A -U -P "
-	    "-L -q -s -S --sni -D -r -w -c -t -4 -6 --extra-opts -v mean what they "
-	    "mean there (-D without -S or -s implies -S).";
+	    "check_smtp command lines keep working: every option of check_smtp "
+	    "2.3 to 3.0 means what it means there (see COMPATIBILITY), the host "
+	    "may be given alone, and -H /path is a unix socket (LMTP with -L). "
+	    "Invoked as check_smtp or check_ssmtp (the links make install puts in "
+	    "mailprobe-compat/) it takes their defaults; as check_ssmtp its short "
+	    "options are check_tcp's.";
 	s->pc.examples =
 	    "  check_smtp_tx -H mail.example.org\n"
 	    "      banner, EHLO and QUIT on port 25\n"
@@ -386,23 +398,33 @@ smtp_setup(struct smtp_config *s)
 	    "      mail security posture: every MX over STARTTLS, the MTA-STS policy\n"
 	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n";
 	s->pc.compat =
-	    "  check_smtp (monitoring-plugins 2.3, 2.4, 3.0)  check_smtp_tx\n"
-	    "  -H -p -4 -6 -w -c            the same (-w/-c on the total time)\n"
-	    "  -t SEC[:STATE]               the same, one deadline for the whole run\n"
-	    "  -e STRING                    -e: banner or EHLO reply must contain it (else WARNING)\n"
-	    "  -C COMMAND -R REGEX          -C/-R: sent after EHLO; a reply not matching is WARNING\n"
-	    "  -f FROM                      -f: MAIL FROM (add --rcpt for the whole transaction)\n"
-	    "  -F FQDN                      -F/--helo (--fqdn too)\n"
-	    "  -A LOGIN -U USER -P PASS     -A PLAIN|LOGIN -U -P (or --authfile); needs -S or -s\n"
-	    "  -L                           -L: LHLO (LMTP)\n"
-	    "  -q                           -q: accepted; a server hanging up on QUIT is OK anyway\n"
-	    "  -s, --ssl                    -s/--tls/--ssl: implicit TLS (port 465)\n"
-	    "  -S, --starttls               -S: STARTTLS\n"
-	    "  --sni                        --sni[=NAME]\n"
-	    "  -D WARN[,CRIT]               -D: certificate days (implies -S without -s)\n"
-	    "  -r, --proxy                  -r/--proxy[=v1|v2]\n"
-	    "  --extra-opts, -v             the same (-v shows the transcript)\n";
+	    "  check_smtp (2.3 to 3.0)      check_smtp_tx\n"
+	    "  -H HOST, or HOST alone       the same; -H /path: a unix socket (connect timed,\n"
+	    "                               no certificate name check unless --sni)\n"
+	    "  -p -4 -6 -w -c               the same (-w/-c on the total time; -wt -ct too)\n"
+	    "  -t SEC[:STATE], -to SEC      the same, one deadline for the whole run\n"
+	    "  -e STRING                    the same: the banner's first line, code included\n"
+	    "                               (default 220); a mismatch is WARNING\n"
+	    "  -C COMMAND -R REGEX          the same: sent after EHLO; a reply not matching\n"
+	    "                               is WARNING\n"
+	    "  -f FROM, -f '<FROM>'         MAIL FROM of the transaction --rcpt asks for; without\n"
+	    "                               --rcpt no MAIL is sent (check_smtp sends one)\n"
+	    "  -F FQDN                      the same (-F/--fqdn/--helo)\n"
+	    "  -A LOGIN -U USER -P PASS     the same (PLAIN too, --authfile); needs -S or -s\n"
+	    "  -L, -q                       the same (LHLO; a hang-up on QUIT is OK anyway)\n"
+	    "  -s, --ssl, --tls             the same: implicit TLS (port 465)\n"
+	    "  -S, --starttls, --sni        the same (--sni=NAME too)\n"
+	    "  -D WARN[,CRIT]               the same, certificate days\n"
+	    "  -r, --proxy                  the same (--proxy=v2 too)\n"
+	    "  --ignore-certificate-expiration, --output-format, --extra-opts, -v   the same\n"
+	    "Invoked as check_smtp: service SMTP, port 25; as check_ssmtp (check_tcp):\n"
+	    "service SSMTP, implicit TLS on 465, -e 220, and check_tcp's letters: -S is\n"
+	    "--ssl, -s --send, -q --quit, -A --all, -r --refuse (ok|warn|crit), -E -M -j -m -d.\n"
+	    TEXTCHECK_COMPAT_DIFFS;
 	s->pc.opts = smtp_opts;
+	s->pc.aliases = smtp_aliases;
+	s->pc.letters = PLUGIN_LETTERS_SMTP;
+	s->pc.tc = &s->tc;
 	s->pc.handler = smtp_option;
 	s->pc.ctx = s;
 	s->pc.default_port = 25;

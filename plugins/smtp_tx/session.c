@@ -24,7 +24,6 @@ static int smtp_step_connect(struct smtp_check *s, struct err *e);
 static int smtp_step_banner(void *ctx, struct err *e);
 static int smtp_step_ehlo(struct smtp_check *s, enum phase_id phase, struct err *e);
 static int smtp_step_starttls(void *ctx, struct err *e);
-static int smtp_step_auth(void *ctx, struct err *e);
 static int smtp_step_envelope(void *ctx, struct err *e);
 static int smtp_step_data(void *ctx, struct err *e);
 static int smtp_step_quit(struct smtp_check *s, struct err *e);
@@ -62,6 +61,8 @@ smtp_default_helo(struct smtp_check *s)
 	memset(host, 0, sizeof(host));
 	if (gethostname(host, sizeof(host) - 1) == 0 && strchr(host, '.') != NULL)
 		snprintf(s->helo_buf, sizeof(s->helo_buf), "%s", host);
+	else if (s->p.peer.local.family == AF_UNIX)   /* -H /path: no address of ours */
+		snprintf(s->helo_buf, sizeof(s->helo_buf), "%s", host[0] ? host : "localhost");
 	else if (s->p.peer.local.family == AF_INET6)
 		snprintf(s->helo_buf, sizeof(s->helo_buf), "[IPv6:%s]", s->p.peer.local.text);
 	else
@@ -92,8 +93,10 @@ smtp_step_banner(void *ctx, struct err *e)
 	s->greeted = 1;
 	err_sanitize(s->banner, sizeof(s->banner), s->reply.text,
 	    smtp_reply_line1_len(&s->reply));
-	sbuf_addn(&s->seen, s->reply.text, s->reply.len);
-	sbuf_addc(&s->seen, '\n');
+	/* -e, as check_smtp's: the first line of the response, code included */
+	sbuf_printf(&s->seen, "%03d%c%.*s", s->reply.code, s->reply.nlines > 1 ? '-' : ' ',
+	    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
+	textcheck_greeting(&s->cfg->tc, &s->p, sbuf_str(&s->seen));
 	if (s->p.cfg->fcrdns && s->p.ptr_name[0]) {
 		size_t n = strcspn(s->banner, " ");
 
@@ -212,70 +215,6 @@ smtp_step_starttls(void *ctx, struct err *e)
 	if (smtp_step_ehlo(s, PHASE_STARTTLS, e) < 0)
 		return -1;
 	return 0;
-}
-
-static int
-smtp_step_auth(void *ctx, struct err *e)
-{
-	struct smtp_check *s = ctx;
-	const char *mech = s->cfg->authtype;
-	struct b64_sasl sa;
-	size_t ul = strlen(s->p.cfg->authuser), pl = strlen(s->p.cfg->authpass);
-	int rc = -1;
-
-	if (!(s->ext.flags & SMTP_EXT_AUTH))
-		return err_set(e, ERR_MISSING_FEATURE, "AUTH not offered%s",
-		    (s->p.tls != NULL) ? "" : " before STARTTLS");
-	if (mech == NULL)
-		mech = smtp_ext_auth_has(&s->ext, "PLAIN") ? "PLAIN" : "LOGIN";
-	if (!smtp_ext_auth_has(&s->ext, mech))
-		return err_set(e, ERR_MISSING_FEATURE, "AUTH %s not offered (offered: %s)",
-		    mech, s->ext.auth[0] ? s->ext.auth : "none");
-	if (b64_sasl_begin(&sa, s->p.cfg->authuser, s->p.cfg->authpass) < 0)
-		return err_set(e, ERR_USAGE, "user name and password too long");
-	if (strcmp(mech, "PLAIN") == 0) {
-		/* RFC 4616: authzid NUL authcid NUL passwd, as the initial response */
-		b64_sasl_plain(s->p.cfg->authuser, s->p.cfg->authpass, sa.enc, sizeof(sa.enc));
-		snprintf(sa.cmd, sizeof(sa.cmd), "AUTH PLAIN %s", sa.enc);
-		if (conn_send_secret(&s->p.conn, sa.cmd, strlen("AUTH PLAIN "), e) < 0 ||
-		    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
-			goto out;
-		if (s->reply.code == 334) {
-			/* a server that ignores the initial response asks again */
-			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
-			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
-				goto out;
-		}
-	} else {
-		if (smtp_cmd(s, "AUTH LOGIN", e) < 0)
-			goto out;
-		if (s->reply.code == 334) {
-			/* every AUTH payload is masked, the user name too (SPEC §2) */
-			b64_encode(s->p.cfg->authuser, ul, sa.enc, sizeof(sa.enc));
-			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
-			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
-				goto out;
-		}
-		if (s->reply.code == 334) {
-			b64_encode(s->p.cfg->authpass, pl, sa.enc, sizeof(sa.enc));
-			if (conn_send_secret(&s->p.conn, sa.enc, 0, e) < 0 ||
-			    smtp_read_reply(&s->p.conn, &s->reply, e) < 0)
-				goto out;
-		}
-	}
-	if (s->reply.code == 535 && smtp_expected(s, PHASE_AUTH, 535) != 1) {
-		smtp_reply_error(s, e, 535, "authentication failed for %.128s (AUTH %s)",
-		    s->p.cfg->authuser, mech);
-		goto out;
-	}
-	snprintf(sa.cmd, sizeof(sa.cmd), "AUTH %s", mech);
-	rc = smtp_judge(s, PHASE_AUTH, sa.cmd, "2", e);
-	if (rc == 0)
-		result_detail(&s->p.res, "authenticated as %s with AUTH %s", s->p.cfg->authuser, mech);
-	rc = rc < 0 ? -1 : 0;
-out:
-	b64_sasl_wipe(&sa);
-	return rc;
 }
 
 /* MAIL and every RCPT, pipelined when offered (RFC 2920), then DATA on its
@@ -467,6 +406,10 @@ static int
 smtp_step_quit(struct smtp_check *s, struct err *e)
 {
 	phase_begin(&s->p.phases, PHASE_QUIT);
+	if (s->cfg->tc.quit) {   /* check_ssmtp -q: its own goodbye */
+		textcheck_quit(&s->cfg->tc, &s->p);
+		return 0;
+	}
 	if (smtp_cmd(s, "QUIT", e) < 0) {
 		if (e->kind == ERR_CLOSED) {
 			/* like check_smtp -q: a server that hangs up on QUIT is fine */
@@ -505,23 +448,23 @@ smtp_summary(struct smtp_check *s)
 		sbuf_printf(&t, ", authenticated as %s", s->p.cfg->authuser);
 	if (s->relay_refused)
 		sbuf_printf(&t, ", relaying to %s refused", s->cfg->relay_test);
-	result_ok(&s->p.res, "%s: %s: %s", s->p.target, sbuf_str(&t), s->banner);
+	if (s->cfg->tc.jail)   /* -j: the server's words stay out */
+		result_ok(&s->p.res, "%s: %s", s->p.target, sbuf_str(&t));
+	else
+		result_ok(&s->p.res, "%s: %s: %s", s->p.target, sbuf_str(&t), s->banner);
 	sbuf_free(&t);
 }
 
 /* ------------------------------------------------------------ the session */
 
-/* -e: the banner or the EHLO reply must contain the text, else WARNING. */
+/* --send (check_ssmtp -s): the string after the banner, its reply judged
+ * by -e (textcheck.h). */
 static int
-smtp_step_expect(void *ctx, struct err *e)
+smtp_step_send(void *ctx, struct err *e)
 {
 	struct smtp_check *s = ctx;
 
-	(void)e;
-	if (!strstr(sbuf_str(&s->seen), s->cfg->expect))
-		result_problem(&s->p.res, STATE_WARNING, "%s: expected '%s' not found in "
-		    "the banner or EHLO reply", s->p.target, s->cfg->expect);
-	return 0;
+	return textcheck_send(&s->cfg->tc, &s->p, sbuf_str(&s->seen), e);
 }
 
 static int
@@ -568,13 +511,14 @@ smtp_step_rset(void *ctx, struct err *e)
 /* When a step of smtp_steps is wanted, by the options. */
 enum smtp_when {
 	SMTP_ALWAYS,
-	SMTP_IF_EXPECT,         /* -e */
+	SMTP_IF_SEND,           /* --send */
 	SMTP_IF_REQUIRE_TLS,    /* --require-tls */
 	SMTP_IF_STARTTLS,       /* -S */
 	SMTP_IF_RELAY_TEST,     /* --relay-test */
 	SMTP_IF_REQUIRE_EXT,    /* --require-ext */
 	SMTP_IF_AUTH,           /* -U (want_login) */
 	SMTP_IF_COMMANDS,       /* -C */
+	SMTP_IF_AUTH_POSTURE,   /* --require-auth, --forbid-auth */
 	SMTP_IF_RCPT,           /* --rcpt */
 	SMTP_IF_DATA,           /* --rcpt without --no-data */
 	SMTP_IF_NO_DATA         /* --no-data */
@@ -593,12 +537,13 @@ enum smtp_when {
 static const struct session_step smtp_steps[] = {
 	/* phase         run                     wanted                after_stop */
 	{ PHASE_BANNER,   smtp_step_banner,      SMTP_ALWAYS,          0 },
+	{ PHASE_BANNER,   smtp_step_send,        SMTP_IF_SEND,         0 },
 	{ PHASE_NONE,     smtp_step_ehlo_first,  SMTP_ALWAYS,          0 },
-	{ PHASE_NONE,     smtp_step_expect,      SMTP_IF_EXPECT,       0 },
 	{ PHASE_POSTURE,  smtp_step_require_tls, SMTP_IF_REQUIRE_TLS,  1 },
 	{ PHASE_STARTTLS, smtp_step_starttls,    SMTP_IF_STARTTLS,     0 },
 	{ PHASE_RELAY,    smtp_step_relay,       SMTP_IF_RELAY_TEST,   0 },
 	{ PHASE_NONE,     smtp_step_require_ext, SMTP_IF_REQUIRE_EXT,  0 },
+	{ PHASE_NONE,     smtp_step_auth_posture, SMTP_IF_AUTH_POSTURE, 0 },
 	{ PHASE_AUTH,     smtp_step_auth,        SMTP_IF_AUTH,         0 },
 	{ PHASE_COMMANDS, smtp_step_commands,    SMTP_IF_COMMANDS,     0 },
 	{ PHASE_MAIL,     smtp_step_envelope,    SMTP_IF_RCPT,         0 },
@@ -612,8 +557,8 @@ smtp_wanted(const void *ctx, int when)
 	const struct smtp_check *s = ctx;
 
 	switch ((enum smtp_when)when) {
-	case SMTP_IF_EXPECT:
-		return s->cfg->expect != NULL;
+	case SMTP_IF_SEND:
+		return s->cfg->tc.send != NULL;
 	case SMTP_IF_REQUIRE_TLS:
 		return s->p.cfg->require_tls != 0;
 	case SMTP_IF_STARTTLS:
@@ -626,6 +571,8 @@ smtp_wanted(const void *ctx, int when)
 		return s->p.cfg->want_login != 0;
 	case SMTP_IF_COMMANDS:
 		return s->cfg->ncmds > 0;
+	case SMTP_IF_AUTH_POSTURE:
+		return s->p.cfg->require_auth != NULL || s->p.cfg->forbid_auth != NULL;
 	case SMTP_IF_RCPT:
 		return s->cfg->nrcpt > 0;
 	case SMTP_IF_DATA:
@@ -655,8 +602,8 @@ smtp_session(struct smtp_check *s)
 		rc = session_run(smtp_steps, sizeof(smtp_steps) / sizeof(smtp_steps[0]),
 		    s, smtp_wanted, &s->stop, &s->p.phases, &e);
 	s->failed = rc < 0 ? e.kind : ERR_NONE;
-	if (rc < 0)
-		plugin_fail(&s->p, &e);
+	if (rc < 0)   /* -r/--refuse: the state of a refused connection */
+		textcheck_fail(&s->cfg->tc, &s->p, &e);
 	if (s->p.connected && (rc == 0 || e.kind == ERR_REJECTED ||
 	    e.kind == ERR_MISSING_FEATURE)) {
 		struct err qe;
@@ -684,7 +631,7 @@ smtp_session(struct smtp_check *s)
 	if (rc == 0)
 		smtp_summary(s);
 	if (s->p.connected) {
-		if (s->banner[0])
+		if (s->banner[0] && !s->cfg->tc.jail)
 			result_detail(&s->p.res, "banner: %s", s->banner);
 		if (!s->used_helo && s->ext.kw.n > 0) {
 			struct sbuf x;

@@ -27,9 +27,11 @@
 #include "mtasts.h"
 #include "net.h"
 #include "plugin.h"
+#include "sasl.h"
 #include "sbuf.h"
 #include "smtp.h"
 #include "smtp_msg.h"
+#include "textcheck.h"
 
 #define SMTP_RCPT_MAX 100
 #define SMTP_HEADERS_MAX 32
@@ -59,8 +61,9 @@ struct smtp_message {
 struct smtp_config {
 	struct plugin_config pc;   /* first: the option handler gets &pc's ctx */
 	const char *helo;
-	const char *expect;
+	struct textcheck tc;       /* -e, --send, --quit, -M, ... (check_tcp's) */
 	const char *from;
+	char from_buf[320];         /* -f '<ADDR>' without its brackets */
 	const char *rcpt[SMTP_RCPT_MAX];
 	int nrcpt;
 	int no_data;
@@ -68,7 +71,8 @@ struct smtp_config {
 	int nheaders;
 	const char *body_file;
 	long size;
-	const char *authtype;
+	enum sasl_mech authmech;   /* -A, or SASL_NONE: the default */
+	int auth_auto;             /* -A auto: the strongest offered */
 	int no_pipelining;
 	const char *require_ext;
 	struct smtp_expect expects[SMTP_EXPECT_MAX];
@@ -112,7 +116,7 @@ struct smtp_check {
 	int greeted;               /* the banner (greeting) was read */
 	struct smtp_ext ext;
 	int used_helo;
-	struct sbuf seen;          /* banner + EHLO text, for --expect */
+	struct sbuf seen;          /* the banner's first line, code included, for -e */
 	int rcpt_ok;               /* recipients accepted */
 	unsigned char rcpt_acc[SMTP_RCPT_MAX];   /* which of them (LMTP's replies) */
 	int pending;               /* pipelined replies not read yet */
@@ -142,6 +146,10 @@ int smtp_cmd(struct smtp_check *s, const char *cmd, struct err *e);
 
 /* session.c */
 int smtp_session(struct smtp_check *s);
+
+/* auth.c */
+int smtp_step_auth(void *ctx, struct err *e);
+int smtp_step_auth_posture(void *ctx, struct err *e);
 
 /* probes.c */
 int smtp_step_posture(struct smtp_check *s, struct err *e);

@@ -24,7 +24,7 @@ FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/lib $(AM_CPPFLAGS) \
 	$(OPENSSL_CFLAGS) $(LDNS_CFLAGS)
 # Sources of the loadable modules (lib/ext.h) linked into the fuzzers; the
 # module glue (lib/ext.c, lib/ext_*.c) is left out.
-FUZZ_EXTRA_SRCS = lib/tls.c $(DNS_SRCS)
+FUZZ_EXTRA_SRCS = lib/tls.c lib/tls_store.c lib/tls_crypto.c $(DNS_SRCS)
 FUZZ_LINK = $(OPENSSL_LIBS) $(LDNS_LIBS) $(LIBS) -lm
 FUZZ_LIB = tests/fuzz/libmailprobe-fuzz.a
 FUZZ_DEPS = $(FUZZ_LIB) tests/fuzz/fuzz_common.h
@@ -40,7 +40,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_dns \
 	tests/fuzz/fuzz_mtasts \
 	tests/fuzz/fuzz_received \
-	tests/fuzz/fuzz_authres
+	tests/fuzz/fuzz_authres \
+	tests/fuzz/fuzz_sasl
 
 # Compile and link one target: $(FUZZ_BUILD) -o $@ SOURCE
 FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN)

@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 
 #ifndef MSG_NOSIGNAL
@@ -848,6 +849,138 @@ static void sc_slowreply(struct client *c)
 	session(c, &s);
 }
 
+/*
+ * SMTP AUTH faults, with EHLO offering AUTH SCRAM-SHA-256 SCRAM-SHA-1 LOGIN CRAM-MD5 PLAIN
+ * XOAUTH2. ARG:
+ *   scram-badsig  a SCRAM exchange (the client's nonce extended) whose server signature is wrong
+ *   scram-nosig   the same, but 235 right after the client's proof, without a signature
+ *   endless       334 after every line of the client, forever
+ *   badb64        a challenge that is not base64
+ *   huge          a challenge line of 100 KB
+ *   oauth-error   a token refused: its JSON status as a challenge, then 535
+ * A "*" (the client cancels) is answered 501.
+ */
+static void sasl_b64(const unsigned char *in, size_t n, char *out)
+{
+	EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+}
+
+static void sasl_fault(struct client *c, const char *line)
+{
+	const char *mode = c->arg ? c->arg : "";
+	char msg[1024], enc[2048], rep[2200];
+	unsigned char dec[1024];
+	const char *sp = strchr(line + 5, ' '), *r;
+	int n = 0, i;
+
+	if (strcmp(mode, "endless") == 0) {
+		for (i = 0; i < 1000; i++) {
+			if (send_reply(c, "334 VXNlcm5hbWU6", NULL) < 0 || read_line(c, msg, sizeof msg) < 0)
+				return;
+		}
+		return;
+	}
+	if (strcmp(mode, "badb64") == 0) {
+		send_reply(c, "334 !!!this is not base64!!!", NULL);
+		return;
+	}
+	if (strcmp(mode, "oauth-error") == 0) {
+		/* {"status":"invalid_token","schemes":"bearer","scope":"mail"} */
+		if (send_reply(c, "334 eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIiwic2NoZW1lcyI6ImJlYXJlciIs"
+		    "InNjb3BlIjoibWFpbCJ9", NULL) == 0 && read_line(c, msg, sizeof msg) >= 0)
+			send_reply(c, "535 5.7.8 Username and Password not accepted", NULL);
+		return;
+	}
+	if (strcmp(mode, "huge") == 0) {
+		static char big[100 * 1024 + 8];
+
+		memcpy(big, "334 ", 4);
+		memset(big + 4, 'A', sizeof big - 5);
+		send_reply(c, big, NULL);
+		return;
+	}
+	/* SCRAM: the client-first-message is the initial response */
+	if (sp)
+		n = EVP_DecodeBlock(dec, (const unsigned char *)sp + 1, (int)strlen(sp + 1));
+	if (n <= 0) {
+		send_reply(c, "501 5.5.2 no initial response", NULL);
+		return;
+	}
+	dec[n] = '\0';
+	r = strstr((const char *)dec, "r=");
+	if (r == NULL) {
+		send_reply(c, "501 5.5.2 no nonce", NULL);
+		return;
+	}
+	snprintf(msg, sizeof msg, "r=%.100sfakesrv,s=QSXCR+Q6sek8bf92,i=4096", r + 2);
+	sasl_b64((const unsigned char *)msg, strlen(msg), enc);
+	snprintf(rep, sizeof rep, "334 %s", enc);
+	if (send_reply(c, rep, NULL) < 0 || read_line(c, msg, sizeof msg) < 0)
+		return;
+	logmsg("C: %s", msg);
+	if (strcmp(mode, "scram-nosig") == 0) {
+		send_reply(c, "235 2.7.0 Authentication successful", NULL);
+		return;
+	}
+	/* 32 zero bytes: not the signature of this exchange */
+	send_reply(c, "334 dj1BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBPQ==", NULL);
+}
+
+static void sc_sasl(struct client *c)
+{
+	char line[LINE_MAX_LEN], tag[64], verb[32];
+
+	if (send_reply(c, texts[proto].greeting, NULL) < 0)
+		return;
+	while (read_line(c, line, sizeof line) >= 0) {
+		logmsg("C: %s", line);
+		split_command(line, tag, sizeof tag, verb, sizeof verb);
+		if (strcasecmp(verb, "EHLO") == 0) {
+			if (send_reply(c, "250-fakesrv.test greets you\n250-AUTH SCRAM-SHA-256 SCRAM-SHA-1 LOGIN "
+			    "CRAM-MD5 PLAIN XOAUTH2\n250 ENHANCEDSTATUSCODES", NULL) < 0)
+				return;
+		} else if (strcasecmp(verb, "AUTH") == 0) {
+			sasl_fault(c, line);
+		} else if (strcmp(line, "*") == 0) {
+			if (send_reply(c, "501 5.7.0 Authentication aborted", NULL) < 0)
+				return;
+		} else if (answer(c, verb, tag)) {
+			return;
+		}
+	}
+}
+
+/*
+ * An OAuth 2.0 token introspection endpoint for Dovecot's oauth2 passdb (introspection_mode = get,
+ * introspection_url = http://ADDR:PORT/introspect?access_token=): a token that begins with "good-"
+ * is active and belongs to user ARG; any other is not active, as an expired one is.
+ */
+static void sc_introspect(struct client *c)
+{
+	char line[LINE_MAX_LEN], body[512], head[256];
+	const char *t;
+	int good;
+	long n;
+
+	if (read_line(c, line, sizeof line) < 0)
+		return;
+	logmsg("C: %s", line);
+	t = strstr(line, "access_token=");
+	good = t && strncmp(t + 13, "good-", 5) == 0;
+	while ((n = read_line(c, head, sizeof head)) > 0)
+		;
+	if (n < 0)
+		return;
+	if (good)
+		snprintf(body, sizeof body, "{\"active\":true,\"username\":\"%s\"}", c->arg);
+	else
+		snprintf(body, sizeof body, "{\"active\":false}");
+	snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", strlen(body));
+	if (send_str(c, head) == 0)
+		send_str(c, body);
+}
+
 /* ARG is AT=TEXT: TEXT instead of the reply at AT, then close (421, * BYE). */
 static void sc_replyclose(struct client *c)
 {
@@ -1350,6 +1483,8 @@ static const struct scenario scenarios[] = {
 	{ "reply",   1, sc_reply,   "AT=TEXT: TEXT instead of the reply at AT, go on" },
 	{ "replyclose", 1, sc_replyclose, "AT=TEXT: TEXT instead of the reply at AT, then close" },
 	{ "slowreply", 1, sc_slowreply, "AT=MS: the reply at AT after MS ms, go on" },
+	{ "introspect", 1, sc_introspect, "USER: an OAuth token introspection endpoint (good-* tokens)" },
+	{ "sasl",    1, sc_sasl,    "SMTP AUTH faults: scram-badsig|scram-nosig|endless|badb64|huge|oauth-error" },
 	{ "starttls", 1, sc_starttls, "STARTTLS/STLS go-ahead, then plain|inject|stall" },
 	{ "hello_stall", 0, sc_hello_stall, "implicit TLS: read the ClientHello, never answer" },
 	{ "tlschain", 1, sc_tlschain, "implicit TLS with DIR/key.pem and DIR/chain.pem, a session" },

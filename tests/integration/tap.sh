@@ -28,6 +28,18 @@
 : "${PLUGINDIR:=$top_builddir/plugins}"
 : "${FAKESRV:=$top_builddir/tests/hostile/fakesrv}"
 
+# The suite must not depend on the caller's environment (issue 16): a shell that loaded a lab's env
+# file (SSL_CERT_FILE pointing at a CA since removed), an admin's OpenSSL or Nagios settings, a
+# resolver option or a locale would change what the plugins trust, read and print. Cleared here
+# (and in the Makefile's AM_TESTS_ENVIRONMENT); a test that wants one sets it for one run.
+unset SSL_CERT_FILE SSL_CERT_DIR OPENSSL_CONF OPENSSL_MODULES OPENSSL_ENGINES MP_CONFIG_FILE \
+	LOCALDOMAIN RES_OPTIONS HOSTALIASES LANGUAGE LC_CTYPE LC_MESSAGES
+for tap_v in $(compgen -e); do
+	case $tap_v in NAGIOS_* | ICINGA_*) unset "$tap_v" ;; esac
+done
+unset tap_v
+export LC_ALL=C LANG=C
+
 if ! declare -F lab_init >/dev/null; then
 	# shellcheck source=../lab/lab.sh
 	. "$top_srcdir/tests/lab/lab.sh"
@@ -46,6 +58,9 @@ FAKE_PID=
 # run_plugin isolates DNS (lab_resolv_isolated) unless RUN_ISOLATED=0; "auto": when it works.
 : "${RUN_ISOLATED:=auto}"
 TAP_ISOLATION=
+# The trust store is pinned: a test that wants one sets these itself (trust_store.test); the
+# caller's (e.g. a sourced lab env file, which sets SSL_CERT_FILE) must not decide a verdict.
+unset SSL_CERT_FILE SSL_CERT_DIR
 
 plan() {
 	TAP_PLANNED=$1

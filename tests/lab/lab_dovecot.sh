@@ -40,6 +40,10 @@ lab_loopback_net8() {
 # auth: passdb passwd-file with
 #   LAB_USER=probe@lab.test / LAB_PASS, LAB_USER2=probe2@lab.test / LAB_PASS2 (random per lab)
 # mail in the Maildirs Postfix delivers to ($LAB_MAIL_DIR/USER, uid nobody), good certificate.
+# SASL mechanisms: LAB_DOVECOT_AUTH_MECHS (default "plain login"; the passwords are stored in the
+# clear, so "cram-md5 scram-sha-1 scram-sha-256" work too), for IMAP, POP3 and Postfix's AUTH.
+# With LAB_DOVECOT_OAUTH2_URL (an introspection URL ending in "access_token=") an oauth2 passdb
+# checks the tokens of "xoauth2 oauthbearer" (add them to LAB_DOVECOT_AUTH_MECHS).
 # Ports (every address below): LAB_IMAP_PORT (STARTTLS offered), LAB_IMAPS_PORT, LAB_POP3_PORT
 # (STLS offered), LAB_POP3S_PORT.
 # Addresses: 127.0.0.1 ($LAB_ADDR) counts as a secured connection for Dovecot (local = remote
@@ -56,7 +60,9 @@ lab_loopback_net8() {
 # LMTP (RFC 2033), when dovecot-lmtpd is installed (else LAB_LMTP_PORT is empty): LAB_LMTP_PORT on
 # $LAB_ADDR, plaintext, delivering to the same Maildirs; LAB_LMTP_FULL_USER=full@lab.test is a
 # mailbox known to LMTP only whose quota is 1 KB, so a larger message is refused for it after the
-# final dot (552 5.2.2) while the other recipients take it.
+# final dot (552 5.2.2) while the other recipients take it. The same LMTP service also listens on
+# the unix socket LAB_LMTP_SOCKET ($LAB_DOVECOT_DIR/lmtp.sock, mode 0666), as a local MTA reaches
+# it (check_smtp -H /path -L).
 # Sieve (RFC 5228), when dovecot-sieve is installed too (else LAB_SIEVE is empty): LMTP deliveries
 # run the user's ~/.dovecot.sieve (home: $LAB_MAIL_DIR/USER, the Maildir itself).
 lab_dovecot_start() {
@@ -97,12 +103,14 @@ lab_dovecot_launch() {
 	lab_free_ports LAB_IMAP_PORT LAB_IMAPS_PORT LAB_POP3_PORT LAB_POP3S_PORT || return 1
 	LAB_LMTP_PORT=
 	LAB_LMTP_FULL_USER=
+	LAB_LMTP_SOCKET=
 	if [ -x /usr/lib/dovecot/lmtp ]; then
 		lab_free_ports LAB_LMTP_PORT || return 1
 		LAB_LMTP_FULL_USER=full@$LAB_DOMAIN
+		LAB_LMTP_SOCKET=$d/lmtp.sock
 		protocols+=' lmtp'
 	fi
-	export LAB_LMTP_PORT LAB_LMTP_FULL_USER
+	export LAB_LMTP_PORT LAB_LMTP_FULL_USER LAB_LMTP_SOCKET
 	addrs=$LAB_ADDR
 	LAB_DOVECOT_REMOTE_ADDR=
 	LAB_DOVECOT_EXPIRING_ADDR=
@@ -150,7 +158,7 @@ first_valid_uid = 1
 mail_uid = $uid
 mail_gid = $gid
 mail_location = maildir:$LAB_MAIL_DIR/%n
-auth_mechanisms = plain login
+auth_mechanisms = ${LAB_DOVECOT_AUTH_MECHS:-plain login}
 disable_plaintext_auth = yes
 auth_cache_size = 0
 # A failed login answers at once (the default waits 2 s: tests of wrong passwords stay fast).
@@ -208,6 +216,27 @@ service lmtp {
     address = $LAB_ADDR
     port = $LAB_LMTP_PORT
   }
+  unix_listener $LAB_LMTP_SOCKET {
+    mode = 0666
+  }
+}
+EOF
+	fi
+	if [ -n "${LAB_DOVECOT_OAUTH2_URL:-}" ]; then
+		# OAuth 2.0 tokens (XOAUTH2, OAUTHBEARER) checked against this introspection URL
+		cat >"$d/oauth2.conf.ext" <<EOF
+introspection_mode = get
+introspection_url = $LAB_DOVECOT_OAUTH2_URL
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+EOF
+		cat >>"$conf" <<EOF
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $d/oauth2.conf.ext
 }
 EOF
 	fi

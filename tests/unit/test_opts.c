@@ -20,7 +20,10 @@
 enum {
 	OPT_NODATA = OPT_LONG_BASE,
 	OPT_RCPT,
-	OPT_SNI
+	OPT_SNI,
+	OPT_STARTTLS,
+	OPT_SSL,
+	OPT_PROXY
 };
 
 static const struct opt_spec test_table[] = {
@@ -36,9 +39,27 @@ static const struct opt_spec test_table[] = {
 };
 static const struct opt_spec *const test_tables[] = { test_table, NULL };
 
+/* check_tcp's letters before check_smtp's (lib/opts.h OPT_SHORT): -S is
+ * --ssl, -r --proxy's value must be one of v1|v2 to be taken from the
+ * next word; the second table's -s, -S and -H keep their long names only */
+static const struct opt_spec letters_tcp[] = {
+	{ OPT_SHORT('S', OPT_SSL), "ssl", no_argument, NULL, "Implicit TLS." },
+	{ OPT_STARTTLS, "starttls", no_argument, NULL, "STARTTLS." },
+	{ OPT_SHORT('r', OPT_PROXY), "proxy", optional_argument, "v1|v2", "PROXY." },
+	OPT_END
+};
+static const struct opt_spec letters_smtp[] = {
+	{ OPT_SHORT('S', OPT_STARTTLS), "starttls2", no_argument, NULL, "STARTTLS." },
+	{ 'H', "hostname", required_argument, "HOST", "Host to check." },
+	{ 'v', "verbose", no_argument, NULL, "More output." },
+	OPT_END
+};
+static const struct opt_spec *const letter_tables[] = { letters_tcp, letters_smtp, NULL };
+
 struct seen {
 	struct sbuf log;   /* "id:arg " per call */
 	int refuse;        /* id to refuse */
+	int positional;    /* take words that are no option (OPT_ARG, logged "@") */
 };
 
 static int
@@ -48,7 +69,11 @@ handler(void *ctx, int id, const char *arg, struct err *e)
 
 	if (id == s->refuse)
 		return err_set(e, ERR_USAGE, "refused option %d", id);
-	if (id < OPT_LONG_BASE)
+	if (id == OPT_ARG && !s->positional)
+		return err_set(e, ERR_USAGE, "unexpected argument '%s'", arg);
+	if (id == OPT_ARG)
+		sbuf_add(&s->log, "@");
+	else if (id < OPT_LONG_BASE)
 		sbuf_printf(&s->log, "%c", id);
 	else
 		sbuf_printf(&s->log, "#%d", id - OPT_LONG_BASE);
@@ -74,7 +99,8 @@ getopt_forget(void)
 /* Parse a space-separated command line (no quoting; "_" stands for a
  * blank inside an argument). */
 static int
-parse_line(const char *line, struct seen *s, struct err *e)
+parse_line_with(const struct opt_spec *const *tables, const char *line,
+    struct seen *s, struct err *e)
 {
 	char copy[512], *argv[32], *tok, *save = NULL;
 	int argc = 0;
@@ -92,7 +118,13 @@ parse_line(const char *line, struct seen *s, struct err *e)
 	sbuf_reset(&s->log);
 	err_clear(e);
 	getopt_forget();
-	return opts_parse(argc, argv, test_tables, handler, s, e);
+	return opts_parse(argc, argv, tables, handler, s, e);
+}
+
+static int
+parse_line(const char *line, struct seen *s, struct err *e)
+{
+	return parse_line_with(test_tables, line, s, e);
 }
 
 static void
@@ -206,6 +238,60 @@ test_opts(void)
 		    "help: long-only option without a short letter");
 		sbuf_free(&help);
 	}
+	sbuf_free(&s.log);
+}
+
+/* Positional words, letters that are data of the table, and an optional
+ * argument from the next word. */
+static void
+test_opts_letters(void)
+{
+	static const struct {
+		const struct opt_spec *const *tables;
+		int positional;
+		const char *line;
+		const char *log;
+	} good[] = {
+		{ test_tables, 1, "h", "@=h " },
+		{ test_tables, 1, "h -p 25 -v", "p=25 v=(null) @=h " },
+		{ test_tables, 1, "-p 25 h", "p=25 @=h " },
+		{ test_tables, 1, "-H x -- -y", "H=x @=-y " },
+		{ letter_tables, 0, "-S", "#4=(null) " },
+		{ letter_tables, 0, "--ssl --starttls --starttls2", "#4=(null) #3=(null) #3=(null) " },
+		{ letter_tables, 0, "-r v2", "#5=v2 " },
+		{ letter_tables, 0, "-rv1", "#5=v1 " },
+		{ letter_tables, 0, "--proxy v2", "#5=v2 " },
+		{ letter_tables, 1, "-r host", "#5=(null) @=host " },
+		{ letter_tables, 1, "-r -H h", "#5=(null) H=h " },
+		{ letter_tables, 0, "--hostname h -v", "H=h v=(null) " },
+	};
+	struct seen s;
+	struct sbuf help;
+	struct err e;
+	size_t i;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	sbuf_init(&s.log);
+	s.refuse = -1;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		s.positional = good[i].positional;
+		rc = parse_line_with(good[i].tables, good[i].line, &s, &e);
+		if (!is_int(rc, 0, "letters: '%s' succeeds", good[i].line))
+			diag("error: %s", e.msg);
+		is_str(sbuf_str(&s.log), good[i].log, "letters: '%s' handler calls",
+		    good[i].line);
+	}
+	s.positional = 0;
+	rc = parse_line_with(letter_tables, "-r v3", &s, &e);
+	ok(rc == -1 && strstr(e.msg, "v3") != NULL, "letters: '-r v3': v3 is no "
+	    "alternative of v1|v2, so a stray word: %s", e.msg);
+	sbuf_init(&help);
+	opts_help(&help, letter_tables);
+	ok(strstr(sbuf_str(&help), " -S, --ssl\n") != NULL, "letters: help gives -S to --ssl");
+	ok(strstr(sbuf_str(&help), "     --starttls2\n") != NULL,
+	    "letters: help shows --starttls2 without the letter -S it lost");
+	sbuf_free(&help);
 	sbuf_free(&s.log);
 }
 
@@ -424,6 +510,7 @@ int
 main(void)
 {
 	test_opts();
+	test_opts_letters();
 	test_opts_reparse();
 	test_opts_values();
 	test_opts_files();
