@@ -315,6 +315,30 @@ s=$("$RUNSTAT" "$S" --mx slowmx.lab.test --all-mx --dns-server "127.0.0.1:$LAB_D
 read -r w _ <<<"$s"
 rows+=("$(printf '| --all-mx, 2 MX hosts greeting after 300 ms | %.1f ms wall | | | | < 450 ms |' "$(awk -v x="$w" 'BEGIN{print x/1000}')")")
 
+# a local round trip (--fetch, issue 18): SMTP accepted, Postfix delivers to the Maildir, Dovecot's
+# IDLE wakes the check; against the floor of its parts run alone: the SMTP transaction and an
+# IMAP login (the delivery itself, Postfix's queue manager and virtual(8), is the rest)
+fauth=$LAB_DIR/bench-fetch.auth
+( umask 077; printf 'password=%s\n' "$LAB_PASS" >"$fauth" )
+iauth=$LAB_DIR/bench-imap.auth
+( umask 077; printf 'user=%s\npassword=%s\n' "$LAB_USER" "$LAB_PASS" >"$iauth" )
+rt=() st=() it=()
+for ((i = 0; i < RUNS; i++)); do
+	s=$("$RUNSTAT" "$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -f probe@lab.test --rcpt probe@lab.test \
+		--fetch "imap://probe%40lab.test@$H:$LAB_IMAP_PORT" --fetch-authfile "$fauth" \
+		--allow-plaintext-auth 2>&1 >/dev/null); read -r w _ <<<"$s"; rt+=("$w")
+	s=$("$RUNSTAT" "$S" -H $H -p "$LAB_SMTP_PORT" -F probe.lab.test -f probe@lab.test --rcpt probe@lab.test \
+		2>&1 >/dev/null); read -r w _ <<<"$s"; st+=("$w")
+	s=$("$RUNSTAT" "$I" -H $H -p "$LAB_IMAP_PORT" --authfile "$iauth" --allow-plaintext-auth \
+		2>&1 >/dev/null); read -r w _ <<<"$s"; it+=("$w")
+done
+mrt=$(printf '%s\n' "${rt[@]}" | median); mst=$(printf '%s\n' "${st[@]}" | median)
+mit=$(printf '%s\n' "${it[@]}" | median)
+rows+=("$(printf '| local round trip: --fetch imap:// (IDLE) | %.1f ms wall (floor %.1f: SMTP transaction %.1f + IMAP login %.1f; %s) | | | | - |' \
+	"$(awk -v x="$mrt" 'BEGIN{print x/1000}')" "$(awk -v a="$mst" -v b="$mit" 'BEGIN{print (a+b)/1000}')" \
+	"$(awk -v x="$mst" 'BEGIN{print x/1000}')" "$(awk -v x="$mit" 'BEGIN{print x/1000}')" \
+	"$(ratio "$mrt" "$((${mst%.*} + ${mit%.*}))")x the floor")")
+
 {
 	echo "# mailprobe benchmark"
 	echo

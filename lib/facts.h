@@ -11,10 +11,12 @@
 #ifndef MP_FACTS_H
 #define MP_FACTS_H
 
+#include "authres.h"
 #include "dns.h"
 #include "err.h"
 #include "mtasts.h"
 #include "net.h"
+#include "received.h"
 #include "result.h"
 #include "tls.h"
 
@@ -95,6 +97,22 @@ struct fact_addrs {
 
 /* "RSA", "ECDSA", "EdDSA" for a TLS_KEY_* (static). */
 const char *facts_key_name(int key);
+
+/* --fetch: the round trip of the message (check_smtp_tx). */
+struct fact_fetch {
+	char url[512];             /* the --fetch URL (no password in it) */
+	int found;                 /* the message was seen before the deadline */
+	int junk;                  /* in the \Junk folder */
+	int deleted;               /* the probe was removed */
+	int stale;                 /* probes of earlier runs removed */
+	char folder[256];          /* where it was seen (IMAP), or "" */
+	double delivery;           /* seconds from the DATA reply to seen (found) */
+	struct received_path path; /* its Received: fields (found) */
+	int auth_checked;          /* --expect-auth-results: 1 when a field of the
+	                            * --auth-serv-id was read into auth */
+	int auth_ok;               /* its results were as expected */
+	struct authres auth;
+};
 
 /* Append the facts R points to (its TLS session and certificate, TLS-RPT
  * record, MTA-STS record and policy) to OUT as lines of long output, each

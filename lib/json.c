@@ -16,6 +16,7 @@ static void json_sts(struct sbuf *j, const struct fact_sts *sts);
 static void json_mx(struct sbuf *j, const struct fact_mx *m);
 static void json_certs(struct sbuf *j, const struct fact_certs *fc);
 static void json_addrs(struct sbuf *j, const struct fact_addrs *fa);
+static void json_fetch(struct sbuf *j, const struct fact_fetch *f);
 
 static const char *
 json_bool(int v)
@@ -149,6 +150,8 @@ json_facts(struct sbuf *j, const struct result *r)
 		json_certs(j, r->certs);
 	if (r->addrs)
 		json_addrs(j, r->addrs);
+	if (r->fetch)
+		json_fetch(j, r->fetch);
 }
 
 /* "addresses": --all-addresses, each address with its own verdict. */
@@ -201,6 +204,56 @@ json_certs(struct sbuf *j, const struct fact_certs *fc)
 		sbuf_addc(j, '}');
 	}
 	sbuf_addc(j, ']');
+}
+
+/* "fetch":{"url", "found", "folder", "junk", "delivery", "deleted",
+ * "stale", "hops":[{"from", "by", "with", "tls", "tls_version"}],
+ * "auth_results":{"serv_id", "ok", "methods":{"spf":"pass", ...}}} */
+static void
+json_fetch(struct sbuf *j, const struct fact_fetch *f)
+{
+	int i;
+
+	sbuf_add(j, ",\"fetch\":{\"url\":");
+	sbuf_json_str(j, f->url);
+	sbuf_printf(j, ",\"found\":%s", json_bool(f->found));
+	if (!f->found) {
+		sbuf_addc(j, '}');
+		return;
+	}
+	sbuf_add(j, ",\"folder\":");
+	sbuf_json_str(j, f->folder);
+	sbuf_printf(j, ",\"junk\":%s,\"delivery\":%.6f,\"deleted\":%s,\"stale\":%d,"
+	    "\"hops\":[", json_bool(f->junk), f->delivery, json_bool(f->deleted), f->stale);
+	/* the first hop first, as the long output lists them */
+	for (i = f->path.n - 1; i >= 0; i--) {
+		const struct received_hop *h = &f->path.hop[i];
+
+		sbuf_add(j, i == f->path.n - 1 ? "{\"from\":" : ",{\"from\":");
+		sbuf_json_str(j, h->from);
+		sbuf_add(j, ",\"by\":");
+		sbuf_json_str(j, h->by);
+		sbuf_add(j, ",\"with\":");
+		sbuf_json_str(j, h->with);
+		sbuf_printf(j, ",\"tls\":%s,\"tls_version\":",
+		    h->tls == RECEIVED_TLS_YES ? "true" : h->tls == RECEIVED_TLS_NO ? "false" : "null");
+		sbuf_json_str(j, h->tls_version);
+		sbuf_addc(j, '}');
+	}
+	sbuf_addc(j, ']');
+	if (f->auth_checked) {
+		sbuf_add(j, ",\"auth_results\":{\"serv_id\":");
+		sbuf_json_str(j, f->auth.serv_id);
+		sbuf_printf(j, ",\"ok\":%s,\"methods\":{", json_bool(f->auth_ok));
+		for (i = 0; i < f->auth.n; i++) {
+			sbuf_add(j, i ? "," : "");
+			sbuf_json_str(j, f->auth.m[i].method);
+			sbuf_addc(j, ':');
+			sbuf_json_str(j, f->auth.m[i].result);
+		}
+		sbuf_add(j, "}}");
+	}
+	sbuf_addc(j, '}');
 }
 
 /* "tls_rpt":{"valid", "rua"} */

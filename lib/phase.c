@@ -42,6 +42,7 @@ static const struct {
 	[PHASE_PROBE_TLS10] = { "probe_tls10", 0 },
 	[PHASE_PROBE_TLS11] = { "probe_tls11", 0 },
 	[PHASE_PROBE_WEAK] = { "probe_weak", 0 },
+	[PHASE_DELIVERY]   = { "delivery",   0 },
 };
 
 const char *
@@ -116,6 +117,17 @@ phase_skip(struct phase_set *ps, enum phase_id id)
 	phase_end(ps);
 	if (i >= 0)
 		ps->p[i].ran = 1;
+}
+
+void
+phase_add(struct phase_set *ps, enum phase_id id, double secs)
+{
+	int i = phase_pos(ps, id);
+
+	if (i < 0)
+		return;
+	ps->p[i].ran = 1;
+	ps->p[i].secs += secs;
 }
 
 double

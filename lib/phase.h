@@ -48,6 +48,7 @@ enum phase_id {
 	PHASE_PROBE_TLS10,    /* --forbid-tls=1.0: a TLS 1.0 handshake */
 	PHASE_PROBE_TLS11,    /* --forbid-tls=1.1 */
 	PHASE_PROBE_WEAK,     /* --forbid-cipher=weak */
+	PHASE_DELIVERY,       /* --fetch: from the 2xx after DATA to the message seen */
 	PHASE_COUNT           /* not a phase: the number of them */
 };
 
@@ -100,6 +101,11 @@ void phase_end(struct phase_set *ps);
  * done by an earlier step, e.g. capabilities read from the greeting), so
  * that the perfdata labels stay the same from run to run. */
 void phase_skip(struct phase_set *ps, enum phase_id id);
+
+/* Record SECS more for phase ID without touching the running phase: a
+ * span measured apart from the step clock (--fetch's delivery, from the
+ * DATA reply to the message seen). A phase PS does not declare is ignored. */
+void phase_add(struct phase_set *ps, enum phase_id id, double secs);
 
 /* Seconds spent in the running phase so far (0 when none). */
 double phase_running_secs(const struct phase_set *ps);

@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
 	build-essential autoconf automake libtool pkg-config make
 	libssl-dev libldns-dev ldnsutils openssl ca-certificates
-	postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd nsd unbound nginx-light
+	postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-sieve nsd unbound nginx-light
 	iproute2 util-linux procps valgrind python3
 	# the test suite's other tools: fuzzing, static analysis, the real
 	# monitoring daemons and the Debian package build

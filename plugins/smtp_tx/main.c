@@ -92,6 +92,8 @@ smtp_check_fini(struct smtp_check *s)
 {
 	sbuf_free(&s->seen);
 	sbuf_free(&s->own.text);
+	free(s->fetch_fact);
+	s->fetch_fact = NULL;
 }
 
 void
@@ -144,6 +146,8 @@ smtp_validate(struct smtp_config *c, struct err *e)
 		c->pc.starttls = 1;
 	}
 	if (plugin_validate(&c->pc, 465, e) < 0 || smtp_addresses_validate(c, e) < 0)
+		return -1;
+	if (smtp_fetch_validate(c, e) < 0)
 		return -1;
 	if ((c->authmech || c->auth_auto) && !c->pc.authuser)
 		return err_set(e, ERR_USAGE, "-A needs a user (-U) and a password or token");
@@ -201,13 +205,14 @@ main(int argc, char **argv)
 		smtp_run_repeat(s);
 	} else if (cfg.pc.all_addresses) {
 		smtp_run_addresses(s);
-	} else {
-		smtp_session(s);
+	} else if (smtp_session(s) == 0 && cfg.fetch.url_arg && s->accepted_us) {
+		smtp_fetch(s);
 	}
 	rc = plugin_finish(&s->p);
 	smtp_check_fini(s);
 	textcheck_free(&cfg.tc);
 	sbuf_free(&cfg.msg.text);
+	smtp_fetch_free(&cfg.fetch);
 	plugin_config_free(&cfg.pc);
 	return rc;
 }

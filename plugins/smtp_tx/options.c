@@ -38,7 +38,8 @@ const enum phase_id smtp_phases[] = {
 	PHASE_POSTURE, PHASE_STARTTLS, PHASE_RELAY, PHASE_AUTH, PHASE_COMMANDS,
 	PHASE_MAIL, PHASE_RCPT, PHASE_DATA, PHASE_DATASENT, PHASE_QUIT,
 	PHASE_MTA_STS, PHASE_PROBE_RSA, PHASE_PROBE_ECDSA, PHASE_PROBE_EDDSA,
-	PHASE_PROBE_TLS10, PHASE_PROBE_TLS11, PHASE_PROBE_WEAK, PHASE_NONE
+	PHASE_PROBE_TLS10, PHASE_PROBE_TLS11, PHASE_PROBE_WEAK, PHASE_DELIVERY,
+	PHASE_NONE
 };
 
 
@@ -127,6 +128,51 @@ static const struct opt_spec smtp_opts[] = {
 	  "With --mx: the domain must publish an SMTP TLS Reporting record "
 	  "(RFC 8460): _smtp._tls.DOMAIN TXT \"v=TLSRPTv1; rua=...\" with mailto: "
 	  "or https: URIs. Missing or malformed is WARNING." },
+	{ FETCH_OPT_URL, "fetch", required_argument, "URL",
+	  "Round trip: after the message is accepted, fetch it back from the "
+	  "mailbox of --rcpt: imap://USER@HOST[:PORT][/FOLDER] (default INBOX), "
+	  "imaps://..., pop3://USER@HOST[:PORT] or pop3s://... (USER %-encoded: "
+	  "probe%40example.org). IMAP searches the folder for the probe's token "
+	  "(UID SEARCH HEADER), and the \\Junk folder too when the server has "
+	  "SPECIAL-USE (RFC 6154); it waits with IDLE when offered, else polls. "
+	  "POP3 looks at new messages only (UIDL, TOP n 0). Phase delivery (the "
+	  "2xx after DATA to the message seen; perfdata delivery, thresholds with "
+	  "--warning-phase/--critical-phase delivery=RANGE). Not seen before the "
+	  "deadline (-t) is CRITICAL; found in \\Junk WARNING. The message is "
+	  "deleted afterwards (\\Deleted and UID EXPUNGE with UIDPLUS; POP3 DELE). "
+	  "The TLS options apply to the mailbox server too (-D, --verify, "
+	  "--ca-file)." },
+	{ FETCH_OPT_STARTTLS, "fetch-starttls", no_argument, NULL,
+	  "With --fetch imap:// or pop3://: upgrade with STARTTLS (STLS)." },
+	{ FETCH_OPT_AUTHFILE, "fetch-authfile", required_argument, "FILE",
+	  "The mailbox password for --fetch (mode 600; the format of --authfile: "
+	  "password=... and user=... lines, or the password alone). The URL's "
+	  "user name wins over user=." },
+	{ FETCH_OPT_KEEP, "fetch-keep", no_argument, NULL,
+	  "With --fetch: leave the probe message in the mailbox." },
+	{ FETCH_OPT_LOST_AFTER, "lost-after", required_argument, "SEC",
+	  "With --fetch: probe messages of earlier runs older than SEC seconds "
+	  "(default 3600) are deleted when found; the long output says how many." },
+	{ FETCH_OPT_REQUIRE_TLS_HOPS, "require-tls-hops", no_argument, NULL,
+	  "With --fetch: every SMTP hop in the fetched message's Received: "
+	  "fields must have been encrypted (with ESMTPS, or TLS named in its "
+	  "comment); a hop in clear is WARNING, named. The long output shows the "
+	  "path in any case." },
+	{ FETCH_OPT_EXPECT_AUTH, "expect-auth-results", required_argument, "LIST",
+	  "With --fetch and --auth-serv-id: the Authentication-Results field (RFC "
+	  "8601) the receiving server added must say e.g. "
+	  "spf=pass,dkim=pass,dmarc=pass (alternatives: dkim=pass|none); a "
+	  "mismatch or no such field is WARNING, with the field's words." },
+	{ FETCH_OPT_AUTH_SERV_ID, "auth-serv-id", required_argument, "ID",
+	  "The authserv-id of the receiving server's Authentication-Results "
+	  "fields (usually its host name); fields of other ids are ignored." },
+	{ FETCH_OPT_STATE_FILE, "state-file", required_argument, "FILE",
+	  "With --fetch, for slow or remote loops: do not wait for the message. "
+	  "Each run sends a new probe, records it in FILE, and looks once for "
+	  "every probe still pending there: each one found is reported with its "
+	  "delivery time and deleted, one older than --lost-after is CRITICAL "
+	  "(lost). FILE is locked (flock) and replaced atomically; a missing, "
+	  "empty or corrupt FILE is started afresh with a WARNING." },
 	{ 'C', "command", required_argument, "COMMAND",
 	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
 	{ 'R', "response", required_argument, "REGEX",
@@ -286,6 +332,16 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 		return opts_seconds("--interval", arg, &s->interval, e);
 	case 'q':
 		return 0;
+	case FETCH_OPT_URL:
+	case FETCH_OPT_STARTTLS:
+	case FETCH_OPT_AUTHFILE:
+	case FETCH_OPT_KEEP:
+	case FETCH_OPT_LOST_AFTER:
+	case FETCH_OPT_REQUIRE_TLS_HOPS:
+	case FETCH_OPT_EXPECT_AUTH:
+	case FETCH_OPT_AUTH_SERV_ID:
+	case FETCH_OPT_STATE_FILE:
+		return smtp_fetch_option(&s->fetch, id, arg, e);
 	default:
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
 	}

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "b64.h"
@@ -331,6 +332,10 @@ smtp_lmtp_replies(struct smtp_check *s, struct err *e)
 		result_detail(&s->p.res, "message accepted for <%s>: %d %.*s", s->cfg->rcpt[i],
 		    s->reply.code, (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 	}
+	if (!s->stop) {
+		s->accepted_us = deadline_now_us();   /* --fetch: delivery counts from here */
+		s->accepted_at = time(NULL);
+	}
 	result_detail(&s->p.res, "token: %s", s->msg->token);
 	return 0;
 }
@@ -361,6 +366,10 @@ smtp_step_data(void *ctx, struct err *e)
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	smtp_queue_id(s);
+	if (!s->stop) {
+		s->accepted_us = deadline_now_us();   /* --fetch: delivery counts from here */
+		s->accepted_at = time(NULL);
+	}
 	result_detail(&s->p.res, "message accepted: %d %.*s", s->reply.code,
 	    (int)smtp_reply_line1_len(&s->reply), s->reply.text);
 	result_detail(&s->p.res, "token: %s", s->msg->token);

@@ -11,15 +11,19 @@
  *              --relay-test, -C/-R
  *   sts.c      --mta-sts and --tls-rpt
  *   mx.c       --mx and --all-mx (the fan-out, one thread per host)
- *   repeat.c   --count (the load generator) */
+ *   repeat.c   --count (the load generator)
+ *   fetch*.c   --fetch: the message fetched back over IMAP or POP3 (fetch.h) */
 #ifndef MP_SMTP_TX_H
 #define MP_SMTP_TX_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "dns.h"
 #include "err.h"
 #include "facts.h"
+#include "fetch.h"
 #include "mtasts.h"
 #include "net.h"
 #include "plugin.h"
@@ -87,6 +91,7 @@ struct smtp_config {
 	double interval;
 	struct smtp_message msg;   /* built once before the clock starts (a
 	                            * --count run builds one per message) */
+	struct fetch_config fetch; /* --fetch: the round trip (fetch.h) */
 };
 
 /* One session's run state. smtp_check_init makes it fresh from the
@@ -117,6 +122,10 @@ struct smtp_check {
 	int pending;               /* pipelined replies not read yet */
 	char queue_id[128];
 	struct smtp_message own;   /* a --count run's message */
+	int64_t accepted_us;       /* the 2xx after DATA came (monotonic), or 0 */
+	time_t accepted_at;        /* the same, wall clock (for --fetch's messages) */
+	struct fact_fetch *fetch_fact;   /* --fetch: the round trip (owned; the
+	                                  * result points to it) */
 };
 
 /* options.c */

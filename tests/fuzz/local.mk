@@ -40,6 +40,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_line_reader \
 	tests/fuzz/fuzz_dns \
 	tests/fuzz/fuzz_mtasts \
+	tests/fuzz/fuzz_received \
+	tests/fuzz/fuzz_authres \
 	tests/fuzz/fuzz_sasl
 
 # Compile and link one target: $(FUZZ_BUILD) -o $@ SOURCE
@@ -83,6 +85,12 @@ FUZZ_DIST = \
 	tests/fuzz/run.sh \
 	tests/fuzz/fuzz_common.h \
 	tests/fuzz/fuzz_b64.c \
+	tests/fuzz/fuzz_received.c \
+	tests/fuzz/fuzz_authres.c \
+	tests/fuzz/corpus/fuzz_received/postfix-two-hops \
+	tests/fuzz/corpus/fuzz_received/exim-and-broken \
+	tests/fuzz/corpus/fuzz_authres/pass-and-fail \
+	tests/fuzz/corpus/fuzz_authres/empty-method-version \
 	tests/fuzz/fuzz_dns.c \
 	tests/fuzz/fuzz_imap.c \
 	tests/fuzz/fuzz_ini.c \

@@ -1309,6 +1309,172 @@ static void sc_http(struct client *c)
 	}
 }
 
+/* ------------------------------------------------------------------ mailbox (check_smtp_tx --fetch) */
+
+/*
+ * A mailbox that a --fetch round trip logs into (IMAP with -x imap, POP3 with -x pop3; any login
+ * is taken), with one FAULT (the argument):
+ *   good          IMAP: the token search finds UID 7 in INBOX (not in Junk), removed with UID
+ *                 EXPUNGE (UIDPLUS)
+ *                 POP3: one message, a probe of 1970 (stale: deleted), never ours
+ *   notfound      IMAP: the search never finds it (no IDLE: the client polls)
+ *   searchstall   IMAP: UID SEARCH for the token is never answered
+ *   searchendless IMAP: its reply is untagged "* SEARCH" lines without end
+ *   literal       IMAP: its reply is a 10 MiB literal ("* SEARCH {10485760}")
+ *   listloop      IMAP: the folder list (LIST) never ends
+ *   expunge       IMAP: UID EXPUNGE refused (NO)
+ *   flagged       IMAP: no UIDPLUS, and another message is flagged \Deleted already
+ *   uidlflood     POP3: UIDL lists messages without end
+ *   topflood      POP3: TOP n 0 sends header lines without end, whatever the size LIST gave
+ */
+enum mbox_flood_kind { MF_SEARCH, MF_LIST, MF_UIDL, MF_TOP };
+
+static int mbox_flood(struct client *c, const char *first, enum mbox_flood_kind k)
+{
+	char line[160];
+	unsigned long n;
+
+	if (first && send_str(c, first) < 0)
+		return 1;
+	logmsg("S: (a reply without end)");
+	for (n = 1;; n++) {
+		switch (k) {
+		case MF_SEARCH: snprintf(line, sizeof line, "* SEARCH %lu\r\n", n); break;
+		case MF_LIST:
+			snprintf(line, sizeof line, "* LIST () \".\" \"INBOX.loop%lu\"\r\n", n);
+			break;
+		case MF_UIDL: snprintf(line, sizeof line, "%lu fakeuid%lu\r\n", n, n); break;
+		case MF_TOP: snprintf(line, sizeof line, "X-Pad-%lu: padding padding\r\n", n); break;
+		}
+		if (send_str(c, line) < 0)
+			return 1;
+	}
+}
+
+static int mbox_imap_search(struct client *c, const char *fault, const char *line, const char *tag,
+    int in_junk)
+{
+	char buf[256];
+
+	if (strstr(line, "DELETED")) {
+		snprintf(buf, sizeof buf, "* SEARCH %s\n%%T OK search done",
+		    strcmp(fault, "flagged") == 0 ? "7 9" : "7");
+		return send_reply(c, buf, tag) < 0;
+	}
+	if (strstr(line, "mailprobe test mp-"))   /* stale probes: none */
+		return send_reply(c, "* SEARCH\n%T OK search done", tag) < 0;
+	if (strcmp(fault, "searchstall") == 0) {
+		logmsg("S: (no reply to the search)");
+		drain(c);
+		return 1;
+	}
+	if (strcmp(fault, "searchendless") == 0)
+		return mbox_flood(c, NULL, MF_SEARCH);
+	if (strcmp(fault, "literal") == 0) {
+		static char chunk[65536];
+		int i;
+
+		memset(chunk, '1', sizeof chunk);
+		if (send_str(c, "* SEARCH {10485760}\r\n") < 0)
+			return 1;
+		for (i = 0; i < 160; i++)
+			if (send_all(c, chunk, sizeof chunk) < 0)
+				return 1;
+		return send_reply(c, "\n%T OK search done", tag) < 0;
+	}
+	if (strcmp(fault, "notfound") == 0 || in_junk)   /* the probe is in INBOX */
+		return send_reply(c, "* SEARCH\n%T OK search done", tag) < 0;
+	return send_reply(c, "* SEARCH 7\n%T OK search done", tag) < 0;
+}
+
+static int mbox_imap(struct client *c, const char *fault, const char *line, const char *tag,
+    const char *verb, int *in_junk)
+{
+	const char *caps = strcmp(fault, "flagged") == 0 ? "IMAP4rev1 SPECIAL-USE" :
+	    "IMAP4rev1 SPECIAL-USE UIDPLUS";
+	const char *rest = line + strlen(tag) + 1 + strlen(verb);
+	char buf[512];
+
+	if (strcasecmp(verb, "AUTHENTICATE") == 0 || strcasecmp(verb, "LOGIN") == 0) {
+		snprintf(buf, sizeof buf, "%%T OK [CAPABILITY %s] logged in", caps);
+		return send_reply(c, buf, tag) < 0;
+	}
+	if (strcasecmp(verb, "LIST") == 0) {
+		if (strcmp(fault, "listloop") == 0)
+			return mbox_flood(c, NULL, MF_LIST);
+		return send_reply(c, "* LIST (\\Junk) \".\" Junk\n* LIST () \".\" INBOX\n"
+		    "%T OK LIST done", tag) < 0;
+	}
+	if (strcasecmp(verb, "SELECT") == 0) {
+		*in_junk = strstr(rest, "Junk") != NULL;
+		return send_reply(c, "* 1 EXISTS\n%T OK [READ-WRITE] selected", tag) < 0;
+	}
+	if (strcasecmp(verb, "UID") == 0 && strncasecmp(rest, " SEARCH", 7) == 0)
+		return mbox_imap_search(c, fault, line, tag, *in_junk);
+	if (strcasecmp(verb, "UID") == 0 && strncasecmp(rest, " STORE", 6) == 0)
+		return send_reply(c, "%T OK stored", tag) < 0;
+	if ((strcasecmp(verb, "UID") == 0 && strncasecmp(rest, " EXPUNGE", 8) == 0) ||
+	    strcasecmp(verb, "EXPUNGE") == 0) {
+		if (strcmp(fault, "expunge") == 0)
+			return send_reply(c, "%T NO [EXPUNGEISSUED] expunge refused by fakesrv", tag) < 0;
+		return send_reply(c, "* 1 EXPUNGE\n%T OK expunged", tag) < 0;
+	}
+	if (strcasecmp(verb, "NOOP") == 0 || strcasecmp(verb, "CAPABILITY") == 0) {
+		snprintf(buf, sizeof buf, "* CAPABILITY %s\n%%T OK done", caps);
+		return send_reply(c, buf, tag) < 0;
+	}
+	if (strcasecmp(verb, "LOGOUT") == 0) {
+		send_reply(c, "* BYE fakesrv logging out\n%T OK LOGOUT completed", tag);
+		return 1;
+	}
+	return send_reply(c, "%T BAD unknown command", tag) < 0;
+}
+
+static int mbox_pop3(struct client *c, const char *fault, const char *verb)
+{
+	if (strcasecmp(verb, "CAPA") == 0)
+		return send_reply(c, "+OK Capability list follows\nUSER\nUIDL\nTOP\n.", NULL) < 0;
+	if (strcasecmp(verb, "USER") == 0 || strcasecmp(verb, "PASS") == 0 ||
+	    strcasecmp(verb, "DELE") == 0)
+		return send_reply(c, "+OK", NULL) < 0;
+	if (strcasecmp(verb, "UIDL") == 0) {
+		if (strcmp(fault, "uidlflood") == 0)
+			return mbox_flood(c, "+OK\r\n", MF_UIDL);
+		return send_reply(c, "+OK\n1 fakeuid1\n.", NULL) < 0;
+	}
+	if (strcasecmp(verb, "TOP") == 0) {
+		if (strcmp(fault, "topflood") == 0)
+			return mbox_flood(c, "+OK 100 octets\r\n", MF_TOP);
+		return send_reply(c, "+OK\nSubject: mailprobe test mp-1-00ff\nFrom: a@b\n\n.", NULL) < 0;
+	}
+	if (strcasecmp(verb, "QUIT") == 0) {
+		send_reply(c, "+OK bye", NULL);
+		return 1;
+	}
+	return send_reply(c, "-ERR unknown command", NULL) < 0;
+}
+
+static void sc_mailbox(struct client *c)
+{
+	char line[LINE_MAX_LEN], tag[64], verb[32];
+	const char *fault = c->arg;
+	int in_junk = 0;
+
+	if (send_reply(c, proto == PROTO_POP3 ? "+OK fakesrv mailbox ready" :
+	    "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] fakesrv mailbox ready", NULL) < 0)
+		return;
+	while (read_line(c, line, sizeof line) >= 0) {
+		int r;
+
+		logmsg("C: %s", line);
+		split_command(line, tag, sizeof tag, verb, sizeof verb);
+		r = proto == PROTO_POP3 ? mbox_pop3(c, fault, verb) :
+		    mbox_imap(c, fault, line, tag, verb, &in_junk);
+		if (r)
+			return;
+	}
+}
+
 struct scenario {
 	const char *name;
 	int arg;                   /* 0: none, 1: required, 2: optional */
@@ -1340,6 +1506,7 @@ static const struct scenario scenarios[] = {
 	{ "tlschain", 1, sc_tlschain, "implicit TLS with DIR/key.pem and DIR/chain.pem, a session" },
 	{ "every2nd", 0, sc_every2nd, "reset every second connection at once, serve the others" },
 	{ "http",    1, sc_http,    "FAULT[:P]: an HTTP(S) policy server (use -K DIR), see below" },
+	{ "mailbox", 1, sc_mailbox, "FAULT: an IMAP/POP3 mailbox for --fetch (-x), see below" },
 };
 
 #define N_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
@@ -1364,7 +1531,9 @@ static void usage(FILE *f)
 	      "  longstatus[:BYTES], longheader[:BYTES], headers[:MS], clen:N, smuggle, big[:BYTES],\n"
 	      "  bigchunked[:BYTES], chunk:TEXT, drip[:MS], reset, eofreset, eofcut, status[:TEXT],\n"
 	      "  notype (the comment above sc_http in fakesrv.c says what each sends)\n"
-	      "-K DIR: implicit TLS with DIR/key.pem and DIR/chain.pem before any scenario\n", f);
+	      "-K DIR: implicit TLS with DIR/key.pem and DIR/chain.pem before any scenario\n"
+	      "mailbox faults (-x imap): good, notfound, searchstall, searchendless, literal, listloop,\n"
+	      "  expunge, flagged; (-x pop3): good, uidlflood, topflood (see sc_mailbox in fakesrv.c)\n", f);
 }
 
 static long parse_num(const char *s, long min, long max, const char *what)

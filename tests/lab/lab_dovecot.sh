@@ -63,6 +63,8 @@ lab_loopback_net8() {
 # final dot (552 5.2.2) while the other recipients take it. The same LMTP service also listens on
 # the unix socket LAB_LMTP_SOCKET ($LAB_DOVECOT_DIR/lmtp.sock, mode 0666), as a local MTA reaches
 # it (check_smtp -H /path -L).
+# Sieve (RFC 5228), when dovecot-sieve is installed too (else LAB_SIEVE is empty): LMTP deliveries
+# run the user's ~/.dovecot.sieve (home: $LAB_MAIL_DIR/USER, the Maildir itself).
 lab_dovecot_start() {
 	lab_dovecot_launch || return $?
 	lab_dovecot_wait
@@ -170,6 +172,15 @@ disable_plaintext_auth = yes
 auth_cache_size = 0
 # A failed login answers at once (the default waits 2 s: tests of wrong passwords stay fast).
 auth_failure_delay = 0
+# The junk folder, marked for SPECIAL-USE (RFC 6154): check_smtp_tx --fetch looks for its probe
+# there too (tests/integration/fetch.test files messages into it).
+namespace inbox {
+  inbox = yes
+  mailbox Junk {
+    special_use = \\Junk
+    auto = create
+  }
+}
 ssl = yes
 ssl_cert = <$pki/good.crt
 ssl_key = <$pki/good.key
@@ -196,6 +207,11 @@ local $LAB_DOVECOT_DUALCERT_ADDR {
 }
 EOF
 	fi
+	LAB_SIEVE=
+	if [ -n "$LAB_LMTP_PORT" ] && [ -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]; then
+		LAB_SIEVE=1
+	fi
+	export LAB_SIEVE
 	if [ -n "$LAB_LMTP_PORT" ]; then
 		# the over-quota mailbox: a userdb of its own before the static one (LMTP looks up
 		# users in the userdb only), the quota plugin for LMTP deliveries alone
@@ -208,10 +224,11 @@ userdb {
   args = username_format=%u $d/userdb-lmtp
 }
 protocol lmtp {
-  mail_plugins = \$mail_plugins quota
+  mail_plugins = \$mail_plugins quota${LAB_SIEVE:+ sieve}
 }
 plugin {
   quota = maildir:User quota
+  ${LAB_SIEVE:+sieve = file:~/sieve;active=~/.dovecot.sieve}
 }
 service lmtp {
   inet_listener lmtp {
