@@ -178,3 +178,23 @@ imap_code_caps(const char *code, struct caps *c, struct err *e)
 		return -1;
 	return 1;
 }
+
+int
+imap_quote(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	if (cap < 3)
+		return -1;
+	out[o++] = '"';
+	for (; *in; in++) {
+		if (*in == '\r' || *in == '\n' || o + 4 > cap)
+			return -1;
+		if (*in == '"' || *in == '\\')
+			out[o++] = '\\';
+		out[o++] = *in;
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return 0;
+}

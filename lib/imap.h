@@ -51,4 +51,9 @@ int imap_code_is_caps(const char *code);
  * 0 when it is another code; -1 on error. */
 int imap_code_caps(const char *code, struct caps *c, struct err *e);
 
+/* IN as an IMAP quoted string (RFC 9051 §4.3: '\\' and '"' escaped) into
+ * OUT (CAP bytes, NUL-terminated). -1 when IN holds CR or LF (a quoted
+ * string cannot) or OUT is too small. */
+int imap_quote(const char *in, char *out, size_t cap);
+
 #endif

@@ -219,27 +219,6 @@ imap_step_starttls(struct mbox_check *mb, struct err *e)
 	return imap_step_capability(m, PHASE_NONE, e);
 }
 
-/* A quoted string for LOGIN (RFC 9051 quoted: escape \ and "). */
-static int
-imap_quote(const char *in, char *out, size_t cap)
-{
-	size_t o = 0;
-
-	if (cap < 3)
-		return -1;
-	out[o++] = '"';
-	for (; *in; in++) {
-		if (*in == '\r' || *in == '\n' || o + 4 > cap)
-			return -1;
-		if (*in == '"' || *in == '\\')
-			out[o++] = '\\';
-		out[o++] = *in;
-	}
-	out[o++] = '"';
-	out[o] = '\0';
-	return 0;
-}
-
 /* The SASL mechanisms the server offers (AUTH=...), space separated. */
 static void
 imap_offered(const struct mbox_check *mb, char *out, size_t cap)

@@ -217,6 +217,15 @@ extern const struct opt_spec plugin_common_tls_opts[];
  * (as monitoring-plugins do). Arms the alarm() backstop for -t. */
 void plugin_parse(struct plugin_config *c, int argc, char **argv);
 
+/* Read an authfile PATH (named WHAT in messages, e.g. "--authfile"):
+ * "user=..." and "password=..." lines, or the password alone on the first
+ * line; it must be a regular file not readable by group or others. USER
+ * (UCAP bytes) gets the user name, "" when the file names none; *PASS is
+ * replaced by a copy of the password (the old one wiped; the caller wipes
+ * and frees it). -1 with *E filled (ERR_USAGE) when it cannot be used. */
+int plugin_authfile_read(const char *what, const char *path, char *user,
+    size_t ucap, char **pass, struct err *e);
+
 /* Print "SERVICE UNKNOWN - MSG" and the usage hint; free C; exit 3. */
 void plugin_usage_error(struct plugin_config *c, const char *msg)
 	__attribute__((noreturn));

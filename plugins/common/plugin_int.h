@@ -25,6 +25,12 @@ void plugin_tables(const struct plugin_config *c, const struct opt_spec **t);
 void plugin_help(const struct plugin_config *c);
 void plugin_man(const struct plugin_config *c);
 
+/* plugin_tls.c: the TLS options of P's session for NAME (SNI and the name
+ * verified; NULL: none): verification, trust anchors, and P's TLSA records
+ * as tuples in TT (DNS_TLSA_MAX of them). */
+void plugin_tls_opts(const struct plugin *p, const char *name, struct tls_opts *o,
+    struct tls_tlsa *tt);
+
 /* plugin_connect.c: -r: send the PROXY header for PEER on C. */
 int plugin_proxy_header(const struct plugin *p, struct conn *c,
     const struct net_peer *peer, struct err *e);

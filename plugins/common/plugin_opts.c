@@ -23,6 +23,7 @@ static int plugin_common_tls(struct plugin_config *c, int id, const char *arg,
 static int plugin_common_login(struct plugin_config *c, int id, const char *arg,
     struct err *e);
 static void plugin_pre_timeout(struct plugin_config *c, int argc, char **argv);
+static void plugin_replace_secret(char **secret, const char *new);
 static void plugin_old_syntax(int argc, char **argv);
 static void plugin_alias(struct plugin_config *c, const char *argv0);
 
@@ -219,35 +220,37 @@ plugin_timeout(struct plugin_config *c, const char *arg, struct err *e)
 	return 0;
 }
 
+/* *SECRET replaced by a copy of NEW (the old one wiped); NULL when out of
+ * memory. */
 static void
-plugin_set_pass(struct plugin_config *c, const char *pass)
+plugin_replace_secret(char **secret, const char *new)
 {
-	if (c->authpass) {
-		explicit_bzero(c->authpass, strlen(c->authpass));
-		free(c->authpass);
+	if (*secret) {
+		explicit_bzero(*secret, strlen(*secret));
+		free(*secret);
 	}
-	c->authpass = strdup(pass);
+	*secret = strdup(new);
 }
 
-/* --authfile: "user=..." / "password=..." lines, or the password alone. */
-static int
-plugin_authfile(struct plugin_config *c, const char *path, struct err *e)
+int
+plugin_authfile_read(const char *what, const char *path, char *user, size_t ucap,
+    char **pass, struct err *e)
 {
-	static char user[256];
 	char buf[4096], *line, *save = NULL;
 	struct stat st;
 	size_t len = 0;
 	ssize_t n = 0;
 	int fd, first = 1, rc = 0;
 
+	user[0] = '\0';
 	/* a FIFO would block: opts_open_file refuses what is not a regular file */
-	fd = opts_open_file("--authfile", path, e);
+	fd = opts_open_file(what, path, e);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
 		close(fd);
-		return err_set(e, ERR_USAGE, "--authfile %s is readable by group or others "
-		    "(mode %03o): chmod 600 it", path, (unsigned)(st.st_mode & 0777));
+		return err_set(e, ERR_USAGE, "%s %s is readable by group or others "
+		    "(mode %03o): chmod 600 it", what, path, (unsigned)(st.st_mode & 0777));
 	}
 	/* on the stack, not in a buffer that grows: no copy of the password
 	 * is left behind in freed memory */
@@ -260,10 +263,10 @@ plugin_authfile(struct plugin_config *c, const char *path, struct err *e)
 		len += (size_t)n;
 	}
 	if (len == sizeof(buf) - 1)
-		rc = err_set(e, ERR_USAGE, "--authfile %s is larger than %zu bytes", path,
+		rc = err_set(e, ERR_USAGE, "%s %s is larger than %zu bytes", what, path,
 		    sizeof(buf) - 2);
 	else if (n < 0)
-		rc = err_sys(e, ERR_USAGE, errno, "cannot read --authfile %s: %s", path,
+		rc = err_sys(e, ERR_USAGE, errno, "cannot read %s %s: %s", what, path,
 		    strerror(errno));
 	close(fd);
 	buf[len] = '\0';
@@ -276,7 +279,7 @@ plugin_authfile(struct plugin_config *c, const char *path, struct err *e)
 			continue;
 		if (eq == NULL) {
 			if (first)
-				plugin_set_pass(c, line);
+				plugin_replace_secret(pass, line);
 			first = 0;
 			continue;
 		}
@@ -289,25 +292,37 @@ plugin_authfile(struct plugin_config *c, const char *path, struct err *e)
 		if ((kl == 4 && strncmp(line, "user", 4) == 0) ||
 		    (kl == 8 && strncmp(line, "username", 8) == 0)) {
 			if (*v == '\0') {
-				rc = err_set(e, ERR_USAGE, "--authfile %s: the user name is empty",
+				rc = err_set(e, ERR_USAGE, "%s %s: the user name is empty", what,
 				    path);
 				break;
 			}
-			snprintf(user, sizeof(user), "%s", v);
-			c->authuser = user;
+			snprintf(user, ucap, "%s", v);
 		} else if ((kl == 8 && strncmp(line, "password", 8) == 0) ||
 		    (kl == 4 && strncmp(line, "pass", 4) == 0)) {
 			if (*v == '\0') {
-				rc = err_set(e, ERR_USAGE, "--authfile %s: the password is empty",
+				rc = err_set(e, ERR_USAGE, "%s %s: the password is empty", what,
 				    path);
 				break;
 			}
-			plugin_set_pass(c, v);
+			plugin_replace_secret(pass, v);
 		}
 	}
 	explicit_bzero(buf, sizeof(buf));
-	if (rc == 0 && c->authpass == NULL)
-		rc = err_set(e, ERR_USAGE, "--authfile %s holds no password", path);
+	if (rc == 0 && *pass == NULL)
+		rc = err_set(e, ERR_USAGE, "%s %s holds no password", what, path);
+	return rc;
+}
+
+/* --authfile: "user=..." / "password=..." lines, or the password alone. */
+static int
+plugin_authfile(struct plugin_config *c, const char *path, struct err *e)
+{
+	static char user[256];
+	int rc = plugin_authfile_read("--authfile", path, user, sizeof(user),
+	    &c->authpass, e);
+
+	if (rc == 0 && user[0])
+		c->authuser = user;
 	return rc;
 }
 
@@ -590,7 +605,7 @@ plugin_common_login(struct plugin_config *c, int id, const char *arg, struct err
 		if (arg[0] == '\0')
 			return err_set(e, ERR_USAGE, "-P needs a password, not an empty "
 			    "string");
-		plugin_set_pass(c, arg);
+		plugin_replace_secret(&c->authpass, arg);
 		return c->authpass ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
 	case OPT_AUTHFILE:
 		return plugin_authfile(c, arg, e);

@@ -201,7 +201,7 @@ plugin_probe_handshake(struct plugin *p, const char *hello,
 	struct tls_opts o;
 	struct conn c;
 	struct tls *t = NULL;
-	int fd, i, rc = -1;
+	int fd, rc = -1;
 
 	*answered = 0;
 	one.n = 1;
@@ -216,22 +216,7 @@ plugin_probe_handshake(struct plugin *p, const char *hello,
 		goto done;
 	if (!p->cfg->implicit_tls && plugin_preamble(p, &c, hello, e) < 0)
 		goto done;
-	memset(&o, 0, sizeof(o));
-	o.sni = name;
-	o.verify_ip = name && net_is_literal(name) ? name : NULL;
-	o.verify = p->cfg->verify;
-	o.ca_file = p->cfg->ca_file;
-	o.ca_path = p->cfg->ca_path;
-	for (i = 0; i < p->ntlsa; i++) {
-		tt[i].usage = p->tlsa[i].usage;
-		tt[i].selector = p->tlsa[i].selector;
-		tt[i].mtype = p->tlsa[i].mtype;
-		tt[i].data = p->tlsa[i].data;
-		tt[i].len = p->tlsa[i].len;
-	}
-	o.tlsa = tt;
-	o.ntlsa = p->ntlsa;
-	o.dane_base = name;
+	plugin_tls_opts(p, name, &o, tt);
 	if (c.transcript && r->seclevel >= 0)
 		sbuf_printf(c.transcript, "-- probe: OpenSSL security level lowered to %d "
 		    "for this probe connection only\n", r->seclevel);

@@ -99,19 +99,41 @@ plugin_cert_expiry(struct plugin *p, const char *who, long days,
 		    not_after);
 }
 
+void
+plugin_tls_opts(const struct plugin *p, const char *name, struct tls_opts *o,
+    struct tls_tlsa *tt)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->sni = name;
+	o->verify_ip = name && net_is_literal(name) ? name : NULL;
+	o->verify = p->cfg->verify;
+	o->ca_file = p->cfg->ca_file;
+	o->ca_path = p->cfg->ca_path;
+	for (i = 0; i < p->ntlsa; i++) {
+		tt[i].usage = p->tlsa[i].usage;
+		tt[i].selector = p->tlsa[i].selector;
+		tt[i].mtype = p->tlsa[i].mtype;
+		tt[i].data = p->tlsa[i].data;
+		tt[i].len = p->tlsa[i].len;
+	}
+	o->tlsa = tt;
+	o->ntlsa = p->ntlsa;
+	o->dane_base = name;
+}
+
 int
 plugin_upgrade(struct plugin *p, struct err *e)
 {
 	struct tls_tlsa tt[DNS_TLSA_MAX];
 	long days;
-	int i;
 	struct conn *c = &p->conn;
 	struct tls_opts o;
 	const struct tls_info *in;
 	struct tls *t;
 	/* a unix socket has no host name: the chain only, unless --sni */
 	const char *name = p->cfg->sni ? p->cfg->sni : p->host[0] == '/' ? NULL : p->host;
-	int literal = name && net_is_literal(name);
 
 	p->tls_untrusted = 0;
 	/* checked before OpenSSL is loaded: a session that failed here needs none
@@ -120,23 +142,8 @@ plugin_upgrade(struct plugin *p, struct err *e)
 		return err_set(e, ERR_PROTO, "server sent %zu unexpected bytes before the "
 		    "TLS handshake (refusing: plaintext injected after the go-ahead "
 		    "could be taken as encrypted)", conn_buffered(c));
-	memset(&o, 0, sizeof(o));
-	o.sni = name;
-	o.verify_ip = literal ? name : NULL;
-	o.verify = p->cfg->verify;
-	o.ca_file = p->cfg->ca_file;
-	o.ca_path = p->cfg->ca_path;
+	plugin_tls_opts(p, name, &o, tt);
 	o.min_version = p->cfg->tls_min;
-	for (i = 0; i < p->ntlsa; i++) {
-		tt[i].usage = p->tlsa[i].usage;
-		tt[i].selector = p->tlsa[i].selector;
-		tt[i].mtype = p->tlsa[i].mtype;
-		tt[i].data = p->tlsa[i].data;
-		tt[i].len = p->tlsa[i].len;
-	}
-	o.tlsa = tt;
-	o.ntlsa = p->ntlsa;
-	o.dane_base = name;
 	t = tls_new(&o, e);
 	if (t == NULL)
 		return -1;

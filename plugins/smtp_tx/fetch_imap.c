@@ -46,7 +46,6 @@ static int fi_untagged(struct fimap *fi, const char *cmd, struct err *e);
 static int fi_cmd(struct fimap *fi, const char *cmd, size_t show, struct err *e);
 static int fi_ok(struct fimap *fi, const char *what, struct err *e);
 static int fi_refused(struct fimap *fi, const char *what, struct err *e);
-static int fi_quote(const char *in, char *out, size_t cap);
 static int fi_login(struct fimap *fi, struct err *e);
 static int fi_open(struct fimap *fi, struct err *e);
 static int fi_select(struct fimap *fi, int which, struct err *e);
@@ -243,25 +242,6 @@ fi_ok(struct fimap *fi, const char *what, struct err *e)
 	return 0;
 }
 
-/* A quoted string (RFC 9051: \ and " escaped); -1 for CR, LF or too long. */
-static int
-fi_quote(const char *in, char *out, size_t cap)
-{
-	size_t o = 0;
-
-	out[o++] = '"';
-	for (; *in; in++) {
-		if (*in == '\r' || *in == '\n' || o + 4 > cap)
-			return -1;
-		if (*in == '"' || *in == '\\')
-			out[o++] = '\\';
-		out[o++] = *in;
-	}
-	out[o++] = '"';
-	out[o] = '\0';
-	return 0;
-}
-
 /* AUTHENTICATE PLAIN (with SASL-IR) or LOGIN; the password never shows. */
 static int
 fi_login(struct fimap *fi, struct err *e)
@@ -288,7 +268,7 @@ fi_login(struct fimap *fi, struct err *e)
 		char qu[600], qp[600];
 
 		/* LOGIN "user" "pass" (RFC 9051 quoted strings) */
-		if (fi_quote(user, qu, sizeof(qu)) < 0 || fi_quote(pass, qp, sizeof(qp)) < 0) {
+		if (imap_quote(user, qu, sizeof(qu)) < 0 || imap_quote(pass, qp, sizeof(qp)) < 0) {
 			explicit_bzero(qp, sizeof(qp));
 			rc = err_set(e, ERR_USAGE, "mailbox user name or password cannot be "
 			    "sent with LOGIN");

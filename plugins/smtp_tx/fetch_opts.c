@@ -16,8 +16,6 @@
 #include "smtp_tx.h"
 
 static int fetch_authfile(struct fetch_config *fc, struct err *e);
-static int fetch_authfile_line(struct fetch_config *fc, char *line, int *first,
-    struct err *e);
 
 /* The phases of the mailbox session: its messages name them (the time of
  * the session itself shows only in phase delivery of the SMTP side). */
@@ -73,89 +71,17 @@ smtp_fetch_option(struct fetch_config *fc, int id, const char *arg, struct err *
 	}
 }
 
-/* One line of the authfile: "user=...", "password=..." or, first, the
- * password alone (the format of --authfile). */
-static int
-fetch_authfile_line(struct fetch_config *fc, char *line, int *first, struct err *e)
-{
-	char *eq = strchr(line, '='), *v;
-	size_t kl;
-
-	if (*line == '#' || *line == ';')
-		return 0;
-	if (eq == NULL) {
-		if (*first && fc->pass == NULL && (fc->pass = strdup(line)) == NULL)
-			return err_set(e, ERR_INTERNAL, "out of memory");
-		*first = 0;
-		return 0;
-	}
-	*first = 0;
-	kl = (size_t)(eq - line);
-	while (kl > 0 && (line[kl - 1] == ' ' || line[kl - 1] == '\t'))
-		kl--;
-	for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
-		;
-	if ((kl == 4 && strncmp(line, "user", 4) == 0) ||
-	    (kl == 8 && strncmp(line, "username", 8) == 0)) {
-		if (fc->user[0] == '\0')
-			snprintf(fc->user, sizeof(fc->user), "%s", v);
-	} else if ((kl == 8 && strncmp(line, "password", 8) == 0) ||
-	    (kl == 4 && strncmp(line, "pass", 4) == 0)) {
-		if (*v == '\0')
-			return err_set(e, ERR_USAGE, "--fetch-authfile %s: the password is "
-			    "empty", fc->authfile);
-		if (fc->pass) {
-			explicit_bzero(fc->pass, strlen(fc->pass));
-			free(fc->pass);
-		}
-		if ((fc->pass = strdup(v)) == NULL)
-			return err_set(e, ERR_INTERNAL, "out of memory");
-	}
-	return 0;
-}
-
-/* --fetch-authfile: the format of --authfile (user=, password= lines, or
- * the password alone), mode 600. The URL's user name wins over user=. */
+/* --fetch-authfile, as --authfile is read (plugin_authfile_read); the
+ * URL's user name wins over the file's. */
 static int
 fetch_authfile(struct fetch_config *fc, struct err *e)
 {
-	char buf[4096], *line, *save = NULL;
-	struct stat st;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd, first = 1, rc = 0;
+	char user[FETCH_USER_MAX];
+	int rc = plugin_authfile_read("--fetch-authfile", fc->authfile, user,
+	    sizeof(user), &fc->pass, e);
 
-	fd = opts_open_file("--fetch-authfile", fc->authfile, e);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
-		close(fd);
-		return err_set(e, ERR_USAGE, "--fetch-authfile %s is readable by group or "
-		    "others (mode %03o): chmod 600 it", fc->authfile,
-		    (unsigned)(st.st_mode & 0777));
-	}
-	while (len < sizeof(buf) - 1) {
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len == sizeof(buf) - 1)
-		rc = err_set(e, ERR_USAGE, "--fetch-authfile %s is too large", fc->authfile);
-	else if (n < 0)
-		rc = err_sys(e, ERR_USAGE, errno, "cannot read --fetch-authfile %s: %s",
-		    fc->authfile, strerror(errno));
-	buf[len] = '\0';
-	for (line = rc ? NULL : strtok_r(buf, "\r\n", &save); line && rc == 0;
-	    line = strtok_r(NULL, "\r\n", &save))
-		rc = fetch_authfile_line(fc, line, &first, e);
-	explicit_bzero(buf, sizeof(buf));
-	if (rc == 0 && fc->pass == NULL)
-		rc = err_set(e, ERR_USAGE, "--fetch-authfile %s holds no password",
-		    fc->authfile);
+	if (rc == 0 && fc->user[0] == '\0')
+		snprintf(fc->user, sizeof(fc->user), "%s", user);
 	return rc;
 }
 

@@ -331,9 +331,26 @@ test_caps(void)
 	sbuf_free(&s);
 }
 
+/* LOGIN's quoted strings: '\\' and '"' escaped; CR, LF and short buffers refused */
+static void
+test_quote(void)
+{
+	char out[16];
+
+	is_int(imap_quote("pw", out, sizeof(out)), 0, "quote: plain");
+	is_str(out, "\"pw\"", "quote: in quotes");
+	is_int(imap_quote("a\"b\\c", out, sizeof(out)), 0, "quote: \" and \\");
+	is_str(out, "\"a\\\"b\\\\c\"", "quote: escaped with a backslash");
+	is_int(imap_quote("a\rb", out, sizeof(out)), -1, "quote: CR refused");
+	is_int(imap_quote("a\nb", out, sizeof(out)), -1, "quote: LF refused");
+	is_int(imap_quote("0123456789abcdef", out, sizeof(out)), -1, "quote: too long for OUT");
+	is_int(imap_quote("", out, 2), -1, "quote: OUT under 3 bytes");
+}
+
 int
 main(void)
 {
+	test_quote();
 	test_good();
 	test_bad();
 	test_caps();
