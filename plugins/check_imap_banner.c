@@ -402,9 +402,7 @@ static const struct plugin_alias imap_aliases[] = {
 static const struct mbox_proto imap_proto = {
 	.name = "check_imap_banner",
 	.service = "IMAP",
-	.synopsis = "-H HOST [-p PORT] [-S|--starttls] [-U USER (-P PASS|--authfile FILE)] "
-	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
-	    "[-t SEC[:STATE]] [-v] ...",
+	.synopsis = MBOX_SYNOPSIS,
 	.description =
 	    "Checks an IMAP server (RFC 9051/3501): the greeting (* OK; PREAUTH is "
 	    "WARNING, BYE CRITICAL), its capabilities, STARTTLS (--starttls) or "

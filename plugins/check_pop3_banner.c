@@ -374,9 +374,7 @@ static const struct plugin_alias pop3_aliases[] = {
 static const struct mbox_proto pop3_proto = {
 	.name = "check_pop3_banner",
 	.service = "POP3",
-	.synopsis = "-H HOST [-p PORT] [-S|--starttls] [-U USER (-P PASS|--authfile FILE)] "
-	    "[-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] "
-	    "[-t SEC[:STATE]] [-v] ...",
+	.synopsis = MBOX_SYNOPSIS,
 	.description =
 	    "Checks a POP3 server (RFC 1939/2449/2595): the greeting (+OK; -ERR is "
 	    "CRITICAL), CAPA, STLS (--starttls) or implicit TLS on 995 (-S, --ssl, "

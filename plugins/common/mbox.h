@@ -40,6 +40,11 @@ enum mbox_login {
 #define MBOX_SRV_OPT(text) \
 	{ MBOX_OPT_SRV, "srv", required_argument, "DOMAIN", text }
 
+/* The usage line of both mailbox plugins. */
+#define MBOX_SYNOPSIS "-H HOST [-p PORT] [-S|--starttls] [-U USER (-P PASS|--authfile " \
+	"FILE)] [-e STRING] [--require-cap LIST] [-D WARN[,CRIT]] [-w RANGE] [-c RANGE] " \
+	"[-t SEC[:STATE]] [-v] ..."
+
 /* --require-cap for the option tables; TEXT says what the server lists. */
 #define MBOX_REQUIRE_CAP_OPT(text) \
 	{ MBOX_OPT_REQUIRE_CAP, "require-cap", required_argument, "LIST", text }
