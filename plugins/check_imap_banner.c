@@ -310,24 +310,23 @@ imap_step_login(struct mbox_check *mb, struct err *e)
 	struct imap_check *m = (struct imap_check *)mb;
 	const struct mbox_config *c = mb->cfg;
 	const char *user = c->pc.authuser;
-	char offered[512], how[64], *secret = NULL;
-	enum sasl_mech mech = SASL_NONE;
+	char offered[512], how[64], *secret;
+	enum sasl_mech mech;
 	struct sasl sa;
-	int rc = -1, sasl = c->login == MBOX_LOGIN_SASL;
+	int rc = -1, sasl;
 
 	memset(&sa, 0, sizeof(sa));
 	imap_offered(mb, offered, sizeof(offered));
-	if (c->login == MBOX_LOGIN_DEFAULT)
-		sasl = plugin_has_token(&c->pc) || caps_has(&mb->caps, "AUTH=PLAIN");
-	if (!sasl && caps_has(&mb->caps, "LOGINDISABLED"))
-		return err_set(e, ERR_MISSING_FEATURE, "cannot log in: the server announces "
+	sasl = mbox_login_prepare(mb, caps_has(&mb->caps, "AUTH=PLAIN"), offered, &mech,
+	    &secret, e);
+	if (sasl < 0)
+		return -1;
+	if (!sasl && caps_has(&mb->caps, "LOGINDISABLED")) {
+		err_set(e, ERR_MISSING_FEATURE, "cannot log in: the server announces "
 		    "LOGINDISABLED and offers no AUTH=PLAIN%s", mb->p.tls ? "" :
 		    " (try --starttls or -S)");
-	if (sasl && plugin_auth_choose(&mb->p, c->authmech, c->auth_auto, offered, &mech,
-	    e) < 0)
-		return -1;
-	if (plugin_auth_secret(&mb->p, &secret, e) < 0)
-		return -1;
+		goto out;
+	}
 	if (sasl) {
 		snprintf(how, sizeof(how), "AUTHENTICATE %s", sasl_mech_name(mech));
 		if (sasl_begin(&sa, mech, user, secret, c->pc.sni ? c->pc.sni : mb->p.host,

@@ -294,24 +294,24 @@ pop3_step_login(struct mbox_check *mb, struct err *e)
 	struct pop3_check *m = (struct pop3_check *)mb;
 	const struct mbox_config *c = mb->cfg;
 	const char *user = c->pc.authuser;
-	char offered[512], how[64], *secret = NULL;
-	enum sasl_mech mech = SASL_NONE;
+	char offered[512], how[64], *secret;
+	enum sasl_mech mech;
 	struct sasl sa;
-	int rc = -1, sasl = c->login == MBOX_LOGIN_SASL;
+	int rc = -1, sasl;
 
 	memset(&sa, 0, sizeof(sa));
+	if (strpbrk(user, "\r\n"))
+		return err_set(e, ERR_USAGE, "the user name cannot be sent");
 	pop3_offered(mb, offered, sizeof(offered));
-	if (c->login == MBOX_LOGIN_DEFAULT)
-		sasl = plugin_has_token(&c->pc) || pop3_sasl_has(m, "PLAIN");
-	if (!sasl && c->login == MBOX_LOGIN_DEFAULT && m->have_capa &&
-	    !caps_has(&mb->caps, "USER"))
-		return err_set(e, ERR_MISSING_FEATURE, "cannot log in: neither SASL PLAIN "
-		    "nor USER is offered%s", mb->p.tls ? "" : " (try --starttls or -S)");
-	if (sasl && plugin_auth_choose(&mb->p, c->authmech, c->auth_auto, offered, &mech,
-	    e) < 0)
+	sasl = mbox_login_prepare(mb, pop3_sasl_has(m, "PLAIN"), offered, &mech, &secret, e);
+	if (sasl < 0)
 		return -1;
-	if (strpbrk(user, "\r\n") || plugin_auth_secret(&mb->p, &secret, e) < 0)
-		return secret ? -1 : err_set(e, ERR_USAGE, "the user name cannot be sent");
+	if (!sasl && c->login == MBOX_LOGIN_DEFAULT && m->have_capa &&
+	    !caps_has(&mb->caps, "USER")) {
+		err_set(e, ERR_MISSING_FEATURE, "cannot log in: neither SASL PLAIN "
+		    "nor USER is offered%s", mb->p.tls ? "" : " (try --starttls or -S)");
+		goto out;
+	}
 	if (strpbrk(secret, "\r\n")) {
 		rc = err_set(e, ERR_USAGE, "the password cannot be sent");
 		goto out;

@@ -209,6 +209,25 @@ mbox_step_require_cap_after(void *ctx, struct err *e)
 	return mbox_require(m, m->proto, sbuf_str(&m->cap_missing), 0, e);
 }
 
+int
+mbox_login_prepare(struct mbox_check *m, int default_sasl, const char *offered,
+    enum sasl_mech *mech, char **secret, struct err *e)
+{
+	const struct mbox_config *c = m->cfg;
+	int sasl = c->login == MBOX_LOGIN_SASL;
+
+	*mech = SASL_NONE;
+	*secret = NULL;
+	if (c->login == MBOX_LOGIN_DEFAULT)
+		sasl = plugin_has_token(&c->pc) || default_sasl;
+	if (sasl && plugin_auth_choose(&m->p, c->authmech, c->auth_auto, offered, mech,
+	    e) < 0)
+		return -1;
+	if (plugin_auth_secret(&m->p, secret, e) < 0)
+		return -1;
+	return sasl;
+}
+
 /* --require-auth, --forbid-auth: on the mechanisms offered where the login
  * would happen (after STARTTLS when asked for) */
 static int

@@ -121,6 +121,15 @@ struct mbox_check {
 	const struct mbox_proto *proto;   /* set by mbox_main, for the steps */
 };
 
+/* The first decisions of a login, the same for IMAP and POP3: SASL or the
+ * protocol's own command (without --authtype: SASL when a token is given,
+ * or when DEFAULT_SASL, the protocol's PLAIN being offered), the mechanism
+ * (plugin_auth_choose on OFFERED) and the secret (*SECRET, the password or
+ * the token: plugin_auth_secret_free it). Returns 1 for SASL (*MECH set),
+ * 0 for the protocol's command, -1 with *E filled (nothing to free). */
+int mbox_login_prepare(struct mbox_check *m, int default_sasl, const char *offered,
+    enum sasl_mech *mech, char **secret, struct err *e);
+
 /* Parse the options, run the session in M (zeroed; the protocol's check
  * embeds it first), print, and return the exit code. */
 int mbox_main(struct mbox_check *m, const struct mbox_proto *proto,
