@@ -36,6 +36,9 @@ static const struct {
 	{ "rate", "Successful transactions per second (--count)." },
 	{ "runs", "Transactions that finished (--count)." },
 	{ "runs_failed", "Transactions that failed (--count)." },
+	{ "spf_lookups", "DNS lookups the domain's SPF record costs a receiver, "
+	  "nested includes counted (RFC 7208 limit: 10; --spf)." },
+	{ "spf_void_lookups", "SPF lookups that found nothing (limit: 2; --spf)." },
 };
 
 void

@@ -39,6 +39,7 @@ const enum phase_id smtp_phases[] = {
 	PHASE_MAIL, PHASE_RCPT, PHASE_DATA, PHASE_DATASENT, PHASE_QUIT,
 	PHASE_MTA_STS, PHASE_PROBE_RSA, PHASE_PROBE_ECDSA, PHASE_PROBE_EDDSA,
 	PHASE_PROBE_TLS10, PHASE_PROBE_TLS11, PHASE_PROBE_WEAK, PHASE_DELIVERY,
+	PHASE_DOMAIN,
 	PHASE_NONE
 };
 
@@ -128,6 +129,33 @@ static const struct opt_spec smtp_opts[] = {
 	  "With --mx: the domain must publish an SMTP TLS Reporting record "
 	  "(RFC 8460): _smtp._tls.DOMAIN TXT \"v=TLSRPTv1; rua=...\" with mailto: "
 	  "or https: URIs. Missing or malformed is WARNING." },
+	{ DAUTH_OPT_SPF, "spf", no_argument, NULL,
+	  "With --mx: check the domain's SPF record (RFC 7208), once per run, in "
+	  "phase domain: exactly one v=spf1 TXT record (none, several or a syntax "
+	  "error is CRITICAL); the DNS lookups a receiver makes for an address the "
+	  "record does not list, nested include: and redirect= counted (more than "
+	  "10 is CRITICAL permerror; perfdata spf_lookups), more than 2 void "
+	  "lookups WARNING; what such an address gets: pass (+all) is CRITICAL, "
+	  "neutral (?all, or no all and no redirect) WARNING, softfail or fail OK. "
+	  "ptr is counted but never matches (RFC 7208 §5.5)." },
+	{ DAUTH_OPT_SPF_IP, "spf-ip", required_argument, "ADDR",
+	  "With --mx (implies --spf; repeatable): evaluate the domain's SPF for "
+	  "this sending address (an outbound relay) as a receiver would "
+	  "(check_host(), sender postmaster@DOMAIN or -f); anything but pass is "
+	  "CRITICAL, naming the result (fail, softfail, neutral, none, permerror, "
+	  "temperror)." },
+	{ DAUTH_OPT_DMARC, "dmarc", no_argument, NULL,
+	  "With --mx: check the domain's DMARC record (RFC 7489) at _dmarc.DOMAIN "
+	  "(else at the organizational domain, taken as the last two labels: no "
+	  "Public Suffix List), once per run, in phase domain: exactly one "
+	  "v=DMARC1 record that parses, with p= (missing, several or malformed is "
+	  "CRITICAL); p=none is WARNING (see --dmarc-policy); each mailto: in rua= "
+	  "or ruf= of another organizational domain must be authorized there by a "
+	  "v=DMARC1 record at DOMAIN._report._dmarc.OTHER (RFC 7489 §7.1), else "
+	  "WARNING; pct below 100 is noted." },
+	{ DAUTH_OPT_DMARC_POLICY, "dmarc-policy", required_argument, "none",
+	  "With --dmarc: accept p=none (a domain still collecting reports): only "
+	  "noted, not WARNING." },
 	{ FETCH_OPT_URL, "fetch", required_argument, "URL",
 	  "Round trip: after the message is accepted, fetch it back from the "
 	  "mailbox of --rcpt: imap://USER@HOST[:PORT][/FOLDER] (default INBOX), "
@@ -332,6 +360,11 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 		return opts_seconds("--interval", arg, &s->interval, e);
 	case 'q':
 		return 0;
+	case DAUTH_OPT_SPF:
+	case DAUTH_OPT_SPF_IP:
+	case DAUTH_OPT_DMARC:
+	case DAUTH_OPT_DMARC_POLICY:
+		return smtp_dauth_option(s, id, arg, e);
 	case FETCH_OPT_URL:
 	case FETCH_OPT_STARTTLS:
 	case FETCH_OPT_AUTHFILE:
@@ -398,7 +431,10 @@ smtp_setup(struct smtp_config *s)
 	    "      collector (per-host samples labelled mx=\"HOST\"); same exit code\n"
 	    "  check_smtp_tx --mx example.org --all-mx --mta-sts --tls-rpt -D 30,7\n"
 	    "      mail security posture: every MX over STARTTLS, the MTA-STS policy\n"
-	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n";
+	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n"
+	    "  check_smtp_tx --mx example.org --spf --spf-ip 192.0.2.25 --dmarc\n"
+	    "      the domain's SPF record (lookups, +all/?all, the result for the relay\n"
+	    "      192.0.2.25) and its DMARC record (p=, report authorizations)\n";
 	s->pc.compat =
 	    "  check_smtp (2.3 to 3.0)      check_smtp_tx\n"
 	    "  -H HOST, or HOST alone       the same; -H /path: a unix socket (connect timed,\n"
