@@ -36,8 +36,8 @@
 
 /* Walk mode stops after this many lookups: a loop of includes, or a tree
  * far past the limit, is reported as "more than" this. */
-#define DAUTH_WALK_MAX 40
-#define DAUTH_DEPTH_MAX 20
+#define DAUTH_WALK_MAX 20
+#define DAUTH_DEPTH_MAX 25
 
 /* One check_host() evaluation. */
 struct dauth_spf {
@@ -56,6 +56,8 @@ struct dauth_spf {
 	char why[RESULT_PROBLEM_LEN];     /* permerror / temperror: the cause */
 	char matched[RESULT_PROBLEM_LEN]; /* the term that decided, and where */
 	char voidnames[200];       /* names of the void lookups */
+	const char *chain[DAUTH_DEPTH_MAX + 1];   /* the domains being evaluated,
+	                            * outermost first (an include loop) */
 };
 
 /* What one level of check_host() needs: on the heap (about 70 KB). */
@@ -434,6 +436,15 @@ dauth_check_host(struct dauth_spf *ev, const char *domain, int depth)
 		    DAUTH_DEPTH_MAX);
 		return SPF_PERMERROR;
 	}
+	for (i = 0; i < depth; i++) {
+		if (strcasecmp(ev->chain[i], domain) != 0)
+			continue;
+		/* receivers run into the lookup limit; say why */
+		snprintf(ev->why, sizeof(ev->why), "include loop: %.200s is included again "
+		    "by %.200s", domain, ev->chain[depth - 1]);
+		return SPF_PERMERROR;
+	}
+	ev->chain[depth] = domain;
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
 		snprintf(ev->why, sizeof(ev->why), "out of memory");
 		ev->tempkind = ERR_INTERNAL;
