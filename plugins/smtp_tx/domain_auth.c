@@ -331,6 +331,7 @@ dauth_term(struct dauth_spf *ev, const struct spf_term *t, const char *domain,
 		case SPF_FAIL:
 		case SPF_SOFTFAIL:
 		case SPF_NEUTRAL:
+			ev->matched[0] = '\0';   /* no match for the includer (§5.2) */
 			return 0;
 		case SPF_NONE:
 			/* RFC 7208 §5.2: an include without a record is permerror */
@@ -503,7 +504,10 @@ dauth_check_host(struct dauth_spf *ev, const char *domain, int depth)
 			goto out;
 		}
 		if (rc > 0) {
-			snprintf(ev->matched, sizeof(ev->matched), "%s in %s", t->text, domain);
+			/* an include that matched keeps the term inside it that did */
+			if (t->mech != SPF_INCLUDE)
+				snprintf(ev->matched, sizeof(ev->matched), "%s in %s", t->text,
+				    domain);
 			goto out;
 		}
 	}
