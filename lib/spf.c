@@ -348,9 +348,17 @@ spf_term_parse(const char *t, size_t n, struct spf_record *r, int idx, char *why
     size_t cap)
 {
 	char sub[200];
-	size_t name_len;
+	const char *t0 = t;
+	size_t name_len, n0 = n, k;
 	struct spf_term *m;
 
+	for (k = 0; k < n; k++) {
+		if ((unsigned char)t[k] < 0x21 || (unsigned char)t[k] > 0x7e) {
+			snprintf(sub, sizeof(sub), "byte 0x%02x is not allowed",
+			    (unsigned char)t[k]);
+			goto bad;
+		}
+	}
 	/* a modifier: name "=" macro-string (RFC 7208 §12) */
 	if (n > 0 && isalpha((unsigned char)t[0])) {
 		for (name_len = 1; name_len < n && (isalnum((unsigned char)t[name_len]) ||
@@ -408,7 +416,8 @@ spf_term_parse(const char *t, size_t n, struct spf_record *r, int idx, char *why
 	r->nterms++;
 	return 0;
 bad:
-	snprintf(why, cap, "term %d '%.48s%s': %s", idx, t, n > 48 ? "..." : "", sub);
+	snprintf(why, cap, "term %d '%.*s%s': %s", idx, (int)(n0 > 48 ? 48 : n0), t0,
+	    n0 > 48 ? "..." : "", sub);
 	return -1;
 }
 

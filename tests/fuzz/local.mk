@@ -42,7 +42,9 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_mtasts \
 	tests/fuzz/fuzz_received \
 	tests/fuzz/fuzz_authres \
-	tests/fuzz/fuzz_sasl
+	tests/fuzz/fuzz_sasl \
+	tests/fuzz/fuzz_spf \
+	tests/fuzz/fuzz_dmarc
 
 # Compile and link one target: $(FUZZ_BUILD) -o $@ SOURCE
 FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN)
@@ -87,6 +89,15 @@ FUZZ_DIST = \
 	tests/fuzz/fuzz_b64.c \
 	tests/fuzz/fuzz_received.c \
 	tests/fuzz/fuzz_authres.c \
+	tests/fuzz/fuzz_spf.c \
+	tests/fuzz/fuzz_dmarc.c \
+	tests/fuzz/corpus/fuzz_spf/many-terms \
+	tests/fuzz/corpus/fuzz_spf/cidr-redirect \
+	tests/fuzz/corpus/fuzz_spf/macro-and-set \
+	tests/fuzz/corpus/fuzz_spf/bad-terms \
+	tests/fuzz/corpus/fuzz_dmarc/full \
+	tests/fuzz/corpus/fuzz_dmarc/set \
+	tests/fuzz/corpus/fuzz_dmarc/bad \
 	tests/fuzz/corpus/fuzz_received/postfix-two-hops \
 	tests/fuzz/corpus/fuzz_received/exim-and-broken \
 	tests/fuzz/corpus/fuzz_authres/pass-and-fail \
