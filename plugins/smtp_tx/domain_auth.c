@@ -286,9 +286,11 @@ dauth_addr_match(struct dauth_spf *ev, const char *name, int c4, int c6, int *an
 }
 
 /* One mechanism T of DOMAIN's record: 1 when it matches (*RES its result),
- * 0 when not, -1 when evaluation ends with *RES (permerror, temperror). */
+ * 0 when not, -1 when evaluation ends with *RES (permerror, temperror).
+ * Recursive through include (check_host() is, RFC 7208 §5.2): bounded by
+ * the lookup limit and DAUTH_DEPTH_MAX. */
 static int
-dauth_term(struct dauth_spf *ev, const struct spf_term *t, const char *domain,
+dauth_term(struct dauth_spf *ev, const struct spf_term *t, const char *domain,   /* NOLINT(misc-no-recursion): bounded */
     int depth, enum spf_result *res)
 {
 	char target[SPF_DOMAIN_MAX + 1], what[SPF_SPEC_MAX + 80];
@@ -422,7 +424,7 @@ perm:
 
 /* check_host() (RFC 7208 §4) for DOMAIN at nesting DEPTH. */
 static enum spf_result
-dauth_check_host(struct dauth_spf *ev, const char *domain, int depth)
+dauth_check_host(struct dauth_spf *ev, const char *domain, int depth)   /* NOLINT(misc-no-recursion): bounded */
 {
 	struct dauth_frame *f;
 	const char *rec[DNS_TXT_MAX];
@@ -445,12 +447,12 @@ dauth_check_host(struct dauth_spf *ev, const char *domain, int depth)
 		    "by %.200s", domain, ev->chain[depth - 1]);
 		return SPF_PERMERROR;
 	}
-	ev->chain[depth] = domain;
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
 		snprintf(ev->why, sizeof(ev->why), "out of memory");
 		ev->tempkind = ERR_INTERNAL;
 		return SPF_TEMPERROR;
 	}
+	ev->chain[depth] = domain;   /* until this level returns */
 	rc = dauth_txt(ev->s, domain, f->txt, rec, len, &n, &e);
 	if (rc < 0) {
 		res = dauth_temp(ev, &e);
@@ -538,6 +540,7 @@ dauth_check_host(struct dauth_spf *ev, const char *domain, int depth)
 	res = SPF_NEUTRAL;   /* §4.7: no match, no redirect */
 	ev->matched[0] = '\0';
 out:
+	ev->chain[depth] = NULL;
 	free(f);
 	return res;
 }
