@@ -630,7 +630,7 @@ dauth_spf(struct smtp_check *s, struct fact_domain_auth *fa)
 	struct err e;
 	struct dauth_spf ev;
 	enum spf_result r;
-	int i, usable = 1;
+	int i, usable = 1, ips = 1;
 
 	fa->spf_checked = 1;
 	dauth_spf_init(&ev, s, fa, NULL);
@@ -645,16 +645,17 @@ dauth_spf(struct smtp_check *s, struct fact_domain_auth *fa)
 	case SPF_NONE:
 		dauth_find(s, fa, "spf", STATE_CRITICAL, "no SPF record at %s (no v=spf1 TXT "
 		    "record)", dom);
-		usable = 0;
+		usable = ips = 0;
 		break;
 	case SPF_TEMPERROR:
 		dauth_find(s, fa, "spf", dauth_temp_state(s, &ev), "SPF temperror: cannot "
 		    "look up %s", ev.why);
-		usable = 0;
+		usable = ips = 0;
 		break;
 	case SPF_PERMERROR:
 		dauth_find(s, fa, "spf", STATE_CRITICAL, "SPF permerror: %s", ev.why);
 		usable = 0;
+		ips = ev.cut;   /* over the lookup limit: an address may still pass early */
 		break;
 	default:
 		break;
@@ -697,7 +698,7 @@ dauth_spf(struct smtp_check *s, struct fact_domain_auth *fa)
 		dauth_find(s, fa, "spf", STATE_OK, "SPF of %s: terms with address macros "
 		    "were counted but not looked up (give --spf-ip to evaluate them)", dom);
 	for (i = 0; i < s->cfg->dauth.nspf_ip && fa->nips < FACT_SPF_IPS; i++) {
-		if (!usable) {
+		if (!usable && !ips) {
 			dauth_find(s, fa, "spf", STATE_OK, "SPF for %s: not evaluated (the "
 			    "record cannot be used)", s->cfg->dauth.spf_ip[i]);
 			continue;
