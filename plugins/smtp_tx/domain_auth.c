@@ -626,7 +626,7 @@ static void
 dauth_spf(struct smtp_check *s, struct fact_domain_auth *fa)
 {
 	const char *dom = s->cfg->mx_domain;
-	struct range crit;
+	struct range crit, vwarn;
 	struct err e;
 	struct dauth_spf ev;
 	enum spf_result r;
@@ -640,7 +640,9 @@ dauth_spf(struct smtp_check *s, struct fact_domain_auth *fa)
 	fa->spf_voids = ev.voids;
 	err_clear(&e);
 	(void)range_parse(&crit, "10", &e);
+	(void)range_parse(&vwarn, "2", &e);
 	result_perf(&s->p.res, "spf_lookups", ev.lookups, "", NULL, &crit, 0, NAN);
+	result_perf(&s->p.res, "spf_void_lookups", ev.voids, "", &vwarn, NULL, 0, NAN);
 	switch (r) {
 	case SPF_NONE:
 		dauth_find(s, fa, "spf", STATE_CRITICAL, "no SPF record at %s (no v=spf1 TXT "

@@ -402,7 +402,7 @@ smtp_setup(struct smtp_config *s)
 	    "when EHLO is refused), STARTTLS and EHLO again (-S), AUTH (-A/-U), "
 	    "MAIL FROM, RCPT TO, DATA with a generated test message and QUIT. "
 	    "Every phase is timed (perfdata: dns connect tls banner ehlo posture "
-	    "starttls relay auth commands mail rcpt data datasent quit mta_sts, each "
+	    "starttls relay auth commands mail rcpt data datasent quit mta_sts domain, each "
 	    "when it ran, and the total as time), thresholded, and named when it "
 	    "fails. posture is --require-tls's probe before STARTTLS, commands the "
 	    "-C commands; the second EHLO is part of starttls, an RSET part of "
