@@ -18,6 +18,9 @@
 #   spf-two             two v=spf1 records;  spf-syntax: ip4:127.0.0.300;  spf-none: no SPF record
 #   spf-loop            include:spf-loop.lab.test (an include of itself)
 #   spf-long            one TXT record of 10 strings, 2500 bytes (over UDP: TC, then TCP)
+#   spf-bigmx           mx:big.lab.test (50 MX records: over the limit of 10 per mx, §4.6.4)
+#   spf-ptr             ptr ip4:127.0.0.1 -all (ptr: counted, never matches)
+#   spf-exists          exists:%{i}.ok.spf-exists.lab.test -all; 127.0.0.1.ok.spf-exists A 127.0.0.1
 #   dmarc-reject        p=reject; pct=50; rua at its own domain
 #   dmarc-none          p=none;   dmarc-nop: no p= (rua only);  dmarc-two: two v=DMARC1 records
 #   dmarc-ext-ok        p=quarantine; rua=mailto:agg@reports.test, authorized in reports.test
@@ -29,7 +32,8 @@
 lab_dns_posture() {
 	local d s i
 	for d in spf-good spf-inc spf-redirect spf-many spf-n1 spf-n2 spf-n3 spf-void spf-plusall \
-		spf-neutral spf-noall spf-two spf-syntax spf-none spf-loop spf-long dmarc-reject \
+		spf-neutral spf-noall spf-two spf-syntax spf-none spf-loop spf-long spf-bigmx spf-ptr \
+		spf-exists dmarc-reject \
 		dmarc-none dmarc-nop dmarc-two dmarc-ext-ok dmarc-ext-bad; do
 		lab_dns_record "$d MX 10 mail.lab.test." || return 1
 	done
@@ -50,6 +54,10 @@ lab_dns_posture() {
 	lab_dns_record 'spf-two TXT "v=spf1 ip4:127.0.0.2 -all"'
 	lab_dns_record 'spf-syntax TXT "v=spf1 ip4:127.0.0.300 -all"'
 	lab_dns_record 'spf-loop TXT "v=spf1 include:spf-loop.lab.test -all"'
+	lab_dns_record 'spf-bigmx TXT "v=spf1 mx:big.lab.test -all"'
+	lab_dns_record 'spf-ptr TXT "v=spf1 ptr ip4:127.0.0.1 -all"'
+	lab_dns_record 'spf-exists TXT "v=spf1 exists:%{i}.ok.spf-exists.lab.test -all"'
+	lab_dns_record '127.0.0.1.ok.spf-exists A 127.0.0.1'
 	# 10 character-strings of 250 bytes: one record of 2500 bytes, over DNS_TXT_LEN
 	s='"v=spf1 ip4:127.0.0.1'
 	printf -v i '%*s' 229 ''
