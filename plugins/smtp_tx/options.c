@@ -62,7 +62,9 @@ static const struct opt_spec smtp_opts[] = {
 	{ OPT_BODY_FILE, "body-file", required_argument, "FILE",
 	  "Send FILE as the message body (after the token line)." },
 	{ OPT_SIZE, "size", required_argument, "BYTES",
-	  "Pad the message body to about BYTES bytes." },
+	  "Pad the message body to about BYTES bytes. When the server offers "
+	  "SIZE, MAIL FROM declares the message's size (RFC 1870), so a message "
+	  "over the server's limit is refused at MAIL FROM, before it is sent." },
 	{ 'A', "authtype", required_argument, "MECH",
 	  "SASL mechanism for AUTH: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
 	  "SCRAM-SHA-256 (the server's signature is verified: a wrong one is "
