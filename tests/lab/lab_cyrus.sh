@@ -144,7 +144,7 @@ allowanonymouslogin: no
 sasl_pwcheck_method: auxprop
 sasl_auxprop_plugin: sasldb
 sasl_sasldb_path: $d/sasldb2
-sasl_mech_list: PLAIN LOGIN
+sasl_mech_list: PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256
 tls_server_cert: $d/tls/good.crt
 tls_server_key: $d/tls/good.key
 tls_client_ca_file: $d/tls/ca.crt
