@@ -63,7 +63,9 @@ static const struct opt_spec smtp_opts[] = {
 	{ OPT_BODY_FILE, "body-file", required_argument, "FILE",
 	  "Send FILE as the message body (after the token line)." },
 	{ OPT_SIZE, "size", required_argument, "BYTES",
-	  "Pad the message body to about BYTES bytes." },
+	  "Pad the message body to about BYTES bytes. When the server offers "
+	  "SIZE, MAIL FROM declares the message's size (RFC 1870), so a message "
+	  "over the server's limit is refused at MAIL FROM, before it is sent." },
 	{ 'A', "authtype", required_argument, "MECH",
 	  "SASL mechanism for AUTH: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
 	  "SCRAM-SHA-256 (the server's signature is verified: a wrong one is "
@@ -402,11 +404,18 @@ smtp_setup(struct smtp_config *s)
 	    "when EHLO is refused), STARTTLS and EHLO again (-S), AUTH (-A/-U), "
 	    "MAIL FROM, RCPT TO, DATA with a generated test message and QUIT. "
 	    "Every phase is timed (perfdata: dns connect tls banner ehlo posture "
-	    "starttls relay auth commands mail rcpt data datasent quit mta_sts domain, each "
-	    "when it ran, and the total as time), thresholded, and named when it "
-	    "fails. posture is --require-tls's probe before STARTTLS, commands the "
-	    "-C commands; the second EHLO is part of starttls, an RSET part of "
-	    "quit.\n"
+	    "starttls relay auth commands mail rcpt data datasent quit mta_sts "
+	    "delivery domain, each when it ran, and the total as time), "
+	    "thresholded, and named when it fails. posture is --require-tls's probe "
+	    "before STARTTLS, commands the -C commands; the second EHLO is part of "
+	    "starttls, an RSET part of quit; domain the --mx domain's own DNS "
+	    "checks (--spf, --dmarc).\n"
+	    "Round trip: with --fetch the message is fetched back from the "
+	    "recipient's mailbox over IMAP or POP3, timed from the 2xx after DATA "
+	    "to the message seen (phase delivery), its Received: path shown, and "
+	    "deleted; found in the junk folder is WARNING, not seen before the "
+	    "deadline CRITICAL. With --state-file the run does not wait: each run "
+	    "sends a probe and collects those of earlier runs.\n"
 	    "check_smtp command lines keep working: every option of check_smtp "
 	    "2.3 to 3.0 means what it means there (see COMPATIBILITY), the host "
 	    "may be given alone, and -H /path is a unix socket (LMTP with -L). "
@@ -432,6 +441,17 @@ smtp_setup(struct smtp_config *s)
 	    "  check_smtp_tx --mx example.org --all-mx --mta-sts --tls-rpt -D 30,7\n"
 	    "      mail security posture: every MX over STARTTLS, the MTA-STS policy\n"
 	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n"
+	    "  check_smtp_tx -H mail.example.org -S -f probe@example.org \\\n"
+	    "      --rcpt probe@example.org --fetch imaps://probe%40example.org@imap.example.org \\\n"
+	    "      --fetch-authfile /etc/nagios/probe-imap.auth --critical-phase delivery=30 -t 50\n"
+	    "      round trip: the message fetched back over IMAPS, timed (perfdata\n"
+	    "      delivery) and deleted; CRITICAL when it takes over 30 s or never comes\n"
+	    "  check_smtp_tx -H mail.example.org -S -f probe@example.net --rcpt probe@example.net \\\n"
+	    "      --fetch imaps://probe%40example.net@imap.example.net \\\n"
+	    "      --fetch-authfile /etc/nagios/probe-remote.auth \\\n"
+	    "      --state-file /var/lib/nagios/probe-remote.state --lost-after 1800\n"
+	    "      a slow remote loop: each run sends a probe and reports those of\n"
+	    "      earlier runs; one not seen within 30 minutes is CRITICAL\n"
 	    "  check_smtp_tx --mx example.org --spf --spf-ip 192.0.2.25 --dmarc\n"
 	    "      the domain's SPF record (lookups, +all/?all, the result for the relay\n"
 	    "      192.0.2.25) and its DMARC record (p=, report authorizations)\n";
