@@ -27,7 +27,9 @@
 #   dmarc-ext-bad       p=reject; rua and ruf at reports.test, not authorized there
 # Zones of their own (unsigned, answered by NSD through unbound's "." stub):
 #   nodmarc.test        MX 10 mail.lab.test, v=spf1 -all, and no DMARC anywhere above it
-#   reports.test        dmarc-ext-ok.lab.test._report._dmarc TXT v=DMARC1 (RFC 7489 §7.1)
+#   reports.test        dmarc-ext-ok.lab.test._report._dmarc TXT v=DMARC1 (RFC 7489 §7.1);
+#                       _dmarc: p=reject; sp=none, and sub.reports.test (MX, no _dmarc) under it;
+#                       both with MX 10 mail.lab.test
 
 lab_dns_posture() {
 	local d s i
@@ -88,6 +90,9 @@ $ORIGIN reports.test.
 $TTL 300
 @        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300
 @        NS    ns.lab.test.
+@        MX    10 mail.lab.test.
 dmarc-ext-ok.lab.test._report._dmarc TXT "v=DMARC1"
+_dmarc   TXT   "v=DMARC1; p=reject; sp=none"
+sub      MX    10 mail.lab.test.
 EOF
 }
