@@ -481,3 +481,59 @@ dns_pkt_txt(const ldns_pkt *pkt, struct dns_txt *out, int max, int *n)
 	}
 	ldns_rr_list_free(l);
 }
+
+/* --dnssec-expiry (issue 22): the RRSIGs of an answer. */
+void
+dns_pkt_sigs(const ldns_pkt *pkt, ldns_rr_type t, long long now,
+    struct dns_sigs *out)
+{
+	int cname = 0;
+	ldns_rr_list *l = dns_answer_rrs(pkt, t, &cname);
+	ldns_rr_list *sl;
+	size_t i, n;
+
+	out->rrs = l ? (int)ldns_rr_list_rr_count(l) : 0;
+	ldns_rr_list_free(l);
+	out->sigs = 0;
+	out->expire = 0;
+	out->secure = ldns_pkt_ad(pkt) ? 1 : 0;
+	/* the RRSIGs owned by the same name as the records (the end of a
+	 * CNAME chain) that cover type T */
+	sl = dns_answer_rrs(pkt, LDNS_RR_TYPE_RRSIG, &cname);
+	n = sl ? ldns_rr_list_rr_count(sl) : 0;
+	for (i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(sl, i);
+		const ldns_rdf *cov = ldns_rr_rrsig_typecovered(rr);
+		const ldns_rdf *exp = ldns_rr_rrsig_expiration(rr);
+		uint32_t raw;
+		long long abs;
+
+		if (cov == NULL || exp == NULL || ldns_rdf_size(cov) != 2 ||
+		    ldns_rdf_size(exp) != 4 || ldns_rdf2rr_type(cov) != t)
+			continue;
+		raw = ldns_rdf2native_int32(exp);
+		/* RFC 4034 §3.1.5: serial number arithmetic, around now */
+		abs = now + (long long)(int32_t)(raw - (uint32_t)now);
+		if (out->sigs == 0 || abs < out->expire)
+			out->expire = abs;
+		out->sigs++;
+	}
+	ldns_rr_list_free(sl);
+}
+
+int
+dns_wire_sigs(const unsigned char *wire, size_t len, long long now,
+    struct dns_sigs *out, struct err *e)
+{
+	ldns_pkt *pkt = NULL;
+	const ldns_rr_list *ql;
+
+	memset(out, 0, sizeof(*out));
+	if (ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK || pkt == NULL)
+		return err_set(e, ERR_DNS, "malformed DNS answer");
+	ql = ldns_pkt_question(pkt);
+	if (ql != NULL && ldns_rr_list_rr_count(ql) == 1)
+		dns_pkt_sigs(pkt, ldns_rr_get_type(ldns_rr_list_rr(ql, 0)), now, out);
+	ldns_pkt_free(pkt);
+	return 0;
+}

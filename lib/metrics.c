@@ -36,6 +36,11 @@ static const struct {
 	{ "rate", "Successful transactions per second (--count)." },
 	{ "runs", "Transactions that finished (--count)." },
 	{ "runs_failed", "Transactions that failed (--count)." },
+	/* issue 22 (i22b) */
+	{ "dkim_bits", "Size of the DKIM key in bits (RSA modulus; 256 for Ed25519)." },
+	{ "rrsig_days", "Days until the earliest RRSIG of the domain's mail records "
+	  "expires (--dnssec-expiry)." },
+	{ "dnsbl_listed", "Listings of the mail hosts' addresses in the DNSBLs (--dnsbl)." },
 };
 
 void

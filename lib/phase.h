@@ -49,6 +49,7 @@ enum phase_id {
 	PHASE_PROBE_TLS11,    /* --forbid-tls=1.1 */
 	PHASE_PROBE_WEAK,     /* --forbid-cipher=weak */
 	PHASE_DELIVERY,       /* --fetch: from the 2xx after DATA to the message seen */
+	PHASE_DOMAIN,         /* issue 22: the domain's DNS checks, once per run */
 	PHASE_COUNT           /* not a phase: the number of them */
 };
 

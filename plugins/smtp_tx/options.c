@@ -39,6 +39,7 @@ const enum phase_id smtp_phases[] = {
 	PHASE_MAIL, PHASE_RCPT, PHASE_DATA, PHASE_DATASENT, PHASE_QUIT,
 	PHASE_MTA_STS, PHASE_PROBE_RSA, PHASE_PROBE_ECDSA, PHASE_PROBE_EDDSA,
 	PHASE_PROBE_TLS10, PHASE_PROBE_TLS11, PHASE_PROBE_WEAK, PHASE_DELIVERY,
+	PHASE_DOMAIN,
 	PHASE_NONE
 };
 
@@ -173,6 +174,7 @@ static const struct opt_spec smtp_opts[] = {
 	  "delivery time and deleted, one older than --lost-after is CRITICAL "
 	  "(lost). FILE is locked (flock) and replaced atomically; a missing, "
 	  "empty or corrupt FILE is started afresh with a WARNING." },
+	DDNS_OPTS,
 	{ 'C', "command", required_argument, "COMMAND",
 	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
 	{ 'R', "response", required_argument, "REGEX",
@@ -342,6 +344,11 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 	case FETCH_OPT_AUTH_SERV_ID:
 	case FETCH_OPT_STATE_FILE:
 		return smtp_fetch_option(&s->fetch, id, arg, e);
+	case DDNS_OPT_DKIM:
+	case DDNS_OPT_DNSSEC_EXPIRY:
+	case DDNS_OPT_DNSBL:
+	case DDNS_OPT_DNSBL_IP:
+		return smtp_ddns_option(&s->ddns, id, arg, e);
 	default:
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
 	}

@@ -12,7 +12,8 @@
  *   sts.c      --mta-sts and --tls-rpt
  *   mx.c       --mx and --all-mx (the fan-out, one thread per host)
  *   repeat.c   --count (the load generator)
- *   fetch*.c   --fetch: the message fetched back over IMAP or POP3 (fetch.h) */
+ *   fetch*.c   --fetch: the message fetched back over IMAP or POP3 (fetch.h)
+ *   domain_dns.c  --dkim, --dnssec-expiry, --dnsbl (domain_dns.h) */
 #ifndef MP_SMTP_TX_H
 #define MP_SMTP_TX_H
 
@@ -21,6 +22,7 @@
 #include <time.h>
 
 #include "dns.h"
+#include "domain_dns.h"
 #include "err.h"
 #include "facts.h"
 #include "fetch.h"
@@ -92,6 +94,8 @@ struct smtp_config {
 	struct smtp_message msg;   /* built once before the clock starts (a
 	                            * --count run builds one per message) */
 	struct fetch_config fetch; /* --fetch: the round trip (fetch.h) */
+	struct smtp_ddns ddns;     /* issue 22 (i22b): --dkim, --dnssec-expiry,
+	                            * --dnsbl (domain_dns.h) */
 };
 
 /* One session's run state. smtp_check_init makes it fresh from the
