@@ -296,7 +296,9 @@ ddns_when(long long t, char *out, size_t cap)
 }
 
 /* The MX set of the domain into MX (for the TLSA names and the blocklists).
- * Returns 1 when there is one, 0 when it could not be read (noted). */
+ * Returns 1 when there is one, 0 when it could not be read (noted; the
+ * MX run says what is wrong with it), -1 when the resolver did not answer
+ * in time (a problem: the domain checks end there). */
 static int
 ddns_mx(struct smtp_check *s, struct dns_mxset *mx)
 {
@@ -304,6 +306,11 @@ ddns_mx(struct smtp_check *s, struct dns_mxset *mx)
 
 	err_clear(&e);
 	if (dns_mx(s->p.dns, s->cfg->mx_domain, &s->p.dl, mx, &e) < 0) {
+		if (e.kind == ERR_TIMEOUT) {
+			result_problem(&s->p.res, plugin_err_state(&s->p, &e), "domain checks: "
+			    "cannot look up the MX records of %s: %s", s->cfg->mx_domain, e.msg);
+			return -1;
+		}
 		result_detail(&s->p.res, "domain checks: cannot look up the MX records of "
 		    "%s: %s", s->cfg->mx_domain, e.msg);
 		return 0;
@@ -393,21 +400,21 @@ ddns_rrsig_judge(struct smtp_check *s, struct fact_domain_dns *f)
 		char when[64];
 		double days = (double)(r->sig.expire - (long long)time(NULL)) / 86400.0;
 
-		days = floor(days * 100.0) / 100.0;
+		days = floor(days * 100.0) / 100.0;   /* 2.999 days are 2.99, never 3.0 */
 		f->rrsig_days = days;
 		ddns_when(r->sig.expire, when, sizeof(when));
 		result_perf(&s->p.res, "rrsig_days", days, "", &c->warn, &c->crit, NAN, NAN);
 		if (days < 0)
-			result_problem(&s->p.res, STATE_CRITICAL, "RRSIG of %s %s expired %.1f "
+			result_problem(&s->p.res, STATE_CRITICAL, "RRSIG of %s %s expired %.2f "
 			    "days ago (%s)", r->name, r->type, -days, when);
 		else if (range_alert(&c->crit, days))
 			result_problem(&s->p.res, STATE_CRITICAL, "RRSIG of %s %s expires in "
-			    "%.1f days (%s; critical below %s days)", r->name, r->type, days,
-			    when, c->crit.text);
+			    "%.2f days (%s; critical below %g days)", r->name, r->type, days,
+			    when, c->crit.start);
 		else if (range_alert(&c->warn, days))
 			result_problem(&s->p.res, STATE_WARNING, "RRSIG of %s %s expires in "
-			    "%.1f days (%s; warning below %s days)", r->name, r->type, days,
-			    when, c->warn.text);
+			    "%.2f days (%s; warning below %g days)", r->name, r->type, days,
+			    when, c->warn.start);
 	} else if (!first && !failed && !bogus) {
 		result_problem(&s->p.res, STATE_UNKNOWN, "no signed answer to check: none "
 		    "of the domain's mail records (MX, SPF, DMARC, MTA-STS, DKIM, TLSA) "
@@ -595,10 +602,15 @@ smtp_ddns_run(struct smtp_check *s)
 	s->p.res.domain_dns = &f;
 	if (s->cfg->mx_domain && (c->expiry || c->nzones))
 		have_mx = ddns_mx(s, &mx);
-	if (c->nsel)
-		ddns_dkim(s, &f);
+	if (have_mx < 0) {
+		phase_end(&s->p.phases);
+		return;
+	}
+	/* the signatures first: a bogus answer is named before what it broke */
 	if (c->expiry)
 		ddns_rrsig(s, &f, have_mx ? &mx : NULL);
+	if (c->nsel)
+		ddns_dkim(s, &f);
 	if (c->nzones)
 		ddns_dnsbl(s, &f, &mx, have_mx);
 	phase_end(&s->p.phases);
@@ -618,7 +630,7 @@ smtp_ddns_ok(struct smtp_check *s)
 		sbuf_printf(&s->p.res.ok_text, "; %d DKIM key%s good", nkeys,
 		    nkeys == 1 ? "" : "s");
 	if (f->rrsig_earliest >= 0)
-		sbuf_printf(&s->p.res.ok_text, "; RRSIGs valid %.1f more days", f->rrsig_days);
+		sbuf_printf(&s->p.res.ok_text, "; RRSIGs valid %.2f more days", f->rrsig_days);
 	if (f->dnsbl_checked)
 		sbuf_printf(&s->p.res.ok_text, "; listed in none of %d DNSBL%s",
 		    s->cfg->ddns.nzones, s->cfg->ddns.nzones == 1 ? "" : "s");
