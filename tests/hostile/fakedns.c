@@ -31,6 +31,15 @@
  *   ties            MX N: N MX 10 b.N, N MX 10 a.N, N MX 20 z.N (two of equal preference)
  *   slow-addr MS    MX N: mx1.N .. mx5.N (preferences 10..50) at once; every A and AAAA answer
  *                   MS milliseconds late
+ * Issue 22 (i22b), the domain checks of check_smtp_tx (--dkim, --dnssec-expiry, --dnsbl):
+ *   dnsbl-flood     A N, for N beginning with a digit (a DNSBL name): 1000 A records
+ *                   127.0.0.2 .. 127.0.3.233 (over 1232 bytes: TC over UDP, then TCP)
+ *   txt-huge        TXT N: one record of 250 character-strings of 255 bytes (64 000 bytes;
+ *                   TCP only)
+ *   servfail        every answer SERVFAIL, with or without the CD bit (a resolver that cannot
+ *                   get an answer)
+ *   servfail-cd     SERVFAIL unless the query has CD set, then the zone above (validation failed:
+ *                   a bogus answer)
  *
  * C99 + POSIX, ldns to build and parse the messages.
  */
@@ -57,7 +66,8 @@
 #define FORGE_DELAY_MS 50
 
 enum scenario {
-	SC_GOOD, SC_WRONG_ID, SC_FORGED, SC_WRONG_OWNER, SC_CNAME, SC_MX200, SC_TIES, SC_SLOW_ADDR
+	SC_GOOD, SC_WRONG_ID, SC_FORGED, SC_WRONG_OWNER, SC_CNAME, SC_MX200, SC_TIES, SC_SLOW_ADDR,
+	SC_DNSBL_FLOOD, SC_TXT_HUGE, SC_SERVFAIL, SC_SERVFAIL_CD   /* issue 22 (i22b) */
 };
 
 static const struct {
@@ -73,6 +83,10 @@ static const struct {
 	{ "mx200", SC_MX200, "200 MX records, the most preferred (best.N) last" },
 	{ "ties", SC_TIES, "MX 10 b.N, MX 10 a.N, MX 20 z.N" },
 	{ "slow-addr", SC_SLOW_ADDR, "MS: five MX hosts; A/AAAA answers MS ms late" },
+	{ "dnsbl-flood", SC_DNSBL_FLOOD, "A answers for DNSBL names: 1000 records in 127/8" },
+	{ "txt-huge", SC_TXT_HUGE, "TXT answers: one record of 64 000 bytes" },
+	{ "servfail", SC_SERVFAIL, "every answer SERVFAIL, also with CD" },
+	{ "servfail-cd", SC_SERVFAIL_CD, "SERVFAIL unless CD is set (bogus)" },
 };
 
 enum forge { FORGE_ID, FORGE_NAME, FORGE_TYPE, FORGE_PORT };
@@ -184,12 +198,50 @@ is_filler(const char *name)
 	    isdigit((unsigned char)name[2]) && isdigit((unsigned char)name[3]) && name[4] == '.';
 }
 
+/* txt-huge: one TXT record for NAME of N character-strings of 255 bytes. */
+static void
+add_big_txt(ldns_pkt *p, const char *name, int n)
+{
+	char owner[600];
+	uint8_t str[256];
+	ldns_rr *rr = ldns_rr_new();
+	int i;
+
+	snprintf(owner, sizeof(owner), "%s.", name);
+	if (rr == NULL)
+		die("ldns_rr_new");
+	ldns_rr_set_owner(rr, ldns_dname_new_frm_str(owner));
+	ldns_rr_set_type(rr, LDNS_RR_TYPE_TXT);
+	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+	ldns_rr_set_ttl(rr, 300);
+	str[0] = 255;
+	memset(str + 1, 'A', 255);
+	memcpy(str + 1, "v=DKIM1; p=", 11);
+	for (i = 0; i < n; i++)
+		ldns_rr_push_rdf(rr, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_STR, sizeof(str), str));
+	ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+}
+
 /* The true answer to Q for NAME (no final dot) and type T. */
 static ldns_pkt *
 true_answer(const ldns_pkt *q, const char *name, ldns_rr_type t)
 {
 	ldns_pkt *a = answer_head(q, NULL, 0);
 	int i;
+
+	if (sc == SC_SERVFAIL || (sc == SC_SERVFAIL_CD && !ldns_pkt_cd(q))) {
+		ldns_pkt_set_rcode(a, LDNS_RCODE_SERVFAIL);
+		return a;
+	}
+	if (sc == SC_DNSBL_FLOOD && t == LDNS_RR_TYPE_A && isdigit((unsigned char)name[0])) {
+		for (i = 0; i < 1000; i++)
+			add_rr(a, "%s. IN A 127.0.%d.%d", name, (i + 2) / 256, (i + 2) % 256);
+		return a;
+	}
+	if (sc == SC_TXT_HUGE && t == LDNS_RR_TYPE_TXT) {
+		add_big_txt(a, name, 250);
+		return a;
+	}
 
 	if (t == LDNS_RR_TYPE_MX) {
 		switch (sc) {
