@@ -161,8 +161,13 @@ dkim_text(char *out, size_t cap, const char *s, size_t n)
 {
 	size_t i, o = 0;
 
-	for (i = 0; i < n && o + 1 < cap; i++)
-		out[o++] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	for (i = 0; i < n && o + 1 < cap; i++) {
+		char c = s[i];
+
+		if (c <= 0x20 || c >= 0x7f)
+			c = '?';
+		out[o++] = c;
+	}
 	out[o] = '\0';
 }
 
