@@ -197,8 +197,6 @@ main(int argc, char **argv)
 		plugin_usage_error(&cfg.pc, e.msg);
 
 	smtp_check_init(s, &cfg, NULL);
-	if (cfg.mx_domain)
-		s->p.host = cfg.mx_domain;   /* the run checks the domain */
 	smtp_ddns_run(s);   /* issue 22 (i22b): once per run, phase domain */
 	if (cfg.mx_domain) {
 		s->p.host = cfg.mx_domain;   /* the run checks the domain */
