@@ -133,8 +133,23 @@ main(void)
 	add(p, "_dmarc.b.test. IN RRSIG TXT 13 3 300 20270106000000 20261201000000 1 b.test. " SIG);
 	is_int(sigs(p, NOW, &s), 0, "CNAME: parses");
 	is_int(s.rrs, 1, "CNAME: the target's TXT");
-	is_int(s.sigs, 1, "CNAME: the target's RRSIG over TXT");
-	is_int(s.expire, NOW + 5 * 86400, "CNAME: its expiration");
+	is_int(s.sigs, 2, "CNAME: the CNAME's RRSIG and the target's over TXT");
+	is_int(s.expire, NOW + 86400, "CNAME: the earlier expiration (the CNAME's)");
+
+	/* a signed alias into an unsigned zone: signed as far as it goes */
+	p = msg("s1._domainkey.a.test.", LDNS_RR_TYPE_TXT, 1);
+	add(p, "s1._domainkey.a.test. IN CNAME s1.provider.test.");
+	add(p, "s1._domainkey.a.test. IN RRSIG CNAME 13 4 300 20270103000000 20261201000000 1 a.test. " SIG);
+	add(p, "s1.provider.test. IN TXT \"v=DKIM1; p=\"");
+	is_int(sigs(p, NOW, &s), 0, "alias into an unsigned zone: parses");
+	ok(s.rrs == 1 && s.sigs == 1 && s.expire == NOW + 2 * 86400,
+	    "alias into an unsigned zone: the CNAME's RRSIG counts (not 'unsigned')");
+	/* an RRSIG over CNAME without a CNAME in the answer does not count */
+	p = msg("a.test.", LDNS_RR_TYPE_TXT, 0);
+	add(p, "a.test. IN TXT \"x\"");
+	add(p, "a.test. IN RRSIG CNAME 13 2 300 20270103000000 20261201000000 1 a.test. " SIG);
+	is_int(sigs(p, NOW, &s), 0, "stray CNAME RRSIG: parses");
+	is_int(s.sigs, 0, "stray CNAME RRSIG: not counted");
 
 	/* RFC 4034 §3.1.5: 32-bit times past 2106 wrap; taken around now */
 	p = msg("a.test.", LDNS_RR_TYPE_MX, 0);
