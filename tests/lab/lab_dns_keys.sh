@@ -14,6 +14,7 @@
 #   s512._domainkey.dk    k=rsa, 512 bits              ed._domainkey.dk     k=ed25519 (RFC 8463)
 #   revoked._domainkey.dk "v=DKIM1; k=rsa; p="         testing._domainkey.dk  2048 bits, t=y
 #   broken._domainkey.dk  "v=DKIM1; p=!!!"             (no record for any other selector)
+#   alias._domainkey.dk   CNAME s1.plain.lab.test (a 2048-bit key in the unsigned zone)
 #   bl.lab.test    a DNSBL: 127.0.0.2 and ::2 listed (A 127.0.0.2, TXT "spam source"),
 #                  nothing else (NXDOMAIN: not listed)
 #   mxbl.lab.test  a DNSBL that lists 127.0.0.1 (A 127.0.0.4, TXT "listed for the mailprobe lab")
@@ -25,7 +26,8 @@
 #   @ MX 10 mail.lab.test, TXT "v=spf1 -all"; s2048._domainkey as dk's;
 #   bogus._domainkey TXT "v=DKIM1; p=", changed after signing (its RRSIG does not verify:
 #   unbound says SERVFAIL)
-# plain.lab.test (unsigned, delegated without a DS: insecure): @ MX 10 mail.lab.test
+# plain.lab.test (unsigned, delegated without a DS: insecure): @ MX 10 mail.lab.test, s1 TXT a
+#   2048-bit DKIM key
 
 LAB_DNS_KEYS_SHORT_DAYS=${LAB_DNS_KEYS_SHORT_DAYS:-3}
 
@@ -81,6 +83,7 @@ $TTL 300
 @        MX    10 mail.lab.test.
 @        TXT   "v=spf1 -all"
 EOF
+	lab_dns_keys_txt "s1" "v=DKIM1; k=rsa; p=$LAB_DNS_KEY_2048" >>"$d/plain.zone" || return 1
 	(
 		cd "$d" || exit 1
 		ksk=$(ldns-keygen -a ECDSAP256SHA256 -k short.lab.test) || exit 1
@@ -106,6 +109,8 @@ lab_dns_keys_records() {
 	printf 'dk       MX    10 mail.lab.test.\n'
 	printf 'dk       TXT   "v=spf1 -all"\n'
 	lab_dns_keys_dkim .dk
+	# a selector that is an alias (CNAME) into the unsigned plain.lab.test, as hosted DKIM is
+	printf 'alias._domainkey.dk CNAME s1.plain.lab.test.\n'
 	# the DNSBLs (RFC 5782): 127.0.0.2 and ::2 listed in bl, 127.0.0.1 in mxbl
 	printf '2.0.0.127.bl A 127.0.0.2\n'
 	printf '2.0.0.127.bl TXT "spam source"\n'
