@@ -405,7 +405,11 @@ smtp_setup(struct smtp_config *s)
 	    "      collector (per-host samples labelled mx=\"HOST\"); same exit code\n"
 	    "  check_smtp_tx --mx example.org --all-mx --mta-sts --tls-rpt -D 30,7\n"
 	    "      mail security posture: every MX over STARTTLS, the MTA-STS policy\n"
-	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n";
+	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n"
+	    "  check_smtp_tx --mx example.org --dkim=s2024 --dnssec-expiry=10,3 \\\n"
+	    "      --dnsbl=zen.spamhaus.org --dns-server 127.0.0.1\n"
+	    "      the domain's DNS: a DKIM key, the RRSIG lifetimes, the MX addresses in a\n"
+	    "      blocklist (asked through a resolver of your own)\n";
 	s->pc.compat =
 	    "  check_smtp (2.3 to 3.0)      check_smtp_tx\n"
 	    "  -H HOST, or HOST alone       the same; -H /path: a unix socket (connect timed,\n"
