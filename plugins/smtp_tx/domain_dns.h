@@ -1,8 +1,10 @@
 /* domain_dns.h - check_smtp_tx --dkim, --dnssec-expiry, --dnsbl and
  * --dnsbl-ip (issue 22): a domain's DKIM keys, the lifetimes of the RRSIGs
  * of its mail records, and the blocklist listings of its mail hosts. Once
- * per run, in phase domain, through lib/dns (ldns) with the run's
- * deadline and --dns-server. Not installed, not for lib/.
+ * per run, before the sessions, in phase domain, through lib/dns (ldns)
+ * with --dns-server and at most half the time left of the run's deadline
+ * (a resolver that does not answer leaves the sessions the other half).
+ * Not installed, not for lib/.
  *
  * The pure parts are lib/dkim.c and lib/dnsbl.c; the signatures come from
  * dns_sigs (lib/dns.c). What was found is the run's fact
@@ -86,7 +88,8 @@ int smtp_ddns_wanted(const struct smtp_ddns *c);
 
 struct smtp_check;
 
-/* The checks, once per run, into the run's result S (phase domain). */
+/* The checks, once per run, into the run's result S (phase domain), in at
+ * most half the time left. */
 void smtp_ddns_run(struct smtp_check *s);
 
 /* After the run: a passing run's status line names what was proven. */
