@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #include <ldns/ldns.h>
@@ -17,6 +18,8 @@
 
 static int dns_query(struct dns *d, const char *name, ldns_rr_type t,
     const struct deadline *dl, ldns_pkt **out, struct err *e);
+static int dns_query_cd(struct dns *d, const char *name, ldns_rr_type t, int cd,
+    const struct deadline *dl, ldns_pkt **out, int *rcode, struct err *e);
 static int dns_query_opt(struct dns *d, const char *name, ldns_rr_type t,
     const struct deadline *dl, ldns_pkt **out, struct err *e);
 
@@ -117,6 +120,17 @@ static int
 dns_query(struct dns *d, const char *name, ldns_rr_type t,
     const struct deadline *dl, ldns_pkt **out, struct err *e)
 {
+	int rcode;
+
+	return dns_query_cd(d, name, t, 0, dl, out, &rcode, e);
+}
+
+/* dns_query, with the CD bit when CD; *rcode: the answer's rcode, or -1
+ * when none came. */
+static int
+dns_query_cd(struct dns *d, const char *name, ldns_rr_type t, int cd,
+    const struct deadline *dl, ldns_pkt **out, int *rcode, struct err *e)
+{
 	char tname[16];
 	char *ts = ldns_rr_type2str(t);
 	struct dns_q q;
@@ -132,12 +146,14 @@ dns_query(struct dns *d, const char *name, ldns_rr_type t,
 		    tname, name);
 	if (ldns_resolver_nameserver_count(d->res) == 0)
 		return err_set(e, ERR_DNS, "no name server configured");
-	rc = dns_q_init(&q, name, t, e);
+	*rcode = -1;
+	rc = cd ? dns_q_init_cd(&q, name, t, e) : dns_q_init(&q, name, t, e);
 	if (rc == 0)
 		rc = dns_exchange(d, &q, tname, name, dl, &pkt, e);
 	dns_q_free(&q);
 	if (rc < 0)
 		return -1;
+	*rcode = ldns_pkt_get_rcode(pkt);
 	switch (ldns_pkt_get_rcode(pkt)) {
 	case LDNS_RCODE_NOERROR:
 		break;
@@ -334,6 +350,43 @@ dns_txt(struct dns *d, const char *name, const struct deadline *dl,
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;   /* NXDOMAIN: no record */
 	dns_pkt_txt(pkt, out, max, n);
+	ldns_pkt_free(pkt);
+	return 0;
+}
+
+/* --dnssec-expiry (issue 22). */
+int
+dns_sigs(struct dns *d, const char *name, int type, const struct deadline *dl,
+    struct dns_sigs *out, struct err *e)
+{
+	ldns_pkt *pkt = NULL;
+	int rcode = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (dns_query_cd(d, name, (ldns_rr_type)type, 0, dl, &pkt, &rcode, e) < 0) {
+		struct err cde;
+		int rcode2 = -1;
+
+		if (rcode == LDNS_RCODE_NXDOMAIN) {
+			err_clear(e);
+			out->absent = 1;
+			return 0;
+		}
+		if (rcode != LDNS_RCODE_SERVFAIL)
+			return -1;
+		/* validation failed, or the resolver could not get an answer at
+		 * all: with CD set the first gets the data, the second fails again */
+		err_clear(&cde);
+		if (dns_query_cd(d, name, (ldns_rr_type)type, 1, dl, &pkt, &rcode2,
+		    &cde) == 0 || rcode2 == LDNS_RCODE_NXDOMAIN) {
+			ldns_pkt_free(pkt);
+			err_clear(e);
+			out->bogus = 1;
+			return 0;
+		}
+		return -1;   /* the first SERVFAIL's words */
+	}
+	dns_pkt_sigs(pkt, (ldns_rr_type)type, (long long)time(NULL), out);
 	ldns_pkt_free(pkt);
 	return 0;
 }

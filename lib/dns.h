@@ -133,4 +133,38 @@ int dns_wire_tlsa(const unsigned char *wire, size_t len, struct dns_tlsa *out,
 /* Pure: sort an MX set by preference, then name (case-insensitive). */
 void dns_mx_sort(struct dns_mxset *s);
 
+/* --dnssec-expiry (issue 22): the signatures of one answer. */
+#define DNS_TYPE_A 1
+#define DNS_TYPE_MX 15
+#define DNS_TYPE_TXT 16
+#define DNS_TYPE_TLSA 52
+
+struct dns_sigs {
+	int rrs;             /* records of the type asked (at the end of a CNAME
+	                      * chain inside the answer) */
+	int sigs;            /* RRSIGs in the answer over them */
+	long long expire;    /* the earliest of their expirations (Unix time;
+	                      * RFC 4034 §3.1.5 serial arithmetic around now),
+	                      * when sigs > 0 */
+	int secure;          /* the answer carried the AD bit */
+	int bogus;           /* the resolver said SERVFAIL, and answered the
+	                      * same query with CD set (RFC 4035 §3.2.2): the
+	                      * data is there, its validation failed */
+	int absent;          /* NXDOMAIN (NODATA is rrs 0) */
+};
+
+/* The records of TYPE (DNS_TYPE_*) at NAME and their RRSIGs, asked with
+ * the DO bit, into *out. A SERVFAIL is asked again with CD set: when that
+ * gets an answer (NOERROR or NXDOMAIN), out->bogus is set and 0 returned;
+ * when it too fails, the SERVFAIL is the error, worded as for every
+ * lookup. Timeouts, REFUSED and the rest are errors as for dns_txt. */
+int dns_sigs(struct dns *d, const char *name, int type,
+    const struct deadline *dl, struct dns_sigs *out, struct err *e);
+
+/* Pure, for tests and fuzzers: dns_sigs' reading of a wire-format answer
+ * (its question gives the type), with NOW the time (Unix seconds) the
+ * expirations are taken around. */
+int dns_wire_sigs(const unsigned char *wire, size_t len, long long now,
+    struct dns_sigs *out, struct err *e);
+
 #endif

@@ -51,6 +51,11 @@ int dns_q_init(struct dns_q *q, const char *name, ldns_rr_type t,
     struct err *e);
 void dns_q_free(struct dns_q *q);
 
+/* dns_q_init with the CD bit set (RFC 4035 §3.2.2: checking disabled; the
+ * resolver answers without validating). */
+int dns_q_init_cd(struct dns_q *q, const char *name, ldns_rr_type t,
+    struct err *e);
+
 /* Ask the name servers of D in turn, each with an equal share of the time
  * left (one try each), until one answers Q; a truncated answer is asked
  * again over TCP. *out: the answer, whatever its rcode (the caller frees
@@ -104,5 +109,10 @@ void dns_pkt_srv(const ldns_pkt *pkt, struct dns_srv *out, int max, int *n);
 /* The TXT records of PKT into OUT (at most MAX; *n of them), each
  * record's character-strings joined. */
 void dns_pkt_txt(const ldns_pkt *pkt, struct dns_txt *out, int max, int *n);
+
+/* The records of type T of PKT and the RRSIGs over them into OUT (its
+ * rrs, sigs, expire, secure), expirations taken around NOW. */
+void dns_pkt_sigs(const ldns_pkt *pkt, ldns_rr_type t, long long now,
+    struct dns_sigs *out);
 
 #endif

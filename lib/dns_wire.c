@@ -481,3 +481,89 @@ dns_pkt_txt(const ldns_pkt *pkt, struct dns_txt *out, int max, int *n)
 	}
 	ldns_rr_list_free(l);
 }
+
+/* --dnssec-expiry (issue 22): the RRSIGs of an answer. */
+
+/* 1 when RR is a CNAME of the answer section of PKT owned by OWNER. */
+static int
+dns_is_cname_owner(const ldns_pkt *pkt, const ldns_rdf *owner)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(pkt);
+	size_t i, n = an ? ldns_rr_list_rr_count(an) : 0;
+
+	for (i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, i);
+		const ldns_rdf *o = ldns_rr_owner(rr);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && o != NULL &&
+		    ldns_rdf_get_type(o) == LDNS_RDF_TYPE_DNAME &&
+		    ldns_dname_compare(o, owner) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+dns_pkt_sigs(const ldns_pkt *pkt, ldns_rr_type t, long long now,
+    struct dns_sigs *out)
+{
+	int cname = 0;
+	ldns_rr_list *l = dns_answer_rrs(pkt, t, &cname);
+	const ldns_rdf *owner = l ? ldns_rr_owner(ldns_rr_list_rr(l, 0)) : NULL;
+	const ldns_rr_list *an = ldns_pkt_answer(pkt);
+	size_t i, n = an ? ldns_rr_list_rr_count(an) : 0;
+
+	out->rrs = l ? (int)ldns_rr_list_rr_count(l) : 0;
+	out->sigs = 0;
+	out->expire = 0;
+	out->secure = ldns_pkt_ad(pkt) ? 1 : 0;
+	/* the RRSIGs over the records (owned by the end of the CNAME chain)
+	 * and over the CNAMEs that lead there: a signed zone whose record is
+	 * an alias into an unsigned one is signed as far as it goes */
+	for (i = 0; owner != NULL && i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, i);
+		const ldns_rdf *o = ldns_rr_owner(rr);
+		const ldns_rdf *cov, *exp;
+		ldns_rr_type ct;
+		uint32_t raw;
+		long long abs;
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
+		    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN || o == NULL ||
+		    ldns_rdf_get_type(o) != LDNS_RDF_TYPE_DNAME)
+			continue;
+		cov = ldns_rr_rrsig_typecovered(rr);
+		exp = ldns_rr_rrsig_expiration(rr);
+		if (cov == NULL || exp == NULL || ldns_rdf_size(cov) != 2 ||
+		    ldns_rdf_size(exp) != 4)
+			continue;
+		ct = ldns_rdf2rr_type(cov);
+		if (!(ct == t && ldns_dname_compare(o, owner) == 0) &&
+		    !(ct == LDNS_RR_TYPE_CNAME && cname && dns_is_cname_owner(pkt, o)))
+			continue;
+		raw = ldns_rdf2native_int32(exp);
+		/* RFC 4034 §3.1.5: serial number arithmetic, around now */
+		abs = now + (long long)(int32_t)(raw - (uint32_t)now);
+		if (out->sigs == 0 || abs < out->expire)
+			out->expire = abs;
+		out->sigs++;
+	}
+	ldns_rr_list_free(l);
+}
+
+int
+dns_wire_sigs(const unsigned char *wire, size_t len, long long now,
+    struct dns_sigs *out, struct err *e)
+{
+	ldns_pkt *pkt = NULL;
+	const ldns_rr_list *ql;
+
+	memset(out, 0, sizeof(*out));
+	if (ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK || pkt == NULL)
+		return err_set(e, ERR_DNS, "malformed DNS answer");
+	ql = ldns_pkt_question(pkt);
+	if (ql != NULL && ldns_rr_list_rr_count(ql) == 1)
+		dns_pkt_sigs(pkt, ldns_rr_get_type(ldns_rr_list_rr(ql, 0)), now, out);
+	ldns_pkt_free(pkt);
+	return 0;
+}

@@ -28,6 +28,8 @@
 #define DNS_EDNS_SIZE 1232     /* DNS flag day 2020: no IP fragmentation */
 #define DNS_MSG_MAX 65535
 
+static int dns_q_build(struct dns_q *q, const char *name, ldns_rr_type t, int cd,
+    struct err *e);
 static int dns_same_peer(const struct sockaddr_storage *a,
     const struct sockaddr_storage *b);
 static ldns_pkt *dns_accept(const struct dns_q *q, const uint8_t *buf, size_t n,
@@ -67,6 +69,20 @@ dns_random(void *buf, size_t n, struct err *e)
 int
 dns_q_init(struct dns_q *q, const char *name, ldns_rr_type t, struct err *e)
 {
+	return dns_q_build(q, name, t, 0, e);
+}
+
+int
+dns_q_init_cd(struct dns_q *q, const char *name, ldns_rr_type t, struct err *e)
+{
+	return dns_q_build(q, name, t, 1, e);
+}
+
+/* dns_q_init, and the CD bit when CD. */
+static int
+dns_q_build(struct dns_q *q, const char *name, ldns_rr_type t, int cd,
+    struct err *e)
+{
 	char abs[DNS_NAME_MAX + 2];
 	ldns_pkt *pkt;
 	ldns_status st;
@@ -86,6 +102,8 @@ dns_q_init(struct dns_q *q, const char *name, ldns_rr_type t, struct err *e)
 	ldns_pkt_set_id(pkt, q->id);
 	ldns_pkt_set_edns_udp_size(pkt, DNS_EDNS_SIZE);
 	ldns_pkt_set_edns_do(pkt, true);
+	if (cd)
+		ldns_pkt_set_cd(pkt, true);
 	st = ldns_pkt2wire(&q->wire, pkt, &q->len);
 	ldns_pkt_free(pkt);
 	if (st != LDNS_STATUS_OK || q->wire == NULL)

@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "certq.h"
 #include "facts.h"
@@ -109,6 +110,58 @@ facts_domain_auth(const struct fact_domain_auth *a, const char *indent,
 	}
 }
 
+/* Issue 22 (i22b): --dkim, --dnssec-expiry, --dnsbl; one line each. */
+static void
+facts_domain_dns(const struct fact_domain_dns *f, const char *indent,
+    struct sbuf *out)
+{
+	int i;
+
+	for (i = 0; i < f->ndkim; i++) {
+		const struct fact_dkim *k = &f->dkim[i];
+
+		sbuf_printf(out, "%s%s%s\n", indent, k->note,
+		    k->valid && k->key.testing ? "; t=y: the domain is testing DKIM" : "");
+	}
+	for (i = 0; i < f->nrrsig; i++) {
+		const struct fact_rrsig *r = &f->rrsig[i];
+
+		sbuf_printf(out, "%sRRSIG %s %s: ", indent, r->name, r->type);
+		if (r->failed) {
+			sbuf_printf(out, "lookup failed: %s\n", r->note);
+		} else if (r->sig.bogus) {
+			sbuf_add(out, "bogus (validation failed)\n");
+		} else if (r->sig.absent || r->sig.rrs == 0) {
+			sbuf_add(out, "no records\n");
+		} else if (r->sig.sigs == 0) {
+			sbuf_add(out, "not signed\n");
+		} else {
+			time_t t = (time_t)r->sig.expire;
+			struct tm tm;
+			char when[64];
+
+			if (gmtime_r(&t, &tm) == NULL ||
+			    strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
+				snprintf(when, sizeof(when), "%lld", r->sig.expire);
+			sbuf_printf(out, "expires %s%s%s\n", when, i == f->rrsig_earliest ?
+			    " (the earliest)" : "", r->sig.secure ? "" : " (no AD bit)");
+		}
+	}
+	for (i = 0; i < f->ndnsbl; i++) {
+		const struct fact_dnsbl *b = &f->dnsbl[i];
+
+		sbuf_printf(out, "%sDNSBL %s%s%s%s in %s: ", indent, b->addr,
+		    b->host[0] ? " (" : "", b->host, b->host[0] ? ")" : "", b->zone);
+		if (b->listed)
+			sbuf_printf(out, "listed, %s%s%s%s\n", b->codes, b->reason[0] ? " \"" : "",
+			    b->reason, b->reason[0] ? "\"" : "");
+		else if (b->note[0])
+			sbuf_printf(out, "%s\n", b->note);
+		else
+			sbuf_add(out, "not listed\n");
+	}
+}
+
 void
 facts_text(const struct result *r, const char *indent, struct sbuf *out)
 {
@@ -135,4 +188,6 @@ facts_text(const struct result *r, const char *indent, struct sbuf *out)
 	}
 	if (r->domain_auth)
 		facts_domain_auth(r->domain_auth, indent, out);
+	if (r->domain_dns)
+		facts_domain_dns(r->domain_dns, indent, out);
 }

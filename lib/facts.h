@@ -12,6 +12,7 @@
 #define MP_FACTS_H
 
 #include "authres.h"
+#include "dkim.h"
 #include "dmarc.h"
 #include "dns.h"
 #include "err.h"
@@ -150,6 +151,60 @@ struct fact_domain_auth {
 	struct dmarc_record dmarc;
 	int nfind;
 	struct fact_dauth_finding find[FACT_DAUTH_FINDINGS];
+};
+
+/* Issue 22 (i22b): a domain's DKIM keys, RRSIG lifetimes and DNSBL
+ * listings (check_smtp_tx --dkim, --dnssec-expiry, --dnsbl; phase domain). */
+#define FACT_DKIM_MAX 8
+#define FACT_RRSIG_MAX 32
+#define FACT_DNSBL_MAX 64
+
+/* --dkim: one selector's key record. */
+struct fact_dkim {
+	char selector[64];
+	char name[DNS_NAME_MAX + 80];   /* SELECTOR._domainkey.DOMAIN */
+	int found;                 /* a TXT record was there */
+	int valid;                 /* it parsed: key */
+	struct dkim_key key;
+	enum state state;          /* the verdict on this key */
+	char note[RESULT_PROBLEM_LEN];   /* the verdict in words */
+};
+
+/* --dnssec-expiry: one answer whose signatures were read. */
+struct fact_rrsig {
+	char name[DNS_NAME_MAX + 16];
+	const char *type;          /* "MX", "TXT", "TLSA" (static) */
+	int qtype;                 /* the same, DNS_TYPE_* */
+	int failed;                /* the lookup failed: note */
+	struct dns_sigs sig;
+	char note[128];            /* why it failed, or "" */
+};
+
+/* --dnsbl: one address looked up in one list. */
+struct fact_dnsbl {
+	char addr[NET_ADDRSTR];
+	char host[DNS_NAME_MAX];   /* the MX host or -H host, "" for --dnsbl-ip */
+	char zone[DNS_NAME_MAX];
+	enum state state;          /* OK: not listed */
+	int listed;
+	char codes[64];            /* the A records, "127.0.0.2, 127.0.0.4" */
+	char reason[256];          /* the TXT record, or "" */
+	char note[128];            /* refused, unexpected, lookup failed: words */
+};
+
+struct fact_domain_dns {
+	int ndkim;
+	struct fact_dkim dkim[FACT_DKIM_MAX];
+	int rrsig_checked;         /* --dnssec-expiry ran */
+	int nrrsig;
+	struct fact_rrsig rrsig[FACT_RRSIG_MAX];
+	int rrsig_earliest;        /* index of the earliest expiration, or -1 */
+	double rrsig_days;         /* days until it (when rrsig_earliest >= 0) */
+	int dnsbl_checked;         /* --dnsbl ran */
+	int ndnsbl;
+	struct fact_dnsbl dnsbl[FACT_DNSBL_MAX];
+	int dnsbl_dropped;         /* lookups beyond FACT_DNSBL_MAX, not made */
+	int dnsbl_listed;
 };
 
 /* Append the facts R points to (its TLS session and certificate, TLS-RPT

@@ -18,6 +18,7 @@ static void json_certs(struct sbuf *j, const struct fact_certs *fc);
 static void json_addrs(struct sbuf *j, const struct fact_addrs *fa);
 static void json_fetch(struct sbuf *j, const struct fact_fetch *f);
 static void json_domain_auth(struct sbuf *j, const struct fact_domain_auth *a);
+static void json_domain_dns(struct sbuf *j, const struct fact_domain_dns *f);
 static void json_strs(struct sbuf *j, const char (*v)[DMARC_URI_MAX], int n);
 
 static const char *
@@ -156,6 +157,87 @@ json_facts(struct sbuf *j, const struct result *r)
 		json_fetch(j, r->fetch);
 	if (r->domain_auth)
 		json_domain_auth(j, r->domain_auth);
+	if (r->domain_dns)
+		json_domain_dns(j, r->domain_dns);
+}
+
+/* Issue 22 (i22b): "dkim":[{"selector", "name", "found", "valid", "type",
+ * "bits", "revoked", "testing", "state", "note"}], "dnssec":{"days",
+ * "earliest", "answers":[{"name", "type", "records", "signatures",
+ * "expires", "secure", "bogus", "failed"}]}, "dnsbl":{"listed",
+ * "lookups":[{"address", "host", "zone", "listed", "codes", "reason",
+ * "state", "note"}]}: only those the run asked for. */
+static void
+json_domain_dns(struct sbuf *j, const struct fact_domain_dns *f)
+{
+	static const char *const ktype[] = { "rsa", "ed25519", "other" };
+	int i;
+
+	if (f->ndkim) {
+		sbuf_add(j, ",\"dkim\":[");
+		for (i = 0; i < f->ndkim; i++) {
+			const struct fact_dkim *k = &f->dkim[i];
+
+			sbuf_add(j, i ? ",{\"selector\":" : "{\"selector\":");
+			sbuf_json_str(j, k->selector);
+			sbuf_add(j, ",\"name\":");
+			sbuf_json_str(j, k->name);
+			sbuf_printf(j, ",\"found\":%s,\"valid\":%s", json_bool(k->found),
+			    json_bool(k->valid));
+			if (k->valid)
+				sbuf_printf(j, ",\"type\":\"%s\",\"bits\":%d,\"revoked\":%s,"
+				    "\"testing\":%s", ktype[k->key.type], k->key.bits,
+				    json_bool(k->key.revoked), json_bool(k->key.testing));
+			sbuf_printf(j, ",\"state\":\"%s\",\"note\":", state_name(k->state));
+			sbuf_json_str(j, k->note);
+			sbuf_addc(j, '}');
+		}
+		sbuf_addc(j, ']');
+	}
+	if (f->rrsig_checked) {
+		sbuf_add(j, ",\"dnssec\":{");
+		if (f->rrsig_earliest >= 0) {
+			sbuf_printf(j, "\"days\":%.2f,\"earliest\":", f->rrsig_days);
+			sbuf_json_str(j, f->rrsig[f->rrsig_earliest].name);
+			sbuf_addc(j, ',');
+		}
+		sbuf_add(j, "\"answers\":[");
+		for (i = 0; i < f->nrrsig; i++) {
+			const struct fact_rrsig *r = &f->rrsig[i];
+
+			sbuf_add(j, i ? ",{\"name\":" : "{\"name\":");
+			sbuf_json_str(j, r->name);
+			sbuf_printf(j, ",\"type\":\"%s\",\"records\":%d,\"signatures\":%d",
+			    r->type, r->sig.rrs, r->sig.sigs);
+			if (r->sig.sigs > 0)
+				sbuf_printf(j, ",\"expires\":%lld", r->sig.expire);
+			sbuf_printf(j, ",\"secure\":%s,\"bogus\":%s,\"failed\":%s}",
+			    json_bool(r->sig.secure), json_bool(r->sig.bogus),
+			    json_bool(r->failed));
+		}
+		sbuf_add(j, "]}");
+	}
+	if (f->dnsbl_checked) {
+		sbuf_printf(j, ",\"dnsbl\":{\"listed\":%d,\"lookups\":[", f->dnsbl_listed);
+		for (i = 0; i < f->ndnsbl; i++) {
+			const struct fact_dnsbl *b = &f->dnsbl[i];
+
+			sbuf_add(j, i ? ",{\"address\":" : "{\"address\":");
+			sbuf_json_str(j, b->addr);
+			sbuf_add(j, ",\"host\":");
+			sbuf_json_str(j, b->host);
+			sbuf_add(j, ",\"zone\":");
+			sbuf_json_str(j, b->zone);
+			sbuf_printf(j, ",\"listed\":%s,\"codes\":", json_bool(b->listed));
+			sbuf_json_str(j, b->codes);
+			sbuf_add(j, ",\"reason\":");
+			sbuf_json_str(j, b->reason);
+			sbuf_printf(j, ",\"state\":\"%s\",\"note\":", state_name(b->state));
+			sbuf_json_str(j, b->note);
+			sbuf_addc(j, '}');
+		}
+		sbuf_add(j, "]}");
+	}
 }
 
 /* "addresses": --all-addresses, each address with its own verdict. */

@@ -42,6 +42,11 @@ static const struct {
 	{ "spf_lookups", "DNS lookups the domain's SPF record costs a receiver, "
 	  "nested includes counted (RFC 7208 limit: 10; --spf)." },
 	{ "spf_void_lookups", "SPF lookups that found nothing (limit: 2; --spf)." },
+	/* issue 22 (i22b) */
+	{ "dkim_bits", "Size of the DKIM key in bits (RSA modulus; 256 for Ed25519)." },
+	{ "rrsig_days", "Days until the earliest RRSIG of the domain's mail records "
+	  "expires (--dnssec-expiry)." },
+	{ "dnsbl_listed", "Listings of the mail hosts' addresses in the DNSBLs (--dnsbl)." },
 };
 
 void

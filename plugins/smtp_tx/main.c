@@ -170,6 +170,8 @@ smtp_validate(struct smtp_config *c, struct err *e)
 		return err_set(e, ERR_USAGE, "--parallel and --interval go with --count N");
 	if (c->count && c->mx_domain)
 		return err_set(e, ERR_USAGE, "--count repeats one host: use -H, not --mx");
+	if (smtp_ddns_validate(&c->ddns, c->mx_domain, c->count, e) < 0)
+		return -1;
 	if (c->nrcpt && !c->no_data && smtp_build_message(c, &c->msg, e) < 0) {
 		e->kind = ERR_USAGE;
 		return -1;
@@ -197,6 +199,7 @@ main(int argc, char **argv)
 		plugin_usage_error(&cfg.pc, e.msg);
 
 	smtp_check_init(s, &cfg, NULL);
+	smtp_ddns_run(s);   /* issue 22 (i22b): once per run, phase domain */
 	if (cfg.mx_domain) {
 		s->p.host = cfg.mx_domain;   /* the run checks the domain */
 		smtp_dauth_run(s);
@@ -212,6 +215,7 @@ main(int argc, char **argv)
 	} else if (smtp_session(s) == 0 && cfg.fetch.url_arg && s->accepted_us) {
 		smtp_fetch(s);
 	}
+	smtp_ddns_ok(s);
 	rc = plugin_finish(&s->p);
 	smtp_check_fini(s);
 	textcheck_free(&cfg.tc);

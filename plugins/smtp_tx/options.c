@@ -203,6 +203,7 @@ static const struct opt_spec smtp_opts[] = {
 	  "delivery time and deleted, one older than --lost-after is CRITICAL "
 	  "(lost). FILE is locked (flock) and replaced atomically; a missing, "
 	  "empty or corrupt FILE is started afresh with a WARNING." },
+	DDNS_OPTS,
 	{ 'C', "command", required_argument, "COMMAND",
 	  "Send COMMAND after EHLO (repeatable, as in check_smtp)." },
 	{ 'R', "response", required_argument, "REGEX",
@@ -377,6 +378,11 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 	case FETCH_OPT_AUTH_SERV_ID:
 	case FETCH_OPT_STATE_FILE:
 		return smtp_fetch_option(&s->fetch, id, arg, e);
+	case DDNS_OPT_DKIM:
+	case DDNS_OPT_DNSSEC_EXPIRY:
+	case DDNS_OPT_DNSBL:
+	case DDNS_OPT_DNSBL_IP:
+		return smtp_ddns_option(&s->ddns, id, arg, e);
 	default:
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
 	}
@@ -454,7 +460,11 @@ smtp_setup(struct smtp_config *s)
 	    "      earlier runs; one not seen within 30 minutes is CRITICAL\n"
 	    "  check_smtp_tx --mx example.org --spf --spf-ip 192.0.2.25 --dmarc\n"
 	    "      the domain's SPF record (lookups, +all/?all, the result for the relay\n"
-	    "      192.0.2.25) and its DMARC record (p=, report authorizations)\n";
+	    "      192.0.2.25) and its DMARC record (p=, report authorizations)\n"
+	    "  check_smtp_tx --mx example.org --dkim=s2024 --dnssec-expiry=10,3 \\\n"
+	    "      --dnsbl=zen.spamhaus.org --dns-server 127.0.0.1\n"
+	    "      the domain's DNS: a DKIM key, the RRSIG lifetimes, the MX addresses in a\n"
+	    "      blocklist (asked through a resolver of your own)\n";
 	s->pc.compat =
 	    "  check_smtp (2.3 to 3.0)      check_smtp_tx\n"
 	    "  -H HOST, or HOST alone       the same; -H /path: a unix socket (connect timed,\n"

@@ -14,7 +14,8 @@
  *   repeat.c   --count (the load generator)
  *   fetch*.c   --fetch: the message fetched back over IMAP or POP3 (fetch.h)
  *   domain_auth.c  --spf, --spf-ip, --dmarc, --dmarc-policy: the domain's SPF
- *              and DMARC records (issue 22) */
+ *              and DMARC records (issue 22)
+ *   domain_dns.c  --dkim, --dnssec-expiry, --dnsbl (domain_dns.h) */
 #ifndef MP_SMTP_TX_H
 #define MP_SMTP_TX_H
 
@@ -23,6 +24,7 @@
 #include <time.h>
 
 #include "dns.h"
+#include "domain_dns.h"
 #include "err.h"
 #include "facts.h"
 #include "fetch.h"
@@ -115,6 +117,8 @@ struct smtp_config {
 	                            * --count run builds one per message) */
 	struct fetch_config fetch; /* --fetch: the round trip (fetch.h) */
 	struct dauth_config dauth; /* --spf, --dmarc (domain_auth.c) */
+	struct smtp_ddns ddns;     /* --dkim, --dnssec-expiry, --dnsbl
+	                            * (domain_dns.h) */
 };
 
 /* One session's run state. smtp_check_init makes it fresh from the

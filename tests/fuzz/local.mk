@@ -44,7 +44,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_authres \
 	tests/fuzz/fuzz_sasl \
 	tests/fuzz/fuzz_spf \
-	tests/fuzz/fuzz_dmarc
+	tests/fuzz/fuzz_dmarc \
+	tests/fuzz/fuzz_dkim
 
 # Compile and link one target: $(FUZZ_BUILD) -o $@ SOURCE
 FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN)
@@ -83,6 +84,15 @@ CLEANFILES += $(FUZZ_TARGETS) $(FUZZ_LIB) tests/fuzz/*.log \
 # is not possible here; dist_noinst_DATA ships the files just the same.
 FUZZ_DIST = \
 	tests/fuzz/README \
+	tests/fuzz/fuzz_dkim.c \
+	tests/fuzz/corpus/fuzz_dkim/der-rsapublickey \
+	tests/fuzz/corpus/fuzz_dkim/der-spki-1024 \
+	tests/fuzz/corpus/fuzz_dkim/dkim-ed25519 \
+	tests/fuzz/corpus/fuzz_dkim/dkim-revoked \
+	tests/fuzz/corpus/fuzz_dkim/dkim-rsa2048 \
+	tests/fuzz/corpus/fuzz_dkim/dnsbl-v4 \
+	tests/fuzz/corpus/fuzz_dkim/dnsbl-v6 \
+	tests/fuzz/corpus/fuzz_dkim/sigs-mx-rrsig \
 	tests/fuzz/.gitignore \
 	tests/fuzz/run.sh \
 	tests/fuzz/fuzz_common.h \

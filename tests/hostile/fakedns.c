@@ -35,6 +35,14 @@
  *                   name: an SPF include tree without end and without a repeated name
  *   txt-big         (issue 22) TXT N: one record of 200 character-strings of 250 bytes (50 KB,
  *                   over TCP), the first beginning "v=spf1 "
+ *   dnsbl-flood     (issue 22) A N, for N beginning with a digit (a DNSBL name): 1000 A records
+ *                   127.0.0.2 .. 127.0.3.233 (over 1232 bytes: TC over UDP, then TCP)
+ *   txt-huge        (issue 22) TXT N: one record of 250 character-strings of 255 bytes (64 000
+ *                   bytes; TCP only), the first beginning "v=DKIM1; p="
+ *   servfail        (issue 22) every answer SERVFAIL, with or without the CD bit (a resolver
+ *                   that cannot get an answer)
+ *   servfail-cd     (issue 22) SERVFAIL unless the query has CD set, then the zone above
+ *                   (validation failed: a bogus answer)
  *
  * C99 + POSIX, ldns to build and parse the messages.
  */
@@ -62,7 +70,7 @@
 
 enum scenario {
 	SC_GOOD, SC_WRONG_ID, SC_FORGED, SC_WRONG_OWNER, SC_CNAME, SC_MX200, SC_TIES, SC_SLOW_ADDR,
-	SC_SPF_TREE, SC_TXT_BIG
+	SC_SPF_TREE, SC_TXT_BIG, SC_DNSBL_FLOOD, SC_TXT_HUGE, SC_SERVFAIL, SC_SERVFAIL_CD
 };
 
 static const struct {
@@ -80,6 +88,10 @@ static const struct {
 	{ "slow-addr", SC_SLOW_ADDR, "MS: five MX hosts; A/AAAA answers MS ms late" },
 	{ "spf-tree", SC_SPF_TREE, "TXT: v=spf1 a:x.N include:l.N include:r.N -all, for every N" },
 	{ "txt-big", SC_TXT_BIG, "TXT: one record of 200 strings of 250 bytes (v=spf1 ...)" },
+	{ "dnsbl-flood", SC_DNSBL_FLOOD, "A answers for DNSBL names: 1000 records in 127/8" },
+	{ "txt-huge", SC_TXT_HUGE, "TXT answers: one record of 64 000 bytes (v=DKIM1; p=...)" },
+	{ "servfail", SC_SERVFAIL, "every answer SERVFAIL, also with CD" },
+	{ "servfail-cd", SC_SERVFAIL_CD, "SERVFAIL unless CD is set (bogus)" },
 };
 
 enum forge { FORGE_ID, FORGE_NAME, FORGE_TYPE, FORGE_PORT };
@@ -191,14 +203,16 @@ is_filler(const char *name)
 	    isdigit((unsigned char)name[2]) && isdigit((unsigned char)name[3]) && name[4] == '.';
 }
 
-/* A TXT record NAME (no final dot) of N character-strings of 250 bytes, the
- * first beginning "v=spf1 ", into the answer of P (scenario txt-big). */
+/* A TXT record NAME (no final dot) of N character-strings of LEN bytes
+ * (at most 255) of FILL, the first beginning PREFIX, into the answer of P
+ * (scenarios txt-big and txt-huge). */
 static void
-add_txt_big(ldns_pkt *p, const char *name, int n)
+add_txt_big(ldns_pkt *p, const char *name, int n, int len, const char *prefix, int fill)
 {
 	ldns_rr *rr = ldns_rr_new();
 	char owner[600];
-	uint8_t s[251];
+	uint8_t s[256];
+	size_t np = strlen(prefix);
 	int i;
 
 	if (rr == NULL)
@@ -208,12 +222,12 @@ add_txt_big(ldns_pkt *p, const char *name, int n)
 	ldns_rr_set_type(rr, LDNS_RR_TYPE_TXT);
 	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
 	ldns_rr_set_ttl(rr, 300);
-	s[0] = 250;
+	s[0] = (uint8_t)len;
 	for (i = 0; i < n; i++) {
-		memset(s + 1, i ? 'y' : 'x', 250);
-		if (i == 0)
-			memcpy(s + 1, "v=spf1 ip4:127.0.0.1 ", 21);   /* NOLINT(bugprone-not-null-terminated-result): a character-string */
-		ldns_rr_push_rdf(rr, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_STR, sizeof(s), s));
+		memset(s + 1, fill, (size_t)len);
+		if (i == 0 && np <= (size_t)len)
+			memcpy(s + 1, prefix, np);   /* NOLINT(bugprone-not-null-terminated-result): a character-string */
+		ldns_rr_push_rdf(rr, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_STR, (size_t)len + 1, s));
 	}
 	ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
 }
@@ -224,6 +238,20 @@ true_answer(const ldns_pkt *q, const char *name, ldns_rr_type t)
 {
 	ldns_pkt *a = answer_head(q, NULL, 0);
 	int i;
+
+	if (sc == SC_SERVFAIL || (sc == SC_SERVFAIL_CD && !ldns_pkt_cd(q))) {
+		ldns_pkt_set_rcode(a, LDNS_RCODE_SERVFAIL);
+		return a;
+	}
+	if (sc == SC_DNSBL_FLOOD && t == LDNS_RR_TYPE_A && isdigit((unsigned char)name[0])) {
+		for (i = 0; i < 1000; i++)
+			add_rr(a, "%s. IN A 127.0.%d.%d", name, (i + 2) / 256, (i + 2) % 256);
+		return a;
+	}
+	if (sc == SC_TXT_HUGE && t == LDNS_RR_TYPE_TXT) {
+		add_txt_big(a, name, 250, 255, "v=DKIM1; p=", 'A');
+		return a;
+	}
 
 	if (t == LDNS_RR_TYPE_MX) {
 		switch (sc) {
@@ -270,7 +298,7 @@ true_answer(const ldns_pkt *q, const char *name, ldns_rr_type t)
 		add_rr(a, "%s. IN TXT \"v=spf1 a:x.%s include:l.%s include:r.%s -all\"", name, name,
 		    name, name);
 	} else if (t == LDNS_RR_TYPE_TXT && sc == SC_TXT_BIG) {
-		add_txt_big(a, name, 200);
+		add_txt_big(a, name, 200, 250, "v=spf1 ip4:127.0.0.1 ", 'x');
 	}
 	if (sc == SC_WRONG_ID)
 		ldns_pkt_set_id(a, (uint16_t)(ldns_pkt_id(q) ^ 0x5555));

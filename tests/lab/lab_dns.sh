@@ -48,6 +48,10 @@
 # delegation it could follow elsewhere), a static trust anchor (no RFC 5011 updates) and no
 # remote control. lab_dns_start checks that neither daemon listens anywhere but on loopback.
 
+# issue 22 (i22b): DKIM, short-lived RRSIG and DNSBL records (hooks below: lab_dns_keys_*)
+# shellcheck source=lab_dns_keys.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lab_dns_keys.sh"
+
 lab_dns_have() {
 	local t
 	for t in nsd unbound ldns-keygen ldns-signzone drill openssl; do
@@ -164,6 +168,7 @@ EOF
 		[ -z "${LAB_IMAPS_PORT:-}" ] ||
 			printf '_imaps._tcp SRV 0 1 %s mail.lab.test.\n' "$LAB_IMAPS_PORT"
 		printf '_pop3._tcp SRV 0 0 0 .\n'
+		lab_dns_keys_records "$d" || return 1   # issue 22 (i22b)
 		[ ! -f "$d/extra.rr" ] || cat "$d/extra.rr"
 	} >"$d/lab.test.zone"
 
@@ -250,6 +255,7 @@ zone:
 	zonefile: "$d/insecure.zone"
 EOF
 	[ ! -f "$d/extra-zones.conf" ] || cat "$d/extra-zones.conf" >>"$d/nsd.conf"
+	lab_dns_keys_nsd_conf "$d" >>"$d/nsd.conf"
 }
 
 lab_dns_write_unbound_conf() {
@@ -298,8 +304,9 @@ server:
 remote-control:
 	control-enable: no
 EOF
+		# shellcheck disable=SC2046 # the names of the extra zones (lab_dns_zone, lab_dns_keys)
 		for z in . lab.test. insecure.lab.test. 127.in-addr.arpa. \
-			$(cat "$LAB_DIR/nsd/extra-zones.list" 2>/dev/null); do
+			$(cat "$LAB_DIR/nsd/extra-zones.list" 2>/dev/null) $(lab_dns_keys_stubs); do
 			printf 'stub-zone:\n\tname: "%s"\n\tstub-addr: 127.0.0.1@%s\n\tstub-prime: no\n\tstub-first: no\n' \
 				"$z" "$n"
 		done
