@@ -578,53 +578,30 @@ ddns_dnsbl(struct smtp_check *s, struct fact_domain_dns *f,
 
 /* ---------------------------------------------------------------- the run */
 
-/* The checks, with S's deadline cut to half the time left: a resolver
- * that does not answer must leave the sessions their time. */
-static void
-ddns_checks(struct smtp_check *s, struct fact_domain_dns *f)
+void
+smtp_ddns_checks(struct smtp_check *s)
 {
+	static struct fact_domain_dns f;
 	static struct dns_mxset mx;
 	const struct smtp_ddns *c = &s->cfg->ddns;
 	int have_mx = 0;
 
+	if (!smtp_ddns_wanted(c))
+		return;
+	memset(&f, 0, sizeof(f));
+	f.rrsig_earliest = -1;
+	s->p.res.domain_dns = &f;
 	if (s->cfg->mx_domain && (c->expiry || c->nzones))
 		have_mx = ddns_mx(s, &mx);
 	if (have_mx < 0)
 		return;
 	/* the signatures first: a bogus answer is named before what it broke */
 	if (c->expiry)
-		ddns_rrsig(s, f, have_mx ? &mx : NULL);
+		ddns_rrsig(s, &f, have_mx ? &mx : NULL);
 	if (c->nsel)
-		ddns_dkim(s, f);
+		ddns_dkim(s, &f);
 	if (c->nzones)
-		ddns_dnsbl(s, f, &mx, have_mx);
-}
-
-void
-smtp_ddns_run(struct smtp_check *s)
-{
-	static struct fact_domain_dns f;
-	const struct smtp_ddns *c = &s->cfg->ddns;
-	struct deadline run = s->p.dl;
-	struct err e;
-
-	if (!smtp_ddns_wanted(c))
-		return;
-	memset(&f, 0, sizeof(f));
-	f.rrsig_earliest = -1;
-	err_clear(&e);
-	phase_begin(&s->p.phases, PHASE_DOMAIN);
-	if (plugin_dns(&s->p, &e) == NULL) {
-		result_problem(&s->p.res, plugin_err_state(&s->p, &e), "domain checks: %s",
-		    e.msg);
-		phase_end(&s->p.phases);
-		return;
-	}
-	s->p.res.domain_dns = &f;
-	deadline_cap(&s->p.dl, &run, deadline_left_us(&run) / 2);
-	ddns_checks(s, &f);
-	s->p.dl = run;
-	phase_end(&s->p.phases);
+		ddns_dnsbl(s, &f, &mx, have_mx);
 }
 
 void

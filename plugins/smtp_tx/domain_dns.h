@@ -88,9 +88,9 @@ int smtp_ddns_wanted(const struct smtp_ddns *c);
 
 struct smtp_check;
 
-/* The checks, once per run, into the run's result S (phase domain), in at
- * most half the time left. */
-void smtp_ddns_run(struct smtp_check *s);
+/* The checks into the run's result S (s->p.res.domain_dns), on S's
+ * deadline and resolver (smtp_domain_run in domain.c sets them up). */
+void smtp_ddns_checks(struct smtp_check *s);
 
 /* After the run: a passing run's status line names what was proven. */
 void smtp_ddns_ok(struct smtp_check *s);

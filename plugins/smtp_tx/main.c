@@ -111,7 +111,7 @@ smtp_session_free(struct smtp_check *c)
 static int
 smtp_validate(struct smtp_config *c, struct err *e)
 {
-	if (smtp_dauth_validate(c, e) < 0)
+	if (smtp_domain_validate(c, e) < 0)
 		return -1;
 	if (c->pc.host == NULL && c->mx_domain == NULL)
 		return err_set(e, ERR_USAGE, "no host to check: give -H HOST (or HOST alone) "
@@ -170,8 +170,6 @@ smtp_validate(struct smtp_config *c, struct err *e)
 		return err_set(e, ERR_USAGE, "--parallel and --interval go with --count N");
 	if (c->count && c->mx_domain)
 		return err_set(e, ERR_USAGE, "--count repeats one host: use -H, not --mx");
-	if (smtp_ddns_validate(&c->ddns, c->mx_domain, c->count, e) < 0)
-		return -1;
 	if (c->nrcpt && !c->no_data && smtp_build_message(c, &c->msg, e) < 0) {
 		e->kind = ERR_USAGE;
 		return -1;
@@ -199,13 +197,11 @@ main(int argc, char **argv)
 		plugin_usage_error(&cfg.pc, e.msg);
 
 	smtp_check_init(s, &cfg, NULL);
-	smtp_ddns_run(s);   /* issue 22 (i22b): once per run, phase domain */
+	smtp_domain_run(s);
 	if (cfg.mx_domain) {
 		s->p.host = cfg.mx_domain;   /* the run checks the domain */
-		smtp_dauth_run(s);
 		smtp_run_mx(s);
 		smtp_sts_ok(s);
-		smtp_dauth_ok(s);
 		dns_free(s->p.dns);
 		s->p.dns = NULL;
 	} else if (cfg.count) {
@@ -215,7 +211,7 @@ main(int argc, char **argv)
 	} else if (smtp_session(s) == 0 && cfg.fetch.url_arg && s->accepted_us) {
 		smtp_fetch(s);
 	}
-	smtp_ddns_ok(s);
+	smtp_domain_ok(s);
 	rc = plugin_finish(&s->p);
 	smtp_check_fini(s);
 	textcheck_free(&cfg.tc);

@@ -226,11 +226,21 @@ int smtp_dauth_option(struct smtp_config *c, int id, const char *arg,
     struct err *e);
 /* The options taken together (they need --mx). ERR_USAGE, or 0. */
 int smtp_dauth_validate(const struct smtp_config *c, struct err *e);
-/* The domain's SPF and DMARC records, once per run, before the MX
- * sessions, in phase domain: each finding merged into S's result and
- * kept as a fact (s->p.res.domain_auth). Nothing when not asked for. */
-void smtp_dauth_run(struct smtp_check *s);
+/* The domain's SPF and DMARC records: each finding merged into S's result
+ * and kept as a fact (s->p.res.domain_auth), on S's deadline and resolver
+ * (smtp_domain_run sets them up). Nothing when not asked for. */
+void smtp_dauth_checks(struct smtp_check *s);
 /* The status line of a run that passed names SPF's and DMARC's verdicts. */
 void smtp_dauth_ok(struct smtp_check *s);
+
+/* domain.c: the domain's own DNS checks (issue 22), all in one place. */
+/* The options of domain_auth.c and domain_dns.c taken together. */
+int smtp_domain_validate(const struct smtp_config *c, struct err *e);
+/* Every check asked for, once per run, before the sessions, in phase
+ * domain, in at most half the time left of -t (a resolver that does not
+ * answer leaves the sessions the other half). Nothing when none is. */
+void smtp_domain_run(struct smtp_check *s);
+/* After the run: a passing run's status line names what was proven. */
+void smtp_domain_ok(struct smtp_check *s);
 
 #endif
