@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "dmarc.h"
+#include "txtrec.h"
 
 static int dmarc_tag(struct dmarc_record *r, const char *name, size_t nlen,
     const char *val, size_t vlen, char *why, size_t cap);
@@ -80,20 +81,7 @@ dmarc_is_record(const char *text, size_t len)
 int
 dmarc_select(const char *const *rec, const size_t *len, int n, int *which)
 {
-	int i, found = 0;
-
-	*which = -1;
-	for (i = 0; i < n; i++) {
-		if (!dmarc_is_record(rec[i], len[i]))
-			continue;
-		if (found++ == 0)
-			*which = i;
-	}
-	if (found > 1) {
-		*which = found;
-		return -1;
-	}
-	return found;
+	return txtrec_select(rec, len, n, dmarc_is_record, which);
 }
 
 static int

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "spf.h"
+#include "txtrec.h"
 
 static int spf_term_parse(const char *t, size_t n, struct spf_record *r, int idx,
     char *why, size_t cap);
@@ -78,20 +79,7 @@ spf_is_record(const char *text, size_t len)
 int
 spf_select(const char *const *rec, const size_t *len, int n, int *which)
 {
-	int i, found = 0;
-
-	*which = -1;
-	for (i = 0; i < n; i++) {
-		if (!spf_is_record(rec[i], len[i]))
-			continue;
-		if (found++ == 0)
-			*which = i;
-	}
-	if (found > 1) {
-		*which = found;
-		return -1;
-	}
-	return found;
+	return txtrec_select(rec, len, n, spf_is_record, which);
 }
 
 /* A decimal number of S (N bytes) without leading zeros, at most MAX: the
