@@ -37,6 +37,7 @@ static const struct opt_spec imap_opts[] = {
 	  "Find the server through DOMAIN's SRV records (RFC 6186: _imaps._tcp "
 	  "with -S, else _imap._tcp), in priority and weight order; a \".\" "
 	  "target means the service is not offered (CRITICAL)."),
+	MBOX_HEALTH_OPTS_IMAP,   /* issue 21: mailbox health */
 	OPT_END
 };
 
@@ -446,7 +447,8 @@ static const struct mbox_proto imap_proto = {
 	.check_size = sizeof(struct imap_check),
 	.logout = imap_step_logout,
 	.recapability = imap_recapability,
-	.offered = imap_offered
+	.offered = imap_offered,
+	.health = mbox_health_imap   /* issue 21 */
 };
 
 int

@@ -31,6 +31,7 @@ static const struct opt_spec pop3_opts[] = {
 	  "Find the server through DOMAIN's SRV records (RFC 6186: _pop3s._tcp "
 	  "with -S, else _pop3._tcp), in priority and weight order; a \".\" "
 	  "target means the service is not offered (CRITICAL)."),
+	MBOX_HEALTH_OPTS_POP3,   /* issue 21: mailbox health */
 	OPT_END
 };
 
@@ -418,7 +419,8 @@ static const struct mbox_proto pop3_proto = {
 	.check_size = sizeof(struct pop3_check),
 	.logout = pop3_step_quit,
 	.recapability = pop3_capability,   /* after login: CAPA in the TRANSACTION state */
-	.offered = pop3_offered
+	.offered = pop3_offered,
+	.health = mbox_health_pop3   /* issue 21 */
 };
 
 int
