@@ -353,14 +353,14 @@ mbox_health_folder(struct mbox_check *m, struct fact_folder *f)
 	}
 	if (f->have_oldest) {
 		mbox_label(label, sizeof(label), f->name, "oldest_age");
-		result_perf(&m->p.res, label, floor(f->oldest_age), "s",
+		result_perf(&m->p.res, label, floor(f->oldest_age), "",
 		    h->oldest.set ? &h->oldest.warn : NULL,
 		    h->oldest.set ? &h->oldest.crit : NULL, 0, NAN);
 		mbox_judge(m, f, &h->oldest, f->oldest_age, "oldest", 1);
 	}
 	if (f->have_newest) {
 		mbox_label(label, sizeof(label), f->name, "newest_age");
-		result_perf(&m->p.res, label, floor(f->newest_age), "s",
+		result_perf(&m->p.res, label, floor(f->newest_age), "",
 		    h->newest.set ? &h->newest.warn : NULL,
 		    h->newest.set ? &h->newest.crit : NULL, 0, NAN);
 		mbox_judge(m, f, &h->newest, f->newest_age, "newest", 1);
@@ -441,6 +441,9 @@ mbox_health_quota(struct mbox_check *m, const struct fact_quota *q)
 		snprintf(label, sizeof(label), "quota%s%.*s_%s", q->root[0] ? "_" : "",
 		    (int)(sizeof(label) > strlen(lower) + 8 ? sizeof(label) - strlen(lower) - 8 : 0),
 		    q->root, lower);
+		for (k = 0; label[k]; k++)   /* "User quota": no blank in a label */
+			if (label[k] == ' ')
+				label[k] = '_';
 		result_perf(&m->p.res, label, usage, storage ? "B" : "", &w, &c, 0,
 		    limit > 0 ? limit : NAN);
 		if (storage)
