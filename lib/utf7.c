@@ -127,8 +127,9 @@ utf7_decode(const char *in, size_t len, char *out, size_t cap, struct err *e)
 				} else if (u >= 0xdc00 && u <= 0xdfff) {
 					goto bad;
 				} else {
-					/* printable ASCII must stand for itself */
-					if (u >= 0x20 && u <= 0x7e)
+					/* printable ASCII must stand for itself; an
+					 * ASCII control character is no name's */
+					if (u < 0x80)
 						goto bad;
 					if (utf7_put_utf8(out, cap, &o, u) < 0)
 						goto small;

@@ -14,7 +14,8 @@
 /* Decode modified UTF-7 IN (LEN bytes) into UTF-8 OUT (CAP bytes,
  * NUL-terminated). -1 with *E filled (ERR_PROTO) when IN is not valid
  * modified UTF-7 (a byte outside printable ASCII, a bad base64 run, an
- * unpaired surrogate, a run encoding printable ASCII, ...) or OUT is too
+ * unpaired surrogate, a run encoding ASCII: printable ASCII stands for
+ * itself and a control character is refused, ...) or OUT is too
  * small; OUT is then "". */
 int utf7_decode(const char *in, size_t len, char *out, size_t cap, struct err *e);
 

@@ -111,6 +111,7 @@ FUZZ_DIST = \
 	tests/fuzz/corpus/fuzz_utf7/entwuerfe \
 	tests/fuzz/corpus/fuzz_utf7/rfc3501 \
 	tests/fuzz/corpus/fuzz_utf7/surrogates \
+	tests/fuzz/corpus/fuzz_utf7/control-in-run \
 	tests/fuzz/corpus/fuzz_b64/auth-plain \
 	tests/fuzz/corpus/fuzz_b64/crlf \
 	tests/fuzz/corpus/fuzz_b64/data-after-pad \

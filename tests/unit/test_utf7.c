@@ -37,6 +37,10 @@ static const char *const bad_wire[] = {
 	"a\tb",          /* control character */
 	"\xc3\xa4",      /* raw 8-bit */
 	"&=-",           /* padding */
+	"&ABU-",         /* U+0015, a control character (found by fuzz_utf7) */
+	"&AewAFTqe-",    /* ... inside a run */
+	"&AH8-",         /* DEL */
+	"&AAA-",         /* NUL */
 };
 
 static const char *const bad_utf8[] = {
