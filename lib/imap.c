@@ -2,7 +2,6 @@
 #include <config.h>
 
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -205,6 +204,8 @@ imap_quote(const char *in, char *out, size_t cap)
 static int imap_number(const char **p, const char *end, unsigned long long max,
     unsigned long long *v);
 static int imap_atom_char(char c);
+static int imap_digits(const char *s, int n, unsigned *v);
+static long long imap_days(long long y, unsigned m, unsigned d);
 
 /* RFC 9051 ATOM-CHAR (and "]", which resp-specials allows in an astring) */
 static int
@@ -437,31 +438,48 @@ imap_days(long long y, unsigned m, unsigned d)
 	return era * 146097 + (long long)doe - 719468;
 }
 
+/* N digits at S into *V (no sign, no blank). */
+static int
+imap_digits(const char *s, int n, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (unsigned)(s[i] - '0');
+	}
+	return 0;
+}
+
 int
 imap_datetime_parse(const char *s, size_t len, long long *when)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	char buf[40];
 	unsigned d, y, hh, mm, ss, zh, zm, m;
-	char mon[4], sign;
-	int n = 0;
+	char sign;
 
-	if (len == 0 || len >= sizeof(buf))
+	/* "dd-Mon-yyyy hh:mm:ss +zzzz": 26 bytes, the day's first digit
+	 * possibly a blank (RFC 9051 date-day-fixed) */
+	if (len != 26 || s[2] != '-' || s[6] != '-' || s[11] != ' ' || s[14] != ':' ||
+	    s[17] != ':' || s[20] != ' ')
 		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (sscanf(buf, "%2u-%3c-%4u %2u:%2u:%2u %c%2u%2u%n", &d, mon, &y, &hh, &mm,
-	    &ss, &sign, &zh, &zm, &n) != 9 || (size_t)n != len)
+	if (imap_digits(s[0] == ' ' ? s + 1 : s, s[0] == ' ' ? 1 : 2, &d) < 0 ||
+	    imap_digits(s + 7, 4, &y) < 0 || imap_digits(s + 12, 2, &hh) < 0 ||
+	    imap_digits(s + 15, 2, &mm) < 0 || imap_digits(s + 18, 2, &ss) < 0 ||
+	    imap_digits(s + 22, 2, &zh) < 0 || imap_digits(s + 24, 2, &zm) < 0)
 		return -1;
-	mon[3] = '\0';
+	sign = s[21];
 	for (m = 0; m < 12; m++)
-		if (strncasecmp(months + 3 * m, mon, 3) == 0)
+		if (strncasecmp(months + (size_t)3 * m, s + 3, 3) == 0)
 			break;
 	if (m == 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60 ||
 	    (sign != '+' && sign != '-') || zh > 23 || zm > 59 || y < 1000)
 		return -1;
-	*when = imap_days(y, m + 1, d) * 86400 + hh * 3600 + mm * 60 + ss -
-	    (sign == '-' ? -1 : 1) * (long long)(zh * 3600 + zm * 60);
+	*when = imap_days(y, m + 1, d) * 86400 + (long long)hh * 3600 +
+	    (long long)mm * 60 + ss - (sign == '-' ? -1 : 1) *
+	    ((long long)zh * 3600 + (long long)zm * 60);
 	return 0;
 }
 

@@ -181,7 +181,7 @@ pop3_date_parse(const char *s, size_t len, long long *when)
 	if (end - p < 3)
 		return -1;
 	for (m = 0; m < 12; m++)
-		if (strncasecmp(months + 3 * m, p, 3) == 0)
+		if (strncasecmp(months + (size_t)3 * m, p, 3) == 0)
 			break;
 	if (m == 12)
 		return -1;
