@@ -130,20 +130,25 @@ mbox_health_option(struct mbox_health_config *h, int id, const char *arg,
 		break;
 	}
 	case MBOX_OPT_MESSAGES:
-		return mbox_limit_parse(&h->messages, "messages", arg, 0, e) < 0 ? -1 :
-		    (h->wanted = 1, 0);
+		if (mbox_limit_parse(&h->messages, "messages", arg, 0, e) < 0)
+			return -1;
+		break;
 	case MBOX_OPT_UNSEEN:
-		return mbox_limit_parse(&h->unseen, "unseen", arg, 0, e) < 0 ? -1 :
-		    (h->wanted = 1, 0);
+		if (mbox_limit_parse(&h->unseen, "unseen", arg, 0, e) < 0)
+			return -1;
+		break;
 	case MBOX_OPT_RECENT:
-		return mbox_limit_parse(&h->recent, "recent", arg, 0, e) < 0 ? -1 :
-		    (h->wanted = 1, 0);
+		if (mbox_limit_parse(&h->recent, "recent", arg, 0, e) < 0)
+			return -1;
+		break;
 	case MBOX_OPT_OLDEST_AGE:
-		return mbox_limit_parse(&h->oldest, "oldest-age", arg, 1, e) < 0 ? -1 :
-		    (h->wanted = 1, 0);
+		if (mbox_limit_parse(&h->oldest, "oldest-age", arg, 1, e) < 0)
+			return -1;
+		break;
 	case MBOX_OPT_NEWEST_AGE:
-		return mbox_limit_parse(&h->newest, "newest-age", arg, 1, e) < 0 ? -1 :
-		    (h->wanted = 1, 0);
+		if (mbox_limit_parse(&h->newest, "newest-age", arg, 1, e) < 0)
+			return -1;
+		break;
 	case MBOX_OPT_QUOTA: {
 		char w[64];
 		const char *comma = strchr(arg, ',');

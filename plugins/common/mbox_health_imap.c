@@ -83,8 +83,6 @@ hi_read(struct hi *h, struct err *e)
 		memcpy(h->line, h->tmp, olen + 1);
 		len = olen;
 	}
-	memcpy(h->m->raw, h->line, len < sizeof(h->m->raw) ? len + 1 : sizeof(h->m->raw));
-	h->m->raw[sizeof(h->m->raw) - 1] = '\0';
 	if (imap_resp_parse(h->line, len, &h->r, e) < 0) {
 		err_set_reply(e, h->line, len);
 		return -1;
