@@ -88,6 +88,27 @@ facts_certs(const struct fact_certs *fc, const char *indent, struct sbuf *out)
 	}
 }
 
+/* --spf, --dmarc: the records, then one line per finding. */
+static void
+facts_domain_auth(const struct fact_domain_auth *a, const char *indent,
+    struct sbuf *out)
+{
+	int i;
+
+	if (a->spf_found)
+		sbuf_printf(out, "%sSPF record of %s: %s\n", indent, a->domain, a->spf_record);
+	if (a->dmarc_found)
+		sbuf_printf(out, "%sDMARC record at %s%s: %s\n", indent, a->dmarc_name,
+		    a->dmarc_org ? " (the organizational domain's)" : "", a->dmarc_record);
+	for (i = 0; i < a->nfind; i++) {
+		if (a->find[i].state == STATE_OK)
+			sbuf_printf(out, "%s%s\n", indent, a->find[i].text);
+		else
+			sbuf_printf(out, "%s%s: %s\n", indent, state_name(a->find[i].state),
+			    a->find[i].text);
+	}
+}
+
 void
 facts_text(const struct result *r, const char *indent, struct sbuf *out)
 {
@@ -112,4 +133,6 @@ facts_text(const struct result *r, const char *indent, struct sbuf *out)
 			sbuf_printf(out, "%s%s", i ? ", " : "", sts->pol.mx[i]);
 		sbuf_add(out, sts->pol.nmx ? "\n" : "(none)\n");
 	}
+	if (r->domain_auth)
+		facts_domain_auth(r->domain_auth, indent, out);
 }

@@ -12,12 +12,14 @@
 #define MP_FACTS_H
 
 #include "authres.h"
+#include "dmarc.h"
 #include "dns.h"
 #include "err.h"
 #include "mtasts.h"
 #include "net.h"
 #include "received.h"
 #include "result.h"
+#include "spf.h"
 #include "tls.h"
 
 /* --tls-rpt: the _smtp._tls TXT set, once it was read (RFC 8460 §3). */
@@ -112,6 +114,42 @@ struct fact_fetch {
 	                            * --auth-serv-id was read into auth */
 	int auth_ok;               /* its results were as expected */
 	struct authres auth;
+};
+
+/* --spf and --dmarc (check_smtp_tx --mx, issue 22): the records of the
+ * domain and every finding, each with its state (OK: a note). */
+#define FACT_DAUTH_FINDINGS 24
+#define FACT_SPF_IPS 8
+
+struct fact_dauth_finding {
+	const char *check;         /* "spf" or "dmarc" (static) */
+	enum state state;
+	char text[RESULT_PROBLEM_LEN];
+};
+
+struct fact_spf_ip {
+	char ip[64];               /* --spf-ip as given */
+	enum spf_result result;    /* check_host() for it */
+	char why[RESULT_PROBLEM_LEN];   /* the term that matched, or the error */
+};
+
+struct fact_domain_auth {
+	const char *domain;        /* the --mx domain (the caller's string) */
+	int spf_checked;           /* --spf ran: the members below are set */
+	int spf_found;             /* one v=spf1 record was read: spf_record */
+	char spf_record[DNS_TXT_LEN];
+	enum spf_result spf_other; /* what an address the record does not list gets */
+	int spf_lookups, spf_voids;
+	int nips;
+	struct fact_spf_ip ips[FACT_SPF_IPS];
+	int dmarc_checked;         /* --dmarc ran */
+	int dmarc_found;           /* one v=DMARC1 record was parsed: dmarc */
+	int dmarc_org;             /* it is the organizational domain's */
+	char dmarc_name[DNS_NAME_MAX + 16];   /* where it was found */
+	char dmarc_record[DNS_TXT_LEN];
+	struct dmarc_record dmarc;
+	int nfind;
+	struct fact_dauth_finding find[FACT_DAUTH_FINDINGS];
 };
 
 /* Mailbox health (issue 21, plugins/common/mbox_health.c): each folder

@@ -17,6 +17,8 @@ static void json_mx(struct sbuf *j, const struct fact_mx *m);
 static void json_certs(struct sbuf *j, const struct fact_certs *fc);
 static void json_addrs(struct sbuf *j, const struct fact_addrs *fa);
 static void json_fetch(struct sbuf *j, const struct fact_fetch *f);
+static void json_domain_auth(struct sbuf *j, const struct fact_domain_auth *a);
+static void json_strs(struct sbuf *j, const char (*v)[DMARC_URI_MAX], int n);
 static void json_mailbox(struct sbuf *j, const struct fact_mailbox *mb);
 
 static const char *
@@ -153,6 +155,8 @@ json_facts(struct sbuf *j, const struct result *r)
 		json_addrs(j, r->addrs);
 	if (r->fetch)
 		json_fetch(j, r->fetch);
+	if (r->domain_auth)
+		json_domain_auth(j, r->domain_auth);
 	if (r->mailbox)
 		json_mailbox(j, r->mailbox);
 }
@@ -324,6 +328,77 @@ json_mx(struct sbuf *j, const struct fact_mx *m)
 			sbuf_json_str(j, h->cert.fingerprint);
 			sbuf_printf(j, ",\"cert_stale\":%s", json_bool(h->stale));
 		}
+		sbuf_addc(j, '}');
+	}
+	sbuf_add(j, "]}");
+}
+
+/* A JSON array of N strings. */
+static void
+json_strs(struct sbuf *j, const char (*v)[DMARC_URI_MAX], int n)
+{
+	int i;
+
+	sbuf_addc(j, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			sbuf_addc(j, ',');
+		sbuf_json_str(j, v[i]);
+	}
+	sbuf_addc(j, ']');
+}
+
+/* "domain_auth":{"domain", "spf":{"record", "other", "lookups",
+ * "void_lookups", "ips":[{"ip", "result", "why"}]}, "dmarc":{"name", "org",
+ * "record", "p", "sp", "pct", "rua", "ruf"}, "findings":[{"check",
+ * "state", "text"}]} (--spf, --dmarc; issue 22) */
+static void
+json_domain_auth(struct sbuf *j, const struct fact_domain_auth *a)
+{
+	int i;
+
+	sbuf_add(j, ",\"domain_auth\":{\"domain\":");
+	sbuf_json_str(j, a->domain);
+	if (a->spf_checked) {
+		sbuf_add(j, ",\"spf\":{\"record\":");
+		if (a->spf_found)
+			sbuf_json_str(j, a->spf_record);
+		else
+			sbuf_add(j, "null");
+		sbuf_printf(j, ",\"other\":\"%s\",\"lookups\":%d,\"void_lookups\":%d,"
+		    "\"ips\":[", spf_result_name(a->spf_other), a->spf_lookups, a->spf_voids);
+		for (i = 0; i < a->nips; i++) {
+			sbuf_add(j, i ? ",{\"ip\":" : "{\"ip\":");
+			sbuf_json_str(j, a->ips[i].ip);
+			sbuf_printf(j, ",\"result\":\"%s\",\"why\":",
+			    spf_result_name(a->ips[i].result));
+			sbuf_json_str(j, a->ips[i].why);
+			sbuf_addc(j, '}');
+		}
+		sbuf_add(j, "]}");
+	}
+	if (a->dmarc_checked) {
+		sbuf_add(j, ",\"dmarc\":{\"name\":");
+		if (a->dmarc_found) {
+			sbuf_json_str(j, a->dmarc_name);
+			sbuf_printf(j, ",\"org\":%s,\"record\":", json_bool(a->dmarc_org));
+			sbuf_json_str(j, a->dmarc_record);
+			sbuf_printf(j, ",\"p\":\"%s\",\"sp\":\"%s\",\"pct\":%d,\"rua\":",
+			    dmarc_policy_name(a->dmarc.p), dmarc_policy_name(a->dmarc.sp),
+			    a->dmarc.pct);
+			json_strs(j, a->dmarc.rua, a->dmarc.nrua);
+			sbuf_add(j, ",\"ruf\":");
+			json_strs(j, a->dmarc.ruf, a->dmarc.nruf);
+		} else {
+			sbuf_add(j, "null");
+		}
+		sbuf_addc(j, '}');
+	}
+	sbuf_add(j, ",\"findings\":[");
+	for (i = 0; i < a->nfind; i++) {
+		sbuf_printf(j, "%s{\"check\":\"%s\",\"state\":\"%s\",\"text\":", i ? "," : "",
+		    a->find[i].check, state_name(a->find[i].state));
+		sbuf_json_str(j, a->find[i].text);
 		sbuf_addc(j, '}');
 	}
 	sbuf_add(j, "]}");

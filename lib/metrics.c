@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "metrics.h"
 
 #define METRICS_NAME_MAX 160
@@ -25,6 +26,8 @@ static void metrics_header(struct sbuf *out, const char *name, const char *help,
     const char *unit);
 static void metrics_labels(struct sbuf *out, const struct metrics_target *t,
     const char *mx, const char *phase);
+static void metrics_domain_auth(struct sbuf *out, const struct metrics_target *t,
+    const struct fact_domain_auth *a);
 
 /* HELP for the perfdata labels the plugins emit; others go without. */
 static const struct {
@@ -36,6 +39,9 @@ static const struct {
 	{ "rate", "Successful transactions per second (--count)." },
 	{ "runs", "Transactions that finished (--count)." },
 	{ "runs_failed", "Transactions that failed (--count)." },
+	{ "spf_lookups", "DNS lookups the domain's SPF record costs a receiver, "
+	  "nested includes counted (RFC 7208 limit: 10; --spf)." },
+	{ "spf_void_lookups", "SPF lookups that found nothing (limit: 2; --spf)." },
 };
 
 void
@@ -239,5 +245,36 @@ metrics_format(struct sbuf *out, const struct metrics_target *t,
 	}
 end:
 	free(f);
+	if (r->domain_auth)
+		metrics_domain_auth(out, t, r->domain_auth);
 	sbuf_add(out, "# EOF\n");
+}
+
+/* --spf, --dmarc (issue 22): the worst state of each check's findings,
+ * as mailprobe_spf_state and mailprobe_dmarc_state. */
+static void
+metrics_domain_auth(struct sbuf *out, const struct metrics_target *t,
+    const struct fact_domain_auth *a)
+{
+	static const char *const checks[] = { "spf", "dmarc" };
+	size_t c;
+	int i;
+
+	for (c = 0; c < sizeof(checks) / sizeof(checks[0]); c++) {
+		enum state st = STATE_OK;
+		char name[32];
+
+		if ((c == 0 && !a->spf_checked) || (c == 1 && !a->dmarc_checked))
+			continue;
+		for (i = 0; i < a->nfind; i++)
+			if (strcmp(a->find[i].check, checks[c]) == 0)
+				st = state_worst(st, a->find[i].state);
+		snprintf(name, sizeof(name), "mailprobe_%s_state", checks[c]);
+		metrics_header(out, name, c == 0 ? "The worst finding of --spf: 0 OK, 1 "
+		    "WARNING, 2 CRITICAL, 3 UNKNOWN." : "The worst finding of --dmarc: 0 OK, "
+		    "1 WARNING, 2 CRITICAL, 3 UNKNOWN.", NULL);
+		sbuf_add(out, name);
+		metrics_labels(out, t, NULL, NULL);
+		sbuf_printf(out, " %d\n", (int)st);
+	}
 }

@@ -13,6 +13,8 @@
  *   mailprobe_LABEL[_UNIT]     every other perfdata item (cert_days,
  *                              mx_count, rate, runs, runs_failed), LABEL
  *                              reduced to [a-zA-Z0-9_]
+ *   mailprobe_spf_state, mailprobe_dmarc_state   --spf, --dmarc: the worst
+ *                              state of the check's findings
  * Every sample carries plugin, service, host and port labels; an item of
  * one host of several (--all-mx) carries mx="HOST" as well. The text ends
  * with "# EOF". Prometheus' classic text parser (node_exporter) reads

@@ -58,6 +58,7 @@ struct fact_addrs;
 struct fact_sts;
 struct fact_mx;
 struct fact_fetch;
+struct fact_domain_auth;
 struct fact_mailbox;
 struct tls_info;   /* lib/tls.h */
 
@@ -84,6 +85,7 @@ struct result {
 	const struct fact_certs *certs;   /* --all-certs: the other certificates */
 	const struct fact_addrs *addrs;   /* --all-addresses: each address */
 	const struct fact_fetch *fetch;   /* check_smtp_tx --fetch */
+	const struct fact_domain_auth *domain_auth;   /* --spf, --dmarc */
 	const struct fact_mailbox *mailbox;   /* IMAP/POP3 mailbox health (issue 21) */
 	/* last, and not cleared by result_init: only problems[0..nproblems)
 	 * are ever read, so a run touches none of the 8 KB it does not use */

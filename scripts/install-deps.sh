@@ -22,6 +22,9 @@ PACKAGES=(
 	# libraries its programs link that Postfix and Dovecot do not bring,
 	# and the SASL plugins for its sasldb (auxprop) logins
 	libxapian30 libical3 libsasl2-modules libsasl2-modules-db
+	# the lab's Exim (unpacked below, not installed): the library its
+	# daemon links that nothing else brings
+	libidn12
 )
 
 # Cyrus IMAP's packages conflict with Dovecot's (both provide imap-server
@@ -29,6 +32,11 @@ PACKAGES=(
 # installed (tests/lab/lab_cyrus.sh looks here, or at $LAB_CYRUS_ROOT).
 CYRUS_ROOT=${LAB_CYRUS_ROOT:-/var/lib/mailprobe-lab/cyrus}
 CYRUS_DEBS=(cyrus-common cyrus-imapd cyrus-pop3d sasl2-bin)
+# Exim, the second SMTP server the tests run check_smtp_tx against, is an MTA
+# like Postfix (both provide mail-transport-agent): unpacked the same way
+# (tests/lab/lab_exim.sh looks here, or at $LAB_EXIM_ROOT).
+EXIM_ROOT=${LAB_EXIM_ROOT:-/var/lib/mailprobe-lab/exim}
+EXIM_DEBS=(exim4-daemon-light)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (apt-get and the test lab need it)" >&2
@@ -41,43 +49,55 @@ for p in "${PACKAGES[@]}"; do
 		missing+=("$p")
 done
 
-# cyrus_unpack: download the Cyrus .debs and unpack them into $CYRUS_ROOT
-# (once: a marker file says it is done); make the system user "cyrus" (group
-# mail) that its master process runs the services as.
-cyrus_unpack() {
-	local tmp p
-	if ! getent passwd cyrus >/dev/null; then
-		echo "install-deps: adding the system user cyrus (group mail) for the lab's Cyrus"
-		useradd --system --gid mail --home-dir /nonexistent --no-create-home \
-			--shell /usr/sbin/nologin cyrus
-	fi
-	if [ -f "$CYRUS_ROOT/.mailprobe-unpacked" ] && [ -x "$CYRUS_ROOT/usr/lib/cyrus/bin/master" ]; then
-		echo "install-deps: Cyrus already unpacked in $CYRUS_ROOT"
+# debs_unpack NAME ROOT PROGRAM DEB...: download the .debs and unpack them
+# into ROOT (once: a marker file says it is done, and PROGRAM under ROOT runs).
+debs_unpack() {
+	local name=$1 root=$2 prog=$3 tmp p
+	shift 3
+	if [ -f "$root/.mailprobe-unpacked" ] && [ -x "$root/$prog" ]; then
+		echo "install-deps: $name already unpacked in $root"
 		return 0
 	fi
-	tmp=$(mktemp -d /tmp/mailprobe-cyrus.XXXXXX)
+	tmp=$(mktemp -d "/tmp/mailprobe-$name.XXXXXX")
 	# apt-get download drops its privileges to _apt, which must be able to write here
 	chown _apt "$tmp" 2>/dev/null || true
-	if ! (cd "$tmp" && apt-get download -q "${CYRUS_DEBS[@]}" </dev/null); then
+	if ! (cd "$tmp" && apt-get download -q "$@" </dev/null); then
 		# package lists too old for the current versions: refresh once
 		apt-get update -qq
-		(cd "$tmp" && apt-get download -q "${CYRUS_DEBS[@]}" </dev/null)
+		(cd "$tmp" && apt-get download -q "$@" </dev/null)
 	fi
-	rm -rf -- "$CYRUS_ROOT.new"
-	mkdir -p "$CYRUS_ROOT.new"
+	rm -rf -- "$root.new"
+	mkdir -p "$root.new"
 	for p in "$tmp"/*.deb; do
-		dpkg-deb -x "$p" "$CYRUS_ROOT.new"
+		dpkg-deb -x "$p" "$root.new"
 		# shellcheck disable=SC2016 # dpkg-deb's format, not the shell's
-		dpkg-deb --show --showformat='${Package} ${Version}\n' "$p" >>"$CYRUS_ROOT.new/.mailprobe-unpacked"
+		dpkg-deb --show --showformat='${Package} ${Version}\n' "$p" >>"$root.new/.mailprobe-unpacked"
 	done
-	rm -rf -- "$tmp" "$CYRUS_ROOT"
-	mv "$CYRUS_ROOT.new" "$CYRUS_ROOT"
-	echo "install-deps: Cyrus unpacked in $CYRUS_ROOT ($(paste -sd, "$CYRUS_ROOT/.mailprobe-unpacked"))"
+	rm -rf -- "$tmp" "$root"
+	mv "$root.new" "$root"
+	echo "install-deps: $name unpacked in $root ($(paste -sd, "$root/.mailprobe-unpacked"))"
+}
+
+# system_user NAME GROUP-OPTION: a system user without a home or a shell, for
+# a daemon of the lab that drops its privileges to a compiled-in user
+system_user() {
+	getent passwd "$1" >/dev/null && return 0
+	echo "install-deps: adding the system user $1 for the lab"
+	useradd --system "$2" --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin "$1"
+}
+
+# unpack_servers: Cyrus (its master runs the services as the user cyrus, group
+# mail) and Exim (compiled to run as Debian-exim).
+unpack_servers() {
+	system_user cyrus --gid=mail
+	debs_unpack cyrus "$CYRUS_ROOT" usr/lib/cyrus/bin/master "${CYRUS_DEBS[@]}"
+	system_user Debian-exim --user-group
+	debs_unpack exim "$EXIM_ROOT" usr/sbin/exim4 "${EXIM_DEBS[@]}"
 }
 
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "install-deps: all ${#PACKAGES[@]} packages already installed"
-	cyrus_unpack
+	unpack_servers
 	exit 0
 fi
 
@@ -96,4 +116,4 @@ export DEBIAN_FRONTEND=noninteractive
 echo "install-deps: installing ${missing[*]}"
 apt-get update -qq
 apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
-cyrus_unpack
+unpack_servers

@@ -37,6 +37,10 @@ show plugins/check_smtp_tx -H 127.0.0.1 -p "$LAB_SUBMISSION_PORT" -S "${tls[@]}"
 show plugins/check_smtp_tx -H 127.0.0.1 -p "$LAB_SMTP_PORT" -f "$LAB_USER" --rcpt someone@example.org
 show plugins/check_smtp_tx -H 127.0.0.1 -p "$LAB_SMTP_PORT" -f "$LAB_USER" --rcpt someone@example.org --expect-reply rcpt=5xx
 show plugins/check_smtp_tx -H 127.0.0.1 -p "$LAB_SMTP_EXPIRED_PORT" -S "${tls[@]}"
+if [ -n "${LAB_EXIM_PORT:-}" ]; then
+	# the same transaction against the second SMTP server, Exim (GnuTLS, its own queue ids)
+	show plugins/check_smtp_tx -H 127.0.0.1 -p "$LAB_EXIM_PORT" -S "${tls[@]}" -f "$LAB_USER" --rcpt "$LAB_USER"
+fi
 if [ -n "${LAB_DNS_PORT:-}" ]; then
 	show plugins/check_smtp_tx --mx lab.test --all-mx --dns-server "127.0.0.1:$LAB_DNS_PORT" -p "$LAB_SMTP_PORT"
 	show plugins/check_smtp_tx -H mail.lab.test -p "$LAB_SMTP_STARTTLS_PORT" --dane --dns-server "127.0.0.1:$LAB_DNS_PORT"

@@ -111,6 +111,8 @@ smtp_session_free(struct smtp_check *c)
 static int
 smtp_validate(struct smtp_config *c, struct err *e)
 {
+	if (smtp_dauth_validate(c, e) < 0)
+		return -1;
 	if (c->pc.host == NULL && c->mx_domain == NULL)
 		return err_set(e, ERR_USAGE, "no host to check: give -H HOST (or HOST alone) "
 		    "or --mx DOMAIN");
@@ -197,8 +199,10 @@ main(int argc, char **argv)
 	smtp_check_init(s, &cfg, NULL);
 	if (cfg.mx_domain) {
 		s->p.host = cfg.mx_domain;   /* the run checks the domain */
+		smtp_dauth_run(s);
 		smtp_run_mx(s);
 		smtp_sts_ok(s);
+		smtp_dauth_ok(s);
 		dns_free(s->p.dns);
 		s->p.dns = NULL;
 	} else if (cfg.count) {

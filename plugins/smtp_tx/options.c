@@ -39,6 +39,7 @@ const enum phase_id smtp_phases[] = {
 	PHASE_MAIL, PHASE_RCPT, PHASE_DATA, PHASE_DATASENT, PHASE_QUIT,
 	PHASE_MTA_STS, PHASE_PROBE_RSA, PHASE_PROBE_ECDSA, PHASE_PROBE_EDDSA,
 	PHASE_PROBE_TLS10, PHASE_PROBE_TLS11, PHASE_PROBE_WEAK, PHASE_DELIVERY,
+	PHASE_DOMAIN,
 	PHASE_NONE
 };
 
@@ -62,7 +63,9 @@ static const struct opt_spec smtp_opts[] = {
 	{ OPT_BODY_FILE, "body-file", required_argument, "FILE",
 	  "Send FILE as the message body (after the token line)." },
 	{ OPT_SIZE, "size", required_argument, "BYTES",
-	  "Pad the message body to about BYTES bytes." },
+	  "Pad the message body to about BYTES bytes. When the server offers "
+	  "SIZE, MAIL FROM declares the message's size (RFC 1870), so a message "
+	  "over the server's limit is refused at MAIL FROM, before it is sent." },
 	{ 'A', "authtype", required_argument, "MECH",
 	  "SASL mechanism for AUTH: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
 	  "SCRAM-SHA-256 (the server's signature is verified: a wrong one is "
@@ -128,6 +131,33 @@ static const struct opt_spec smtp_opts[] = {
 	  "With --mx: the domain must publish an SMTP TLS Reporting record "
 	  "(RFC 8460): _smtp._tls.DOMAIN TXT \"v=TLSRPTv1; rua=...\" with mailto: "
 	  "or https: URIs. Missing or malformed is WARNING." },
+	{ DAUTH_OPT_SPF, "spf", no_argument, NULL,
+	  "With --mx: check the domain's SPF record (RFC 7208), once per run, in "
+	  "phase domain: exactly one v=spf1 TXT record (none, several or a syntax "
+	  "error is CRITICAL); the DNS lookups a receiver makes for an address the "
+	  "record does not list, nested include: and redirect= counted (more than "
+	  "10 is CRITICAL permerror; perfdata spf_lookups), more than 2 void "
+	  "lookups WARNING; what such an address gets: pass (+all) is CRITICAL, "
+	  "neutral (?all, or no all and no redirect) WARNING, softfail or fail OK. "
+	  "ptr is counted but never matches (RFC 7208 §5.5)." },
+	{ DAUTH_OPT_SPF_IP, "spf-ip", required_argument, "ADDR",
+	  "With --mx (implies --spf; repeatable): evaluate the domain's SPF for "
+	  "this sending address (an outbound relay) as a receiver would "
+	  "(check_host(), sender postmaster@DOMAIN or -f); anything but pass is "
+	  "CRITICAL, naming the result (fail, softfail, neutral, none, permerror, "
+	  "temperror)." },
+	{ DAUTH_OPT_DMARC, "dmarc", no_argument, NULL,
+	  "With --mx: check the domain's DMARC record (RFC 7489) at _dmarc.DOMAIN "
+	  "(else at the organizational domain, taken as the last two labels: no "
+	  "Public Suffix List), once per run, in phase domain: exactly one "
+	  "v=DMARC1 record that parses, with p= (missing, several or malformed is "
+	  "CRITICAL); p=none is WARNING (see --dmarc-policy); each mailto: in rua= "
+	  "or ruf= of another organizational domain must be authorized there by a "
+	  "v=DMARC1 record at DOMAIN._report._dmarc.OTHER (RFC 7489 §7.1), else "
+	  "WARNING; pct below 100 is noted." },
+	{ DAUTH_OPT_DMARC_POLICY, "dmarc-policy", required_argument, "none",
+	  "With --dmarc: accept p=none (a domain still collecting reports): only "
+	  "noted, not WARNING." },
 	{ FETCH_OPT_URL, "fetch", required_argument, "URL",
 	  "Round trip: after the message is accepted, fetch it back from the "
 	  "mailbox of --rcpt: imap://USER@HOST[:PORT][/FOLDER] (default INBOX), "
@@ -332,6 +362,11 @@ smtp_option_session(struct smtp_config *s, int id, const char *arg, struct err *
 		return opts_seconds("--interval", arg, &s->interval, e);
 	case 'q':
 		return 0;
+	case DAUTH_OPT_SPF:
+	case DAUTH_OPT_SPF_IP:
+	case DAUTH_OPT_DMARC:
+	case DAUTH_OPT_DMARC_POLICY:
+		return smtp_dauth_option(s, id, arg, e);
 	case FETCH_OPT_URL:
 	case FETCH_OPT_STARTTLS:
 	case FETCH_OPT_AUTHFILE:
@@ -369,11 +404,18 @@ smtp_setup(struct smtp_config *s)
 	    "when EHLO is refused), STARTTLS and EHLO again (-S), AUTH (-A/-U), "
 	    "MAIL FROM, RCPT TO, DATA with a generated test message and QUIT. "
 	    "Every phase is timed (perfdata: dns connect tls banner ehlo posture "
-	    "starttls relay auth commands mail rcpt data datasent quit mta_sts, each "
-	    "when it ran, and the total as time), thresholded, and named when it "
-	    "fails. posture is --require-tls's probe before STARTTLS, commands the "
-	    "-C commands; the second EHLO is part of starttls, an RSET part of "
-	    "quit.\n"
+	    "starttls relay auth commands mail rcpt data datasent quit mta_sts "
+	    "delivery domain, each when it ran, and the total as time), "
+	    "thresholded, and named when it fails. posture is --require-tls's probe "
+	    "before STARTTLS, commands the -C commands; the second EHLO is part of "
+	    "starttls, an RSET part of quit; domain the --mx domain's own DNS "
+	    "checks (--spf, --dmarc).\n"
+	    "Round trip: with --fetch the message is fetched back from the "
+	    "recipient's mailbox over IMAP or POP3, timed from the 2xx after DATA "
+	    "to the message seen (phase delivery), its Received: path shown, and "
+	    "deleted; found in the junk folder is WARNING, not seen before the "
+	    "deadline CRITICAL. With --state-file the run does not wait: each run "
+	    "sends a probe and collects those of earlier runs.\n"
 	    "check_smtp command lines keep working: every option of check_smtp "
 	    "2.3 to 3.0 means what it means there (see COMPATIBILITY), the host "
 	    "may be given alone, and -H /path is a unix socket (LMTP with -L). "
@@ -398,7 +440,21 @@ smtp_setup(struct smtp_config *s)
 	    "      collector (per-host samples labelled mx=\"HOST\"); same exit code\n"
 	    "  check_smtp_tx --mx example.org --all-mx --mta-sts --tls-rpt -D 30,7\n"
 	    "      mail security posture: every MX over STARTTLS, the MTA-STS policy\n"
-	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n";
+	    "      (RFC 8461) and the TLS-RPT record (RFC 8460)\n"
+	    "  check_smtp_tx -H mail.example.org -S -f probe@example.org \\\n"
+	    "      --rcpt probe@example.org --fetch imaps://probe%40example.org@imap.example.org \\\n"
+	    "      --fetch-authfile /etc/nagios/probe-imap.auth --critical-phase delivery=30 -t 50\n"
+	    "      round trip: the message fetched back over IMAPS, timed (perfdata\n"
+	    "      delivery) and deleted; CRITICAL when it takes over 30 s or never comes\n"
+	    "  check_smtp_tx -H mail.example.org -S -f probe@example.net --rcpt probe@example.net \\\n"
+	    "      --fetch imaps://probe%40example.net@imap.example.net \\\n"
+	    "      --fetch-authfile /etc/nagios/probe-remote.auth \\\n"
+	    "      --state-file /var/lib/nagios/probe-remote.state --lost-after 1800\n"
+	    "      a slow remote loop: each run sends a probe and reports those of\n"
+	    "      earlier runs; one not seen within 30 minutes is CRITICAL\n"
+	    "  check_smtp_tx --mx example.org --spf --spf-ip 192.0.2.25 --dmarc\n"
+	    "      the domain's SPF record (lookups, +all/?all, the result for the relay\n"
+	    "      192.0.2.25) and its DMARC record (p=, report authorizations)\n";
 	s->pc.compat =
 	    "  check_smtp (2.3 to 3.0)      check_smtp_tx\n"
 	    "  -H HOST, or HOST alone       the same; -H /path: a unix socket (connect timed,\n"

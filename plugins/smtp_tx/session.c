@@ -24,6 +24,7 @@ static int smtp_step_connect(struct smtp_check *s, struct err *e);
 static int smtp_step_banner(void *ctx, struct err *e);
 static int smtp_step_ehlo(struct smtp_check *s, enum phase_id phase, struct err *e);
 static int smtp_step_starttls(void *ctx, struct err *e);
+static void smtp_envelope_mail_cmd(const struct smtp_check *s, char *cmd, size_t cap);
 static int smtp_step_envelope(void *ctx, struct err *e);
 static int smtp_step_data(void *ctx, struct err *e);
 static int smtp_step_quit(struct smtp_check *s, struct err *e);
@@ -217,6 +218,23 @@ smtp_step_starttls(void *ctx, struct err *e)
 	return 0;
 }
 
+/* The transaction's MAIL FROM: with the message's size declared (RFC 1870
+ * §6: SIZE=octets) when the server offers SIZE and a message will follow,
+ * so that a message over the server's limit is refused here, in phase mail,
+ * before it is sent. */
+static void
+smtp_envelope_mail_cmd(const struct smtp_check *s, char *cmd, size_t cap)
+{
+	size_t n;
+
+	smtp_mail_cmd(s, cmd, cap);
+	if (!(s->ext.flags & SMTP_EXT_SIZE) || s->cfg->no_data || s->msg == NULL)
+		return;
+	n = strlen(cmd);
+	if (n < cap)
+		snprintf(cmd + n, cap - n, " SIZE=%zu", s->msg->text.len);
+}
+
 /* MAIL and every RCPT, pipelined when offered (RFC 2920), then DATA on its
  * own once a recipient was accepted: DATA inside the group would be
  * answered 354 even when every RCPT was refused, and the only way out of
@@ -229,7 +247,7 @@ smtp_step_envelope(void *ctx, struct err *e)
 	int pipe = (s->ext.flags & SMTP_EXT_PIPELINING) && !s->cfg->no_pipelining;
 	int i, rc;
 
-	smtp_mail_cmd(s, cmd, sizeof(cmd));
+	smtp_envelope_mail_cmd(s, cmd, sizeof(cmd));
 	if (pipe) {
 		struct sbuf group;
 
@@ -252,7 +270,7 @@ smtp_step_envelope(void *ctx, struct err *e)
 	}
 	if (smtp_read_reply_p(s, e) < 0)
 		return -1;
-	smtp_mail_cmd(s, cmd, sizeof(cmd));
+	smtp_envelope_mail_cmd(s, cmd, sizeof(cmd));
 	rc = smtp_judge(s, PHASE_MAIL, cmd, "2", e);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;   /* with PIPELINING the RCPTs are refused too */

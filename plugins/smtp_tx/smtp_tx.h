@@ -12,7 +12,9 @@
  *   sts.c      --mta-sts and --tls-rpt
  *   mx.c       --mx and --all-mx (the fan-out, one thread per host)
  *   repeat.c   --count (the load generator)
- *   fetch*.c   --fetch: the message fetched back over IMAP or POP3 (fetch.h) */
+ *   fetch*.c   --fetch: the message fetched back over IMAP or POP3 (fetch.h)
+ *   domain_auth.c  --spf, --spf-ip, --dmarc, --dmarc-policy: the domain's SPF
+ *              and DMARC records (issue 22) */
 #ifndef MP_SMTP_TX_H
 #define MP_SMTP_TX_H
 
@@ -38,6 +40,26 @@
 #define SMTP_CMDS_MAX 16
 #define SMTP_EXPECT_MAX 16
 #define SMTP_BODY_MAX (10L * 1024 * 1024)
+
+/* domain_auth.c: the option ids of --spf and --dmarc (in options.c's
+ * table), numbered apart from options.c's own enum and fetch.h's. */
+enum {
+	DAUTH_OPT_SPF = OPT_PLUGIN_BASE + 80,
+	DAUTH_OPT_SPF_IP,
+	DAUTH_OPT_DMARC,
+	DAUTH_OPT_DMARC_POLICY
+};
+
+#define DAUTH_SPF_IPS_MAX 8
+
+/* --spf and --dmarc (configuration). */
+struct dauth_config {
+	int spf;                   /* --spf (or --spf-ip) */
+	const char *spf_ip[DAUTH_SPF_IPS_MAX];   /* --spf-ip, as given */
+	int nspf_ip;
+	int dmarc;                 /* --dmarc */
+	int dmarc_none_ok;         /* --dmarc-policy=none: p=none is OK */
+};
 
 /* The phases, in the order of their perfdata; --expect-reply names them
  * (defined in options.c). */
@@ -92,6 +114,7 @@ struct smtp_config {
 	struct smtp_message msg;   /* built once before the clock starts (a
 	                            * --count run builds one per message) */
 	struct fetch_config fetch; /* --fetch: the round trip (fetch.h) */
+	struct dauth_config dauth; /* --spf, --dmarc (domain_auth.c) */
 };
 
 /* One session's run state. smtp_check_init makes it fresh from the
@@ -192,5 +215,18 @@ int smtp_addresses_validate(const struct smtp_config *c, struct err *e);
 
 /* repeat.c */
 void smtp_run_repeat(struct smtp_check *s);
+
+/* domain_auth.c: --spf, --spf-ip, --dmarc, --dmarc-policy (issue 22). */
+/* One of the DAUTH_OPT_* options into C. ERR_USAGE, or 0. */
+int smtp_dauth_option(struct smtp_config *c, int id, const char *arg,
+    struct err *e);
+/* The options taken together (they need --mx). ERR_USAGE, or 0. */
+int smtp_dauth_validate(const struct smtp_config *c, struct err *e);
+/* The domain's SPF and DMARC records, once per run, before the MX
+ * sessions, in phase domain: each finding merged into S's result and
+ * kept as a fact (s->p.res.domain_auth). Nothing when not asked for. */
+void smtp_dauth_run(struct smtp_check *s);
+/* The status line of a run that passed names SPF's and DMARC's verdicts. */
+void smtp_dauth_ok(struct smtp_check *s);
 
 #endif

@@ -43,6 +43,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_received \
 	tests/fuzz/fuzz_authres \
 	tests/fuzz/fuzz_sasl \
+	tests/fuzz/fuzz_spf \
+	tests/fuzz/fuzz_dmarc \
 	tests/fuzz/fuzz_utf7
 
 # Compile and link one target: $(FUZZ_BUILD) -o $@ SOURCE
@@ -88,6 +90,15 @@ FUZZ_DIST = \
 	tests/fuzz/fuzz_b64.c \
 	tests/fuzz/fuzz_received.c \
 	tests/fuzz/fuzz_authres.c \
+	tests/fuzz/fuzz_spf.c \
+	tests/fuzz/fuzz_dmarc.c \
+	tests/fuzz/corpus/fuzz_spf/many-terms \
+	tests/fuzz/corpus/fuzz_spf/cidr-redirect \
+	tests/fuzz/corpus/fuzz_spf/macro-and-set \
+	tests/fuzz/corpus/fuzz_spf/bad-terms \
+	tests/fuzz/corpus/fuzz_dmarc/full \
+	tests/fuzz/corpus/fuzz_dmarc/set \
+	tests/fuzz/corpus/fuzz_dmarc/bad \
 	tests/fuzz/corpus/fuzz_received/postfix-two-hops \
 	tests/fuzz/corpus/fuzz_received/exim-and-broken \
 	tests/fuzz/corpus/fuzz_authres/pass-and-fail \

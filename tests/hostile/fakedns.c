@@ -31,6 +31,10 @@
  *   ties            MX N: N MX 10 b.N, N MX 10 a.N, N MX 20 z.N (two of equal preference)
  *   slow-addr MS    MX N: mx1.N .. mx5.N (preferences 10..50) at once; every A and AAAA answer
  *                   MS milliseconds late
+ *   spf-tree        (issue 22) TXT N: "v=spf1 a:x.N include:l.N include:r.N -all" for every
+ *                   name: an SPF include tree without end and without a repeated name
+ *   txt-big         (issue 22) TXT N: one record of 200 character-strings of 250 bytes (50 KB,
+ *                   over TCP), the first beginning "v=spf1 "
  *
  * C99 + POSIX, ldns to build and parse the messages.
  */
@@ -57,7 +61,8 @@
 #define FORGE_DELAY_MS 50
 
 enum scenario {
-	SC_GOOD, SC_WRONG_ID, SC_FORGED, SC_WRONG_OWNER, SC_CNAME, SC_MX200, SC_TIES, SC_SLOW_ADDR
+	SC_GOOD, SC_WRONG_ID, SC_FORGED, SC_WRONG_OWNER, SC_CNAME, SC_MX200, SC_TIES, SC_SLOW_ADDR,
+	SC_SPF_TREE, SC_TXT_BIG
 };
 
 static const struct {
@@ -73,6 +78,8 @@ static const struct {
 	{ "mx200", SC_MX200, "200 MX records, the most preferred (best.N) last" },
 	{ "ties", SC_TIES, "MX 10 b.N, MX 10 a.N, MX 20 z.N" },
 	{ "slow-addr", SC_SLOW_ADDR, "MS: five MX hosts; A/AAAA answers MS ms late" },
+	{ "spf-tree", SC_SPF_TREE, "TXT: v=spf1 a:x.N include:l.N include:r.N -all, for every N" },
+	{ "txt-big", SC_TXT_BIG, "TXT: one record of 200 strings of 250 bytes (v=spf1 ...)" },
 };
 
 enum forge { FORGE_ID, FORGE_NAME, FORGE_TYPE, FORGE_PORT };
@@ -184,6 +191,33 @@ is_filler(const char *name)
 	    isdigit((unsigned char)name[2]) && isdigit((unsigned char)name[3]) && name[4] == '.';
 }
 
+/* A TXT record NAME (no final dot) of N character-strings of 250 bytes, the
+ * first beginning "v=spf1 ", into the answer of P (scenario txt-big). */
+static void
+add_txt_big(ldns_pkt *p, const char *name, int n)
+{
+	ldns_rr *rr = ldns_rr_new();
+	char owner[600];
+	uint8_t s[251];
+	int i;
+
+	if (rr == NULL)
+		die("ldns_rr_new");
+	snprintf(owner, sizeof(owner), "%s.", name);
+	ldns_rr_set_owner(rr, ldns_dname_new_frm_str(owner));
+	ldns_rr_set_type(rr, LDNS_RR_TYPE_TXT);
+	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+	ldns_rr_set_ttl(rr, 300);
+	s[0] = 250;
+	for (i = 0; i < n; i++) {
+		memset(s + 1, i ? 'y' : 'x', 250);
+		if (i == 0)
+			memcpy(s + 1, "v=spf1 ip4:127.0.0.1 ", 21);   /* NOLINT(bugprone-not-null-terminated-result): a character-string */
+		ldns_rr_push_rdf(rr, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_STR, sizeof(s), s));
+	}
+	ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+}
+
 /* The true answer to Q for NAME (no final dot) and type T. */
 static ldns_pkt *
 true_answer(const ldns_pkt *q, const char *name, ldns_rr_type t)
@@ -232,6 +266,11 @@ true_answer(const ldns_pkt *q, const char *name, ldns_rr_type t)
 			add_rr(a, "%s. IN A 127.0.0.1", name);
 			break;
 		}
+	} else if (t == LDNS_RR_TYPE_TXT && sc == SC_SPF_TREE && strlen(name) < 240) {
+		add_rr(a, "%s. IN TXT \"v=spf1 a:x.%s include:l.%s include:r.%s -all\"", name, name,
+		    name, name);
+	} else if (t == LDNS_RR_TYPE_TXT && sc == SC_TXT_BIG) {
+		add_txt_big(a, name, 200);
 	}
 	if (sc == SC_WRONG_ID)
 		ldns_pkt_set_id(a, (uint16_t)(ldns_pkt_id(q) ^ 0x5555));

@@ -30,7 +30,7 @@
 #   lab_start                       all of the above and lab_postfix_start (after lab_init)
 #   lab_summary                     a few lines naming the lab's ports
 #   (more components in files of their own, sourced after this one: lab_dns.sh, lab_https.sh,
-#   lab_cyrus.sh - a private Cyrus IMAP/POP3 server)
+#   lab_cyrus.sh - a private Cyrus IMAP/POP3 server; lab_exim.sh - a private Exim)
 #   lab_register_pid PID NAME       lab_stop will stop PID (started by the caller)
 #   lab_kill_pid PID                stop one registered pid now
 #   lab_stop                        stop everything lab_* started, remove $LAB_DIR unless LAB_KEEP=1
@@ -109,6 +109,11 @@ lab_summary() {
 			"$a" "$LAB_CYRUS_IMAP_PORT" "$LAB_CYRUS_IMAPS_PORT" "$LAB_CYRUS_POP3_PORT" \
 			"$LAB_CYRUS_POP3S_PORT" "$LAB_CYRUS_USER"
 	fi
+	if [ -n "${LAB_EXIM_PORT:-}" ]; then
+		# shellcheck disable=SC2016,SC2153 # names the variable, not the password; set by lab_exim_start
+		printf 'Exim %s: SMTP %s (STARTTLS, AUTH after it), SMTPS %s; user %s (password: $LAB_EXIM_PASS)\n' \
+			"$a" "$LAB_EXIM_PORT" "$LAB_EXIM_SMTPS_PORT" "$LAB_EXIM_USER"
+	fi
 	[ -z "${LAB_CA_FILE:-}" ] || printf 'CA: %s\n' "$LAB_CA_FILE"
 }
 
@@ -159,6 +164,12 @@ lab_main() {
 			# shellcheck source=/dev/null
 			. "$(dirname "${BASH_SOURCE[0]}")/lab_cyrus.sh"
 			lab_cyrus_start >&2 || lab_log "Cyrus not started; the rest of the lab is up"
+		fi
+		# Exim beside Postfix, when scripts/install-deps.sh unpacked it
+		if [ -f "$(dirname "${BASH_SOURCE[0]}")/lab_exim.sh" ]; then
+			# shellcheck source=/dev/null
+			. "$(dirname "${BASH_SOURCE[0]}")/lab_exim.sh"
+			lab_exim_start >&2 || lab_log "Exim not started; the rest of the lab is up"
 		fi
 		lab_write_env
 		;;

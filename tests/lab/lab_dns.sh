@@ -5,6 +5,8 @@
 #
 #   lab_dns_record 'RR'      one more record for lab.test (zone file syntax, relative names allowed;
 #                            before lab_dns_start)
+#   lab_dns_zone NAME <FILE  one more zone (unsigned), its zone file on stdin (before lab_dns_start)
+#   lab_dns_posture          the SPF and DMARC records of --spf/--dmarc (lab_dns_posture.sh)
 #   lab_dns_start            write, sign and serve the zones; export LAB_NSD_PORT (NSD, authoritative,
 #                            no AD bit) and LAB_DNS_PORT (unbound, validating: AD bit for lab.test);
 #                            rewrite $LAB_DIR/env. 0, 1 (failed; logs shown) or 77 (tools missing).
@@ -66,6 +68,17 @@ lab_dns_record() {
 	lab_need_init || return 1
 	mkdir -p "$LAB_DIR/nsd" || return 1
 	printf '%s\n' "$*" >>"$LAB_DIR/nsd/extra.rr"
+}
+
+# lab_dns_zone NAME: one more zone NAME (unsigned), its zone file text on stdin (before
+# lab_dns_start); NSD serves it, and unbound has a stub zone for it (its "." stub alone cannot prime).
+lab_dns_zone() {
+	lab_need_init || return 1
+	mkdir -p "$LAB_DIR/nsd" || return 1
+	cat >"$LAB_DIR/nsd/extra-$1.zone" || return 1
+	printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "$1" "$LAB_DIR/nsd/extra-$1.zone" \
+		>>"$LAB_DIR/nsd/extra-zones.conf"
+	printf '%s.\n' "$1" >>"$LAB_DIR/nsd/extra-zones.list"
 }
 
 # lab_dns_spki_sha256 CERT: hex SHA-256 of the certificate's public key (DER SPKI).
@@ -236,6 +249,7 @@ zone:
 	name: "insecure.lab.test"
 	zonefile: "$d/insecure.zone"
 EOF
+	[ ! -f "$d/extra-zones.conf" ] || cat "$d/extra-zones.conf" >>"$d/nsd.conf"
 }
 
 lab_dns_write_unbound_conf() {
@@ -284,7 +298,8 @@ server:
 remote-control:
 	control-enable: no
 EOF
-		for z in . lab.test. insecure.lab.test. 127.in-addr.arpa.; do
+		for z in . lab.test. insecure.lab.test. 127.in-addr.arpa. \
+			$(cat "$LAB_DIR/nsd/extra-zones.list" 2>/dev/null); do
 			printf 'stub-zone:\n\tname: "%s"\n\tstub-addr: 127.0.0.1@%s\n\tstub-prime: no\n\tstub-first: no\n' \
 				"$z" "$n"
 		done
@@ -498,3 +513,7 @@ lab_dns_silent_start() {
 	lab_kill_pid "$pid"
 	return 1
 }
+
+# SPF and DMARC records for --spf/--dmarc (issue 22): lab_dns_posture
+# shellcheck source=lab_dns_posture.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lab_dns_posture.sh"
