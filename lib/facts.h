@@ -207,6 +207,39 @@ struct fact_domain_dns {
 	int dnsbl_listed;
 };
 
+/* Mailbox health (issue 21, plugins/common/mbox_health.c): each folder
+ * checked after the login and each quota root of theirs. */
+#define FACT_FOLDERS_MAX 200
+#define FACT_QUOTAS_MAX 16
+#define FACT_QUOTA_RES_MAX 4
+#define FACT_FOLDER_NAME_MAX 256
+
+struct fact_folder {
+	char name[FACT_FOLDER_NAME_MAX];   /* as shown (UTF-8) */
+	int missing;               /* the server refused it (e.g. no such folder) */
+	int have_messages, have_unseen, have_recent, have_size, have_oldest, have_newest;
+	unsigned long long messages, unseen, recent, size;   /* size: octets (POP3 STAT) */
+	long long oldest, newest;  /* the date of the oldest / newest message (epoch) */
+	double oldest_age, newest_age;   /* seconds before the check */
+};
+
+struct fact_quota {
+	char root[256];            /* the quota root, "" for an unnamed one */
+	int n;
+	struct {
+		char name[32];         /* "STORAGE" (KiB, as RFC 9208 counts), "MESSAGE" */
+		unsigned long long usage, limit;
+	} res[FACT_QUOTA_RES_MAX];
+};
+
+struct fact_mailbox {
+	int n;                     /* folders checked */
+	int skipped;               /* --folder='*': selectable folders over --max-folders */
+	struct fact_folder f[FACT_FOLDERS_MAX];
+	int nquota;
+	struct fact_quota q[FACT_QUOTAS_MAX];
+};
+
 /* Append the facts R points to (its TLS session and certificate, TLS-RPT
  * record, MTA-STS record and policy) to OUT as lines of long output, each
  * prefixed by INDENT. The MX hosts are lines of the MX run itself. */

@@ -198,3 +198,359 @@ imap_quote(const char *in, char *out, size_t cap)
 	out[o] = '\0';
 	return 0;
 }
+
+/* ---- mailbox health (issue 21) */
+
+static int imap_number(const char **p, const char *end, unsigned long long max,
+    unsigned long long *v);
+static int imap_atom_char(char c);
+static int imap_digits(const char *s, int n, unsigned *v);
+static long long imap_days(long long y, unsigned m, unsigned d);
+
+/* RFC 9051 ATOM-CHAR (and "]", which resp-specials allows in an astring) */
+static int
+imap_atom_char(char c)
+{
+	return (unsigned char)c > 0x20 && (unsigned char)c < 0x7f &&
+	    strchr("(){ %*\"\\", c) == NULL;
+}
+
+int
+imap_astring(const char **p, const char *end, char *out, size_t cap)
+{
+	const char *s = *p;
+	size_t o = 0;
+
+	if (cap == 0 || s >= end)
+		return -1;
+	if (*s == '"') {
+		for (s++; s < end && *s != '"'; s++) {
+			if (*s == '\\') {
+				if (++s >= end || (*s != '\\' && *s != '"'))
+					return -1;
+			}
+			if (o + 1 >= cap)
+				return -1;
+			out[o++] = *s;
+		}
+		if (s >= end)
+			return -1;
+		s++;
+	} else {
+		for (; s < end && imap_atom_char(*s); s++) {
+			if (o + 1 >= cap)
+				return -1;
+			out[o++] = *s;
+		}
+		if (o == 0)
+			return -1;
+	}
+	out[o] = '\0';
+	if (s < end && *s == ' ')
+		s++;
+	*p = s;
+	return 0;
+}
+
+/* A decimal number at *P of at most MAX; *P moved past it and one blank. */
+static int
+imap_number(const char **p, const char *end, unsigned long long max,
+    unsigned long long *v)
+{
+	const char *s = *p;
+	unsigned long long n = 0;
+
+	if (s >= end || *s < '0' || *s > '9')
+		return -1;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (n > (max - d) / 10)
+			return -1;
+		n = n * 10 + d;
+	}
+	if (s < end && *s == ' ')
+		s++;
+	*p = s;
+	*v = n;
+	return 0;
+}
+
+int
+imap_list_parse(const char *text, struct imap_list *l, struct err *e)
+{
+	const char *p = text, *end = text + strlen(text), *close;
+	char delim[8];
+
+	memset(l, 0, sizeof(*l));
+	if (*p != '(' || (close = memchr(p, ')', (size_t)(end - p))) == NULL)
+		return err_set(e, ERR_PROTO, "malformed LIST response (no flags)");
+	{
+		const char *f = p + 1;
+
+		while (f < close) {
+			size_t n = strcspn(f, " )");
+
+			if ((n == 9 && strncasecmp(f, "\\Noselect", 9) == 0) ||
+			    (n == 12 && strncasecmp(f, "\\NonExistent", 12) == 0))
+				l->noselect = 1;
+			f += n;
+			f += strspn(f, " ");
+		}
+	}
+	p = close + 1;
+	if (p >= end || *p != ' ')
+		return err_set(e, ERR_PROTO, "malformed LIST response (no delimiter)");
+	p++;
+	if (imap_astring(&p, end, delim, sizeof(delim)) < 0)
+		return err_set(e, ERR_PROTO, "malformed LIST response (bad delimiter)");
+	if (strcmp(delim, "NIL") == 0)
+		l->delim = '\0';
+	else if (strlen(delim) == 1)
+		l->delim = delim[0];
+	else
+		return err_set(e, ERR_PROTO, "malformed LIST response (bad delimiter)");
+	if (p >= end || imap_astring(&p, end, l->name, sizeof(l->name)) < 0)
+		return err_set(e, ERR_PROTO, "malformed LIST response (bad mailbox name)");
+	return 0;
+}
+
+int
+imap_status_data_parse(const char *text, struct imap_status_data *s,
+    struct err *e)
+{
+	const char *p = text, *end = text + strlen(text);
+
+	memset(s, 0, sizeof(*s));
+	if (imap_astring(&p, end, s->name, sizeof(s->name)) < 0)
+		return err_set(e, ERR_PROTO, "malformed STATUS response (bad mailbox name)");
+	if (p >= end || *p != '(')
+		return err_set(e, ERR_PROTO, "malformed STATUS response (no list)");
+	p++;
+	while (p < end && *p != ')') {
+		char item[32];
+		unsigned long long v;
+		size_t n = strcspn(p, " )");
+
+		if (n == 0 || n >= sizeof(item) || p + n >= end || p[n] != ' ')
+			return err_set(e, ERR_PROTO, "malformed STATUS response (bad item)");
+		memcpy(item, p, n);
+		item[n] = '\0';
+		p += n + 1;
+		/* RFC 9051: MESSAGES, UNSEEN, RECENT are number (32 bits);
+		 * SIZE, HIGHESTMODSEQ number64 */
+		if (imap_number(&p, end, strcasecmp(item, "MESSAGES") == 0 ||
+		    strcasecmp(item, "UNSEEN") == 0 || strcasecmp(item, "RECENT") == 0 ||
+		    strcasecmp(item, "UIDNEXT") == 0 || strcasecmp(item, "UIDVALIDITY") == 0 ?
+		    0xffffffffULL : 0x7fffffffffffffffULL, &v) < 0)
+			return err_set(e, ERR_PROTO, "STATUS %s is not a number within the "
+			    "protocol's range", item);
+		if (strcasecmp(item, "MESSAGES") == 0) {
+			s->messages = (unsigned long)v;
+			s->have_messages = 1;
+		} else if (strcasecmp(item, "UNSEEN") == 0) {
+			s->unseen = (unsigned long)v;
+			s->have_unseen = 1;
+		} else if (strcasecmp(item, "RECENT") == 0) {
+			s->recent = (unsigned long)v;
+			s->have_recent = 1;
+		}
+	}
+	if (p >= end)
+		return err_set(e, ERR_PROTO, "malformed STATUS response (no ')')");
+	return 0;
+}
+
+int
+imap_quotaroot_parse(const char *text, struct imap_quotaroot *q, struct err *e)
+{
+	const char *p = text, *end = text + strlen(text);
+	char tmp[256];
+
+	memset(q, 0, sizeof(*q));
+	if (imap_astring(&p, end, q->name, sizeof(q->name)) < 0)
+		return err_set(e, ERR_PROTO, "malformed QUOTAROOT response (bad mailbox name)");
+	while (p < end) {
+		/* "" is a valid root name (imap_astring takes it) */
+		if (imap_astring(&p, end, tmp, sizeof(tmp)) < 0)
+			return err_set(e, ERR_PROTO, "malformed QUOTAROOT response");
+		if (q->nroots < IMAP_QUOTAROOTS_MAX)
+			memcpy(q->roots[q->nroots++], tmp, strlen(tmp) + 1);
+		else
+			q->more = 1;
+	}
+	return 0;
+}
+
+int
+imap_quota_parse(const char *text, struct imap_quota *q, struct err *e)
+{
+	const char *p = text, *end = text + strlen(text);
+
+	memset(q, 0, sizeof(*q));
+	if (imap_astring(&p, end, q->root, sizeof(q->root)) < 0)
+		return err_set(e, ERR_PROTO, "malformed QUOTA response (bad root)");
+	if (p >= end || *p != '(')
+		return err_set(e, ERR_PROTO, "malformed QUOTA response (no list)");
+	p++;
+	while (p < end && *p != ')') {
+		char name[32];
+		unsigned long long u, l;
+		size_t n = strcspn(p, " )");
+
+		if (n == 0 || n >= sizeof(name) || p + n >= end || p[n] != ' ')
+			return err_set(e, ERR_PROTO, "malformed QUOTA response (bad resource)");
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n + 1;
+		if (imap_number(&p, end, 0x7fffffffffffffffULL, &u) < 0 ||
+		    imap_number(&p, end, 0x7fffffffffffffffULL, &l) < 0)
+			return err_set(e, ERR_PROTO, "QUOTA %s: usage or limit is not a "
+			    "number within the protocol's range", name);
+		if (q->n < IMAP_QUOTA_RES_MAX) {
+			size_t i;
+
+			for (i = 0; name[i]; i++)
+				name[i] = (char)toupper((unsigned char)name[i]);
+			memcpy(q->res[q->n].name, name, strlen(name) + 1);
+			q->res[q->n].usage = u;
+			q->res[q->n].limit = l;
+			q->n++;
+		}
+	}
+	if (p >= end)
+		return err_set(e, ERR_PROTO, "malformed QUOTA response (no ')')");
+	return 0;
+}
+
+/* days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant) */
+static long long
+imap_days(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+/* N digits at S into *V (no sign, no blank). */
+static int
+imap_digits(const char *s, int n, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (unsigned)(s[i] - '0');
+	}
+	return 0;
+}
+
+int
+imap_datetime_parse(const char *s, size_t len, long long *when)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	unsigned d, y, hh, mm, ss, zh, zm, m;
+	char sign;
+
+	/* "dd-Mon-yyyy hh:mm:ss +zzzz": 26 bytes, the day's first digit
+	 * possibly a blank (RFC 9051 date-day-fixed) */
+	if (len != 26 || s[2] != '-' || s[6] != '-' || s[11] != ' ' || s[14] != ':' ||
+	    s[17] != ':' || s[20] != ' ')
+		return -1;
+	if (imap_digits(s[0] == ' ' ? s + 1 : s, s[0] == ' ' ? 1 : 2, &d) < 0 ||
+	    imap_digits(s + 7, 4, &y) < 0 || imap_digits(s + 12, 2, &hh) < 0 ||
+	    imap_digits(s + 15, 2, &mm) < 0 || imap_digits(s + 18, 2, &ss) < 0 ||
+	    imap_digits(s + 22, 2, &zh) < 0 || imap_digits(s + 24, 2, &zm) < 0)
+		return -1;
+	sign = s[21];
+	for (m = 0; m < 12; m++)
+		if (strncasecmp(months + (size_t)3 * m, s + 3, 3) == 0)
+			break;
+	if (m == 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60 ||
+	    (sign != '+' && sign != '-') || zh > 23 || zm > 59 || y < 1000)
+		return -1;
+	*when = imap_days(y, m + 1, d) * 86400 + (long long)hh * 3600 +
+	    (long long)mm * 60 + ss - (sign == '-' ? -1 : 1) *
+	    ((long long)zh * 3600 + (long long)zm * 60);
+	return 0;
+}
+
+int
+imap_fetch_internaldate(const char *text, long long *when, struct err *e)
+{
+	const char *p = strcasestr(text, "INTERNALDATE ");
+	const char *q;
+
+	if (p == NULL)
+		return 0;
+	p += strlen("INTERNALDATE ");
+	if (*p != '"' || (q = strchr(p + 1, '"')) == NULL ||
+	    imap_datetime_parse(p + 1, (size_t)(q - p - 1), when) < 0)
+		return err_set(e, ERR_PROTO, "malformed INTERNALDATE in FETCH response");
+	return 1;
+}
+
+int
+imap_literal_size(const char *line, size_t len, unsigned long long *n)
+{
+	const char *o;
+	size_t i;
+
+	if (len < 3 || line[len - 1] != '}')
+		return 0;
+	o = memrchr(line, '{', len);
+	if (o == NULL)
+		return 0;
+	*n = 0;
+	i = (size_t)(o - line) + 1;
+	if (i >= len - 1 || line[i] < '0' || line[i] > '9')
+		return 0;
+	for (; i < len - 1 && line[i] >= '0' && line[i] <= '9'; i++) {
+		unsigned dgt = (unsigned)(line[i] - '0');
+
+		*n = *n > (~0ULL - dgt) / 10 ? ~0ULL : *n * 10 + dgt;
+	}
+	if (line[i] == '+')
+		i++;
+	return i == len - 1 ? 1 : 0;
+}
+
+int
+imap_literal_inline(const char *line, size_t len, const char *next,
+    size_t nlen, char *out, size_t cap, size_t *olen, struct err *e)
+{
+	unsigned long long n;
+	const char *o = memrchr(line, '{', len);
+	size_t k = 0, i;
+
+	if (o == NULL || imap_literal_size(line, len, &n) != 1)
+		return err_set(e, ERR_INTERNAL, "no literal to inline");
+	if (n > nlen)
+		return err_set(e, ERR_PROTO, "a literal of %llu bytes holds a line break", n);
+	if ((size_t)(o - line) + 2 * n + 3 + (nlen - n) >= cap)
+		return err_set(e, ERR_PROTO, "response line too long");
+	memcpy(out, line, (size_t)(o - line));
+	k = (size_t)(o - line);
+	out[k++] = '"';
+	for (i = 0; i < n; i++) {
+		if (next[i] == '\0')
+			return err_set(e, ERR_PROTO, "a literal holds a NUL byte");
+		if (next[i] == '"' || next[i] == '\\')
+			out[k++] = '\\';
+		out[k++] = next[i];
+	}
+	out[k++] = '"';
+	memcpy(out + k, next + n, nlen - (size_t)n);
+	k += nlen - (size_t)n;
+	out[k] = '\0';
+	*olen = k;
+	return 0;
+}

@@ -20,6 +20,7 @@ static void json_fetch(struct sbuf *j, const struct fact_fetch *f);
 static void json_domain_auth(struct sbuf *j, const struct fact_domain_auth *a);
 static void json_domain_dns(struct sbuf *j, const struct fact_domain_dns *f);
 static void json_strs(struct sbuf *j, const char (*v)[DMARC_URI_MAX], int n);
+static void json_mailbox(struct sbuf *j, const struct fact_mailbox *mb);
 
 static const char *
 json_bool(int v)
@@ -159,6 +160,8 @@ json_facts(struct sbuf *j, const struct result *r)
 		json_domain_auth(j, r->domain_auth);
 	if (r->domain_dns)
 		json_domain_dns(j, r->domain_dns);
+	if (r->mailbox)
+		json_mailbox(j, r->mailbox);
 }
 
 /* Issue 22 (i22b): "dkim":[{"selector", "name", "found", "valid", "type",
@@ -479,6 +482,56 @@ json_domain_auth(struct sbuf *j, const struct fact_domain_auth *a)
 		    a->find[i].check, state_name(a->find[i].state));
 		sbuf_json_str(j, a->find[i].text);
 		sbuf_addc(j, '}');
+	}
+	sbuf_add(j, "]}");
+}
+
+/* "mailbox":{"folders":[{"name", "missing", "messages", "unseen", "recent",
+ * "size", "oldest", "oldest_age", "newest", "newest_age"}], "skipped",
+ * "quota":[{"root", "resources":[{"name", "usage", "limit"}]}]} (issue 21;
+ * a figure the server did not give is left out) */
+static void
+json_mailbox(struct sbuf *j, const struct fact_mailbox *mb)
+{
+	int i, k;
+
+	sbuf_add(j, ",\"mailbox\":{\"folders\":[");
+	for (i = 0; i < mb->n; i++) {
+		const struct fact_folder *f = &mb->f[i];
+
+		sbuf_add(j, i ? ",{\"name\":" : "{\"name\":");
+		sbuf_json_str(j, f->name);
+		sbuf_printf(j, ",\"missing\":%s", json_bool(f->missing));
+		if (f->have_messages)
+			sbuf_printf(j, ",\"messages\":%llu", f->messages);
+		if (f->have_unseen)
+			sbuf_printf(j, ",\"unseen\":%llu", f->unseen);
+		if (f->have_recent)
+			sbuf_printf(j, ",\"recent\":%llu", f->recent);
+		if (f->have_size)
+			sbuf_printf(j, ",\"size\":%llu", f->size);
+		if (f->have_oldest)
+			sbuf_printf(j, ",\"oldest\":%lld,\"oldest_age\":%.0f", f->oldest,
+			    floor(f->oldest_age));
+		if (f->have_newest)
+			sbuf_printf(j, ",\"newest\":%lld,\"newest_age\":%.0f", f->newest,
+			    floor(f->newest_age));
+		sbuf_addc(j, '}');
+	}
+	sbuf_printf(j, "],\"skipped\":%d,\"quota\":[", mb->skipped);
+	for (i = 0; i < mb->nquota; i++) {
+		const struct fact_quota *q = &mb->q[i];
+
+		sbuf_add(j, i ? ",{\"root\":" : "{\"root\":");
+		sbuf_json_str(j, q->root);
+		sbuf_add(j, ",\"resources\":[");
+		for (k = 0; k < q->n; k++) {
+			sbuf_add(j, k ? ",{\"name\":" : "{\"name\":");
+			sbuf_json_str(j, q->res[k].name);
+			sbuf_printf(j, ",\"usage\":%llu,\"limit\":%llu}", q->res[k].usage,
+			    q->res[k].limit);
+		}
+		sbuf_add(j, "]}");
 	}
 	sbuf_add(j, "]}");
 }

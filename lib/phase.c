@@ -44,6 +44,7 @@ static const struct {
 	[PHASE_PROBE_WEAK] = { "probe_weak", 0 },
 	[PHASE_DELIVERY]   = { "delivery",   0 },
 	[PHASE_DOMAIN]     = { "domain",     0 },
+	[PHASE_MAILBOX]    = { "mailbox",    1 },
 };
 
 const char *

@@ -50,6 +50,7 @@ enum phase_id {
 	PHASE_PROBE_WEAK,     /* --forbid-cipher=weak */
 	PHASE_DELIVERY,       /* --fetch: from the 2xx after DATA to the message seen */
 	PHASE_DOMAIN,         /* --mx: the domain's own DNS checks (--spf, --dmarc, ...) */
+	PHASE_MAILBOX,        /* IMAP/POP3 mailbox health: STATUS, EXAMINE, FETCH, STAT, TOP */
 	PHASE_COUNT           /* not a phase: the number of them */
 };
 

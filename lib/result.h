@@ -60,6 +60,7 @@ struct fact_mx;
 struct fact_fetch;
 struct fact_domain_auth;
 struct fact_domain_dns;   /* issue 22 (i22b) */
+struct fact_mailbox;
 struct tls_info;   /* lib/tls.h */
 
 struct result {
@@ -87,6 +88,7 @@ struct result {
 	const struct fact_fetch *fetch;   /* check_smtp_tx --fetch */
 	const struct fact_domain_auth *domain_auth;   /* --spf, --dmarc */
 	const struct fact_domain_dns *domain_dns;   /* --dkim, --dnssec-expiry, --dnsbl */
+	const struct fact_mailbox *mailbox;   /* IMAP/POP3 mailbox health (issue 21) */
 	/* last, and not cleared by result_init: only problems[0..nproblems)
 	 * are ever read, so a run touches none of the 8 KB it does not use */
 	struct result_problem problems[RESULT_PROBLEMS_MAX];

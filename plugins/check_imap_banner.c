@@ -37,6 +37,7 @@ static const struct opt_spec imap_opts[] = {
 	  "Find the server through DOMAIN's SRV records (RFC 6186: _imaps._tcp "
 	  "with -S, else _imap._tcp), in priority and weight order; a \".\" "
 	  "target means the service is not offered (CRITICAL)."),
+	MBOX_HEALTH_OPTS_IMAP,   /* issue 21: mailbox health */
 	OPT_END
 };
 
@@ -412,7 +413,12 @@ static const struct mbox_proto imap_proto = {
 	    "check_imap and check_simap command lines keep working: every option of "
 	    "theirs (check_tcp's) means the same here (see COMPATIBILITY); invoked "
 	    "as check_imap or check_simap (the links make install puts in "
-	    "mailprobe-compat/) it takes their defaults.",
+	    "mailprobe-compat/) it takes their defaults.\n"
+	    "Mailbox health (after a login; phase mailbox): each folder's message, "
+	    "unseen and recent counts, the age of its oldest and newest message and the "
+	    "quota used, against Nagios ranges (--folder, --messages, --unseen, --recent, "
+	    "--oldest-age, --newest-age, --quota); read-only: STATUS, EXAMINE, FETCH "
+	    "INTERNALDATE, GETQUOTAROOT.",
 	.examples =
 	    "  check_imap_banner -H imap.example.org --starttls -D 30,7\n"
 	    "      greeting, STARTTLS, certificate at least 30 (7) days from expiry\n"
@@ -422,6 +428,12 @@ static const struct mbox_proto imap_proto = {
 	    "      a real login and LOGOUT\n"
 	    "  check_imap -H imap.example.org -p 993 -S -e '* OK'\n"
 	    "      a check_simap command line, run through the link in mailprobe-compat/\n"
+	    "  check_imap_banner -H imap.example.org -S -U postmaster --authfile pm.auth \\\n"
+	    "      --messages=:500,:2000 --oldest-age=2d,7d --quota=80%,95%\n"
+	    "      a mailbox nobody reads, and its quota (mailbox health)\n"
+	    "  check_imap_banner -H imap.example.org -S -U probe --authfile probe.auth \\\n"
+	    "      --folder=Feeds/Börse --newest-age=1h,1d\n"
+	    "      a folder whose feed must deliver every hour\n"
 	    "  check_imap_banner -H imap.example.org -S --output=openmetrics\n"
 	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n",
 	.compat =
@@ -446,7 +458,8 @@ static const struct mbox_proto imap_proto = {
 	.check_size = sizeof(struct imap_check),
 	.logout = imap_step_logout,
 	.recapability = imap_recapability,
-	.offered = imap_offered
+	.offered = imap_offered,
+	.health = mbox_health_imap   /* issue 21 */
 };
 
 int

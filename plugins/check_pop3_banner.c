@@ -31,6 +31,7 @@ static const struct opt_spec pop3_opts[] = {
 	  "Find the server through DOMAIN's SRV records (RFC 6186: _pop3s._tcp "
 	  "with -S, else _pop3._tcp), in priority and weight order; a \".\" "
 	  "target means the service is not offered (CRITICAL)."),
+	MBOX_HEALTH_OPTS_POP3,   /* issue 21: mailbox health */
 	OPT_END
 };
 
@@ -384,7 +385,11 @@ static const struct mbox_proto pop3_proto = {
 	    "check_pop and check_spop command lines keep working: every option of "
 	    "theirs (check_tcp's) means the same here (see COMPATIBILITY); invoked "
 	    "as check_pop or check_spop (the links make install puts in "
-	    "mailprobe-compat/) it takes their defaults.",
+	    "mailprobe-compat/) it takes their defaults.\n"
+	    "Mailbox health (after a login; phase mailbox): the maildrop's message "
+	    "count and size (STAT) and the age of its first and last message (the "
+	    "Date: header, TOP n 0), against Nagios ranges (--messages, --oldest-age, "
+	    "--newest-age); read-only: no RETR, no DELE.",
 	.examples =
 	    "  check_pop3_banner -H pop.example.org --starttls -D 30,7\n"
 	    "      greeting, CAPA, STLS, certificate at least 30 (7) days from expiry\n"
@@ -394,6 +399,9 @@ static const struct mbox_proto pop3_proto = {
 	    "      a real login and QUIT\n"
 	    "  check_pop -H pop.example.org -p 995 -S -e '+OK'\n"
 	    "      a check_spop command line, run through the link in mailprobe-compat/\n"
+	    "  check_pop3_banner -H pop.example.org -S -U bounces --authfile b.auth \\\n"
+	    "      --messages=:100,:1000 --oldest-age=1d,3d\n"
+	    "      a bounce mailbox that must be emptied daily (mailbox health)\n"
 	    "  check_pop3_banner -H pop.example.org -S --output=openmetrics\n"
 	    "      the same facts as the perfdata, as OpenMetrics text for Prometheus\n",
 	.compat =
@@ -418,7 +426,8 @@ static const struct mbox_proto pop3_proto = {
 	.check_size = sizeof(struct pop3_check),
 	.logout = pop3_step_quit,
 	.recapability = pop3_capability,   /* after login: CAPA in the TRANSACTION state */
-	.offered = pop3_offered
+	.offered = pop3_offered,
+	.health = mbox_health_pop3   /* issue 21 */
 };
 
 int

@@ -26,6 +26,7 @@ static int mbox_step_require_cap_after(void *ctx, struct err *e);
 static int mbox_step_auth_posture(void *ctx, struct err *e);
 static int mbox_validate_login(const struct mbox_config *c,
     const struct mbox_proto *proto, struct err *e);
+static int mbox_step_health(void *ctx, struct err *e);
 
 static void
 mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
@@ -36,6 +37,7 @@ mbox_summary(struct mbox_check *m, const struct mbox_proto *proto)
 	sbuf_printf(&t, "%s: %s in %.3f s", m->p.target,
 	    m->logged_in ? "logged in and out" : m->preauth ? "PREAUTH greeting" :
 	    "greeting and capabilities", deadline_elapsed(&m->p.dl));
+	mbox_health_summary(m, &t);   /* issue 21: the folders' figures */
 	plugin_tls_summary(&m->p, proto->starttls_name, &t);
 	if (m->cfg->tc.jail)   /* -j: the server's words stay out */
 		result_ok(&m->p.res, "%s", sbuf_str(&t));
@@ -242,6 +244,13 @@ mbox_step_auth_posture(void *ctx, struct err *e)
 	return 0;
 }
 
+/* issue 21: the mailbox health (mbox_health.c), after the login */
+static int
+mbox_step_health(void *ctx, struct err *e)
+{
+	return mbox_health_run(ctx, e);
+}
+
 /* When a step of mbox_steps is wanted, by the options and what the steps
  * before found. */
 enum mbox_when {
@@ -252,7 +261,8 @@ enum mbox_when {
 	MBOX_IF_REQUIRE_CAP,     /* --require-cap */
 	MBOX_IF_LOGIN,           /* -U, unless the greeting was PREAUTH */
 	MBOX_IF_CAP_MISSING,     /* --require-cap entries deferred to after the login */
-	MBOX_IF_AUTH_POSTURE     /* --require-auth, --forbid-auth */
+	MBOX_IF_AUTH_POSTURE,    /* --require-auth, --forbid-auth */
+	MBOX_IF_HEALTH           /* issue 21: a mailbox option, once logged in */
 };
 
 /* A step after the connection (session.h): it runs when no step before
@@ -275,6 +285,7 @@ static const struct session_step mbox_steps[] = {
 	{ PHASE_NONE,       mbox_step_require_cap,       MBOX_IF_REQUIRE_CAP, 0 },
 	{ PHASE_LOGIN,      mbox_step_login,             MBOX_IF_LOGIN,       0 },
 	{ PHASE_NONE,       mbox_step_require_cap_after, MBOX_IF_CAP_MISSING, 0 },
+	{ PHASE_MAILBOX,    mbox_step_health,            MBOX_IF_HEALTH,      0 },
 };
 
 static int
@@ -297,6 +308,8 @@ mbox_wanted(const void *ctx, int when)
 		return m->p.cfg->require_auth != NULL || m->p.cfg->forbid_auth != NULL;
 	case MBOX_IF_CAP_MISSING:
 		return m->cap_missing.len > 0;
+	case MBOX_IF_HEALTH:
+		return m->cfg->health.wanted && (m->logged_in || m->preauth);
 	case MBOX_ALWAYS:
 		break;
 	}
@@ -306,7 +319,7 @@ mbox_wanted(const void *ctx, int when)
 /* The phases of both protocols, in the order of their perfdata. */
 static const enum phase_id mbox_phases[] = {
 	PHASE_DNS, PHASE_CONNECT, PHASE_TLS, PHASE_BANNER, PHASE_CAPABILITY,
-	PHASE_STARTTLS, PHASE_LOGIN, PHASE_LOGOUT, PHASE_PROBE_RSA, PHASE_PROBE_ECDSA,
+	PHASE_STARTTLS, PHASE_LOGIN, PHASE_MAILBOX, PHASE_LOGOUT, PHASE_PROBE_RSA, PHASE_PROBE_ECDSA,
 	PHASE_PROBE_EDDSA, PHASE_PROBE_TLS10, PHASE_PROBE_TLS11, PHASE_PROBE_WEAK,
 	PHASE_NONE
 };
@@ -343,8 +356,13 @@ mbox_option(void *ctx, int id, const char *arg, struct err *e)
 			return -1;
 		c->pc.srv_domain = arg;
 		return 0;
-	default:
+	default: {
+		int rc = mbox_health_option(&c->health, id, arg, e);   /* issue 21 */
+
+		if (rc != 1)
+			return rc;
 		return err_set(e, ERR_INTERNAL, "unhandled option %d", id);
+	}
 	}
 }
 
@@ -399,7 +417,8 @@ mbox_configure(struct mbox_config *c, const struct mbox_proto *proto, int argc,
 		    "alone) or --srv DOMAIN");
 	if (textcheck_validate(&c->tc, &c->pc, &e) < 0 ||
 	    plugin_validate(&c->pc, proto->tls_port, &e) < 0 ||
-	    mbox_validate_login(c, proto, &e) < 0)
+	    mbox_validate_login(c, proto, &e) < 0 ||
+	    mbox_health_validate(c, proto, &e) < 0)
 		plugin_usage_error(&c->pc, e.msg);
 }
 

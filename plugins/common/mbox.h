@@ -7,6 +7,7 @@
 #define MP_MBOX_H
 
 #include "caps.h"
+#include "mbox_health.h"
 #include "plugin.h"
 #include "sasl.h"
 #include "sbuf.h"
@@ -59,6 +60,7 @@ struct mbox_config {
 	enum mbox_login login;      /* --authtype */
 	enum sasl_mech authmech;    /* with MBOX_LOGIN_SASL, or SASL_NONE for auto */
 	int auth_auto;              /* --authtype=auto */
+	struct mbox_health_config health;   /* issue 21: --folder, --messages, ... */
 };
 
 /* Where the capability list at hand (mbox_check.caps) came from. */
@@ -103,6 +105,9 @@ struct mbox_proto {
 	/* the size of the plugin's check struct (mbox_check first in it), for
 	 * one more session: --all-addresses */
 	size_t check_size;
+	/* issue 21: the mailbox health after the login (mbox_health.h), or
+	 * NULL */
+	int (*health)(struct mbox_check *m, struct err *e);
 };
 
 /* One session's run state. */
@@ -119,6 +124,7 @@ struct mbox_check {
 	                             * (mbox_main owns and frees it) */
 	struct caps caps;           /* filled by the protocol's steps */
 	const struct mbox_proto *proto;   /* set by mbox_main, for the steps */
+	struct fact_mailbox mailbox;   /* issue 21: what the health step found (last: large) */
 };
 
 /* The first decisions of a login, the same for IMAP and POP3: SASL or the

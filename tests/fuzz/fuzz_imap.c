@@ -24,6 +24,47 @@ check_caps(const struct caps *c, int text)
 	(void)caps_find(c, "AUTH=PLAIN");
 }
 
+/* issue 21: the data parsers of the mailbox health on what they would get */
+static void
+health(const struct imap_resp *r)
+{
+	static struct imap_list l;
+	static struct imap_status_data st;
+	static struct imap_quotaroot qr;
+	static struct imap_quota q;
+	struct err e;
+	long long when;
+	int rc;
+
+	err_clear(&e);
+	if (imap_list_parse(r->text, &l, &e) == 0)
+		fuzz_check(strlen(l.name) < sizeof(l.name));
+	if (imap_status_data_parse(r->text, &st, &e) == 0)
+		fuzz_check(!st.have_messages || st.messages <= 0xffffffffUL);
+	if (imap_quotaroot_parse(r->text, &qr, &e) == 0)
+		fuzz_check(qr.nroots >= 0 && qr.nroots <= IMAP_QUOTAROOTS_MAX);
+	if (imap_quota_parse(r->text, &q, &e) == 0)
+		fuzz_check(q.n >= 0 && q.n <= IMAP_QUOTA_RES_MAX);
+	rc = imap_fetch_internaldate(r->text, &when, &e);
+	fuzz_check(rc >= -1 && rc <= 1);
+}
+
+/* issue 21: a literal at the end of LINE inlined into the line after it
+ * (here: the same bytes) */
+static void
+literal(const char *line, size_t len)
+{
+	static char out[3 * 4096 + 16];
+	unsigned long long n;
+	size_t olen;
+	struct err e;
+
+	err_clear(&e);
+	if (imap_literal_size(line, len, &n) == 1 &&
+	    imap_literal_inline(line, len, line, len, out, sizeof(out), &olen, &e) == 0)
+		fuzz_check(olen < sizeof(out) && strlen(out) <= olen);
+}
+
 static void
 parse_line(void *ctx, const char *line, size_t len)
 {
@@ -32,6 +73,7 @@ parse_line(void *ctx, const char *line, size_t len)
 
 	(void)ctx;
 	err_clear(&e);
+	literal(line, len);
 	if (imap_resp_parse(line, len, &resp, &e) < 0) {
 		fuzz_check(e.kind == ERR_PROTO);
 		return;
@@ -51,6 +93,7 @@ parse_line(void *ctx, const char *line, size_t len)
 	    imap_caps_parse(resp.text, strlen(resp.text), &caps, &e) < 0)
 		caps_init(&caps);
 	check_caps(&caps, 1);
+	health(&resp);
 }
 
 int

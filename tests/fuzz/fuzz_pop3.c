@@ -34,6 +34,25 @@ check_apop(const char *line, size_t len, size_t cap)
 	free(out);
 }
 
+/* issue 21: STAT's text and the Date: header parsers on every line */
+static void
+health(const char *line, size_t len)
+{
+	unsigned long long c, o;
+	long long when;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (pop3_stat_parse(line, len, &c, &o, &e) < 0)
+		fuzz_check(e.kind == ERR_PROTO);
+	else
+		fuzz_check(c < 1000000000000000000ULL && o < 1000000000000000000ULL);
+	(void)pop3_date_parse(line, len, &when);
+	rc = pop3_header_date(line, len, &when);
+	fuzz_check(rc == 0 || rc == 1);
+}
+
 static void
 feed_line(void *ctx, const char *line, size_t len)
 {
@@ -59,6 +78,7 @@ feed_line(void *ctx, const char *line, size_t len)
 		return;
 	}
 	check_apop(line, len, s->apop_cap);
+	health(line, len);
 	if (pop3_status_parse(line, len, &ok, &text, &tlen, &e) < 0) {
 		fuzz_check(e.kind == ERR_PROTO);
 		return;

@@ -45,7 +45,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_sasl \
 	tests/fuzz/fuzz_spf \
 	tests/fuzz/fuzz_dmarc \
-	tests/fuzz/fuzz_dkim
+	tests/fuzz/fuzz_dkim \
+	tests/fuzz/fuzz_utf7
 
 # Compile and link one target: $(FUZZ_BUILD) -o $@ SOURCE
 FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN)
@@ -126,6 +127,12 @@ FUZZ_DIST = \
 	tests/fuzz/fuzz_pop3.dict \
 	tests/fuzz/fuzz_range.dict \
 	tests/fuzz/fuzz_smtp_reply.dict \
+	tests/fuzz/fuzz_utf7.c \
+	tests/fuzz/fuzz_utf7.dict \
+	tests/fuzz/corpus/fuzz_utf7/entwuerfe \
+	tests/fuzz/corpus/fuzz_utf7/rfc3501 \
+	tests/fuzz/corpus/fuzz_utf7/surrogates \
+	tests/fuzz/corpus/fuzz_utf7/control-in-run \
 	tests/fuzz/corpus/fuzz_b64/auth-plain \
 	tests/fuzz/corpus/fuzz_b64/crlf \
 	tests/fuzz/corpus/fuzz_b64/data-after-pad \

@@ -21,7 +21,7 @@
 # The exit status is 0 only when every target ran clean.
 set -u
 
-TARGETS="fuzz_smtp_reply fuzz_imap fuzz_pop3 fuzz_range fuzz_ini fuzz_b64 fuzz_line_reader fuzz_dns fuzz_mtasts fuzz_sasl fuzz_received fuzz_authres fuzz_spf fuzz_dmarc fuzz_dkim"
+TARGETS="fuzz_smtp_reply fuzz_imap fuzz_pop3 fuzz_range fuzz_ini fuzz_b64 fuzz_line_reader fuzz_dns fuzz_mtasts fuzz_sasl fuzz_received fuzz_authres fuzz_spf fuzz_dmarc fuzz_dkim fuzz_utf7"
 
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}

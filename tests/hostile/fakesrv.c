@@ -1475,6 +1475,114 @@ static void sc_mailbox(struct client *c)
 	}
 }
 
+/* ------------------------------------------------------------------ mailbox health (issue 21) */
+
+/*
+ * A mailbox whose health the IMAP/POP3 plugins read after the login (any login is taken), with
+ * one FAULT (the argument):
+ *   good          IMAP: LIST INBOX and Archive; STATUS INBOX (MESSAGES 3 UNSEEN 1 RECENT 0);
+ *                 EXAMINE, FETCH INTERNALDATE of 2026; POP3: STAT 3 300, TOP with a Date: header
+ *   listloop      IMAP: LIST never ends
+ *   statusabsurd  IMAP: STATUS INBOX (MESSAGES 99999999999999999999 ...)
+ *   fetchliteral  IMAP: the reply to FETCH is a 10 MiB literal
+ *   fetchstall    IMAP: FETCH is never answered
+ *   statabsurd    POP3: STAT 99999999999999999999 1
+ *   topflood      POP3: TOP n 0 sends header lines without end
+ */
+static int health_imap(struct client *c, const char *fault, const char *tag, const char *verb)
+{
+	if (strcasecmp(verb, "AUTHENTICATE") == 0 || strcasecmp(verb, "LOGIN") == 0)
+		return send_reply(c, "%T OK [CAPABILITY IMAP4rev1 QUOTA] logged in", tag) < 0;
+	if (strcasecmp(verb, "LIST") == 0) {
+		if (strcmp(fault, "listloop") == 0)
+			return mbox_flood(c, NULL, MF_LIST);
+		return send_reply(c, "* LIST () \".\" INBOX\n* LIST () \".\" Archive\n%T OK LIST done",
+		    tag) < 0;
+	}
+	if (strcasecmp(verb, "STATUS") == 0) {
+		if (strcmp(fault, "statusabsurd") == 0)
+			return send_reply(c, "* STATUS INBOX (MESSAGES 99999999999999999999 UNSEEN 1 "
+			    "RECENT 0)\n%T OK STATUS done", tag) < 0;
+		return send_reply(c, "* STATUS INBOX (MESSAGES 3 UNSEEN 1 RECENT 0)\n%T OK STATUS done",
+		    tag) < 0;
+	}
+	if (strcasecmp(verb, "EXAMINE") == 0)
+		return send_reply(c, "* 3 EXISTS\n%T OK [READ-ONLY] examined", tag) < 0;
+	if (strcasecmp(verb, "GETQUOTAROOT") == 0)
+		return send_reply(c, "* QUOTAROOT INBOX \"\"\n* QUOTA \"\" (STORAGE 10 100)\n"
+		    "%T OK quota", tag) < 0;
+	if (strcasecmp(verb, "FETCH") == 0) {
+		if (strcmp(fault, "fetchstall") == 0) {
+			logmsg("S: (no reply to FETCH)");
+			drain(c);
+			return 1;
+		}
+		if (strcmp(fault, "fetchliteral") == 0) {
+			static char chunk[65536];
+			int i;
+
+			memset(chunk, 'x', sizeof chunk);
+			if (send_str(c, "* 1 FETCH (INTERNALDATE {10485760}\r\n") < 0)
+				return 1;
+			for (i = 0; i < 160; i++)
+				if (send_all(c, chunk, sizeof chunk) < 0)
+					return 1;
+			return send_reply(c, ")\n%T OK fetched", tag) < 0;
+		}
+		return send_reply(c, "* 1 FETCH (INTERNALDATE \"01-Dec-2026 10:00:00 +0000\")\n"
+		    "* 3 FETCH (INTERNALDATE \"02-Dec-2026 10:00:00 +0000\")\n%T OK fetched", tag) < 0;
+	}
+	if (strcasecmp(verb, "CAPABILITY") == 0 || strcasecmp(verb, "NOOP") == 0)
+		return send_reply(c, "* CAPABILITY IMAP4rev1 QUOTA\n%T OK done", tag) < 0;
+	if (strcasecmp(verb, "LOGOUT") == 0) {
+		send_reply(c, "* BYE fakesrv logging out\n%T OK LOGOUT completed", tag);
+		return 1;
+	}
+	return send_reply(c, "%T BAD unknown command", tag) < 0;
+}
+
+static int health_pop3(struct client *c, const char *fault, const char *verb)
+{
+	if (strcasecmp(verb, "CAPA") == 0)
+		return send_reply(c, "+OK Capability list follows\nUSER\nUIDL\nTOP\n.", NULL) < 0;
+	if (strcasecmp(verb, "USER") == 0 || strcasecmp(verb, "PASS") == 0)
+		return send_reply(c, "+OK", NULL) < 0;
+	if (strcasecmp(verb, "STAT") == 0)
+		return send_reply(c, strcmp(fault, "statabsurd") == 0 ?
+		    "+OK 99999999999999999999 1" : "+OK 3 300", NULL) < 0;
+	if (strcasecmp(verb, "TOP") == 0) {
+		if (strcmp(fault, "topflood") == 0)
+			return mbox_flood(c, "+OK 100 octets\r\n", MF_TOP);
+		return send_reply(c, "+OK\nSubject: x\nDate: Tue, 01 Dec 2026 10:00:00 +0000\n\n.",
+		    NULL) < 0;
+	}
+	if (strcasecmp(verb, "QUIT") == 0) {
+		send_reply(c, "+OK bye", NULL);
+		return 1;
+	}
+	return send_reply(c, "-ERR unknown command", NULL) < 0;
+}
+
+static void sc_mboxhealth(struct client *c)
+{
+	char line[LINE_MAX_LEN], tag[64], verb[32];
+	const char *fault = c->arg;
+
+	if (send_reply(c, proto == PROTO_POP3 ? "+OK fakesrv mailbox ready" :
+	    "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] fakesrv mailbox ready", NULL) < 0)
+		return;
+	while (read_line(c, line, sizeof line) >= 0) {
+		int r;
+
+		logmsg("C: %s", line);
+		split_command(line, tag, sizeof tag, verb, sizeof verb);
+		r = proto == PROTO_POP3 ? health_pop3(c, fault, verb) :
+		    health_imap(c, fault, tag, verb);
+		if (r)
+			return;
+	}
+}
+
 struct scenario {
 	const char *name;
 	int arg;                   /* 0: none, 1: required, 2: optional */
@@ -1507,6 +1615,7 @@ static const struct scenario scenarios[] = {
 	{ "every2nd", 0, sc_every2nd, "reset every second connection at once, serve the others" },
 	{ "http",    1, sc_http,    "FAULT[:P]: an HTTP(S) policy server (use -K DIR), see below" },
 	{ "mailbox", 1, sc_mailbox, "FAULT: an IMAP/POP3 mailbox for --fetch (-x), see below" },
+	{ "mboxhealth", 1, sc_mboxhealth, "FAULT: a mailbox whose health is read (-x), see below" },
 };
 
 #define N_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
@@ -1533,7 +1642,9 @@ static void usage(FILE *f)
 	      "  notype (the comment above sc_http in fakesrv.c says what each sends)\n"
 	      "-K DIR: implicit TLS with DIR/key.pem and DIR/chain.pem before any scenario\n"
 	      "mailbox faults (-x imap): good, notfound, searchstall, searchendless, literal, listloop,\n"
-	      "  expunge, flagged; (-x pop3): good, uidlflood, topflood (see sc_mailbox in fakesrv.c)\n", f);
+	      "  expunge, flagged; (-x pop3): good, uidlflood, topflood (see sc_mailbox in fakesrv.c)\n"
+	      "mboxhealth faults (-x imap): good, listloop, statusabsurd, fetchliteral, fetchstall;\n"
+	      "  (-x pop3): good, statabsurd, topflood (see sc_mboxhealth in fakesrv.c)\n", f);
 }
 
 static long parse_num(const char *s, long min, long max, const char *what)

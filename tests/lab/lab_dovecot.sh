@@ -63,6 +63,12 @@ lab_loopback_net8() {
 # final dot (552 5.2.2) while the other recipients take it. The same LMTP service also listens on
 # the unix socket LAB_LMTP_SOCKET ($LAB_DOVECOT_DIR/lmtp.sock, mode 0666), as a local MTA reaches
 # it (check_smtp -H /path -L).
+# Mailbox health (issue 21), where all of 127.0.0.0/8 is local (else the variables are empty): a
+# user of its own, LAB_BOX_USER=box@lab.test / LAB_BOX_PASS (Maildir $LAB_MAIL_DIR/box, empty at
+# start), with a quota of LAB_BOX_QUOTA_KB KiB and LAB_BOX_QUOTA_MSGS messages. The quota plugin and
+# IMAP QUOTA (imap_quota) are enabled on LAB_DOVECOT_QUOTA_ADDR=127.0.0.8 only (same ports as
+# above; like 127.0.0.2 it is not "secured": use --starttls): on 127.0.0.1 the same user sees a
+# server without QUOTA, and every other user and address behaves as before.
 # Sieve (RFC 5228), when dovecot-sieve is installed too (else LAB_SIEVE is empty): LMTP deliveries
 # run the user's ~/.dovecot.sieve (home: $LAB_MAIL_DIR/USER, the Maildir itself).
 lab_dovecot_start() {
@@ -136,6 +142,18 @@ lab_dovecot_launch() {
 		addrs+=" $LAB_DOVECOT_DUALCERT_ADDR"
 	fi
 	export LAB_DOVECOT_DUALCERT_ADDR
+	# issue 21: the mailbox-health user and the address with the quota plugin
+	LAB_DOVECOT_QUOTA_ADDR=
+	LAB_BOX_USER=
+	LAB_BOX_QUOTA_KB=100
+	LAB_BOX_QUOTA_MSGS=20
+	if lab_loopback_net8; then
+		LAB_DOVECOT_QUOTA_ADDR=127.0.0.8
+		addrs+=" $LAB_DOVECOT_QUOTA_ADDR"
+		LAB_BOX_USER=box@$LAB_DOMAIN
+		[ -n "${LAB_BOX_PASS:-}" ] || printf -v LAB_BOX_PASS 'mplab-box-%04x%04x%04x' $RANDOM $RANDOM $RANDOM
+	fi
+	export LAB_DOVECOT_QUOTA_ADDR LAB_BOX_USER LAB_BOX_PASS LAB_BOX_QUOTA_KB LAB_BOX_QUOTA_MSGS
 	export LAB_DOVECOT_REMOTE_ADDR LAB_DOVECOT_EXPIRING_ADDR LAB_DOVECOT_EXPIRED_ADDR \
 		LAB_DOVECOT_WRONGHOST_ADDR LAB_DOVECOT_SELFSIGNED_ADDR
 	LAB_USER=probe@$LAB_DOMAIN
@@ -147,6 +165,11 @@ lab_dovecot_launch() {
 	{
 		printf '%s:{PLAIN}%s:%s:%s::%s::\n' "$LAB_USER" "$LAB_PASS" "$uid" "$gid" "$LAB_MAIL_DIR/probe"
 		printf '%s:{PLAIN}%s:%s:%s::%s::\n' "$LAB_USER2" "$LAB_PASS2" "$uid" "$gid" "$LAB_MAIL_DIR/probe2"
+		# issue 21: its quota comes with the passdb lookup (userdb_ fields)
+		[ -z "$LAB_BOX_USER" ] ||
+			printf '%s:{PLAIN}%s:%s:%s::%s::userdb_quota_rule=*:storage=%sK userdb_quota_rule2=*:messages=%s\n' \
+				"$LAB_BOX_USER" "$LAB_BOX_PASS" "$uid" "$gid" "$LAB_MAIL_DIR/box" \
+				"$LAB_BOX_QUOTA_KB" "$LAB_BOX_QUOTA_MSGS"
 	} >"$d/users" || return 1
 	chown root:dovecot "$d/users" && chmod 640 "$d/users" || return 1
 	[ -r /usr/share/dovecot/dh.pem ] && dh="ssl_dh = </usr/share/dovecot/dh.pem"
@@ -258,6 +281,20 @@ passdb {
   args = $d/oauth2.conf.ext
 }
 EOF
+	fi
+	if [ -n "$LAB_DOVECOT_QUOTA_ADDR" ]; then
+		# issue 21: the quota plugin and IMAP QUOTA on this address only
+		cat >>"$conf" <<EOF
+local $LAB_DOVECOT_QUOTA_ADDR {
+  protocol imap {
+    mail_plugins = \$mail_plugins quota imap_quota
+  }
+  protocol pop3 {
+    mail_plugins = \$mail_plugins quota
+  }
+}
+EOF
+		[ -n "$LAB_LMTP_PORT" ] || printf 'plugin {\n  quota = maildir:User quota\n}\n' >>"$conf"
 	fi
 	# shellcheck disable=SC2153 # the ports were set by lab_free_port above
 	cat >>"$conf" <<EOF

@@ -347,9 +347,165 @@ test_quote(void)
 	is_int(imap_quote("", out, 2), -1, "quote: OUT under 3 bytes");
 }
 
+/* issue 21: the data of LIST, STATUS, QUOTAROOT, QUOTA, FETCH */
+static void
+test_health(void)
+{
+	struct imap_list l;
+	struct imap_status_data st;
+	struct imap_quotaroot qr;
+	struct imap_quota q;
+	struct err e;
+	long long t;
+	unsigned long long n;
+	char out[256];
+	size_t olen;
+	static const struct {
+		const char *text;
+		int rc;
+		const char *name;
+		char delim;
+		int noselect;
+	} lists[] = {
+		{ "(\\HasNoChildren) \".\" INBOX", 0, "INBOX", '.', 0 },
+		{ "(\\HasNoChildren \\Junk) \"/\" \"Junk\"", 0, "Junk", '/', 0 },
+		{ "(\\Noselect \\HasChildren) \"/\" \"Archive\"", 0, "Archive", '/', 1 },
+		{ "(\\NonExistent) NIL \"x\"", 0, "x", '\0', 1 },
+		{ "() \".\" \"Entw&APw-rfe\"", 0, "Entw&APw-rfe", '.', 0 },
+		{ "() \".\" \"a \\\"q\\\" b\"", 0, "a \"q\" b", '.', 0 },
+		{ "() \".\" \"\"", 0, "", '.', 0 },
+		{ "\\HasNoChildren \".\" INBOX", -1, NULL, 0, 0 },
+		{ "() \".\"", -1, NULL, 0, 0 },
+		{ "() \"..\" x", -1, NULL, 0, 0 },
+		{ "() \".\" \"unterminated", -1, NULL, 0, 0 },
+		{ "(", -1, NULL, 0, 0 },
+	};
+	static const struct {
+		const char *text;
+		int rc;
+		const char *name;
+		long messages, unseen, recent;   /* -1: absent */
+	} statuses[] = {
+		{ "INBOX (MESSAGES 3 UNSEEN 1 RECENT 0)", 0, "INBOX", 3, 1, 0 },
+		{ "\"Entw&APw-rfe\" (MESSAGES 0)", 0, "Entw&APw-rfe", 0, -1, -1 },
+		{ "INBOX (UIDNEXT 5 MESSAGES 4294967295 SIZE 123456789012)", 0, "INBOX",
+		  4294967295L, -1, -1 },
+		{ "INBOX ()", 0, "INBOX", -1, -1, -1 },
+		{ "INBOX (MESSAGES 4294967296)", -1, NULL, 0, 0, 0 },
+		{ "INBOX (MESSAGES 99999999999999999999)", -1, NULL, 0, 0, 0 },
+		{ "INBOX (MESSAGES -1)", -1, NULL, 0, 0, 0 },
+		{ "INBOX (MESSAGES)", -1, NULL, 0, 0, 0 },
+		{ "INBOX (MESSAGES 3", -1, NULL, 0, 0, 0 },
+		{ "INBOX MESSAGES 3", -1, NULL, 0, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		err_clear(&e);
+		is_int(imap_list_parse(lists[i].text, &l, &e), lists[i].rc, "LIST %s", lists[i].text);
+		if (lists[i].rc == 0) {
+			is_str(l.name, lists[i].name, "LIST %s: name", lists[i].text);
+			is_int(l.delim, lists[i].delim, "LIST %s: delimiter", lists[i].text);
+			is_int(l.noselect, lists[i].noselect, "LIST %s: noselect", lists[i].text);
+		} else {
+			is_int(e.kind, ERR_PROTO, "LIST %s: ERR_PROTO", lists[i].text);
+		}
+	}
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		err_clear(&e);
+		is_int(imap_status_data_parse(statuses[i].text, &st, &e), statuses[i].rc,
+		    "STATUS %s", statuses[i].text);
+		if (statuses[i].rc != 0) {
+			is_int(e.kind, ERR_PROTO, "STATUS %s: ERR_PROTO", statuses[i].text);
+			continue;
+		}
+		is_str(st.name, statuses[i].name, "STATUS %s: name", statuses[i].text);
+		is_int(st.have_messages ? (long long)st.messages : -1, statuses[i].messages,
+		    "STATUS %s: MESSAGES", statuses[i].text);
+		is_int(st.have_unseen ? (long long)st.unseen : -1, statuses[i].unseen,
+		    "STATUS %s: UNSEEN", statuses[i].text);
+		is_int(st.have_recent ? (long long)st.recent : -1, statuses[i].recent,
+		    "STATUS %s: RECENT", statuses[i].text);
+	}
+	err_clear(&e);
+	is_int(imap_quotaroot_parse("INBOX \"User quota\"", &qr, &e), 0, "QUOTAROOT: Dovecot");
+	is_int(qr.nroots, 1, "QUOTAROOT: one root");
+	is_str(qr.roots[0], "User quota", "QUOTAROOT: its name");
+	is_int(imap_quotaroot_parse("INBOX", &qr, &e), 0, "QUOTAROOT: no root");
+	is_int(qr.nroots, 0, "QUOTAROOT: none");
+	is_int(imap_quotaroot_parse("INBOX \"\" user.x a b c d e f g h", &qr, &e), 0,
+	    "QUOTAROOT: many roots");
+	is_int(qr.nroots, IMAP_QUOTAROOTS_MAX, "QUOTAROOT: bounded");
+	is_int(qr.more, 1, "QUOTAROOT: more noted");
+	is_str(qr.roots[0], "", "QUOTAROOT: the root \"\"");
+	is_int(imap_quotaroot_parse("INBOX \"open", &qr, &e), -1, "QUOTAROOT: malformed");
+	err_clear(&e);
+	is_int(imap_quota_parse("\"User quota\" (STORAGE 10 100 MESSAGE 3 50)", &q, &e), 0,
+	    "QUOTA: Dovecot");
+	is_str(q.root, "User quota", "QUOTA: root");
+	is_int(q.n, 2, "QUOTA: two resources");
+	is_str(q.res[0].name, "STORAGE", "QUOTA: STORAGE");
+	is_int((long long)q.res[0].usage, 10, "QUOTA: usage");
+	is_int((long long)q.res[0].limit, 100, "QUOTA: limit");
+	is_str(q.res[1].name, "MESSAGE", "QUOTA: MESSAGE");
+	is_int((long long)q.res[1].limit, 50, "QUOTA: message limit");
+	is_int(imap_quota_parse("\"\" (storage 9223372036854775807 9223372036854775807)", &q, &e),
+	    0, "QUOTA: number64 at its top");
+	is_str(q.res[0].name, "STORAGE", "QUOTA: name upper-cased");
+	is_int(imap_quota_parse("\"\" ()", &q, &e), 0, "QUOTA: no resources");
+	is_int(q.n, 0, "QUOTA: none");
+	is_int(imap_quota_parse("\"\" (STORAGE 9223372036854775808 1)", &q, &e), -1,
+	    "QUOTA: past number64");
+	is_int(imap_quota_parse("\"\" (STORAGE 1)", &q, &e), -1, "QUOTA: no limit");
+	is_int(imap_quota_parse("\"\" STORAGE 1 2", &q, &e), -1, "QUOTA: no list");
+	is_int(imap_quota_parse("\"\" (STORAGE 1 2", &q, &e), -1, "QUOTA: no ')'");
+
+	is_int(imap_datetime_parse("05-Dec-2026 09:00:00 +0000", 26, &t), 0, "date-time");
+	is_int(t, 1796461200LL, "date-time: 2026-12-05 09:00 UTC");
+	is_int(imap_datetime_parse(" 5-Dec-2026 10:00:00 +0100", 26, &t), 0,
+	    "date-time: space-padded day, +0100");
+	is_int(t, 1796461200LL, "date-time: the same instant");
+	is_int(imap_datetime_parse("01-Jan-1970 00:00:00 -0130", 26, &t), 0, "date-time: -0130");
+	is_int(t, 5400, "date-time: 1.5 h after the epoch");
+	is_int(imap_datetime_parse("29-Feb-2024 23:59:59 +0000", 26, &t), 0, "leap day");
+	is_int(t, 1709251199LL, "leap day: its value");
+	is_int(imap_datetime_parse("05-Foo-2026 09:00:00 +0000", 26, &t), -1, "bad month");
+	is_int(imap_datetime_parse("05-Dec-2026 24:00:00 +0000", 26, &t), -1, "bad hour");
+	is_int(imap_datetime_parse("05-Dec-2026 09:00:00", 20, &t), -1, "no zone");
+	is_int(imap_datetime_parse("05-Dec-2026 09:00:00 +0000x", 27, &t), -1, "trailing text");
+	err_clear(&e);
+	is_int(imap_fetch_internaldate("(INTERNALDATE \"05-Dec-2026 09:00:00 +0000\")", &t, &e),
+	    1, "FETCH INTERNALDATE");
+	is_int(t, 1796461200LL, "FETCH INTERNALDATE: value");
+	is_int(imap_fetch_internaldate("(UID 4 INTERNALDATE \"05-Dec-2026 09:00:00 +0000\" "
+	    "FLAGS (\\Seen))", &t, &e), 1, "FETCH INTERNALDATE among others");
+	is_int(imap_fetch_internaldate("(FLAGS (\\Seen))", &t, &e), 0, "FETCH without it");
+	is_int(imap_fetch_internaldate("(INTERNALDATE NIL)", &t, &e), -1, "FETCH INTERNALDATE NIL");
+
+	is_int(imap_literal_size("* LIST () \".\" {5}", 17, &n), 1, "literal {5}");
+	is_int((long long)n, 5, "literal size");
+	is_int(imap_literal_size("* 1 FETCH (BODY[] {10485760+}", 29, &n), 1, "literal {N+}");
+	is_int((long long)n, 10485760, "literal+ size");
+	is_int(imap_literal_size("* SEARCH {99999999999999999999999}", 34, &n), 1, "huge literal");
+	ok(n == ~0ULL, "huge literal saturates");
+	is_int(imap_literal_size("* OK {x}", 8, &n), 0, "{x} is no literal");
+	is_int(imap_literal_size("* OK {}", 7, &n), 0, "{} is no literal");
+	is_int(imap_literal_size("* OK done", 9, &n), 0, "no literal");
+	err_clear(&e);
+	is_int(imap_literal_inline("* LIST () \".\" {6}", 17, "a \"b\"cx", 7, out, sizeof(out),
+	    &olen, &e), 0, "inline a literal");
+	is_str(out, "* LIST () \".\" \"a \\\"b\\\"c\"x", "inline: quoted, rest kept");
+	is_int((long long)olen, (long long)strlen(out), "inline: length");
+	is_int(imap_literal_inline("* LIST () \".\" {9}", 17, "short", 5, out, sizeof(out),
+	    &olen, &e), -1, "inline: literal longer than the line");
+	is_int(imap_literal_inline("* LIST () \".\" {5}", 17, "abcde", 5, out, 10,
+	    &olen, &e), -1, "inline: bounded output");
+}
+
 int
 main(void)
 {
+	test_health();
 	test_quote();
 	test_good();
 	test_bad();

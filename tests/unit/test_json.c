@@ -359,9 +359,44 @@ test_addrs(void)
 	result_free(&r);
 }
 
+/* issue 21: the mailbox health, each folder and each quota root. */
+static void
+test_mailbox(void)
+{
+	static struct fact_mailbox mb;
+	struct result r;
+
+	result_init(&r, "IMAP");
+	mb.n = 2;
+	snprintf(mb.f[0].name, sizeof(mb.f[0].name), "Entw\xc3\xbcrfe \"x\"");
+	mb.f[0].have_messages = mb.f[0].have_unseen = 1;
+	mb.f[0].messages = 4;
+	mb.f[0].unseen = 2;
+	mb.f[0].have_oldest = 1;
+	mb.f[0].oldest = 1796461200LL;
+	mb.f[0].oldest_age = 120.9;
+	snprintf(mb.f[1].name, sizeof(mb.f[1].name), "Nope");
+	mb.f[1].missing = 1;
+	mb.nquota = 1;
+	snprintf(mb.q[0].root, sizeof(mb.q[0].root), "User quota");
+	mb.q[0].n = 1;
+	snprintf(mb.q[0].res[0].name, sizeof(mb.q[0].res[0].name), "MESSAGE");
+	mb.q[0].res[0].usage = 6;
+	mb.q[0].res[0].limit = 20;
+	ok(strcmp(facts(&r), "") == 0, "mailbox: nothing without the fact");
+	r.mailbox = &mb;
+	is_str(facts(&r), ",\"mailbox\":{\"folders\":[{\"name\":\"Entw\\u00fcrfe \\\"x\\\"\","
+	    "\"missing\":false,\"messages\":4,\"unseen\":2,\"oldest\":1796461200,"
+	    "\"oldest_age\":120},{\"name\":\"Nope\",\"missing\":true}],\"skipped\":0,"
+	    "\"quota\":[{\"root\":\"User quota\",\"resources\":[{\"name\":\"MESSAGE\","
+	    "\"usage\":6,\"limit\":20}]}]}", "mailbox: folders (only the figures given) and quota");
+	result_free(&r);
+}
+
 int
 main(void)
 {
+	test_mailbox();
 	test_minimal();
 	test_run();
 	test_tls();

@@ -279,9 +279,65 @@ test_apop(void)
 	is_int(pop3_apop_timestamp(g, strlen(g), out, 5), 0, "timestamp does not fit cap 5");
 }
 
+/* issue 21: STAT and the Date: header */
+static void
+test_health(void)
+{
+	unsigned long long c, o;
+	long long t;
+	struct err e;
+	static const struct {
+		const char *s;
+		long long want;   /* -1: refused */
+	} dates[] = {
+		{ "Sat, 05 Dec 2026 09:00:00 +0000", 1796461200LL },
+		{ " Sat, 5 Dec 2026 10:00:00 +0100", 1796461200LL },
+		{ "5 Dec 2026 09:00 GMT", 1796461200LL },
+		{ "Sat, 05 Dec 2026 04:00:00 EST", 1796461200LL },
+		{ "Sat, 05 Dec 2026 09:00:00 +0000 (UTC)", 1796461200LL },
+		{ "Sat, 05 Dec 26 09:00:00 +0000", 1796461200LL },
+		{ "Thu, 01 Jan 1970 00:00:00 -0000", 0 },
+		{ "Sat, 05 Dec 2026 09:00:00 XYZ", 1796461200LL },
+		{ "Sat, 05 Foo 2026 09:00:00 +0000", -1 },
+		{ "Sat, 05 Dec 2026 25:00:00 +0000", -1 },
+		{ "Sat, 05 Dec 2026 09:00:00 +00", -1 },
+		{ "Sat, 05 Dec 2026 09:00:00", -1 },
+		{ "yesterday", -1 },
+		{ "", -1 },
+		{ "Sat, 05 Dec 2026 09:00:00 +0000 garbage", -1 },
+	};
+	size_t i;
+
+	err_clear(&e);
+	is_int(pop3_stat_parse("3 1234", 6, &c, &o, &e), 0, "STAT 3 1234");
+	is_int((long long)c, 3, "STAT count");
+	is_int((long long)o, 1234, "STAT octets");
+	is_int(pop3_stat_parse("0 0 extra words", 15, &c, &o, &e), 0, "STAT with more text");
+	is_int(pop3_stat_parse("3", 1, &c, &o, &e), -1, "STAT without octets");
+	is_int(pop3_stat_parse("x 1", 3, &c, &o, &e), -1, "STAT not a number");
+	is_int(pop3_stat_parse("99999999999999999999 1", 22, &c, &o, &e), -1, "STAT absurd count");
+	is_int(e.kind, ERR_PROTO, "STAT absurd: ERR_PROTO");
+	is_int(pop3_stat_parse("3 12x", 5, &c, &o, &e), -1, "STAT octets with junk");
+	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		int rc = pop3_date_parse(dates[i].s, strlen(dates[i].s), &t);
+
+		if (dates[i].want < 0) {
+			is_int(rc, -1, "date '%s' refused", dates[i].s);
+		} else {
+			is_int(rc, 0, "date '%s'", dates[i].s);
+			is_int(t, dates[i].want, "date '%s': value", dates[i].s);
+		}
+	}
+	is_int(pop3_header_date("Date: Sat, 05 Dec 2026 09:00:00 +0000", 37, &t), 1, "Date: header");
+	is_int(pop3_header_date("DATE:Sat, 05 Dec 2026 09:00:00 +0000", 36, &t), 1, "DATE: any case");
+	is_int(pop3_header_date("Subject: Date: x", 16, &t), 0, "another header");
+	is_int(pop3_header_date("Date: soon", 10, &t), 0, "an unreadable date");
+}
+
 int
 main(void)
 {
+	test_health();
 	test_status();
 	test_multi_line();
 	test_capa();
