@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "civil.h"
 #include "imap.h"
 
 static const struct {
@@ -205,7 +206,6 @@ static int imap_number(const char **p, const char *end, unsigned long long max,
     unsigned long long *v);
 static int imap_atom_char(char c);
 static int imap_digits(const char *s, int n, unsigned *v);
-static long long imap_days(long long y, unsigned m, unsigned d);
 
 /* RFC 9051 ATOM-CHAR (and "]", which resp-specials allows in an astring) */
 static int
@@ -423,21 +423,6 @@ imap_quota_parse(const char *text, struct imap_quota *q, struct err *e)
 	return 0;
 }
 
-/* days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant) */
-static long long
-imap_days(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
 /* N digits at S into *V (no sign, no blank). */
 static int
 imap_digits(const char *s, int n, unsigned *v)
@@ -477,7 +462,7 @@ imap_datetime_parse(const char *s, size_t len, long long *when)
 	if (m == 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60 ||
 	    (sign != '+' && sign != '-') || zh > 23 || zm > 59 || y < 1000)
 		return -1;
-	*when = imap_days(y, m + 1, d) * 86400 + (long long)hh * 3600 +
+	*when = civil_days(y, m + 1, d) * 86400 + (long long)hh * 3600 +
 	    (long long)mm * 60 + ss - (sign == '-' ? -1 : 1) *
 	    ((long long)zh * 3600 + (long long)zm * 60);
 	return 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "civil.h"
 #include "pop3.h"
 
 int
@@ -94,7 +95,6 @@ pop3_apop_timestamp(const char *greeting, size_t len, char *out, size_t cap)
 
 /* ---- mailbox health (issue 21) */
 
-static long long pop3_days(long long y, unsigned m, unsigned d);
 static int pop3_num(const char **p, const char *end, unsigned max_digits,
     unsigned long long *v);
 
@@ -132,21 +132,6 @@ pop3_num(const char **p, const char *end, unsigned max_digits,
 		return -1;
 	*p = s;
 	return 0;
-}
-
-/* days since 1970-01-01 of a proleptic Gregorian date */
-static long long
-pop3_days(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
 }
 
 int
@@ -239,7 +224,7 @@ pop3_date_parse(const char *s, size_t len, long long *when)
 	if (p < end && *p != '(')   /* a comment may follow: "(UTC)" */
 		return -1;
 #undef SKIP_WS
-	*when = pop3_days((long long)y, m + 1, (unsigned)d) * 86400 +
+	*when = civil_days((long long)y, m + 1, (unsigned)d) * 86400 +
 	    (long long)(hh * 3600 + mm * 60 + ss) - off;
 	return 0;
 }

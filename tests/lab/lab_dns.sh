@@ -33,7 +33,7 @@
 #   big        50 MX to long names, each A 127.0.0.1 (the answer is > 1232 bytes: TC over UDP)
 #   two        MX 10 mail, MX 20 mail2
 #   host2 A 127.0.0.2; nowhere A 127.0.0.5
-#   bogus      MX 10 mail, added after signing: no RRSIG, so unbound says SERVFAIL
+#   bogus      MX 10 mail, signed, then changed to MX 20: its RRSIG fails, unbound says SERVFAIL
 #   TLSA _<LAB_SMTP_STARTTLS_PORT>._tcp.mail 3 1 1 <SPKI SHA-256 of $LAB_PKI_DIR/good.crt>
 #   TLSA _<LAB_SMTP_WRONGHOST_PORT>._tcp.mail 3 1 1 <a hash matching nothing>
 #        (no TLSA for any other port, e.g. LAB_SMTPS_PORT: "no TLSA records" cases)
@@ -137,6 +137,8 @@ two      MX    10 mail.lab.test.
 two      MX    20 mail2.lab.test.
 host2    A     127.0.0.2
 nowhere  A     127.0.0.5
+; signed, then changed (lab_dns_sign): a bogus answer
+bogus    MX    10 mail.lab.test.
 ; an MX whose name does not resolve (no record for missing.lab.test)
 dangling MX    10 missing.lab.test.
 ; an unsigned sub-zone: delegated without a DS, so its answers are insecure
@@ -211,8 +213,13 @@ lab_dns_sign() {
 			-e "$(date -u -d '+30 days' +%Y%m%d%H%M%S)" \
 			-f lab.test.zone.signed lab.test.zone "$ksk" "$zsk" || exit 1
 		cp "$ksk.ds" trust-anchor.ds || exit 1
-		# Broken on purpose: a record added after signing has no RRSIG in a signed zone.
-		printf 'bogus.lab.test. 300 IN MX 10 mail.lab.test.\n' >>lab.test.zone.signed
+		# Broken on purpose: bogus's MX changed after signing, so its RRSIG does not verify.
+		# (Not a name added after signing: unbound may answer that NXDOMAIN from an NSEC it
+		# has cached, RFC 8198, and never see it as bogus.)
+		sed -i -E 's/^(bogus\.lab\.test\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+MX[[:space:]]+)10 /\120 /' \
+			lab.test.zone.signed || exit 1
+		grep -Eq '^bogus\.lab\.test\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+MX[[:space:]]+20 ' \
+			lab.test.zone.signed || { echo "lab_dns_sign: bogus's MX not found in the signed zone"; exit 1; }
 	) >>"$d/sign.log" 2>&1
 }
 
