@@ -599,29 +599,31 @@ spf_macro_one(const char *p, const char *end, const struct spf_macro_ctx *ctx,
 	for (i = from, first = 1; i < nparts; i++, first = 0) {
 		size_t j;
 
-		if (o + plen[i] + 2 >= cap) {
-			snprintf(why, wcap, "expansion too long");
-			return -1;
-		}
-		if (!first)
+		if (!first) {
+			if (o + 1 >= cap)
+				goto full;
 			out[o++] = '.';
+		}
 		for (j = 0; j < plen[i]; j++) {
 			unsigned char c = (unsigned char)parts[i][j];
+			int esc = isupper((unsigned char)letter) && !isalnum(c) &&
+			    strchr("-._~", c) == NULL;
 
-			if (isupper((unsigned char)letter) && !isalnum(c) &&
-			    strchr("-._~", c) == NULL) {
-				if (o + 4 >= cap) {
-					snprintf(why, wcap, "expansion too long");
-					return -1;
-				}
+			/* an escaped octet takes 3 bytes: room for it and the NUL */
+			if (o + (esc ? 3 : 1) >= cap)
+				goto full;
+			if (esc)
 				o += (size_t)snprintf(out + o, cap - o, "%%%02X", c);
-			} else {
+			else
 				out[o++] = (char)c;
-			}
 		}
 		out[o] = '\0';
 	}
 	return 0;
+full:
+	out[o] = '\0';
+	snprintf(why, wcap, "expansion too long");
+	return -1;
 }
 
 int

@@ -103,6 +103,7 @@ FUZZ_DIST = \
 	tests/fuzz/fuzz_spf.c \
 	tests/fuzz/fuzz_dmarc.c \
 	tests/fuzz/corpus/fuzz_spf/many-terms \
+	tests/fuzz/corpus/fuzz_spf/escaped-macro-overflow \
 	tests/fuzz/corpus/fuzz_spf/cidr-redirect \
 	tests/fuzz/corpus/fuzz_spf/macro-and-set \
 	tests/fuzz/corpus/fuzz_spf/bad-terms \
@@ -130,6 +131,7 @@ FUZZ_DIST = \
 	tests/fuzz/fuzz_utf7.c \
 	tests/fuzz/fuzz_utf7.dict \
 	tests/fuzz/corpus/fuzz_utf7/entwuerfe \
+	tests/fuzz/corpus/fuzz_utf7/name-of-4096-bytes \
 	tests/fuzz/corpus/fuzz_utf7/rfc3501 \
 	tests/fuzz/corpus/fuzz_utf7/surrogates \
 	tests/fuzz/corpus/fuzz_utf7/control-in-run \

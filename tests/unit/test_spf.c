@@ -176,6 +176,26 @@ test_macros(void)
 	    "long expansion");
 	ok(strlen(out) <= 253, "  cut to %zu octets", strlen(out));
 	ok(strlen(out) > 200 && strstr(out, "abcdefgh.example") != NULL, "  from the left");
+	/* escaped octets (%{S}: each '+' and '@' becomes 3 bytes) near the end
+	 * of the expansion buffer, at every offset: refused as too long, never
+	 * written past it (the fuzzer's crash; ASan watches this) */
+	{
+		struct spf_macro_ctx esc = { "a+b@xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.example",
+		    "x.example", "192.0.2.3", NULL };
+		static char big[4096];
+		int j, refused = 0;
+
+		for (j = 0; j < 64; j++) {
+			memset(big, 'a', (size_t)j);
+			big[j] = '\0';
+			for (i = 0; i < 60; i++)
+				strcat(big, ".%{S}");
+			if (spf_macro_expand(big, &esc, out, sizeof(out), why, sizeof(why)) < 0 &&
+			    strstr(why, "too long") != NULL)
+				refused++;
+		}
+		is_int(refused, 64, "escaped expansions over the buffer: refused at every offset");
+	}
 	is_int(spf_macro_letters("%{i}.%{V}.%{d2}.%%"), (1u << ('i' - 'a')) |
 	    (1u << ('v' - 'a')) | (1u << ('d' - 'a')), "letters used");
 	is_int(spf_macro_check("plain.example", why, sizeof(why)), 0, "no macro");
