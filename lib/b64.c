@@ -37,8 +37,8 @@ b64_encode(const void *in, size_t n, char *out, size_t cap)
 	return (long)o;
 }
 
-static int
-b64_value(char c)
+int
+b64_digit(unsigned char c, unsigned char c63)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -48,7 +48,7 @@ b64_value(char c)
 		return c - '0' + 52;
 	if (c == '+')
 		return 62;
-	if (c == '/')
+	if (c == c63)
 		return 63;
 	return -1;
 }
@@ -69,7 +69,7 @@ b64_decode(const char *in, size_t n, unsigned char *out, size_t cap)
 		}
 		if (pad)
 			return -1;   /* data after padding */
-		v = b64_value(in[i]);
+		v = b64_digit((unsigned char)in[i], '/');
 		if (v < 0)
 			return -1;
 		acc = (acc << 6) | (unsigned)v;

@@ -16,6 +16,10 @@ long b64_encode(const void *in, size_t n, char *out, size_t cap);
  * bytes written, or -1 on an invalid character or too small an OUT. */
 long b64_decode(const char *in, size_t n, unsigned char *out, size_t cap);
 
+/* The value of the base64 digit C, or -1: the alphabet of RFC 4648 with
+ * C63 as digit 63 ('/' in base64, ',' in IMAP's modified base64). */
+int b64_digit(unsigned char c, unsigned char c63);
+
 /* The most the credentials of one login may take, with the two NULs of an
  * RFC 4616 PLAIN message: every login of the plugins (SMTP AUTH, IMAP
  * AUTHENTICATE/LOGIN, POP3 AUTH/USER) keeps to it, whatever the mechanism. */

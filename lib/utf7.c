@@ -4,32 +4,15 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "b64.h"
 #include "utf7.h"
 
-static int utf7_b64_val(unsigned char c);
 static int utf7_put_utf8(char *out, size_t cap, size_t *o, uint32_t cp);
 static int utf7_next_utf8(const unsigned char **p, uint32_t *cp);
 static int utf7_put(char *out, size_t cap, size_t *o, char c);
 
 static const char utf7_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
-
-/* The value of a modified base64 character, or -1. */
-static int
-utf7_b64_val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == ',')
-		return 63;
-	return -1;
-}
 
 static int
 utf7_put(char *out, size_t cap, size_t *o, char c)
@@ -101,7 +84,7 @@ utf7_decode(const char *in, size_t len, char *out, size_t cap, struct err *e)
 			continue;
 		}
 		for (; p < end && *p != '-'; p++) {
-			int v = utf7_b64_val(*p);
+			int v = b64_digit(*p, ',');
 
 			if (v < 0)
 				goto bad;

@@ -4,8 +4,10 @@
  * lib/ receives lines from conn_read_line: line ending (LF or CRLF) removed.
  * Each line is copied into a heap block of exactly its length, with no NUL
  * after it, so AddressSanitizer flags any read past LEN bytes: the parsers
- * promise to read LEN bytes and no more. fuzz_check() turns a broken
- * invariant into a crash libFuzzer records. */
+ * promise to read LEN bytes and no more. fuzz_recs_read() makes the
+ * input's lines a TXT record set (the first FUZZ_RECS lines, each an exact
+ * copy). fuzz_check() turns a broken invariant into a crash libFuzzer
+ * records. */
 #ifndef MP_FUZZ_COMMON_H
 #define MP_FUZZ_COMMON_H
 
@@ -72,6 +74,44 @@ fuzz_each_line(const uint8_t *data, size_t size, fuzz_line_fn fn, void *ctx)
 		free(line);
 		pos += n + (nl ? 1 : 0);
 	}
+}
+
+/* The input's lines as a set of TXT records (SPF, DMARC, MTA-STS, ...). */
+#define FUZZ_RECS 8
+
+struct fuzz_recs {
+	char *rec[FUZZ_RECS];
+	size_t len[FUZZ_RECS];
+	int n;
+};
+
+static inline void
+fuzz_recs_add(void *ctx, const char *line, size_t len)
+{
+	struct fuzz_recs *r = ctx;
+
+	if (r->n >= FUZZ_RECS)
+		return;
+	r->rec[r->n] = fuzz_exact_copy(line, len);
+	r->len[r->n++] = len;
+}
+
+/* R: the first FUZZ_RECS lines of DATA; free with fuzz_recs_free. */
+static inline void
+fuzz_recs_read(const uint8_t *data, size_t size, struct fuzz_recs *r)
+{
+	memset(r, 0, sizeof(*r));
+	fuzz_each_line(data, size, fuzz_recs_add, r);
+}
+
+static inline void
+fuzz_recs_free(struct fuzz_recs *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->rec[i]);
+	r->n = 0;
 }
 
 #endif

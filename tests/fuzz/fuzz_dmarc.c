@@ -9,31 +9,12 @@
 #include "dmarc.h"
 #include "fuzz_common.h"
 
-#define FUZZ_RECS 8
-
-struct recs {
-	char *rec[FUZZ_RECS];
-	size_t len[FUZZ_RECS];
-	int n;
-};
-
-static void
-add_rec(void *ctx, const char *line, size_t len)
-{
-	struct recs *r = ctx;
-
-	if (r->n >= FUZZ_RECS)
-		return;
-	r->rec[r->n] = fuzz_exact_copy(line, len);
-	r->len[r->n++] = len;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct dmarc_record d;
 	char why[128], dom[DMARC_DOMAIN_MAX], *text;
-	struct recs r;
+	struct fuzz_recs r;
 	int rc, i, which;
 
 	text = fuzz_exact_copy(data, size);
@@ -62,8 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(text);
 
-	memset(&r, 0, sizeof(r));
-	fuzz_each_line(data, size, add_rec, &r);
+	fuzz_recs_read(data, size, &r);
 	rc = dmarc_select((const char *const *)r.rec, r.len, r.n, &which);
 	fuzz_check(rc >= -1 && rc <= 1);
 	if (rc == 1)
@@ -77,7 +57,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(rc >= -1 && rc <= 1);
 		free(name);
 	}
-	for (i = 0; i < r.n; i++)
-		free(r.rec[i]);
+	fuzz_recs_free(&r);
 	return 0;
 }

@@ -8,32 +8,13 @@
 #include "fuzz_common.h"
 #include "mtasts.h"
 
-#define FUZZ_RECS 8
-
-struct recs {
-	char *rec[FUZZ_RECS];
-	size_t len[FUZZ_RECS];
-	int n;
-};
-
-static void
-add_rec(void *ctx, const char *line, size_t len)
-{
-	struct recs *r = ctx;
-
-	if (r->n >= FUZZ_RECS)
-		return;
-	r->rec[r->n] = fuzz_exact_copy(line, len);
-	r->len[r->n++] = len;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mtasts_policy p;
 	struct mtasts_txt sts;
 	struct tlsrpt_txt rpt;
-	struct recs r;
+	struct fuzz_recs r;
 	char why[128], *text;
 	int rc, i;
 
@@ -54,8 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(text);
 
-	memset(&r, 0, sizeof(r));
-	fuzz_each_line(data, size, add_rec, &r);
+	fuzz_recs_read(data, size, &r);
 	rc = mtasts_txt_parse((const char *const *)r.rec, r.len, r.n, &sts, why, sizeof(why));
 	fuzz_check(rc >= -1 && rc <= 1);
 	if (rc == 1)
@@ -73,7 +53,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(pat);
 		free(host);
 	}
-	for (i = 0; i < r.n; i++)
-		free(r.rec[i]);
+	fuzz_recs_free(&r);
 	return 0;
 }

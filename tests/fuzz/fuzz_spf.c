@@ -10,25 +10,6 @@
 #include "fuzz_common.h"
 #include "spf.h"
 
-#define FUZZ_RECS 8
-
-struct recs {
-	char *rec[FUZZ_RECS];
-	size_t len[FUZZ_RECS];
-	int n;
-};
-
-static void
-add_rec(void *ctx, const char *line, size_t len)
-{
-	struct recs *r = ctx;
-
-	if (r->n >= FUZZ_RECS)
-		return;
-	r->rec[r->n] = fuzz_exact_copy(line, len);
-	r->len[r->n++] = len;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,7 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ NULL, "c.example", NULL, NULL }
 	};
 	char why[128], out[SPF_DOMAIN_MAX + 1], *text;
-	struct recs r;
+	struct fuzz_recs r;
 	int rc, i, which, m;
 
 	text = fuzz_exact_copy(data, size);
@@ -69,8 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(text);
 
-	memset(&r, 0, sizeof(r));
-	fuzz_each_line(data, size, add_rec, &r);
+	fuzz_recs_read(data, size, &r);
 	rc = spf_select((const char *const *)r.rec, r.len, r.n, &which);
 	fuzz_check(rc >= -1 && rc <= 1);
 	if (rc == 1)
@@ -94,7 +74,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(spec);
 	}
-	for (i = 0; i < r.n; i++)
-		free(r.rec[i]);
+	fuzz_recs_free(&r);
 	return 0;
 }
