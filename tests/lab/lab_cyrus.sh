@@ -206,8 +206,12 @@ EOF
 	ln -sfn /proc/self/fd "$d/dev/fd" && ln -sfn /proc/self/fd/0 "$d/dev/stdin" &&
 		ln -sfn /proc/self/fd/1 "$d/dev/stdout" && ln -sfn /proc/self/fd/2 "$d/dev/stderr" || return 1
 	lab_register_stop cyrus
+	# setsid: master ends with kill(0, SIGTERM) as the user cyrus, which reaches every Cyrus
+	# process in its process group: started in the test's group, a neighbouring test's Cyrus
+	# (make check -j) died with it. In a session of its own the group is master and its services. setsid does not fork here (the
+	# shell's background job is not a group leader), so $! stays master's pid.
 	# shellcheck disable=SC2016 # the script is for the child sh
-	unshare -m --propagation private -- /bin/sh -c '
+	setsid unshare -m --propagation private -- /bin/sh -c '
 		dev=$1
 		shift
 		for n in null zero full random urandom tty; do
