@@ -508,6 +508,21 @@ mbox_addr_run(struct plugin *p)
 	mbox_session((struct mbox_check *)p, 0);
 }
 
+/* The mailbox is the same behind every address: the run's JSON object
+ * "mailbox" is the first address's findings (the perfdata, and so
+ * OpenMetrics, has each address's, labelled by address). */
+static void
+mbox_addr_merged(void *ctx, struct plugin *p)
+{
+	struct mbox_check *run = ctx;
+	const struct mbox_check *m = (const struct mbox_check *)p;
+
+	if (run->p.res.mailbox != NULL || m->p.res.mailbox == NULL)
+		return;
+	run->mailbox = m->mailbox;
+	run->p.res.mailbox = &run->mailbox;
+}
+
 static void
 mbox_addr_free(struct plugin *p)
 {
@@ -536,7 +551,10 @@ mbox_main(struct mbox_check *m, const struct mbox_proto *proto, int argc,
 	    proto->plain_service) < 0 ? -2 : 0;
 	if (rc == 0 && cfg.pc.all_addresses) {
 		const struct plugin_multi_ops ops = {
-			mbox_addr_new, mbox_addr_run, mbox_addr_free, m
+			.session_new = mbox_addr_new, .session_run = mbox_addr_run,
+			.session_merged = mbox_addr_merged,
+			.session_free = mbox_addr_free,
+			.ctx = m
 		};
 
 		(void)plugin_multi_run(&m->p, &ops);

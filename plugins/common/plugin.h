@@ -301,6 +301,10 @@ struct plugin_multi_ops {
 	struct plugin *(*session_new)(void *ctx, const char *host,
 	    const struct net_addrs *addrs);
 	void (*session_run)(struct plugin *s);    /* one session, verdict in s->res */
+	/* optional: after the session's verdict is merged into the run, in the
+	 * run's thread, one address after the other (facts the generic merge
+	 * does not know, e.g. the mailbox health of the IMAP/POP3 plugins) */
+	void (*session_merged)(void *ctx, struct plugin *s);
 	void (*session_free)(struct plugin *s);
 	void *ctx;
 };

@@ -169,6 +169,8 @@ plugin_multi_run(struct plugin *run, const struct plugin_multi_ops *ops)
 		}
 		plugin_multi_merge(run, &a[i], f.ok[0] + f.ok[1] > 0 ? STATE_WARNING :
 		    STATE_CRITICAL);
+		if (ops->session_merged != NULL)
+			ops->session_merged(ops->ctx, a[i].s);
 		ops->session_free(a[i].s);
 	}
 	result_ok(&run->res, "%s: all %d address%s passed in %.3f s", run->host, n,

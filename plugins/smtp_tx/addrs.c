@@ -29,7 +29,8 @@ void
 smtp_run_addresses(struct smtp_check *s)
 {
 	const struct plugin_multi_ops ops = {
-		smtp_addr_new, smtp_addr_run, smtp_addr_free, s
+		.session_new = smtp_addr_new, .session_run = smtp_addr_run,
+		.session_free = smtp_addr_free, .ctx = s
 	};
 	int64_t t0 = deadline_now_us();
 
