@@ -67,15 +67,50 @@ lab_port_in_use() {
 	[ -n "$out" ]
 }
 
-# lab_free_port [VAR]: a random free port in 20000-60999, recorded in $LAB_DIR/ports so that it is
-# never handed out twice in one lab (works from $(...) subshells too). Prints it, or stores it in VAR.
+# Ports are picked at random in 20000-60999 among those no socket uses, and recorded in
+# $LAB_DIR/ports. Tests run in parallel (make check -j) and a daemon binds its ports a while after
+# they are picked, so a pick also avoids every other lab's record (/tmp/mplab.*/ports, removed with
+# the lab), under a lock (LAB_PORTS_LOCK) that makes the look and the record one step.
+LAB_PORTS_LOCK=${LAB_PORTS_LOCK:-/tmp/mplab-ports.lock}
+
+# lab_ports_locked CMD...: CMD with LAB_PORTS_LOCK held (waits up to 30 s for it).
+lab_ports_locked() {
+	local fd rc
+	exec {fd}>>"$LAB_PORTS_LOCK" || { lab_log "cannot open $LAB_PORTS_LOCK"; return 1; }
+	if ! flock -w 30 "$fd"; then
+		exec {fd}>&-
+		lab_log "cannot lock $LAB_PORTS_LOCK"
+		return 1
+	fi
+	"$@"
+	rc=$?
+	exec {fd}>&-
+	return $rc
+}
+
+# lab_ports_recorded: the ports every lab on this machine recorded, one line each.
+lab_ports_recorded() {
+	local f
+	for f in /tmp/mplab.*/ports; do
+		[ -f "$f" ] && cat -- "$f"
+	done
+	return 0
+}
+
+# lab_free_port [VAR]: a random free port in 20000-60999 that no lab has recorded, recorded in
+# $LAB_DIR/ports (works from $(...) subshells too). Prints it, or stores it in VAR.
 # shellcheck disable=SC2120 # VAR is optional
 lab_free_port() {
-	local var=${1:-} p i
 	lab_need_init || return 1
+	lab_ports_locked lab_free_port_locked "${1:-}"
+}
+
+lab_free_port_locked() {
+	local var=$1 p i taken
+	taken=" $(lab_ports_recorded | tr '\n' ' ') "
 	for ((i = 0; i < 200; i++)); do
 		p=$(( ((RANDOM << 15) | RANDOM) % 41000 + 20000 ))
-		grep -qx "$p" "$LAB_DIR/ports" 2>/dev/null && continue
+		[[ $taken == *" $p "* ]] && continue
 		lab_port_in_use "$p" && continue
 		echo "$p" >>"$LAB_DIR/ports"
 		if [ -n "$var" ]; then printf -v "$var" '%s' "$p"; else echo "$p"; fi
@@ -88,17 +123,21 @@ lab_free_port() {
 # lab_free_ports VAR...: lab_free_port for several variables (exported), with one look at the
 # sockets in use instead of one per port.
 lab_free_ports() {
-	local used var p i
 	lab_need_init || return 1
+	lab_ports_locked lab_free_ports_locked "$@"
+}
+
+lab_free_ports_locked() {
+	local used var p i
 	if ! used=$(ss -Htuan 2>/dev/null | awk '{ n = split($5, a, ":"); printf " %s", a[n] }'); then
 		for var; do
-			lab_free_port "$var" || return 1
+			lab_free_port_locked "$var" || return 1
 			# shellcheck disable=SC2163 # exports the variable named by $var
 			export "$var"
 		done
 		return 0
 	fi
-	used+=" $(tr '\n' ' ' <"$LAB_DIR/ports") "
+	used+=" $(lab_ports_recorded | tr '\n' ' ') "
 	for var; do
 		for ((i = 0; i < 200; i++)); do
 			p=$(( ((RANDOM << 15) | RANDOM) % 41000 + 20000 ))
