@@ -30,7 +30,7 @@ static int fetch_state_read(int fd, struct probestate *ps, struct err *e);
 static int fetch_state_write(const char *path, const struct probestate *ps,
     struct err *e);
 static void fetch_state_verdict(struct smtp_check *s, struct fetch_run *f,
-    struct probestate *ps);
+    struct probestate *ps, int mine);
 
 static double
 fetch_wall_now(void)
@@ -149,16 +149,19 @@ out:
 }
 
 /* Each probe: found (reported, removed from the state), lost (CRITICAL,
- * removed) or pending (kept). */
+ * removed) or pending (kept). MINE is the index of this run's probe (-1:
+ * none was added): never lost in the run that sent it, whatever
+ * --lost-after says; the next run judges it. */
 static void
-fetch_state_verdict(struct smtp_check *s, struct fetch_run *f, struct probestate *ps)
+fetch_state_verdict(struct smtp_check *s, struct fetch_run *f, struct probestate *ps,
+    int mine)
 {
 	const struct fetch_config *fc = f->fc;
 	double now = fetch_wall_now(), newest = -1;
-	int i, found = 0, lost = 0, pending = 0, last = ps->n - 1;
+	int i, found = 0, lost = 0, pending = 0;
 	char text[256], when[64];
 
-	for (i = last; i >= 0; i--) {
+	for (i = ps->n - 1; i >= 0; i--) {
 		const struct probestate_entry *x = &ps->e[i];
 		const struct fetch_probe *p = &f->pend[i];
 		struct tm tm;
@@ -168,7 +171,7 @@ fetch_state_verdict(struct smtp_check *s, struct fetch_run *f, struct probestate
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 		if (p->found) {
 			/* this run's probe: from its DATA reply, to the microsecond */
-			double d = i == last ? (double)(p->seen_us - s->accepted_us) / 1e6 :
+			double d = i == mine ? (double)(p->seen_us - s->accepted_us) / 1e6 :
 			    p->seen_at - (double)x->sent;
 
 			found++;
@@ -183,7 +186,7 @@ fetch_state_verdict(struct smtp_check *s, struct fetch_run *f, struct probestate
 				    s->p.target, when, x->queue_id[0] ? x->queue_id : "?", p->folder,
 				    fc->url_arg);
 			probestate_remove(ps, i);
-		} else if (now - (double)x->sent > (double)fc->lost_after) {
+		} else if (i != mine && now - (double)x->sent > (double)fc->lost_after) {
 			lost++;
 			result_problem(&s->p.res, STATE_CRITICAL, "%s: probe sent at %s (queued "
 			    "as %s) lost: not in %s after %.0f s (--lost-after %ld)", s->p.target,
@@ -213,7 +216,7 @@ smtp_fetch_stateful(struct smtp_check *s, struct fetch_run *f)
 	const struct fetch_config *fc = f->fc;
 	struct probestate *ps = calloc(1, sizeof(*ps));
 	struct err e;
-	int fd = -1, rc, i;
+	int fd = -1, rc, i, mine = -1;
 
 	err_clear(&e);
 	if (ps == NULL || (f->pend = calloc(PROBESTATE_MAX, sizeof(*f->pend))) == NULL) {
@@ -234,6 +237,8 @@ smtp_fetch_stateful(struct smtp_check *s, struct fetch_run *f)
 	err_clear(&e);
 	if (probestate_add(ps, s->msg->token, s->accepted_at, s->queue_id, &e) < 0)
 		result_problem(&s->p.res, STATE_UNKNOWN, "--state-file: %s", e.msg);
+	else
+		mine = ps->n - 1;   /* added last (older ones dropped to make room) */
 	if (ps->dropped)
 		result_problem(&s->p.res, STATE_WARNING, "--state-file %s: %d probe%s "
 		    "dropped to keep it within %d", fc->state_file, ps->dropped,
@@ -242,7 +247,7 @@ smtp_fetch_stateful(struct smtp_check *s, struct fetch_run *f)
 		f->pend[i].token = ps->e[i].token;
 	f->npend = ps->n;
 	if (fetch_session(s, f) == 0)
-		fetch_state_verdict(s, f, ps);
+		fetch_state_verdict(s, f, ps, mine);
 	err_clear(&e);
 	if (fetch_state_write(fc->state_file, ps, &e) < 0)
 		result_problem(&s->p.res, STATE_WARNING, "%s", e.msg);
