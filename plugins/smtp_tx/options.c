@@ -201,7 +201,7 @@ static const struct opt_spec smtp_opts[] = {
 	  "Each run sends a new probe, records it in FILE, and looks once for "
 	  "every probe still pending there: each one found is reported with its "
 	  "delivery time and deleted, one older than --lost-after is CRITICAL "
-	  "(lost). FILE is locked (flock) and replaced atomically; a missing, "
+	  "(lost; never the run's own probe). FILE is locked (flock) and replaced atomically; a missing, "
 	  "empty or corrupt FILE is started afresh with a WARNING." },
 	DDNS_OPTS,
 	{ 'C', "command", required_argument, "COMMAND",
