@@ -206,12 +206,13 @@ EOF
 	ln -sfn /proc/self/fd "$d/dev/fd" && ln -sfn /proc/self/fd/0 "$d/dev/stdin" &&
 		ln -sfn /proc/self/fd/1 "$d/dev/stdout" && ln -sfn /proc/self/fd/2 "$d/dev/stderr" || return 1
 	lab_register_stop cyrus
-	# setsid: master ends with kill(0, SIGTERM) as the user cyrus, which reaches every Cyrus
-	# process in its process group: started in the test's group, a neighbouring test's Cyrus
-	# (make check -j) died with it. In a session of its own the group is master and its services. setsid does not fork here (the
-	# shell's background job is not a group leader), so $! stays master's pid.
-	# shellcheck disable=SC2016 # the script is for the child sh
-	setsid unshare -m --propagation private -- /bin/sh -c '
+	# A process group of its own: master ends with kill(0, SIGTERM) as the user cyrus, which
+	# reaches every Cyrus process in its group; started in the test's group, a neighbouring test's
+	# Cyrus (make check -j) died with it. setpgid(0, 0) (python3, already needed for the syslog
+	# listener) keeps the pid, which setsid(1) does not when the shell has job control.
+	# shellcheck disable=SC2016 # the scripts are for the children
+	python3 -c 'import os, sys; os.setpgid(0, 0); os.execvp(sys.argv[1], sys.argv[1:])' \
+		unshare -m --propagation private -- /bin/sh -c '
 		dev=$1
 		shift
 		for n in null zero full random urandom tty; do
