@@ -436,6 +436,14 @@ tls_start(struct tls *t, struct conn *c, struct err *e)
 				    errno ? strerror(errno) : "");
 			/* fall through */
 		default:
+			/* the first bytes were no TLS record: a greeting in clear
+			 * ("220 ...", "* OK", "+OK") where TLS was expected */
+			if (ERR_GET_LIB(ERR_peek_last_error()) == ERR_LIB_SSL &&
+			    ERR_GET_REASON(ERR_peek_last_error()) == SSL_R_WRONG_VERSION_NUMBER) {
+				ERR_clear_error();
+				return err_set(e, ERR_TLS, "TLS handshake failed: the server "
+				    "answered in clear, not with TLS (wrong version number)");
+			}
 			return err_set(e, ERR_TLS, "TLS handshake failed: %s",
 			    tls_errstr(buf, sizeof(buf), "protocol error"));
 		}
