@@ -76,7 +76,10 @@ LAB_PORTS_LOCK=${LAB_PORTS_LOCK:-/tmp/mplab-ports.lock}
 # lab_ports_locked CMD...: CMD with LAB_PORTS_LOCK held (waits up to 30 s for it).
 lab_ports_locked() {
 	local fd rc
-	exec {fd}>>"$LAB_PORTS_LOCK" || { lab_log "cannot open $LAB_PORTS_LOCK"; return 1; }
+	# read-only (flock does not need more), made by the first lab, mode 644: any user's lab
+	# can lock it
+	[ -e "$LAB_PORTS_LOCK" ] || : >>"$LAB_PORTS_LOCK" 2>/dev/null
+	exec {fd}<"$LAB_PORTS_LOCK" || { lab_log "cannot open $LAB_PORTS_LOCK"; return 1; }
 	if ! flock -w 30 "$fd"; then
 		exec {fd}>&-
 		lab_log "cannot lock $LAB_PORTS_LOCK"
