@@ -16,6 +16,7 @@ static int dmarc_policy_parse(const char *v, size_t n, enum dmarc_policy *p);
 static int dmarc_uris(const char *v, size_t n, char out[][DMARC_URI_MAX],
     int *count, const char *tag, char *why, size_t cap);
 static void dmarc_trim(const char **s, size_t *n);
+static int dmarc_eat(const char **s, size_t *n, const char *tok, int fold);
 
 const char *
 dmarc_policy_name(enum dmarc_policy p)
@@ -44,6 +45,24 @@ dmarc_trim(const char **s, size_t *n)
 		(*n)--;
 }
 
+/* Skip blanks (space, tab) at *S, then TOK (ASCII case ignored when
+ * FOLD): 1 when it was there (and is passed), else 0. */
+static int
+dmarc_eat(const char **s, size_t *n, const char *tok, int fold)
+{
+	size_t k = strlen(tok);
+
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	if (*n < k || (fold ? strncasecmp(*s, tok, k) : memcmp(*s, tok, k)) != 0)
+		return 0;
+	*s += k;
+	*n -= k;
+	return 1;
+}
+
 int
 dmarc_is_record(const char *text, size_t len)
 {
@@ -51,31 +70,9 @@ dmarc_is_record(const char *text, size_t len)
 	size_t n = len;
 
 	dmarc_trim(&p, &n);
-	if (n < 1 || (p[0] != 'v' && p[0] != 'V'))
-		return 0;
-	p++;
-	n--;
-	while (n > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		n--;
-	}
-	if (n < 1 || *p != '=')
-		return 0;
-	p++;
-	n--;
-	while (n > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		n--;
-	}
-	if (n < 6 || memcmp(p, "DMARC1", 6) != 0)
-		return 0;
-	p += 6;
-	n -= 6;
-	while (n > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		n--;
-	}
-	return n == 0 || *p == ';';
+	return dmarc_eat(&p, &n, "v", 1) && dmarc_eat(&p, &n, "=", 0) &&
+	    dmarc_eat(&p, &n, "DMARC1", 0) && dmarc_eat(&p, &n, "", 0) &&
+	    (n == 0 || *p == ';');
 }
 
 int

@@ -1351,6 +1351,21 @@ static int mbox_flood(struct client *c, const char *first, enum mbox_flood_kind 
 	}
 }
 
+/* HEAD (ending in "{10485760}\r\n"), then the 10 MiB literal it announces, all FILL. */
+static int send_literal_10m(struct client *c, const char *head, char fill)
+{
+	static char chunk[65536];
+	int i;
+
+	memset(chunk, fill, sizeof chunk);
+	if (send_str(c, head) < 0)
+		return -1;
+	for (i = 0; i < 160; i++)
+		if (send_all(c, chunk, sizeof chunk) < 0)
+			return -1;
+	return 0;
+}
+
 static int mbox_imap_search(struct client *c, const char *fault, const char *line, const char *tag,
     int in_junk)
 {
@@ -1370,18 +1385,9 @@ static int mbox_imap_search(struct client *c, const char *fault, const char *lin
 	}
 	if (strcmp(fault, "searchendless") == 0)
 		return mbox_flood(c, NULL, MF_SEARCH);
-	if (strcmp(fault, "literal") == 0) {
-		static char chunk[65536];
-		int i;
-
-		memset(chunk, '1', sizeof chunk);
-		if (send_str(c, "* SEARCH {10485760}\r\n") < 0)
-			return 1;
-		for (i = 0; i < 160; i++)
-			if (send_all(c, chunk, sizeof chunk) < 0)
-				return 1;
-		return send_reply(c, "\n%T OK search done", tag) < 0;
-	}
+	if (strcmp(fault, "literal") == 0)
+		return send_literal_10m(c, "* SEARCH {10485760}\r\n", '1') < 0 ||
+		    send_reply(c, "\n%T OK search done", tag) < 0;
 	if (strcmp(fault, "notfound") == 0 || in_junk)   /* the probe is in INBOX */
 		return send_reply(c, "* SEARCH\n%T OK search done", tag) < 0;
 	return send_reply(c, "* SEARCH 7\n%T OK search done", tag) < 0;
@@ -1517,18 +1523,9 @@ static int health_imap(struct client *c, const char *fault, const char *tag, con
 			drain(c);
 			return 1;
 		}
-		if (strcmp(fault, "fetchliteral") == 0) {
-			static char chunk[65536];
-			int i;
-
-			memset(chunk, 'x', sizeof chunk);
-			if (send_str(c, "* 1 FETCH (INTERNALDATE {10485760}\r\n") < 0)
-				return 1;
-			for (i = 0; i < 160; i++)
-				if (send_all(c, chunk, sizeof chunk) < 0)
-					return 1;
-			return send_reply(c, ")\n%T OK fetched", tag) < 0;
-		}
+		if (strcmp(fault, "fetchliteral") == 0)
+			return send_literal_10m(c, "* 1 FETCH (INTERNALDATE {10485760}\r\n", 'x') < 0 ||
+			    send_reply(c, ")\n%T OK fetched", tag) < 0;
 		return send_reply(c, "* 1 FETCH (INTERNALDATE \"01-Dec-2026 10:00:00 +0000\")\n"
 		    "* 3 FETCH (INTERNALDATE \"02-Dec-2026 10:00:00 +0000\")\n%T OK fetched", tag) < 0;
 	}

@@ -32,6 +32,19 @@ lab_need_init() {
 	return 0
 }
 
+# lab_server_prelude HAVE: what the start of an unpacked server (Cyrus, Exim) checks first: root
+# (else 77), HAVE (that server's own check: 0, or 77 to skip, or 1), lab_init, and the lab PKI
+# (lab_pki.sh) made. 0, or the code the start returns.
+lab_server_prelude() {
+	local rc
+	lab_need_root || return 77
+	"$1"
+	rc=$?
+	[ $rc = 0 ] || return $rc
+	lab_need_init || return 1
+	lab_pki
+}
+
 # ------------------------------------------------------------------------------ init / ports
 
 lab_init() {

@@ -99,12 +99,7 @@ lab_cyrus_dump_log() {
 
 lab_cyrus_start() {
 	local rc d libdir a=$LAB_ADDR pid st i sp realm user
-	lab_need_root || return 77
-	lab_cyrus_have
-	rc=$?
-	[ $rc = 0 ] || return $rc
-	lab_need_init || return 1
-	lab_pki
+	lab_server_prelude lab_cyrus_have
 	rc=$?
 	[ $rc = 0 ] || return $rc
 	lab_cyrus_paths

@@ -164,12 +164,7 @@ EOF
 
 lab_exim_start() {
 	local rc d pid n
-	lab_need_root || return 77
-	lab_exim_have
-	rc=$?
-	[ $rc = 0 ] || return $rc
-	lab_need_init || return 1
-	lab_pki
+	lab_server_prelude lab_exim_have
 	rc=$?
 	[ $rc = 0 ] || return $rc
 	LAB_EXIM_DIR=$LAB_DIR/exim

@@ -13,67 +13,8 @@
 #include <ldns/ldns.h>
 
 #include "dns.h"
+#include "dnsmsg.h"
 #include "tap.h"
-
-static ldns_pkt *msg_new(uint16_t id, int qr, const char *qname, ldns_rr_type t,
-    ldns_rr_class c);
-static void msg_add(ldns_pkt *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static uint8_t *msg_wire(ldns_pkt *p, size_t *len);
-
-/* A message with ID, the QR bit and one question (none when QNAME is NULL). */
-static ldns_pkt *
-msg_new(uint16_t id, int qr, const char *qname, ldns_rr_type t, ldns_rr_class c)
-{
-	ldns_pkt *p = ldns_pkt_new();
-
-	if (p == NULL)
-		abort();
-	ldns_pkt_set_id(p, id);
-	ldns_pkt_set_qr(p, qr != 0);
-	ldns_pkt_set_rd(p, true);
-	ldns_pkt_set_opcode(p, LDNS_PACKET_QUERY);
-	if (qname) {
-		ldns_rr *q = ldns_rr_new();
-
-		ldns_rr_set_owner(q, ldns_dname_new_frm_str(qname));
-		ldns_rr_set_type(q, t);
-		ldns_rr_set_class(q, c);
-		ldns_rr_set_question(q, true);
-		ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, q);
-	}
-	return p;
-}
-
-/* Add a record in zone-file syntax to the answer section. */
-static void
-msg_add(ldns_pkt *p, const char *fmt, ...)
-{
-	char text[512];
-	ldns_rr *rr = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (ldns_rr_new_frm_str(&rr, text, 300, NULL, NULL) != LDNS_STATUS_OK) {
-		diag("bad record in the test: %s", text);
-		abort();
-	}
-	ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
-}
-
-/* The wire form of P; P is freed. The caller frees the result. */
-static uint8_t *
-msg_wire(ldns_pkt *p, size_t *len)
-{
-	uint8_t *w = NULL;
-
-	if (ldns_pkt2wire(&w, p, len) != LDNS_STATUS_OK)
-		abort();
-	ldns_pkt_free(p);
-	return w;
-}
 
 /* ------------------------------------------------------------ answer matching */
 static void
@@ -113,10 +54,10 @@ test_answers(void)
 	size_t qlen, alen, i;
 	ldns_pkt *p;
 
-	p = msg_new(0x1234, 0, "mx.d.test.", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
-	q = msg_wire(p, &qlen);
+	p = dnsmsg_new(0x1234, 0, "mx.d.test.", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN);
+	q = dnsmsg_wire(p, &qlen);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		p = msg_new(cases[i].id, cases[i].qr, cases[i].qname, cases[i].t, cases[i].c);
+		p = dnsmsg_new(cases[i].id, cases[i].qr, cases[i].qname, cases[i].t, cases[i].c);
 		if (cases[i].two) {
 			ldns_rr *q2 = ldns_rr_new();
 
@@ -126,8 +67,8 @@ test_answers(void)
 			ldns_rr_set_question(q2, true);
 			ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, q2);
 		}
-		msg_add(p, "mx.d.test. IN A 192.0.2.1");
-		a = msg_wire(p, &alen);
+		dnsmsg_add(p, "mx.d.test. IN A 192.0.2.1");
+		a = dnsmsg_wire(p, &alen);
 		is_int(dns_wire_answers(q, qlen, a, alen), cases[i].want, "answers the A query "
 		    "for mx.d.test id 0x1234: %s", cases[i].what);
 		free(a);
@@ -146,7 +87,7 @@ static int
 addrs_of(const char *qname, ldns_rr_type t, const char *rrs, char *out, size_t cap,
     int *cname)
 {
-	ldns_pkt *p = msg_new(7, 1, qname, t, LDNS_RR_CLASS_IN);
+	ldns_pkt *p = dnsmsg_new(7, 1, qname, t, LDNS_RR_CLASS_IN);
 	char buf[4096], *tok, *save = NULL;
 	struct net_addrs a;
 	struct err e;
@@ -156,8 +97,8 @@ addrs_of(const char *qname, ldns_rr_type t, const char *rrs, char *out, size_t c
 
 	snprintf(buf, sizeof(buf), "%s", rrs);
 	for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save))
-		msg_add(p, "%s", tok);
-	w = msg_wire(p, &len);
+		dnsmsg_add(p, "%s", tok);
+	w = dnsmsg_wire(p, &len);
 	err_clear(&e);
 	rc = dns_wire_addrs(w, len, 25, &a, cname, &e);
 	free(w);
@@ -241,11 +182,11 @@ test_mx(void)
 	int i, best_at = -1;
 
 	/* 200 records, the most preferred one last on the wire */
-	p = msg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+	p = dnsmsg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
 	for (i = 0; i < 199; i++)
-		msg_add(p, "d.test. IN MX %d h%03d.d.test.", 20 + i, i);
-	msg_add(p, "d.test. IN MX 10 best.d.test.");
-	w = msg_wire(p, &len);
+		dnsmsg_add(p, "d.test. IN MX %d h%03d.d.test.", 20 + i, i);
+	dnsmsg_add(p, "d.test. IN MX 10 best.d.test.");
+	w = dnsmsg_wire(p, &len);
 	err_clear(&e);
 	is_int(dns_wire_mx(w, len, &s, &e), 0, "200 MX: parsed");
 	free(w);
@@ -261,13 +202,13 @@ test_mx(void)
 	is_int(i, s.n, "200 MX: sorted by preference");
 
 	/* the best in the middle of the wire order, the worst first */
-	p = msg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+	p = dnsmsg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
 	for (i = 0; i < 100; i++)
-		msg_add(p, "d.test. IN MX %d w%03d.d.test.", 1000 - i, i);
-	msg_add(p, "d.test. IN MX 5 mid.d.test.");
+		dnsmsg_add(p, "d.test. IN MX %d w%03d.d.test.", 1000 - i, i);
+	dnsmsg_add(p, "d.test. IN MX 5 mid.d.test.");
 	for (i = 0; i < 100; i++)
-		msg_add(p, "d.test. IN MX %d v%03d.d.test.", 2000 + i, i);
-	w = msg_wire(p, &len);
+		dnsmsg_add(p, "d.test. IN MX %d v%03d.d.test.", 2000 + i, i);
+	w = dnsmsg_wire(p, &len);
 	is_int(dns_wire_mx(w, len, &s, &e), 0, "201 MX: parsed");
 	free(w);
 	for (i = 0; i < s.n; i++)
@@ -280,11 +221,11 @@ test_mx(void)
 
 	/* more records of one preference than fit: which are kept does not
 	 * depend on their order on the wire */
-	p = msg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
-	msg_add(p, "d.test. IN MX 20 z.d.test.");
+	p = dnsmsg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+	dnsmsg_add(p, "d.test. IN MX 20 z.d.test.");
 	for (i = DNS_MX_MAX + 5; i > 0; i--)
-		msg_add(p, "d.test. IN MX 10 t%03d.d.test.", i);
-	w = msg_wire(p, &len);
+		dnsmsg_add(p, "d.test. IN MX 10 t%03d.d.test.", i);
+	w = dnsmsg_wire(p, &len);
 	is_int(dns_wire_mx(w, len, &s, &e), 0, "ties: parsed");
 	free(w);
 	is_int(s.n, DNS_MX_MAX, "ties: %d kept", DNS_MX_MAX);
@@ -293,11 +234,11 @@ test_mx(void)
 	is_int(s.mx[DNS_MX_MAX - 1].pref, 10, "ties: the preference-20 record is the one left out");
 
 	/* records of another owner do not count */
-	p = msg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
-	msg_add(p, "evil.test. IN MX 1 evil.test.");
-	msg_add(p, "d.test. IN MX 10 mx.d.test.");
-	msg_add(p, "x.d.test. IN MX 0 evil.test.");
-	w = msg_wire(p, &len);
+	p = dnsmsg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+	dnsmsg_add(p, "evil.test. IN MX 1 evil.test.");
+	dnsmsg_add(p, "d.test. IN MX 10 mx.d.test.");
+	dnsmsg_add(p, "x.d.test. IN MX 0 evil.test.");
+	w = dnsmsg_wire(p, &len);
 	is_int(dns_wire_mx(w, len, &s, &e), 0, "owner: parsed");
 	free(w);
 	is_int(s.n, 1, "owner: one record of d.test");
@@ -305,27 +246,27 @@ test_mx(void)
 	is_int(s.dropped, 0, "owner: another owner's records are not 'left out'");
 
 	/* an MX answer through a CNAME */
-	p = msg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
-	msg_add(p, "d.test. IN CNAME e.test.");
-	msg_add(p, "e.test. IN MX 10 mx.e.test.");
-	w = msg_wire(p, &len);
+	p = dnsmsg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+	dnsmsg_add(p, "d.test. IN CNAME e.test.");
+	dnsmsg_add(p, "e.test. IN MX 10 mx.e.test.");
+	w = dnsmsg_wire(p, &len);
 	is_int(dns_wire_mx(w, len, &s, &e), 0, "cname: parsed");
 	free(w);
 	is_int(s.n, 1, "cname: the target's MX counts");
 	is_str(s.n ? s.mx[0].name : "", "mx.e.test", "cname: its exchange");
 
 	/* null MX is still recognised */
-	p = msg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
-	msg_add(p, "d.test. IN MX 0 .");
-	w = msg_wire(p, &len);
+	p = dnsmsg_new(9, 1, "d.test.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+	dnsmsg_add(p, "d.test. IN MX 0 .");
+	w = dnsmsg_wire(p, &len);
 	is_int(dns_wire_mx(w, len, &s, &e), 0, "null MX: parsed");
 	free(w);
 	is_int(s.null_mx, 1, "null MX: recognised");
 
 	/* no question: no owner, nothing counts */
-	p = msg_new(9, 1, NULL, LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
-	msg_add(p, "d.test. IN MX 10 mx.d.test.");
-	w = msg_wire(p, &len);
+	p = dnsmsg_new(9, 1, NULL, LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+	dnsmsg_add(p, "d.test. IN MX 10 mx.d.test.");
+	w = dnsmsg_wire(p, &len);
 	is_int(dns_wire_mx(w, len, &s, &e), 0, "no question: parsed");
 	free(w);
 	is_int(s.n, 0, "no question: no records");
