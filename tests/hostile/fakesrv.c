@@ -1351,6 +1351,24 @@ static int mbox_flood(struct client *c, const char *first, enum mbox_flood_kind 
 	}
 }
 
+/* The mailbox servers' answer to the IMAP commands they do not script:
+ * CAPABILITY and NOOP (CAPS), LOGOUT (1: the session ends), else BAD. */
+static int mbox_imap_rest(struct client *c, const char *verb, const char *tag,
+    const char *caps)
+{
+	char buf[512];
+
+	if (strcasecmp(verb, "NOOP") == 0 || strcasecmp(verb, "CAPABILITY") == 0) {
+		snprintf(buf, sizeof buf, "* CAPABILITY %s\n%%T OK done", caps);
+		return send_reply(c, buf, tag) < 0;
+	}
+	if (strcasecmp(verb, "LOGOUT") == 0) {
+		send_reply(c, "* BYE fakesrv logging out\n%T OK LOGOUT completed", tag);
+		return 1;
+	}
+	return send_reply(c, "%T BAD unknown command", tag) < 0;
+}
+
 /* HEAD (ending in "{10485760}\r\n"), then the 10 MiB literal it announces, all FILL. */
 static int send_literal_10m(struct client *c, const char *head, char fill)
 {
@@ -1425,15 +1443,7 @@ static int mbox_imap(struct client *c, const char *fault, const char *line, cons
 			return send_reply(c, "%T NO [EXPUNGEISSUED] expunge refused by fakesrv", tag) < 0;
 		return send_reply(c, "* 1 EXPUNGE\n%T OK expunged", tag) < 0;
 	}
-	if (strcasecmp(verb, "NOOP") == 0 || strcasecmp(verb, "CAPABILITY") == 0) {
-		snprintf(buf, sizeof buf, "* CAPABILITY %s\n%%T OK done", caps);
-		return send_reply(c, buf, tag) < 0;
-	}
-	if (strcasecmp(verb, "LOGOUT") == 0) {
-		send_reply(c, "* BYE fakesrv logging out\n%T OK LOGOUT completed", tag);
-		return 1;
-	}
-	return send_reply(c, "%T BAD unknown command", tag) < 0;
+	return mbox_imap_rest(c, verb, tag, caps);
 }
 
 static int mbox_pop3(struct client *c, const char *fault, const char *verb)
@@ -1529,13 +1539,7 @@ static int health_imap(struct client *c, const char *fault, const char *tag, con
 		return send_reply(c, "* 1 FETCH (INTERNALDATE \"01-Dec-2026 10:00:00 +0000\")\n"
 		    "* 3 FETCH (INTERNALDATE \"02-Dec-2026 10:00:00 +0000\")\n%T OK fetched", tag) < 0;
 	}
-	if (strcasecmp(verb, "CAPABILITY") == 0 || strcasecmp(verb, "NOOP") == 0)
-		return send_reply(c, "* CAPABILITY IMAP4rev1 QUOTA\n%T OK done", tag) < 0;
-	if (strcasecmp(verb, "LOGOUT") == 0) {
-		send_reply(c, "* BYE fakesrv logging out\n%T OK LOGOUT completed", tag);
-		return 1;
-	}
-	return send_reply(c, "%T BAD unknown command", tag) < 0;
+	return mbox_imap_rest(c, verb, tag, "IMAP4rev1 QUOTA");
 }
 
 static int health_pop3(struct client *c, const char *fault, const char *verb)

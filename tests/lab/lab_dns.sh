@@ -85,6 +85,14 @@ lab_dns_zone() {
 	printf '%s.\n' "$1" >>"$LAB_DIR/nsd/extra-zones.list"
 }
 
+# lab_dns_zone_head NAME: the first lines of every lab zone file: $ORIGIN NAME., TTL 300, the SOA
+# and NS of ns.lab.test.
+lab_dns_zone_head() {
+	printf '$ORIGIN %s.\n$TTL 300\n' "$1"
+	printf '@        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300\n'
+	printf '@        NS    ns.lab.test.\n'
+}
+
 # lab_dns_spki_sha256 CERT: hex SHA-256 of the certificate's public key (DER SPKI).
 lab_dns_spki_sha256() {
 	local h
@@ -115,11 +123,8 @@ lab_dns_write_zones() {
 	local d=$1 i name cert h
 	lab_dns_ports
 	{
+		lab_dns_zone_head lab.test
 		cat <<'EOF'
-$ORIGIN lab.test.
-$TTL 300
-@        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300
-@        NS    ns.lab.test.
 ns       A     127.0.0.1
 mail     A     127.0.0.1
 mail2    A     127.0.0.1
@@ -177,11 +182,8 @@ EOF
 	# the unsigned sub-zone, with the same TLSA as mail.lab.test's: it
 	# matches, but no validating resolver can vouch for it
 	{
+		lab_dns_zone_head insecure.lab.test
 		cat <<'EOF'
-$ORIGIN insecure.lab.test.
-$TTL 300
-@        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300
-@        NS    ns.lab.test.
 mail     A     127.0.0.1
 EOF
 		cert=${LAB_PKI_DIR:-$LAB_DIR/pki}/good.crt
@@ -190,15 +192,14 @@ EOF
 		fi
 	} >"$d/insecure.zone"
 
-	cat >"$d/127.zone" <<'EOF'
-$ORIGIN 127.in-addr.arpa.
-$TTL 300
-@        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300
-@        NS    ns.lab.test.
+	{
+		lab_dns_zone_head 127.in-addr.arpa
+		cat <<'EOF'
 1.0.0    PTR   mail.lab.test.
 2.0.0    PTR   host2.lab.test.
 4.0.0    PTR   nowhere.lab.test.
 EOF
+	} >"$d/127.zone"
 }
 
 # Sign lab.test with a fresh ECDSA P-256 KSK and ZSK; the KSK's DS becomes unbound's anchor.

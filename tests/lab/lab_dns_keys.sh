@@ -64,25 +64,18 @@ lab_dns_keys_dkim() {
 lab_dns_keys_sub() {
 	local d=$1 ksk zsk
 	{
+		lab_dns_zone_head short.lab.test
 		cat <<'EOF'
-$ORIGIN short.lab.test.
-$TTL 300
-@        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300
-@        NS    ns.lab.test.
 @        MX    10 mail.lab.test.
 @        TXT   "v=spf1 -all"
 EOF
 		lab_dns_keys_txt "s2048._domainkey" "v=DKIM1; k=rsa; p=$LAB_DNS_KEY_2048"
 		printf 'bogus._domainkey TXT "v=DKIM1; p=%s"\n' "$LAB_DNS_KEY_ED"
 	} >"$d/short.zone" || return 1
-	cat >"$d/plain.zone" <<'EOF' || return 1
-$ORIGIN plain.lab.test.
-$TTL 300
-@        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300
-@        NS    ns.lab.test.
-@        MX    10 mail.lab.test.
-@        TXT   "v=spf1 -all"
-EOF
+	{
+		lab_dns_zone_head plain.lab.test
+		printf '@        MX    10 mail.lab.test.\n@        TXT   "v=spf1 -all"\n'
+	} >"$d/plain.zone" || return 1
 	lab_dns_keys_txt "s1" "v=DKIM1; k=rsa; p=$LAB_DNS_KEY_2048" >>"$d/plain.zone" || return 1
 	(
 		cd "$d" || exit 1

@@ -77,22 +77,17 @@ lab_dns_posture() {
 	lab_dns_record '_dmarc.dmarc-ext-ok TXT "v=DMARC1; p=quarantine; rua=mailto:agg@reports.test"'
 	lab_dns_record '_dmarc.dmarc-ext-bad TXT "v=DMARC1; p=reject; rua=mailto:agg@reports.test; ruf=mailto:forensic@reports.test"'
 
-	lab_dns_zone nodmarc.test <<'EOF' || return 1
-$ORIGIN nodmarc.test.
-$TTL 300
-@        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300
-@        NS    ns.lab.test.
-@        MX    10 mail.lab.test.
-@        TXT   "v=spf1 -all"
-EOF
-	lab_dns_zone reports.test <<'EOF' || return 1
-$ORIGIN reports.test.
-$TTL 300
-@        SOA   ns.lab.test. hostmaster.lab.test. 1 3600 600 86400 300
-@        NS    ns.lab.test.
+	{
+		lab_dns_zone_head nodmarc.test
+		printf '@        MX    10 mail.lab.test.\n@        TXT   "v=spf1 -all"\n'
+	} | lab_dns_zone nodmarc.test || return 1
+	{
+		lab_dns_zone_head reports.test
+		cat <<'EOF'
 @        MX    10 mail.lab.test.
 dmarc-ext-ok.lab.test._report._dmarc TXT "v=DMARC1"
 _dmarc   TXT   "v=DMARC1; p=reject; sp=none"
 sub      MX    10 mail.lab.test.
 EOF
+	} | lab_dns_zone reports.test || return 1
 }
